@@ -1,0 +1,105 @@
+app-name = Concord
+app-tagline = Governance for worker co-operatives
+skip-to-content = Skip to content
+nav-home = Home
+nav-members = Members
+nav-audit = Audit log
+nav-account = My account
+nav-logout = Log out
+nav-login = Log in
+language-label = Language
+language-switch = Change language
+lang-en = English
+lang-fr = Français
+home-welcome = Welcome, { $name }
+home-your-coops = Your co-operatives
+home-no-coops = You do not belong to any co-operative yet. An administrator of your co-op can invite you.
+coop-home-title = { $coop }
+coop-your-roles = Your roles here
+coop-currency = Currency
+coop-time-zone = Time zone
+coop-coming = Ballots, shares, hours and bylaws appear here as your co-op starts using them.
+role-member = Member
+role-treasurer = Treasurer
+role-secretary = Secretary
+role-board = Board
+role-admin = Administrator
+login-title = Log in
+login-email = E-mail
+login-password = Password
+login-submit = Log in
+login-forgot = Forgot your password?
+login-failed = The e-mail or the password is wrong.
+login-throttled = Too many attempts. Try again in { $seconds } seconds.
+account-title = My account
+account-profile = Name and language
+account-display-name = Name
+account-save = Save
+account-password = Password
+account-current-password = Current password
+account-new-password = New password
+account-password-hint = At least 12 characters. A sentence of a few words is easy to remember and hard to guess.
+account-change-password = Change password
+account-sessions = Sessions
+account-sessions-hint = Logs you out of every browser and revokes every API token, including this one.
+account-logout-everywhere = Log out everywhere
+account-done-profile = Your name and language are saved.
+account-done-password = Your password is changed. Every other session has been logged out.
+forgot-title = Forgotten password
+forgot-hint = Enter your e-mail address. If it belongs to an account, we send a link to choose a new password.
+forgot-submit = Send the link
+forgot-sent = If this address belongs to an account, a link is on its way. It works once and expires within the hour.
+reset-title = Choose a password
+reset-submit = Save the password
+reset-invalid = This link has expired or has already been used. Ask for a new one.
+reset-ask-again = Ask for a new link
+members-title = Members
+members-name = Name
+members-email = E-mail
+members-roles = Roles
+members-status = Status
+members-active = Active
+members-invited = Invited
+members-save-roles = Save roles
+members-roles-for = Roles of { $name }
+members-invite = Invite someone
+members-invite-submit = Send the invitation
+members-done-invited = The invitation is sent.
+members-done-roles = The roles are saved.
+audit-title = Audit log
+audit-hint = Every change made in this co-op, newest first. Each entry is chained to the one before it, so no entry can be changed or removed unnoticed.
+audit-seq = No.
+audit-at = When
+audit-actor = Who
+audit-action = What
+audit-subject = About
+audit-system = system
+audit-older = Older entries
+audit-csv = Download as CSV
+audit-empty = Nothing has been recorded yet.
+error-title = Something is wrong
+error-401 = Please log in.
+error-403 = You are not allowed to do this. If you submitted a form, it may have expired: reload the page and try again.
+error-404 = This page does not exist, or you do not have access to it.
+error-405 = This action is not available here.
+error-413 = What you sent is too large.
+error-429 = Too many attempts. Please wait a moment.
+error-500 = Something went wrong on our side. It has been logged.
+error-503 = The service is temporarily unavailable. Please try again shortly.
+error-other = The request could not be completed.
+error-back-home = Back to the home page
+form-has-errors = Please correct the fields marked below.
+mail-reset-subject = Choose a new Concord password
+mail-reset-body =
+    Someone (hopefully you) asked to reset the password of your Concord account.
+
+    Open this link to choose a new password. It works once and expires in { $minutes } minutes:
+    { $link }
+
+    If you did not ask for this, ignore this message: your password stays as it is.
+mail-invite-subject = You are invited to { $coop } on Concord
+mail-invite-body =
+    { $inviter } has invited you to { $coop } on Concord, where the co-op's members vote, follow their shares and see the year-end distribution.
+
+    Open this link to join:
+    { $link }

@@ -1,0 +1,105 @@
+app-name = Concord
+app-tagline = La gouvernance des coopératives de travail
+skip-to-content = Aller au contenu
+nav-home = Accueil
+nav-members = Membres
+nav-audit = Journal d’audit
+nav-account = Mon compte
+nav-logout = Se déconnecter
+nav-login = Se connecter
+language-label = Langue
+language-switch = Changer de langue
+lang-en = English
+lang-fr = Français
+home-welcome = Bienvenue, { $name }
+home-your-coops = Vos coopératives
+home-no-coops = Vous n’êtes encore membre d’aucune coopérative. Un administrateur de votre coopérative peut vous inviter.
+coop-home-title = { $coop }
+coop-your-roles = Vos rôles ici
+coop-currency = Monnaie
+coop-time-zone = Fuseau horaire
+coop-coming = Les scrutins, les parts sociales, les heures et les statuts apparaîtront ici dès que votre coopérative s’en servira.
+role-member = Membre
+role-treasurer = Trésorier·e
+role-secretary = Secrétaire
+role-board = Conseil
+role-admin = Administrateur·rice
+login-title = Connexion
+login-email = Adresse électronique
+login-password = Mot de passe
+login-submit = Se connecter
+login-forgot = Mot de passe oublié ?
+login-failed = L’adresse ou le mot de passe est incorrect.
+login-throttled = Trop de tentatives. Réessayez dans { $seconds } secondes.
+account-title = Mon compte
+account-profile = Nom et langue
+account-display-name = Nom
+account-save = Enregistrer
+account-password = Mot de passe
+account-current-password = Mot de passe actuel
+account-new-password = Nouveau mot de passe
+account-password-hint = Au moins 12 caractères. Une phrase de quelques mots est facile à retenir et difficile à deviner.
+account-change-password = Changer le mot de passe
+account-sessions = Sessions
+account-sessions-hint = Vous déconnecte de tous les navigateurs et révoque tous les jetons d’API, y compris celui-ci.
+account-logout-everywhere = Se déconnecter partout
+account-done-profile = Votre nom et votre langue sont enregistrés.
+account-done-password = Votre mot de passe est changé. Toutes les autres sessions ont été déconnectées.
+forgot-title = Mot de passe oublié
+forgot-hint = Saisissez votre adresse électronique. Si elle correspond à un compte, nous envoyons un lien pour choisir un nouveau mot de passe.
+forgot-submit = Envoyer le lien
+forgot-sent = Si cette adresse correspond à un compte, un lien est en route. Il ne sert qu’une fois et expire dans l’heure.
+reset-title = Choisir un mot de passe
+reset-submit = Enregistrer le mot de passe
+reset-invalid = Ce lien a expiré ou a déjà servi. Demandez-en un nouveau.
+reset-ask-again = Demander un nouveau lien
+members-title = Membres
+members-name = Nom
+members-email = Adresse électronique
+members-roles = Rôles
+members-status = État
+members-active = Actif
+members-invited = Invité
+members-save-roles = Enregistrer les rôles
+members-roles-for = Rôles de { $name }
+members-invite = Inviter quelqu’un
+members-invite-submit = Envoyer l’invitation
+members-done-invited = L’invitation est envoyée.
+members-done-roles = Les rôles sont enregistrés.
+audit-title = Journal d’audit
+audit-hint = Chaque modification faite dans cette coopérative, de la plus récente à la plus ancienne. Chaque entrée est chaînée à la précédente : aucune ne peut être modifiée ou supprimée sans que cela se voie.
+audit-seq = N°
+audit-at = Quand
+audit-actor = Qui
+audit-action = Quoi
+audit-subject = Sur
+audit-system = système
+audit-older = Entrées plus anciennes
+audit-csv = Télécharger en CSV
+audit-empty = Rien n’a encore été enregistré.
+error-title = Un problème est survenu
+error-401 = Veuillez vous connecter.
+error-403 = Vous n’avez pas le droit de faire cela. Si vous avez envoyé un formulaire, il a peut-être expiré : rechargez la page et réessayez.
+error-404 = Cette page n’existe pas, ou vous n’y avez pas accès.
+error-405 = Cette action n’est pas disponible ici.
+error-413 = Ce que vous avez envoyé est trop volumineux.
+error-429 = Trop de tentatives. Patientez un instant.
+error-500 = Une erreur est survenue de notre côté. Elle a été enregistrée.
+error-503 = Le service est momentanément indisponible. Réessayez dans un instant.
+error-other = La requête n’a pas pu aboutir.
+error-back-home = Retour à l’accueil
+form-has-errors = Veuillez corriger les champs signalés ci-dessous.
+mail-reset-subject = Choisissez un nouveau mot de passe Concord
+mail-reset-body =
+    Quelqu’un (vous, sans doute) a demandé à réinitialiser le mot de passe de votre compte Concord.
+
+    Ouvrez ce lien pour choisir un nouveau mot de passe. Il ne sert qu’une fois et expire dans { $minutes } minutes :
+    { $link }
+
+    Si vous n’êtes pas à l’origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.
+mail-invite-subject = Vous êtes invité·e à rejoindre { $coop } sur Concord
+mail-invite-body =
+    { $inviter } vous invite à rejoindre { $coop } sur Concord, où les membres de la coopérative votent, suivent leurs parts sociales et voient la répartition de fin d’exercice.
+
+    Ouvrez ce lien pour nous rejoindre :
+    { $link }

@@ -1,0 +1,157 @@
+//! The extractors every handler goes through: [`Caller`] (who is asking) and
+//! [`InCoop`] (who is asking, in the co-op named by the URL, with which roles).
+//!
+//! The API authenticates with `Authorization: Bearer`, the pages with the session
+//! cookie; neither accepts the other's credential, so a page's cookie can never drive
+//! the API from another site.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest};
+
+use super::permissions::{can, Action, RoleSet};
+use super::store::{self, User};
+use super::token::TokenKind;
+use crate::coops::store::{self as coops, Coop};
+use crate::db;
+use crate::error::{AppError, AppResult};
+use crate::membership::store as members;
+use crate::server::AppState;
+
+/// The name of the web session cookie.
+pub const SESSION_COOKIE: &str = "concord_session";
+
+/// An authenticated user.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The user, as loaded for this request.
+    pub user: User,
+}
+
+/// An optional [`Caller`]: pages that anyone may see.
+#[derive(Debug, Clone)]
+pub struct MaybeCaller(pub Option<Caller>);
+
+/// A caller inside the co-op named by the URL's `{slug}`, with their roles there.
+#[derive(Debug, Clone)]
+pub struct InCoop {
+    /// Who is asking.
+    pub caller: Caller,
+    /// The co-op of the URL.
+    pub coop: Coop,
+    /// The caller's member id there.
+    pub member_id: uuid::Uuid,
+    /// The caller's roles there.
+    pub roles: RoleSet,
+}
+
+impl InCoop {
+    /// Refuses with 403 unless the caller's roles allow `action`.
+    pub fn require(&self, action: Action) -> AppResult<()> {
+        if can(&self.roles, action) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Whether the caller's roles allow `action`.
+    pub fn can(&self, action: Action) -> bool {
+        can(&self.roles, action)
+    }
+}
+
+fn is_api(req: &HttpRequest) -> bool {
+    req.path().starts_with("/api/")
+}
+
+/// The credential this request carries, if any, and which kind of token it must be.
+fn credential(req: &HttpRequest) -> Option<(String, TokenKind)> {
+    if is_api(req) {
+        let header = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)?
+            .to_str()
+            .ok()?;
+        let (scheme, token) = header.split_once(' ')?;
+        scheme
+            .eq_ignore_ascii_case("bearer")
+            .then(|| (token.trim().to_string(), TokenKind::Access))
+    } else {
+        req.cookie(SESSION_COOKIE)
+            .map(|c| (c.value().to_string(), TokenKind::Session))
+    }
+}
+
+async fn resolve_caller(req: &HttpRequest) -> AppResult<Option<Caller>> {
+    let Some((token, kind)) = credential(req) else {
+        return Ok(None);
+    };
+    let state = app_state(req)?;
+    let Some(claims) = state.keys.check(&token, kind) else {
+        return Ok(None);
+    };
+    let mut conn = db::conn(&state.pool).await?;
+    let user = store::find(&mut conn, claims.sub).await?;
+    // A password change or "log out everywhere" bumped the version: the token is dead.
+    Ok(user
+        .filter(|u| u.token_version == claims.ver)
+        .map(|user| Caller { user }))
+}
+
+fn app_state(req: &HttpRequest) -> AppResult<web::Data<AppState>> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::internal("application state missing"))
+}
+
+type Boxed<T> = Pin<Box<dyn Future<Output = AppResult<T>>>>;
+
+impl FromRequest for MaybeCaller {
+    type Error = AppError;
+    type Future = Boxed<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { resolve_caller(&req).await.map(MaybeCaller) })
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = AppError;
+    type Future = Boxed<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { resolve_caller(&req).await?.ok_or(AppError::Unauthorized) })
+    }
+}
+
+impl FromRequest for InCoop {
+    type Error = AppError;
+    type Future = Boxed<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let caller = resolve_caller(&req).await?.ok_or(AppError::Unauthorized)?;
+            let slug = req.match_info().get("slug").ok_or(AppError::NotFound)?.to_string();
+            let state = app_state(&req)?;
+            let mut conn = db::conn(&state.pool).await?;
+            // Someone else's co-op and a co-op that does not exist look the same: 404.
+            let coop = coops::by_slug(&mut conn, &slug).await?.ok_or(AppError::NotFound)?;
+            let (member_id, names) = members::membership(&mut conn, coop.id, caller.user.id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let roles = RoleSet::parse(&names).map_err(AppError::internal)?;
+            Ok(InCoop {
+                caller,
+                coop,
+                member_id,
+                roles,
+            })
+        })
+    }
+}

@@ -1,0 +1,286 @@
+//! Account use cases: logging in, changing and resetting passwords, revoking tokens,
+//! accepting invitations. The API and the pages both call these.
+
+use std::net::IpAddr;
+
+use base64::Engine;
+use chrono::Utc;
+use diesel_async::AsyncConnection;
+use rand::RngCore;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::password;
+use super::store::{self, User};
+use crate::audit;
+use crate::db;
+use crate::error::{AppError, AppResult};
+use crate::mail::Mail;
+use crate::server::AppState;
+use crate::web::i18n;
+
+/// A new random secret for a link, and the hash that is stored in its place.
+pub fn new_link_secret() -> (String, Vec<u8>) {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let hash = link_secret_hash(&secret);
+    (secret, hash)
+}
+
+/// The stored form of a link secret.
+pub fn link_secret_hash(secret: &str) -> Vec<u8> {
+    Sha256::digest(secret.as_bytes()).to_vec()
+}
+
+/// Checks an e-mail and password, counting the attempt against the throttles first.
+/// Unknown e-mails and wrong passwords get the same error after the same work.
+pub async fn login(state: &AppState, email: &str, password: &str, ip: Option<IpAddr>) -> AppResult<User> {
+    state.throttle.attempt(email, ip)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let user = store::find_by_email(&mut conn, email).await?;
+    drop(conn);
+    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
+    if password::verify(password.to_string(), stored).await? {
+        Ok(user.expect("a verified password has a user"))
+    } else {
+        tracing::info!("failed login");
+        Err(AppError::BadCredentials)
+    }
+}
+
+/// Changes a password after checking the current one, revoking every token.
+pub async fn change_password(state: &AppState, user: &User, current: &str, new: &str) -> AppResult<User> {
+    if !password::verify(current.to_string(), user.password_hash.clone()).await? {
+        return Err(AppError::field("current_password", "The current password is wrong."));
+    }
+    password::check_new_password(new, &user.email).map_err(|e| AppError::Validation(vec![e]))?;
+    let hash = password::hash(new.to_string()).await?;
+    let mut conn = db::conn(&state.pool).await?;
+    let user_id = user.id;
+    conn.transaction(async |conn| {
+        let user = store::set_password(conn, user_id, &hash).await?;
+        audit::append(
+            conn,
+            None,
+            Some(user_id),
+            "user.password_changed",
+            &format!("user:{user_id}"),
+            json!({}),
+        )
+        .await?;
+        Ok(user)
+    })
+    .await
+}
+
+/// Revokes every token and session of a user ("log out everywhere").
+pub async fn logout_everywhere(state: &AppState, user: &User) -> AppResult<User> {
+    let mut conn = db::conn(&state.pool).await?;
+    let user_id = user.id;
+    conn.transaction(async |conn| {
+        let user = store::bump_token_version(conn, user_id).await?;
+        audit::append(
+            conn,
+            None,
+            Some(user_id),
+            "user.logged_out_everywhere",
+            &format!("user:{user_id}"),
+            json!({}),
+        )
+        .await?;
+        Ok(user)
+    })
+    .await
+}
+
+/// Sends a password-reset link if the address belongs to a user. The answer is the
+/// same either way, so the form cannot be used to find out who has an account.
+pub async fn request_password_reset(state: &AppState, email: &str, ip: Option<IpAddr>) -> AppResult<()> {
+    state.throttle.attempt(email, ip)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let Some(user) = store::find_by_email(&mut conn, email).await? else {
+        return Ok(());
+    };
+    let (secret, hash) = new_link_secret();
+    let expires = Utc::now() + state.settings.reset_token_ttl;
+    conn.transaction(async |conn| {
+        store::create_token(conn, user.id, "password_reset", &hash, expires).await?;
+        audit::append(
+            conn,
+            None,
+            None,
+            "user.password_reset_requested",
+            &format!("user:{}", user.id),
+            json!({}),
+        )
+        .await
+    })
+    .await?;
+    let link = format!("{}/password/reset?token={secret}", state.settings.public_url);
+    let minutes = (state.settings.reset_token_ttl.as_secs() / 60).to_string();
+    state
+        .mailer
+        .send(
+            &state.settings.mail_from,
+            Mail {
+                to: user.email.clone(),
+                subject: i18n::text(&user.locale, "mail-reset-subject"),
+                body: i18n::text_with(&user.locale, "mail-reset-body", &[("link", link), ("minutes", minutes)]),
+            },
+        )
+        .await
+}
+
+/// Whether a reset or invitation link is still good (to show its form).
+pub async fn link_is_valid(state: &AppState, secret: &str) -> AppResult<bool> {
+    let mut conn = db::conn(&state.pool).await?;
+    store::token_is_valid(&mut conn, &link_secret_hash(secret), Utc::now()).await
+}
+
+/// Sets a password from a reset or invitation link, which is used up; every older
+/// token of the user is revoked.
+pub async fn reset_password(state: &AppState, secret: &str, new: &str) -> AppResult<User> {
+    let hash_of_secret = link_secret_hash(secret);
+    let mut conn = db::conn(&state.pool).await?;
+    // The password rules need the e-mail: look it up (without using the link) first.
+    if !store::token_is_valid(&mut conn, &hash_of_secret, Utc::now()).await? {
+        return Err(AppError::field(
+            "token",
+            "This link has expired or has already been used.",
+        ));
+    }
+    let password_hash = password::hash(new.to_string()).await?;
+    let new = new.to_string();
+    conn.transaction(async |conn| {
+        let (user_id, purpose) = store::consume_token(conn, &hash_of_secret, Utc::now())
+            .await?
+            .ok_or_else(|| AppError::field("token", "This link has expired or has already been used."))?;
+        let user = store::find(conn, user_id).await?.ok_or(AppError::NotFound)?;
+        password::check_new_password(&new, &user.email).map_err(|e| AppError::Validation(vec![e]))?;
+        let user = store::set_password(conn, user_id, &password_hash).await?;
+        let action = if purpose == "invitation" {
+            "user.invitation_accepted"
+        } else {
+            "user.password_reset"
+        };
+        audit::append(conn, None, Some(user_id), action, &format!("user:{user_id}"), json!({})).await?;
+        Ok(user)
+    })
+    .await
+}
+
+/// Changes a user's name and language.
+pub async fn update_profile(state: &AppState, user: &User, display_name: &str, locale: &str) -> AppResult<User> {
+    let mut errors = Vec::new();
+    let name = display_name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        errors.push(crate::error::FieldError::new(
+            "display_name",
+            "The name must have 1 to 100 characters.",
+        ));
+    }
+    if !i18n::SUPPORTED.contains(&locale) {
+        errors.push(crate::error::FieldError::new(
+            "locale",
+            "The language must be `en` or `fr`.",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let mut conn = db::conn(&state.pool).await?;
+    let user_id = user.id;
+    conn.transaction(async |conn| {
+        let user = store::update_profile(conn, user_id, name, locale).await?;
+        audit::append(
+            conn,
+            None,
+            Some(user_id),
+            "user.profile_changed",
+            &format!("user:{user_id}"),
+            json!({"display_name": name, "locale": locale}),
+        )
+        .await?;
+        Ok(user)
+    })
+    .await
+}
+
+/// Issues an API access token and its lifetime in seconds.
+pub fn access_token(state: &AppState, user: &User) -> (String, u64) {
+    let ttl = state.settings.access_token_ttl;
+    let token = state.keys.issue(
+        user.id,
+        user.token_version,
+        super::token::TokenKind::Access,
+        Utc::now().timestamp(),
+        ttl,
+    );
+    (token, ttl.as_secs())
+}
+
+/// Issues a web session token.
+pub fn session_token(state: &AppState, user: &User) -> String {
+    state.keys.issue(
+        user.id,
+        user.token_version,
+        super::token::TokenKind::Session,
+        Utc::now().timestamp(),
+        state.settings.session_ttl,
+    )
+}
+
+/// Creates a login with a password (the command line and the demo use this).
+pub async fn create_user(
+    conn: &mut diesel_async::AsyncPgConnection,
+    email: &str,
+    display_name: &str,
+    locale: &str,
+    password: &str,
+    is_operator: bool,
+) -> AppResult<User> {
+    let mut errors = Vec::new();
+    if !crate::mail::is_valid_address(email.trim()) {
+        errors.push(crate::error::FieldError::new(
+            "email",
+            "This is not a valid e-mail address.",
+        ));
+    }
+    if display_name.trim().is_empty() || display_name.trim().chars().count() > 100 {
+        errors.push(crate::error::FieldError::new(
+            "display_name",
+            "The name must have 1 to 100 characters.",
+        ));
+    }
+    if !i18n::SUPPORTED.contains(&locale) {
+        errors.push(crate::error::FieldError::new(
+            "locale",
+            "The language must be `en` or `fr`.",
+        ));
+    }
+    if let Err(e) = password::check_new_password(password, email) {
+        errors.push(e);
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let hash = password::hash(password.to_string()).await?;
+    conn.transaction(async |conn| {
+        if store::find_by_email(conn, email).await?.is_some() {
+            return Err(AppError::field("email", "A user with this e-mail already exists."));
+        }
+        let user = store::create(conn, email, display_name, locale, Some(&hash), is_operator).await?;
+        audit::append(
+            conn,
+            None,
+            None,
+            "user.created",
+            &format!("user:{}", user.id),
+            json!({"email": user.email, "operator": is_operator}),
+        )
+        .await?;
+        Ok(user)
+    })
+    .await
+}

@@ -1,0 +1,400 @@
+//! The command line: `concord serve`, `migrate`, `audit verify`, `user …`, `coop …`.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{MailSettings, Settings};
+use crate::coops::rules::NewCoop;
+use crate::db::local_cluster::{ClusterOptions, LocalCluster};
+use crate::error::{AppError, AppResult};
+use crate::server::AppState;
+use crate::{audit, auth, coops, db, demo, server};
+
+/// Concord: governance for worker co-operatives.
+#[derive(Parser, Debug)]
+#[command(name = "concord", version, about)]
+pub struct Cli {
+    /// Concord's own files: the local database cluster, the signing key, the mail outbox.
+    #[arg(long, env = "CONCORD_DATA_DIR", default_value = "./concord-data", global = true)]
+    pub data_dir: PathBuf,
+    /// Use this PostgreSQL server instead of the local cluster.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the web pages and the JSON API.
+    Serve(ServeArgs),
+    /// Apply pending database migrations.
+    Migrate,
+    /// Check the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Manage logins.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage co-ops.
+    Coop {
+        #[command(subcommand)]
+        command: CoopCommand,
+    },
+}
+
+/// Options of `serve`.
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Load the demo co-op (once) and print its logins.
+    #[arg(long)]
+    pub demo: bool,
+    /// The address to listen on.
+    #[arg(long, env = "CONCORD_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// The URL people reach Concord at (for links in e-mails); defaults to http://BIND.
+    #[arg(long, env = "CONCORD_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Mark cookies Secure and send HSTS (set when served over HTTPS).
+    #[arg(long, env = "CONCORD_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Trust X-Forwarded-For for the client address (behind a reverse proxy).
+    #[arg(long, env = "CONCORD_TRUST_PROXY")]
+    pub trust_proxy: bool,
+    /// Send e-mail through this SMTP relay (smtp:// or smtps://) instead of the outbox.
+    #[arg(long, env = "CONCORD_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of e-mails.
+    #[arg(long, env = "CONCORD_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// Database connections in the pool.
+    #[arg(long, env = "CONCORD_POOL_SIZE", default_value_t = 16)]
+    pub pool_size: usize,
+    /// HTTP worker threads (0: one per core).
+    #[arg(long, env = "CONCORD_WORKERS", default_value_t = 0)]
+    pub workers: usize,
+}
+
+/// `audit` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Walk every co-op's chain; exit 1 naming the first broken link.
+    Verify,
+}
+
+/// `user` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a login; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// `en` or `fr`.
+        #[arg(long, default_value = "en")]
+        locale: String,
+        /// Make this user an operator (creates co-ops, runs the instance).
+        #[arg(long)]
+        operator: bool,
+    },
+    /// Set a user's password (read from standard input); their tokens are revoked.
+    SetPassword {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+/// `coop` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum CoopCommand {
+    /// Create a co-op.
+    Create {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "EUR")]
+        currency: String,
+        #[arg(long, default_value = "en")]
+        locale: String,
+        #[arg(long, default_value = "Europe/Paris")]
+        time_zone: String,
+        /// The e-mail of an existing user who becomes its first admin.
+        #[arg(long)]
+        admin: Option<String>,
+    },
+    /// List every co-op.
+    List,
+}
+
+/// Runs the command line and returns the process's exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("concord: {}", describe(&error));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn describe(error: &AppError) -> String {
+    match error {
+        AppError::Internal(message) => message.clone(),
+        AppError::Validation(errors) => errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if std::env::var("CONCORD_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+/// The database Concord uses: an external server, or the local cluster it started.
+pub struct Database {
+    /// The connection string.
+    pub url: String,
+    /// The local cluster, kept alive as long as this value.
+    pub cluster: Option<LocalCluster>,
+}
+
+/// The database's name inside the local cluster.
+pub const LOCAL_DATABASE: &str = "concord";
+
+/// Opens the database: `DATABASE_URL` if given, otherwise the local cluster under the
+/// data directory. Call it from the main thread: the cluster's server process is tied
+/// to the thread that starts it.
+pub fn open_database(data_dir: &std::path::Path, database_url: Option<&str>) -> AppResult<Database> {
+    match database_url {
+        Some(url) => Ok(Database {
+            url: url.to_string(),
+            cluster: None,
+        }),
+        None => {
+            let cluster = LocalCluster::start(data_dir, ClusterOptions::default())
+                .map_err(|e| AppError::internal(e.to_string()))?;
+            Ok(Database {
+                url: cluster.connection_string(LOCAL_DATABASE),
+                cluster: Some(cluster),
+            })
+        }
+    }
+}
+
+fn runtime() -> AppResult<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| AppError::internal(format!("cannot start the runtime: {e}")))
+}
+
+/// Prepares the database: creates the local one if needed and applies migrations.
+pub async fn prepare(database: &Database) -> AppResult<Vec<String>> {
+    if let Some(cluster) = &database.cluster {
+        db::ensure_database(&cluster.connection_string("postgres"), LOCAL_DATABASE).await?;
+    }
+    db::migrate(&database.url).await
+}
+
+fn run(cli: Cli) -> AppResult<ExitCode> {
+    let database = open_database(&cli.data_dir, cli.database_url.as_deref())?;
+    let rt = runtime()?;
+    let code = rt.block_on(async {
+        prepare(&database).await?;
+        match cli.command {
+            Command::Serve(args) => serve(&cli.data_dir, &database, args).await,
+            Command::Migrate => {
+                // `prepare` applied them; say so.
+                println!("migrations are up to date");
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Audit {
+                command: AuditCommand::Verify,
+            } => verify(&database).await,
+            Command::User { command } => user(&database, command).await,
+            Command::Coop { command } => coop(&database, command).await,
+        }
+    });
+    drop(rt);
+    drop(database);
+    code
+}
+
+async fn serve(data_dir: &std::path::Path, database: &Database, args: ServeArgs) -> AppResult<ExitCode> {
+    let mut settings = Settings::with_data_dir(data_dir)?;
+    settings.database_url = database.cluster.is_none().then(|| database.url.clone());
+    settings.public_url = args.public_url.unwrap_or_else(|| format!("http://{}", args.bind));
+    settings.secure_cookies = args.secure_cookies;
+    settings.trust_proxy = args.trust_proxy;
+    settings.pool_size = args.pool_size;
+    settings.workers = args.workers;
+    if let Some(url) = args.smtp_url {
+        settings.mail = MailSettings::Smtp(url);
+    }
+    if let Some(from) = args.mail_from {
+        settings.mail_from = from;
+    }
+    let pool = db::pool(&database.url, settings.pool_size)?;
+    let state = actix_web::web::Data::new(AppState::new(settings, pool)?);
+    if args.demo {
+        let logins = demo::load(&state).await?;
+        println!(
+            "Demo co-op loaded. Log in with any of these (password: {}):",
+            demo::PASSWORD
+        );
+        for (email, roles) in logins {
+            println!("  {email:<28} {roles}");
+        }
+    }
+    let (server, address) = server::bind(state.clone(), &args.bind)
+        .map_err(|e| AppError::internal(format!("cannot listen on {}: {e}", args.bind)))?;
+    println!("Concord is ready at http://{address}/ (data in {})", data_dir.display());
+    std::io::stdout().flush().ok();
+    let handle = server.handle();
+    let mut server = tokio::spawn(server);
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    tokio::select! {
+        result = &mut server => {
+            result.map_err(|e| AppError::internal(e.to_string()))?.map_err(|e| AppError::internal(e.to_string()))?;
+        }
+        _ = tokio::signal::ctrl_c() => handle.stop(true).await,
+        _ = terminate.recv() => handle.stop(true).await,
+    }
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn verify(database: &Database) -> AppResult<ExitCode> {
+    let pool = db::pool(&database.url, 1)?;
+    let mut conn = db::conn(&pool).await?;
+    let result = audit::verify_all(&mut conn).await?;
+    let name = |coop: &Option<uuid::Uuid>| coop.map_or_else(|| "platform".to_string(), |id| format!("co-op {id}"));
+    for (coop, count) in &result.chains {
+        println!("{}: {count} events, intact", name(coop));
+    }
+    match result.broken {
+        None => Ok(ExitCode::SUCCESS),
+        Some((coop, link)) => {
+            eprintln!("{}: broken at event {}: {}", name(&coop), link.seq, link.reason);
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn read_password() -> AppResult<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| AppError::internal(format!("cannot read the password from standard input: {e}")))?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_string())
+}
+
+async fn user(database: &Database, command: UserCommand) -> AppResult<ExitCode> {
+    let pool = db::pool(&database.url, 1)?;
+    let mut conn = db::conn(&pool).await?;
+    match command {
+        UserCommand::Create {
+            email,
+            name,
+            locale,
+            operator,
+        } => {
+            let password = read_password()?;
+            let user = auth::service::create_user(&mut conn, &email, &name, &locale, &password, operator).await?;
+            println!("created {} ({})", user.email, user.id);
+        }
+        UserCommand::SetPassword { email } => {
+            let password = read_password()?;
+            let user = auth::store::find_by_email(&mut conn, &email)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            auth::password::check_new_password(&password, &user.email).map_err(|e| AppError::Validation(vec![e]))?;
+            let hash = auth::password::hash(password).await?;
+            use diesel_async::AsyncConnection;
+            conn.transaction(async |conn| {
+                auth::store::set_password(conn, user.id, &hash).await?;
+                audit::append(
+                    conn,
+                    None,
+                    None,
+                    "user.password_set_by_operator",
+                    &format!("user:{}", user.id),
+                    serde_json::json!({}),
+                )
+                .await
+            })
+            .await?;
+            println!("password set for {}; their sessions and tokens are revoked", user.email);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn coop(database: &Database, command: CoopCommand) -> AppResult<ExitCode> {
+    let pool = db::pool(&database.url, 1)?;
+    let mut conn = db::conn(&pool).await?;
+    match command {
+        CoopCommand::Create {
+            slug,
+            name,
+            currency,
+            locale,
+            time_zone,
+            admin,
+        } => {
+            let admin_id = match admin {
+                Some(email) => Some(
+                    auth::store::find_by_email(&mut conn, &email)
+                        .await?
+                        .ok_or_else(|| AppError::field("admin", format!("no user has the e-mail {email}")))?
+                        .id,
+                ),
+                None => None,
+            };
+            let new = NewCoop {
+                slug,
+                name,
+                currency,
+                locale,
+                time_zone,
+            };
+            let coop = coops::service::create(&mut conn, None, new, admin_id).await?;
+            println!("created {} ({})", coop.slug, coop.id);
+        }
+        CoopCommand::List => {
+            for coop in coops::store::all(&mut conn).await? {
+                println!(
+                    "{:<24} {:<40} {} {} {}",
+                    coop.slug, coop.name, coop.currency, coop.locale, coop.time_zone
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

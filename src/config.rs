@@ -1,0 +1,156 @@
+//! Settings, typed and validated once at start.
+//!
+//! Every setting comes from a command-line flag with a `CONCORD_*` environment
+//! fallback (see `docs/configuration.md`).
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rand::RngCore;
+
+use crate::error::AppError;
+
+/// Login throttling: a burst of attempts, then one more every `refill`.
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottleSettings {
+    /// Attempts allowed at once for one account.
+    pub per_account_burst: u32,
+    /// Attempts allowed at once from one IP address.
+    pub per_ip_burst: u32,
+    /// How long until one more attempt is allowed.
+    pub refill: Duration,
+}
+
+impl Default for ThrottleSettings {
+    fn default() -> Self {
+        ThrottleSettings {
+            per_account_burst: 5,
+            per_ip_burst: 30,
+            refill: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Where e-mail goes.
+#[derive(Debug, Clone)]
+pub enum MailSettings {
+    /// One `.eml` file per message in this folder (the default: nothing leaves the machine).
+    Outbox(PathBuf),
+    /// An SMTP relay, as `smtp://user:pass@host:port` or `smtps://…`.
+    Smtp(String),
+}
+
+/// The whole configuration of a running Concord.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Concord's own files: the local cluster, the signing key, the mail outbox.
+    pub data_dir: PathBuf,
+    /// An external PostgreSQL server; `None` starts the local cluster.
+    pub database_url: Option<String>,
+    /// The base URL people reach Concord at, used in e-mailed links.
+    pub public_url: String,
+    /// Whether cookies carry the `Secure` flag (true behind TLS).
+    pub secure_cookies: bool,
+    /// The key that signs tokens and session cookies.
+    pub signing_key: Vec<u8>,
+    /// Lifetime of API access tokens.
+    pub access_token_ttl: Duration,
+    /// Lifetime of a web session.
+    pub session_ttl: Duration,
+    /// Lifetime of a password-reset link.
+    pub reset_token_ttl: Duration,
+    /// Lifetime of an invitation link.
+    pub invitation_ttl: Duration,
+    /// The sender of every e-mail.
+    pub mail_from: String,
+    /// Where e-mail goes.
+    pub mail: MailSettings,
+    /// Login throttling.
+    pub throttle: ThrottleSettings,
+    /// Whether to take the client's address from `X-Forwarded-For` (behind a proxy).
+    pub trust_proxy: bool,
+    /// Largest request body accepted, in bytes.
+    pub body_limit: usize,
+    /// Database connections in the pool.
+    pub pool_size: usize,
+    /// HTTP worker threads (0: one per core).
+    pub workers: usize,
+}
+
+impl Settings {
+    /// Settings with defaults for everything but the data directory; the signing key
+    /// is loaded from (or created in) the data directory.
+    pub fn with_data_dir(data_dir: impl Into<PathBuf>) -> Result<Settings, AppError> {
+        let data_dir = data_dir.into();
+        fs::create_dir_all(&data_dir)
+            .map_err(|e| AppError::internal(format!("cannot create {}: {e}", data_dir.display())))?;
+        let signing_key = load_or_create_key(&data_dir.join("signing-key"))?;
+        Ok(Settings {
+            mail: MailSettings::Outbox(data_dir.join("outbox")),
+            data_dir,
+            database_url: None,
+            public_url: "http://127.0.0.1:8080".into(),
+            secure_cookies: false,
+            signing_key,
+            access_token_ttl: Duration::from_secs(15 * 60),
+            session_ttl: Duration::from_secs(12 * 3600),
+            reset_token_ttl: Duration::from_secs(3600),
+            invitation_ttl: Duration::from_secs(14 * 24 * 3600),
+            mail_from: "Concord <concord@localhost>".into(),
+            throttle: ThrottleSettings::default(),
+            trust_proxy: false,
+            body_limit: 256 * 1024,
+            pool_size: 16,
+            workers: 0,
+        })
+    }
+
+    /// Checks what types alone cannot.
+    pub fn validate(&self) -> Result<(), AppError> {
+        if self.signing_key.len() < 32 {
+            return Err(AppError::field(
+                "signing_key",
+                "the signing key must be at least 32 bytes",
+            ));
+        }
+        if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
+            return Err(AppError::field(
+                "public_url",
+                "the public URL must start with http:// or https://",
+            ));
+        }
+        if self.pool_size == 0 {
+            return Err(AppError::field("pool_size", "the pool needs at least one connection"));
+        }
+        Ok(())
+    }
+}
+
+/// The signing key: `CONCORD_SIGNING_KEY` (hex) wins; otherwise a random key generated
+/// once into the data directory, readable by its owner only.
+fn load_or_create_key(path: &Path) -> Result<Vec<u8>, AppError> {
+    if let Ok(hex_key) = std::env::var("CONCORD_SIGNING_KEY") {
+        return hex::decode(hex_key.trim())
+            .map_err(|_| AppError::field("CONCORD_SIGNING_KEY", "the signing key must be hexadecimal"));
+    }
+    if let Ok(text) = fs::read_to_string(path) {
+        return hex::decode(text.trim())
+            .map_err(|_| AppError::internal(format!("{} is not a hexadecimal key", path.display())));
+    }
+    let mut key = [0u8; 64];
+    rand::rng().fill_bytes(&mut key);
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| AppError::internal(format!("cannot create {}: {e}", path.display())))?;
+    file.write_all(hex::encode(key).as_bytes())
+        .map_err(|e| AppError::internal(format!("cannot write {}: {e}", path.display())))?;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o600))
+        .map_err(|e| AppError::internal(format!("cannot protect {}: {e}", path.display())))?;
+    Ok(key.to_vec())
+}

@@ -1,0 +1,62 @@
+//! Co-op use cases.
+
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::rules::{check_new_coop, NewCoop};
+use super::store::{self, Coop};
+use crate::audit;
+use crate::auth::permissions::{Role, RoleSet};
+use crate::auth::store::User;
+use crate::error::{AppError, AppResult};
+use crate::membership::store as members;
+
+/// Creates a co-op, optionally with a first admin, in one transaction. Only operators
+/// may; `actor` is `None` for the command line.
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    actor: Option<&User>,
+    new: NewCoop,
+    first_admin: Option<Uuid>,
+) -> AppResult<Coop> {
+    if actor.is_some_and(|a| !a.is_operator) {
+        return Err(AppError::Forbidden);
+    }
+    let errors = check_new_coop(&new);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let actor_id = actor.map(|a| a.id);
+    conn.transaction(async |conn| {
+        if store::by_slug(conn, &new.slug).await?.is_some() {
+            return Err(AppError::field("slug", "This short name is taken."));
+        }
+        let coop = store::insert(conn, &new).await?;
+        audit::append(
+            conn,
+            Some(coop.id),
+            actor_id,
+            "coop.created",
+            &format!("coop:{}", coop.id),
+            json!({"slug": coop.slug, "name": coop.name, "currency": coop.currency,
+                   "locale": coop.locale, "time_zone": coop.time_zone}),
+        )
+        .await?;
+        if let Some(user_id) = first_admin {
+            let roles = RoleSet::new([Role::Admin]);
+            let member_id = members::insert(conn, coop.id, user_id, &roles).await?;
+            audit::append(
+                conn,
+                Some(coop.id),
+                actor_id,
+                "member.added",
+                &format!("member:{member_id}"),
+                json!({"user": user_id, "roles": roles.names()}),
+            )
+            .await?;
+        }
+        Ok(coop)
+    })
+    .await
+}

@@ -1,0 +1,78 @@
+//! Co-ops in the database.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::rules::NewCoop;
+use crate::db::schema::{coops, members};
+use crate::error::AppResult;
+
+/// A co-op: the tenant every other record belongs to.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = coops)]
+pub struct Coop {
+    /// Its id.
+    pub id: Uuid,
+    /// Its short name in URLs.
+    pub slug: String,
+    /// Its name.
+    pub name: String,
+    /// ISO 4217 currency code.
+    pub currency: String,
+    /// `en` or `fr`.
+    pub locale: String,
+    /// IANA time zone.
+    pub time_zone: String,
+    /// When it joined Concord.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Inserts a co-op.
+pub async fn insert(conn: &mut AsyncPgConnection, new: &NewCoop) -> AppResult<Coop> {
+    Ok(diesel::insert_into(coops::table)
+        .values((
+            coops::id.eq(Uuid::now_v7()),
+            coops::slug.eq(&new.slug),
+            coops::name.eq(new.name.trim()),
+            coops::currency.eq(&new.currency),
+            coops::locale.eq(&new.locale),
+            coops::time_zone.eq(&new.time_zone),
+        ))
+        .returning(Coop::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+/// A co-op by its slug.
+pub async fn by_slug(conn: &mut AsyncPgConnection, slug: &str) -> AppResult<Option<Coop>> {
+    Ok(coops::table
+        .filter(coops::slug.eq(slug))
+        .select(Coop::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// Every co-op, by name.
+pub async fn all(conn: &mut AsyncPgConnection) -> AppResult<Vec<Coop>> {
+    Ok(coops::table
+        .order(coops::name)
+        .select(Coop::as_select())
+        .load(conn)
+        .await?)
+}
+
+/// The co-ops a user belongs to, with their roles there.
+pub async fn for_user(conn: &mut AsyncPgConnection, user_id: Uuid) -> AppResult<Vec<(Coop, Vec<String>)>> {
+    Ok(coops::table
+        .inner_join(members::table)
+        .filter(members::user_id.eq(user_id))
+        .order(coops::name)
+        .select((Coop::as_select(), members::roles))
+        .load(conn)
+        .await?)
+}

@@ -1,0 +1,438 @@
+//! A private PostgreSQL cluster under Concord's data directory.
+//!
+//! `concord serve` without `DATABASE_URL`, and the test harness, use this: it runs
+//! `initdb` once, starts `postgres` listening only on a Unix socket inside the data
+//! directory (no TCP port to collide with, no password to leak), waits until the server
+//! reports itself ready, and stops it on [`LocalCluster::stop`] or on drop. The server
+//! process also gets a parent-death signal, so a killed Concord never leaves it behind.
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::{Gid, Pid, Uid, User};
+use sha2::{Digest, Sha256};
+
+/// The superuser `initdb` creates; it authenticates by the socket's file permissions.
+pub const SUPERUSER: &str = "concord";
+
+/// Unix socket paths are limited to 108 bytes including the `.s.PGSQL.5432` name.
+const MAX_SOCKET_DIR_LEN: usize = 90;
+
+/// Everything that can keep the local cluster from running, each with a sentence a
+/// person can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum ClusterError {
+    #[error(
+        "PostgreSQL server binaries were not found: install PostgreSQL 15 or newer \
+         (on Debian or Ubuntu: `apt-get install postgresql`), or set DATABASE_URL to use an existing server"
+    )]
+    BinariesNotFound,
+    #[error(
+        "Concord runs as root, and PostgreSQL refuses to: create a `postgres` system user \
+         (installing the postgresql package does) or run Concord as another user"
+    )]
+    NoPostgresUser,
+    #[error("could not prepare the data directory {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("initdb failed (see {log}): {detail}")]
+    Initdb { log: PathBuf, detail: String },
+    #[error("PostgreSQL did not start (see {log}): {detail}")]
+    Start { log: PathBuf, detail: String },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ClusterError + '_ {
+    move |source| ClusterError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// How the cluster is tuned: a production data directory must survive a power cut,
+/// a throw-away test cluster need not.
+#[derive(Debug, Clone, Copy)]
+pub struct ClusterOptions {
+    /// `false` turns off fsync and synchronous commit (tests only).
+    pub durable: bool,
+    /// `max_connections` of the server.
+    pub max_connections: u32,
+}
+
+impl Default for ClusterOptions {
+    fn default() -> Self {
+        ClusterOptions {
+            durable: true,
+            max_connections: 200,
+        }
+    }
+}
+
+/// A running local cluster.
+#[derive(Debug)]
+pub struct LocalCluster {
+    pg_dir: PathBuf,
+    socket_dir: PathBuf,
+    log_path: PathBuf,
+    child: Option<Child>,
+}
+
+/// The owner the server runs as when Concord itself runs as root.
+#[derive(Debug, Clone, Copy)]
+struct RunAs {
+    uid: Uid,
+    gid: Gid,
+}
+
+impl LocalCluster {
+    /// Initialises (once) and starts the cluster under `data_dir`.
+    pub fn start(data_dir: &Path, options: ClusterOptions) -> Result<LocalCluster, ClusterError> {
+        let bin = find_bindir().ok_or(ClusterError::BinariesNotFound)?;
+        fs::create_dir_all(data_dir).map_err(io_err(data_dir))?;
+        let data_dir = data_dir.canonicalize().map_err(io_err(data_dir))?;
+        let run_as = if Uid::effective().is_root() {
+            Some(postgres_owner(&data_dir.join("pg"))?)
+        } else {
+            None
+        };
+        let home = cluster_home(&data_dir, run_as.is_some())?;
+        let pg_dir = home.join("pg");
+        let socket_dir = socket_dir_for(&home);
+        let log_path = data_dir.join("postgres.log");
+        for dir in [&home, &socket_dir] {
+            fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        touch(&log_path)?;
+        if let Some(owner) = run_as {
+            // The server must reach its folders and write its log; nothing else of the
+            // data directory (the signing key) is opened to it.
+            set_mode(&data_dir, 0o711)?;
+            set_mode(&home, 0o711)?;
+            chown(&socket_dir, owner)?;
+            chown(&log_path, owner)?;
+        }
+        set_mode(&socket_dir, 0o700)?;
+
+        if !pg_dir.join("PG_VERSION").exists() {
+            initdb(&bin, &pg_dir, &log_path, run_as)?;
+        }
+        clear_stale_lock_files(&pg_dir, &socket_dir);
+
+        let log = fs::OpenOptions::new()
+            .append(true)
+            .open(&log_path)
+            .map_err(io_err(&log_path))?;
+        let log_err = log.try_clone().map_err(io_err(&log_path))?;
+        let mut command = Command::new(bin.join("postgres"));
+        command
+            .arg("-D")
+            .arg(&pg_dir)
+            .arg("-k")
+            .arg(&socket_dir)
+            .args(["-c", "listen_addresses="])
+            .args(["-c", "unix_socket_permissions=0700"])
+            .args(["-c", &format!("max_connections={}", options.max_connections)])
+            .args(["-c", "logging_collector=off"]);
+        if !options.durable {
+            command.args([
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+            ]);
+        }
+        command
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log_err)
+            .process_group(0);
+        if let Some(owner) = run_as {
+            command.uid(owner.uid.as_raw()).gid(owner.gid.as_raw());
+        }
+        // SAFETY: only async-signal-safe work (one prctl call) between fork and exec.
+        unsafe {
+            command.pre_exec(|| nix::sys::prctl::set_pdeathsig(Signal::SIGINT).map_err(std::io::Error::from));
+        }
+        let child = command.spawn().map_err(|e| ClusterError::Start {
+            log: log_path.clone(),
+            detail: e.to_string(),
+        })?;
+        let mut cluster = LocalCluster {
+            pg_dir,
+            socket_dir,
+            log_path,
+            child: Some(child),
+        };
+        cluster.wait_ready(Duration::from_secs(120))?;
+        Ok(cluster)
+    }
+
+    /// The folder holding the server's Unix socket.
+    pub fn socket_dir(&self) -> &Path {
+        &self.socket_dir
+    }
+
+    /// A connection string (key/value form) for `database` on this cluster.
+    pub fn connection_string(&self, database: &str) -> String {
+        format!(
+            "host='{}' user='{}' dbname='{}'",
+            quote(&self.socket_dir.to_string_lossy()),
+            SUPERUSER,
+            quote(database)
+        )
+    }
+
+    /// Waits until `postmaster.pid` says the server accepts connections, or the
+    /// server exits, or the time runs out.
+    fn wait_ready(&mut self, limit: Duration) -> Result<(), ClusterError> {
+        let deadline = Instant::now() + limit;
+        let pid_file = self.pg_dir.join("postmaster.pid");
+        loop {
+            if let Some(child) = self.child.as_mut() {
+                if let Ok(Some(status)) = child.try_wait() {
+                    self.child = None;
+                    return Err(ClusterError::Start {
+                        log: self.log_path.clone(),
+                        detail: format!("the server exited with {status}: {}", log_tail(&self.log_path)),
+                    });
+                }
+            }
+            if let Ok(text) = fs::read_to_string(&pid_file) {
+                if text.lines().nth(7).map(str::trim) == Some("ready") {
+                    return Ok(());
+                }
+            }
+            if Instant::now() > deadline {
+                return Err(ClusterError::Start {
+                    log: self.log_path.clone(),
+                    detail: "the server was not ready in time".into(),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// Stops the server with a fast shutdown (open sessions are rolled back, committed
+    /// data is safe) and waits for it to exit.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let pid = Pid::from_raw(child.id() as i32);
+            let _ = kill(pid, Signal::SIGINT);
+            let deadline = Instant::now() + Duration::from_secs(60);
+            loop {
+                match child.try_wait() {
+                    Ok(Some(_)) | Err(_) => break,
+                    Ok(None) if Instant::now() > deadline => {
+                        let _ = kill(pid, Signal::SIGQUIT);
+                        let _ = child.wait();
+                        break;
+                    }
+                    Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        }
+    }
+
+    /// The server's process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+}
+
+impl Drop for LocalCluster {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn quote(value: &str) -> String {
+    value.replace('\\', "\\\\").replace('\'', "\\'")
+}
+
+/// Finds the folder holding `initdb` and `postgres`: `pg_config --bindir`, then the
+/// newest `/usr/lib/postgresql/*/bin`, then `PATH`.
+pub fn find_bindir() -> Option<PathBuf> {
+    let has_server = |dir: &Path| dir.join("postgres").is_file() && dir.join("initdb").is_file();
+    if let Ok(out) = Command::new("pg_config").arg("--bindir").output() {
+        let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        if out.status.success() && has_server(&dir) {
+            return Some(dir);
+        }
+    }
+    if let Ok(entries) = fs::read_dir("/usr/lib/postgresql") {
+        let mut versions: Vec<(u32, PathBuf)> = entries
+            .flatten()
+            .filter_map(|e| {
+                let version = e.file_name().to_string_lossy().parse::<u32>().ok()?;
+                Some((version, e.path().join("bin")))
+            })
+            .filter(|(_, dir)| has_server(dir))
+            .collect();
+        versions.sort();
+        if let Some((_, dir)) = versions.pop() {
+            return Some(dir);
+        }
+    }
+    std::env::var_os("PATH").and_then(|path| std::env::split_paths(&path).find(|dir| has_server(dir)))
+}
+
+/// As root the server runs as the owner of an existing cluster (when that is not
+/// root), otherwise as the `postgres` system user.
+fn postgres_owner(pg_dir: &Path) -> Result<RunAs, ClusterError> {
+    if let Ok(meta) = fs::metadata(pg_dir) {
+        if meta.uid() != 0 {
+            return Ok(RunAs {
+                uid: Uid::from_raw(meta.uid()),
+                gid: Gid::from_raw(meta.gid()),
+            });
+        }
+    }
+    let user = User::from_name("postgres")
+        .ok()
+        .flatten()
+        .ok_or(ClusterError::NoPostgresUser)?;
+    Ok(RunAs {
+        uid: user.uid,
+        gid: user.gid,
+    })
+}
+
+/// Where the cluster lives: inside the data directory, unless Concord runs as root and
+/// some parent folder is closed to other users (say, under `/root`); then in a folder
+/// under `/var/tmp` named after the data directory, so it is found again next time.
+fn cluster_home(data_dir: &Path, as_root: bool) -> Result<PathBuf, ClusterError> {
+    let reachable = data_dir
+        .ancestors()
+        .skip(1)
+        .all(|dir| fs::metadata(dir).map(|m| m.mode() & 0o001 != 0).unwrap_or(false));
+    if !as_root || reachable {
+        return Ok(data_dir.to_path_buf());
+    }
+    let home = PathBuf::from("/var/tmp").join(format!("concord-{}", short_hash(data_dir)));
+    tracing::warn!(
+        data_dir = %data_dir.display(),
+        cluster = %home.display(),
+        "the data directory is not reachable by the postgres user; the cluster lives elsewhere"
+    );
+    Ok(home)
+}
+
+fn short_hash(path: &Path) -> String {
+    hex::encode(&Sha256::digest(path.as_os_str().as_encoded_bytes())[..8])
+}
+
+fn socket_dir_for(home: &Path) -> PathBuf {
+    let dir = home.join("run");
+    if dir.as_os_str().len() <= MAX_SOCKET_DIR_LEN {
+        dir
+    } else {
+        std::env::temp_dir().join(format!("concord-{}", short_hash(home)))
+    }
+}
+
+fn touch(path: &Path) -> Result<(), ClusterError> {
+    fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map(drop)
+        .map_err(io_err(path))
+}
+
+fn set_mode(path: &Path, mode: u32) -> Result<(), ClusterError> {
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).map_err(io_err(path))
+}
+
+fn chown(path: &Path, owner: RunAs) -> Result<(), ClusterError> {
+    nix::unistd::chown(path, Some(owner.uid), Some(owner.gid)).map_err(|e| ClusterError::Io {
+        path: path.to_path_buf(),
+        source: e.into(),
+    })
+}
+
+fn initdb(bin: &Path, pg_dir: &Path, log_path: &Path, run_as: Option<RunAs>) -> Result<(), ClusterError> {
+    fs::create_dir_all(pg_dir).map_err(io_err(pg_dir))?;
+    set_mode(pg_dir, 0o700)?;
+    if let Some(owner) = run_as {
+        chown(pg_dir, owner)?;
+    }
+    let mut command = Command::new(bin.join("initdb"));
+    command
+        .arg("-D")
+        .arg(pg_dir)
+        .args(["-U", SUPERUSER, "--auth=trust", "--encoding=UTF8", "--locale=C"])
+        .stdin(Stdio::null());
+    if let Some(owner) = run_as {
+        command.uid(owner.uid.as_raw()).gid(owner.gid.as_raw());
+    }
+    let out = command.output().map_err(|e| ClusterError::Initdb {
+        log: log_path.to_path_buf(),
+        detail: e.to_string(),
+    })?;
+    if let Ok(mut log) = fs::OpenOptions::new().append(true).open(log_path) {
+        let _ = log.write_all(&out.stdout);
+        let _ = log.write_all(&out.stderr);
+    }
+    if !out.status.success() {
+        return Err(ClusterError::Initdb {
+            log: log_path.to_path_buf(),
+            detail: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// After a crash the server's lock files may name a process id that now belongs to
+/// another program (ids are reused quickly in containers), and PostgreSQL would then
+/// refuse to start. A lock naming a live postgres of this very cluster means an
+/// orphaned server: it is shut down first.
+fn clear_stale_lock_files(pg_dir: &Path, socket_dir: &Path) {
+    let pid_file = pg_dir.join("postmaster.pid");
+    if let Some(pid) = read_pid(&pid_file) {
+        if is_our_postgres(pid, pg_dir) {
+            tracing::warn!(pid, "stopping an orphaned PostgreSQL server of this data directory");
+            let pid = Pid::from_raw(pid);
+            let _ = kill(pid, Signal::SIGINT);
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while kill(pid, None).is_ok() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        } else {
+            tracing::info!(pid, "removing a stale postmaster.pid left by a crash");
+            let _ = fs::remove_file(&pid_file);
+        }
+    }
+    let socket_lock = socket_dir.join(".s.PGSQL.5432.lock");
+    if let Some(pid) = read_pid(&socket_lock) {
+        if !is_our_postgres(pid, pg_dir) {
+            let _ = fs::remove_file(&socket_lock);
+            let _ = fs::remove_file(socket_dir.join(".s.PGSQL.5432"));
+        }
+    }
+}
+
+fn read_pid(path: &Path) -> Option<i32> {
+    fs::read_to_string(path).ok()?.lines().next()?.trim().parse().ok()
+}
+
+fn is_our_postgres(pid: i32, pg_dir: &Path) -> bool {
+    if kill(Pid::from_raw(pid), None).is_err() {
+        return false;
+    }
+    // The postmaster runs with the data directory as its working directory.
+    let cwd = fs::read_link(format!("/proc/{pid}/cwd")).ok();
+    let canonical = pg_dir.canonicalize().ok();
+    cwd.is_some() && cwd == canonical
+}
+
+fn log_tail(path: &Path) -> String {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(5)..].join(" | ")
+}

@@ -1,0 +1,78 @@
+//! Database access: the connection pool, migrations and the local cluster.
+
+pub mod local_cluster;
+pub mod schema;
+
+use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+use diesel_async::pooled_connection::deadpool::{Object, Pool};
+use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel_async::AsyncPgConnection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::AppError;
+
+/// The migrations compiled into the binary, so a release needs no source tree.
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+/// The pool every request draws its connection from.
+pub type DbPool = Pool<AsyncPgConnection>;
+/// One pooled connection.
+pub type DbConn = Object<AsyncPgConnection>;
+
+/// Builds a pool of at most `max_size` connections to `database_url`.
+pub fn pool(database_url: &str, max_size: usize) -> Result<DbPool, AppError> {
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(database_url);
+    Pool::builder(manager)
+        .max_size(max_size)
+        .wait_timeout(Some(std::time::Duration::from_secs(10)))
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()
+        .map_err(|e| AppError::internal(format!("database pool: {e}")))
+}
+
+/// Takes a connection from the pool; an unreachable database is a 503, not a 500.
+pub async fn conn(pool: &DbPool) -> Result<DbConn, AppError> {
+    pool.get().await.map_err(|e| {
+        tracing::warn!(error = %e, "no database connection");
+        AppError::Unavailable
+    })
+}
+
+/// Applies every pending migration and returns the names of those applied.
+pub async fn migrate(database_url: &str) -> Result<Vec<String>, AppError> {
+    let url = database_url.to_string();
+    tokio::task::spawn_blocking(move || {
+        use diesel::Connection;
+        let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(&url)
+            .map_err(|e| AppError::internal(format!("cannot connect to the database: {e}")))?;
+        let applied = conn
+            .run_pending_migrations(MIGRATIONS)
+            .map_err(|e| AppError::internal(format!("migration failed: {e}")))?;
+        Ok(applied.iter().map(|v| v.to_string()).collect())
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("migration task: {e}")))?
+}
+
+/// Creates `database` on the server reached by `admin_url` unless it exists.
+pub async fn ensure_database(admin_url: &str, database: &str) -> Result<(), AppError> {
+    let (client, connection) = tokio_postgres::connect(admin_url, tokio_postgres::NoTls)
+        .await
+        .map_err(|e| AppError::internal(format!("cannot connect to the local cluster: {e}")))?;
+    let driver = tokio::spawn(connection);
+    let exists = client
+        .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&database])
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))?
+        .is_some();
+    if !exists {
+        let sql = format!("CREATE DATABASE \"{}\"", database.replace('"', "\"\""));
+        client
+            .batch_execute(&sql)
+            .await
+            .map_err(|e| AppError::internal(e.to_string()))?;
+    }
+    drop(client);
+    let _ = driver.await;
+    Ok(())
+}

@@ -1,0 +1,72 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    account_tokens (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        purpose -> Text,
+        token_hash -> Bytea,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> Int8,
+        coop_id -> Nullable<Uuid>,
+        seq -> Int8,
+        at -> Timestamptz,
+        actor -> Nullable<Uuid>,
+        action -> Text,
+        subject -> Text,
+        data -> Jsonb,
+        prev_hash -> Bytea,
+        hash -> Bytea,
+    }
+}
+
+diesel::table! {
+    coops (id) {
+        id -> Uuid,
+        slug -> Text,
+        name -> Text,
+        #[max_length = 3]
+        currency -> Bpchar,
+        locale -> Text,
+        time_zone -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    members (coop_id, id) {
+        coop_id -> Uuid,
+        id -> Uuid,
+        user_id -> Uuid,
+        roles -> Array<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Uuid,
+        email -> Text,
+        display_name -> Text,
+        locale -> Text,
+        password_hash -> Nullable<Text>,
+        token_version -> Int4,
+        is_operator -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(account_tokens -> users (user_id));
+diesel::joinable!(audit_events -> coops (coop_id));
+diesel::joinable!(members -> coops (coop_id));
+diesel::joinable!(members -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(account_tokens, audit_events, coops, members, users,);

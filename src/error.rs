@@ -1,0 +1,220 @@
+//! One error type for the whole application, answered as RFC 9457 problem details.
+//!
+//! Every API error is `application/problem+json` with a stable `type`; pages turn the
+//! same errors into an HTML page (see `web::errors`). Internal errors are logged with
+//! the request id and never show their detail to the caller.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The media type of problem details.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// A validation failure attached to one input field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The field's name as the client sent it (`email`, `roles[1]`).
+    pub field: String,
+    /// What is wrong, in a sentence.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A field error from a field name and a message.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The problem details body (RFC 9457).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A stable URI reference naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short summary of the kind of problem.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What happened this time.
+    pub detail: String,
+    /// The invalid fields, for validation problems.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// Every error a request can end with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("the request has invalid fields")]
+    Validation(Vec<FieldError>),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("authentication is required")]
+    Unauthorized,
+    #[error("the e-mail or the password is wrong")]
+    BadCredentials,
+    #[error("you are not allowed to do this")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("the method is not allowed on this resource")]
+    MethodNotAllowed,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("the content type must be {expected}")]
+    UnsupportedMediaType { expected: &'static str },
+    #[error("too many attempts: try again in {retry_after_secs} seconds")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("the service is temporarily unavailable")]
+    Unavailable,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// An internal error with a message for the log (never shown to the caller).
+    pub fn internal(message: impl Into<String>) -> Self {
+        AppError::Internal(message.into())
+    }
+
+    /// A validation error on a single field.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    /// The stable short name used in the problem `type`.
+    pub fn slug(&self) -> &'static str {
+        match self {
+            AppError::Validation(_) => "validation",
+            AppError::BadRequest(_) => "bad-request",
+            AppError::Unauthorized => "unauthorized",
+            AppError::BadCredentials => "bad-credentials",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not-found",
+            AppError::MethodNotAllowed => "method-not-allowed",
+            AppError::Conflict(_) => "conflict",
+            AppError::PayloadTooLarge { .. } => "payload-too-large",
+            AppError::UnsupportedMediaType { .. } => "unsupported-media-type",
+            AppError::TooManyRequests { .. } => "too-many-requests",
+            AppError::Unavailable => "unavailable",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            AppError::Validation(_) => "Invalid input",
+            AppError::BadRequest(_) => "Bad request",
+            AppError::Unauthorized => "Authentication required",
+            AppError::BadCredentials => "Wrong e-mail or password",
+            AppError::Forbidden => "Forbidden",
+            AppError::NotFound => "Not found",
+            AppError::MethodNotAllowed => "Method not allowed",
+            AppError::Conflict(_) => "Conflict",
+            AppError::PayloadTooLarge { .. } => "Payload too large",
+            AppError::UnsupportedMediaType { .. } => "Unsupported media type",
+            AppError::TooManyRequests { .. } => "Too many requests",
+            AppError::Unavailable => "Service unavailable",
+            AppError::Internal(_) => "Internal error",
+        }
+    }
+
+    /// The problem details body for this error.
+    pub fn problem(&self) -> Problem {
+        let detail = match self {
+            // The cause stays in the log.
+            AppError::Internal(_) => "Something went wrong on our side; it has been logged.".to_string(),
+            other => other.to_string(),
+        };
+        Problem {
+            kind: format!("/problems/{}", self.slug()),
+            title: self.title().to_string(),
+            status: self.status_code().as_u16(),
+            detail,
+            errors: match self {
+                AppError::Validation(errors) => errors.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let AppError::Internal(cause) = self {
+            tracing::error!(%cause, "internal error");
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
+        if let AppError::TooManyRequests { retry_after_secs } = self {
+            response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        if matches!(self, AppError::Unauthorized | AppError::BadCredentials) {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(error: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind as Kind, Error};
+        match error {
+            Error::NotFound => AppError::NotFound,
+            Error::DatabaseError(Kind::UniqueViolation, info) => AppError::Conflict(format!(
+                "this already exists ({})",
+                info.constraint_name().unwrap_or("unique")
+            )),
+            Error::DatabaseError(Kind::ForeignKeyViolation, _) => AppError::NotFound,
+            Error::DatabaseError(Kind::SerializationFailure, _) => {
+                AppError::Conflict("a concurrent change got there first; try again".into())
+            }
+            Error::DatabaseError(Kind::ClosedConnection, _) => AppError::Unavailable,
+            Error::BrokenTransactionManager => AppError::Unavailable,
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<tera::Error> for AppError {
+    fn from(error: tera::Error) -> Self {
+        use std::error::Error as _;
+        let mut message = error.to_string();
+        let mut source = error.source();
+        while let Some(cause) = source {
+            message.push_str(": ");
+            message.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        AppError::Internal(format!("template: {message}"))
+    }
+}
+
+/// The result of every handler and service function.
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,19 @@
+//! Concord: governance for worker co-operatives.
+//!
+//! One member, one vote; surplus shared by the work done; every change on the record.
+//! See `docs/architecture.md` for the map of this crate.
+
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod coops;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod mail;
+pub mod membership;
+pub mod server;
+pub mod web;
+
+pub use server::{app, AppState};

@@ -1,0 +1,7 @@
+//! Membership: who belongs to a co-op, with which roles.
+
+pub mod api;
+pub mod pages;
+pub mod rules;
+pub mod service;
+pub mod store;

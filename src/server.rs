@@ -1,0 +1,319 @@
+//! The actix application: state, middleware, the route table, static assets.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::header;
+use actix_web::middleware::{from_fn, DefaultHeaders};
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer, Resource};
+use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
+use diesel_async::RunQueryDsl;
+use rust_embed::RustEmbed;
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::token::TokenKeys;
+use crate::config::Settings;
+use crate::db::{self, DbPool};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::mail::Mailer;
+use crate::web::i18n::Translate;
+use crate::web::page::html_errors;
+use crate::{audit, auth, coops, membership};
+
+/// Everything a request handler can reach.
+pub struct AppState {
+    /// Database connections.
+    pub pool: DbPool,
+    /// The configuration.
+    pub settings: Arc<Settings>,
+    /// Token signing and checking.
+    pub keys: TokenKeys,
+    /// Login throttling.
+    pub throttle: LoginThrottle,
+    /// The page templates.
+    pub templates: Arc<tera::Tera>,
+    /// Outgoing e-mail.
+    pub mailer: Mailer,
+}
+
+#[derive(RustEmbed)]
+#[folder = "templates/"]
+struct TemplateFiles;
+
+#[derive(RustEmbed)]
+#[folder = "static/"]
+struct StaticFiles;
+
+/// Compiles the templates embedded in the binary.
+pub fn templates() -> AppResult<tera::Tera> {
+    let mut tera = tera::Tera::default();
+    let files: Vec<(String, String)> = TemplateFiles::iter()
+        .filter_map(|name| {
+            let file = TemplateFiles::get(&name)?;
+            Some((name.to_string(), String::from_utf8_lossy(&file.data).into_owned()))
+        })
+        .collect();
+    tera.add_raw_templates(files)?;
+    tera.register_function("t", Translate);
+    tera.autoescape_on(vec![".html"]);
+    Ok(tera)
+}
+
+impl AppState {
+    /// The state for a server using `pool`.
+    pub fn new(settings: Settings, pool: DbPool) -> AppResult<AppState> {
+        settings.validate()?;
+        Ok(AppState {
+            keys: TokenKeys::new(&settings.signing_key),
+            throttle: LoginThrottle::new(&settings.throttle),
+            templates: Arc::new(templates()?),
+            mailer: Mailer::new(&settings.mail)?,
+            settings: Arc::new(settings),
+            pool,
+        })
+    }
+}
+
+/// The OpenAPI description of the API.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Concord API", description = "Governance for worker co-operatives."),
+    paths(
+        auth::api::token,
+        auth::api::logout_everywhere,
+        auth::api::change_password,
+        auth::api::request_reset,
+        auth::api::confirm_reset,
+        auth::api::me,
+        auth::api::update_me,
+        coops::api::list,
+        coops::api::create,
+        coops::api::show,
+        membership::api::list,
+        membership::api::invite,
+        membership::api::set_roles,
+        audit::api::list,
+        audit::api::csv,
+    ),
+    components(schemas(FieldError)),
+    modifiers(&BearerScheme),
+    tags((name = "auth"), (name = "coops"), (name = "membership"), (name = "audit"))
+)]
+pub struct ApiDoc;
+
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// A resource whose unlisted methods answer 405 as problem+json.
+fn resource(path: &str) -> Resource {
+    web::resource(path).default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::MethodNotAllowed) }))
+}
+
+fn json_error(error: JsonPayloadError, limit: usize) -> AppError {
+    match error {
+        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+            AppError::PayloadTooLarge { limit }
+        }
+        JsonPayloadError::ContentType => AppError::UnsupportedMediaType {
+            expected: "application/json",
+        },
+        JsonPayloadError::Deserialize(e) if e.is_data() => {
+            let message = e.to_string();
+            let field = message
+                .split('`')
+                .nth(1)
+                .filter(|_| message.starts_with("missing field") || message.starts_with("unknown field"))
+                .unwrap_or("body");
+            AppError::Validation(vec![FieldError::new(field, message.clone())])
+        }
+        JsonPayloadError::Deserialize(e) => AppError::BadRequest(format!("malformed JSON: {e}")),
+        other => AppError::BadRequest(other.to_string()),
+    }
+}
+
+async fn not_found() -> AppResult<HttpResponse> {
+    Err(AppError::NotFound)
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
+}
+
+async fn readyz(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let check = async {
+        let mut conn = db::conn(&state.pool).await?;
+        diesel::sql_query("SELECT 1").execute(&mut conn).await?;
+        Ok::<_, AppError>(())
+    };
+    match tokio::time::timeout(Duration::from_secs(2), check).await {
+        Ok(Ok(())) => Ok(HttpResponse::Ok().json(serde_json::json!({"status": "ready"}))),
+        _ => Err(AppError::Unavailable),
+    }
+}
+
+async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+async fn static_file(req: HttpRequest) -> AppResult<HttpResponse> {
+    let name = req.match_info().get("file").unwrap_or_default();
+    let file = StaticFiles::get(name).ok_or(AppError::NotFound)?;
+    let mime = mime_guess::from_path(name).first_or_octet_stream();
+    Ok(HttpResponse::Ok()
+        .content_type(mime.as_ref())
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(file.data.into_owned()))
+}
+
+/// The Prometheus middleware; build it once and clone it into every worker.
+pub fn metrics() -> AppResult<PrometheusMetrics> {
+    PrometheusMetricsBuilder::new("concord")
+        .endpoint("/metrics")
+        .build()
+        .map_err(|e| AppError::internal(format!("metrics: {e}")))
+}
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/// The application: every route, with its middleware.
+pub fn app(
+    state: web::Data<AppState>,
+    metrics: PrometheusMetrics,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let limit = state.settings.body_limit;
+    let mut headers = DefaultHeaders::new()
+        .add((header::CONTENT_SECURITY_POLICY, CSP))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::REFERRER_POLICY, "same-origin"));
+    if state.settings.secure_cookies {
+        headers = headers.add((header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains"));
+    }
+    App::new()
+        .app_data(state)
+        .app_data(
+            web::JsonConfig::default()
+                .limit(limit)
+                .content_type_required(true)
+                .error_handler(move |e, _| json_error(e, limit).into()),
+        )
+        .app_data(web::PayloadConfig::new(limit))
+        .app_data(web::PathConfig::default().error_handler(|_: PathError, _| AppError::NotFound.into()))
+        .app_data(
+            web::QueryConfig::default()
+                .error_handler(|e: QueryPayloadError, _| AppError::BadRequest(format!("bad query: {e}")).into()),
+        )
+        .wrap(from_fn(html_errors))
+        .wrap(headers)
+        .wrap(metrics)
+        .wrap(TracingLogger::default())
+        .service(resource("/healthz").route(web::get().to(healthz)))
+        .service(resource("/readyz").route(web::get().to(readyz)))
+        .service(resource("/api/openapi.json").route(web::get().to(openapi)))
+        .service(
+            web::scope("/api/v1")
+                .service(resource("/auth/token").route(web::post().to(auth::api::token)))
+                .service(resource("/auth/logout-everywhere").route(web::post().to(auth::api::logout_everywhere)))
+                .service(resource("/auth/password").route(web::post().to(auth::api::change_password)))
+                .service(resource("/auth/password-reset").route(web::post().to(auth::api::request_reset)))
+                .service(resource("/auth/password-reset/confirm").route(web::post().to(auth::api::confirm_reset)))
+                .service(
+                    resource("/me")
+                        .route(web::get().to(auth::api::me))
+                        .route(web::put().to(auth::api::update_me)),
+                )
+                .service(
+                    resource("/coops")
+                        .route(web::get().to(coops::api::list))
+                        .route(web::post().to(coops::api::create)),
+                )
+                .service(resource("/coops/{slug}").route(web::get().to(coops::api::show)))
+                .service(
+                    resource("/coops/{slug}/members")
+                        .route(web::get().to(membership::api::list))
+                        .route(web::post().to(membership::api::invite)),
+                )
+                .service(
+                    resource("/coops/{slug}/members/{member_id}/roles")
+                        .route(web::put().to(membership::api::set_roles)),
+                )
+                .service(resource("/coops/{slug}/audit").route(web::get().to(audit::api::list)))
+                .service(resource("/coops/{slug}/audit.csv").route(web::get().to(audit::api::csv)))
+                .default_service(web::to(not_found)),
+        )
+        .service(resource("/static/{file:.*}").route(web::get().to(static_file)))
+        .service(resource("/").route(web::get().to(auth::pages::home)))
+        .service(
+            resource("/login")
+                .route(web::get().to(auth::pages::login_form))
+                .route(web::post().to(auth::pages::login)),
+        )
+        .service(resource("/logout").route(web::post().to(auth::pages::logout)))
+        .service(resource("/language").route(web::post().to(auth::pages::set_language)))
+        .service(resource("/account").route(web::get().to(auth::pages::account)))
+        .service(resource("/account/profile").route(web::post().to(auth::pages::save_profile)))
+        .service(resource("/account/password").route(web::post().to(auth::pages::change_password)))
+        .service(resource("/account/logout-everywhere").route(web::post().to(auth::pages::logout_everywhere)))
+        .service(
+            resource("/password/forgot")
+                .route(web::get().to(auth::pages::forgot_form))
+                .route(web::post().to(auth::pages::forgot)),
+        )
+        .service(
+            resource("/password/reset")
+                .route(web::get().to(auth::pages::reset_form))
+                .route(web::post().to(auth::pages::reset)),
+        )
+        .service(resource("/c/{slug}").route(web::get().to(coops::pages::home)))
+        .service(resource("/c/{slug}/members").route(web::get().to(membership::pages::list)))
+        .service(resource("/c/{slug}/members/invite").route(web::post().to(membership::pages::invite)))
+        .service(resource("/c/{slug}/members/{member_id}/roles").route(web::post().to(membership::pages::set_roles)))
+        .service(resource("/c/{slug}/audit").route(web::get().to(audit::pages::list)))
+        .service(resource("/c/{slug}/audit.csv").route(web::get().to(audit::pages::csv)))
+        .default_service(web::to(not_found))
+}
+
+/// Binds the HTTP server and returns it (not yet awaited) with its address.
+pub fn bind(state: web::Data<AppState>, addr: &str) -> std::io::Result<(Server, SocketAddr)> {
+    let metrics = metrics().map_err(std::io::Error::other)?;
+    let workers = state.settings.workers;
+    let mut server = HttpServer::new(move || app(state.clone(), metrics.clone()))
+        .shutdown_timeout(10)
+        .disable_signals();
+    if workers > 0 {
+        server = server.workers(workers);
+    }
+    let server = server.bind(addr)?;
+    let address = server.addrs()[0];
+    Ok((server.run(), address))
+}

@@ -1,0 +1,4 @@
+//! What every page shares: languages, the template context, forms and error pages.
+
+pub mod i18n;
+pub mod page;
