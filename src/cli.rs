@@ -224,11 +224,13 @@ fn run(cli: Cli) -> AppResult<ExitCode> {
     let database = open_database(&cli.data_dir, cli.database_url.as_deref())?;
     let rt = runtime()?;
     let code = rt.block_on(async {
-        prepare(&database).await?;
+        let applied = prepare(&database).await?;
         match cli.command {
             Command::Serve(args) => serve(&cli.data_dir, &database, args).await,
             Command::Migrate => {
-                // `prepare` applied them; say so.
+                for migration in &applied {
+                    println!("applied {migration}");
+                }
                 println!("migrations are up to date");
                 Ok(ExitCode::SUCCESS)
             }
@@ -261,7 +263,7 @@ async fn serve(data_dir: &std::path::Path, database: &Database, args: ServeArgs)
     let pool = db::pool(&database.url, settings.pool_size)?;
     let state = actix_web::web::Data::new(AppState::new(settings, pool)?);
     if args.demo {
-        let logins = demo::load(&state).await?;
+        let logins = demo::load(&state.pool).await?;
         println!(
             "Demo co-op loaded. Log in with any of these (password: {}):",
             demo::PASSWORD
@@ -270,14 +272,15 @@ async fn serve(data_dir: &std::path::Path, database: &Database, args: ServeArgs)
             println!("  {email:<28} {roles}");
         }
     }
+    // Listen for SIGTERM before saying "ready", so a stop right after is clean.
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(|e| AppError::internal(e.to_string()))?;
     let (server, address) = server::bind(state.clone(), &args.bind)
         .map_err(|e| AppError::internal(format!("cannot listen on {}: {e}", args.bind)))?;
     println!("Concord is ready at http://{address}/ (data in {})", data_dir.display());
     std::io::stdout().flush().ok();
     let handle = server.handle();
     let mut server = tokio::spawn(server);
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .map_err(|e| AppError::internal(e.to_string()))?;
     tokio::select! {
         result = &mut server => {
             result.map_err(|e| AppError::internal(e.to_string()))?.map_err(|e| AppError::internal(e.to_string()))?;

@@ -10,10 +10,9 @@ use crate::auth::permissions::{Role, RoleSet};
 use crate::auth::{service as accounts, store as users};
 use crate::coops::rules::NewCoop;
 use crate::coops::{service as coops_service, store as coops};
-use crate::db;
+use crate::db::{self, DbPool};
 use crate::error::AppResult;
 use crate::membership::store as members;
-use crate::server::AppState;
 
 /// The password of every demo login (also in the README).
 pub const PASSWORD: &str = "concord-demo-2026";
@@ -34,8 +33,8 @@ pub const PEOPLE: [(&str, &str, &str, &[Role]); 7] = [
 
 /// Loads the demo co-op unless it is there already, and returns the logins with a
 /// description of their roles.
-pub async fn load(state: &AppState) -> AppResult<Vec<(String, String)>> {
-    let mut conn = db::conn(&state.pool).await?;
+pub async fn load(pool: &DbPool) -> AppResult<Vec<(String, String)>> {
+    let mut conn = db::conn(pool).await?;
     if coops::by_slug(&mut conn, SLUG).await?.is_none() {
         create(&mut conn).await?;
     }

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod ballots;
 pub mod cli;
 pub mod config;
 pub mod coops;
@@ -13,6 +14,7 @@ pub mod demo;
 pub mod error;
 pub mod mail;
 pub mod membership;
+pub mod patronage;
 pub mod server;
 pub mod web;
 

@@ -305,6 +305,13 @@ pub fn app(
 
 /// Binds the HTTP server and returns it (not yet awaited) with its address.
 pub fn bind(state: web::Data<AppState>, addr: &str) -> std::io::Result<(Server, SocketAddr)> {
+    let listener = std::net::TcpListener::bind(addr)?;
+    let address = listener.local_addr()?;
+    Ok((listen(state, listener)?, address))
+}
+
+/// Serves on a listener the caller already bound (so it knows the address first).
+pub fn listen(state: web::Data<AppState>, listener: std::net::TcpListener) -> std::io::Result<Server> {
     let metrics = metrics().map_err(std::io::Error::other)?;
     let workers = state.settings.workers;
     let mut server = HttpServer::new(move || app(state.clone(), metrics.clone()))
@@ -313,7 +320,5 @@ pub fn bind(state: web::Data<AppState>, addr: &str) -> std::io::Result<(Server, 
     if workers > 0 {
         server = server.workers(workers);
     }
-    let server = server.bind(addr)?;
-    let address = server.addrs()[0];
-    Ok((server.run(), address))
+    Ok(server.listen(listener)?.run())
 }

@@ -255,10 +255,15 @@ fn quote(value: &str) -> String {
     value.replace('\\', "\\\\").replace('\'', "\\'")
 }
 
-/// Finds the folder holding `initdb` and `postgres`: `pg_config --bindir`, then the
-/// newest `/usr/lib/postgresql/*/bin`, then `PATH`.
+/// Finds the folder holding `initdb` and `postgres`: `CONCORD_PG_BINDIR` if set (and
+/// nothing else then), else `pg_config --bindir`, then the newest
+/// `/usr/lib/postgresql/*/bin`, then `PATH`.
 pub fn find_bindir() -> Option<PathBuf> {
     let has_server = |dir: &Path| dir.join("postgres").is_file() && dir.join("initdb").is_file();
+    if let Some(dir) = std::env::var_os("CONCORD_PG_BINDIR") {
+        let dir = PathBuf::from(dir);
+        return has_server(&dir).then_some(dir);
+    }
     if let Ok(out) = Command::new("pg_config").arg("--bindir").output() {
         let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
         if out.status.success() && has_server(&dir) {

@@ -104,6 +104,7 @@ impl Page {
         context.insert("coop", &coop);
         context.insert("path", req.path());
         context.insert("errors", &Vec::<FieldError>::new());
+        context.insert("done", &Option::<String>::None);
         Ok(Page {
             state,
             context,

@@ -1,0 +1,4 @@
+//! Ballots: motions and elections, one member one vote. The counting rules live in
+//! [`tally`].
+
+pub mod tally;

@@ -1,0 +1,348 @@
+//! The test harness: one local PostgreSQL cluster per test run (under `target/tmp`),
+//! template databases migrated once (one empty, one with the demo co-op), and for
+//! every test its own database cloned from a template and its own server on
+//! `127.0.0.1:0`, both dropped when the test ends.
+
+#![allow(dead_code)]
+
+pub mod browser;
+
+use std::path::PathBuf;
+use std::sync::{mpsc, OnceLock};
+use std::thread::JoinHandle;
+
+use actix_web::dev::ServerHandle;
+use actix_web::web;
+use concord::config::Settings;
+use concord::db::local_cluster::{ClusterOptions, LocalCluster};
+use concord::server::{self, AppState};
+use serde_json::Value;
+
+const EMPTY_TEMPLATE: &str = "concord_template";
+const DEMO_TEMPLATE: &str = "concord_template_demo";
+
+/// The demo password (every demo login has it).
+pub const DEMO_PASSWORD: &str = concord::demo::PASSWORD;
+
+struct Cluster {
+    socket_dir: PathBuf,
+}
+
+impl Cluster {
+    fn connection_string(&self, database: &str) -> String {
+        format!(
+            "host='{}' user='concord' dbname='{database}'",
+            self.socket_dir.display()
+        )
+    }
+}
+
+fn tmp_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+}
+
+/// The cluster of this test run, started on first use by a thread that lives as long
+/// as the test process (the server is tied to that thread and stops with it).
+fn cluster() -> &'static Cluster {
+    static CLUSTER: OnceLock<Cluster> = OnceLock::new();
+    CLUSTER.get_or_init(|| {
+        let (tx, rx) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("test-cluster".into())
+            .spawn(move || {
+                let options = ClusterOptions {
+                    durable: false,
+                    max_connections: 300,
+                };
+                let cluster = LocalCluster::start(&tmp_dir().join("cluster"), options).expect("start the test cluster");
+                let info = Cluster {
+                    socket_dir: cluster.socket_dir().to_path_buf(),
+                };
+                prepare_templates(&info);
+                tx.send(info).expect("hand over the cluster");
+                // Keep the cluster (and this thread) for the rest of the run.
+                loop {
+                    std::thread::park();
+                }
+            })
+            .expect("spawn the cluster thread");
+        rx.recv().expect("the test cluster started")
+    })
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+async fn admin_client(cluster: &Cluster) -> tokio_postgres::Client {
+    let (client, connection) = tokio_postgres::connect(&cluster.connection_string("postgres"), tokio_postgres::NoTls)
+        .await
+        .expect("connect to the test cluster");
+    tokio::spawn(connection);
+    client
+}
+
+/// Rebuilds both templates, and drops the databases a crashed earlier run left.
+fn prepare_templates(cluster: &Cluster) {
+    runtime().block_on(async {
+        let admin = admin_client(cluster).await;
+        let leftovers = admin
+            .query("SELECT datname FROM pg_database WHERE datname LIKE 't\\_%' OR datname LIKE 'concord\\_template%'", &[])
+            .await
+            .unwrap();
+        for row in leftovers {
+            let name: String = row.get(0);
+            admin.batch_execute(&format!("DROP DATABASE \"{name}\" WITH (FORCE)")).await.unwrap();
+        }
+        admin.batch_execute(&format!("CREATE DATABASE {EMPTY_TEMPLATE}")).await.unwrap();
+        concord::db::migrate(&cluster.connection_string(EMPTY_TEMPLATE)).await.expect("migrate the template");
+        admin
+            .batch_execute(&format!("CREATE DATABASE {DEMO_TEMPLATE} TEMPLATE {EMPTY_TEMPLATE}"))
+            .await
+            .unwrap();
+        let pool = concord::db::pool(&cluster.connection_string(DEMO_TEMPLATE), 2).unwrap();
+        concord::demo::load(&pool).await.expect("load the demo");
+        drop(pool);
+        // No session may stay open on a template, or CREATE DATABASE … TEMPLATE fails.
+        admin
+            .batch_execute(&format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname IN ('{EMPTY_TEMPLATE}', '{DEMO_TEMPLATE}')"
+            ))
+            .await
+            .unwrap();
+    });
+}
+
+/// How a test wants its application.
+pub struct Options {
+    /// Start from the demo co-op instead of an empty database.
+    pub demo: bool,
+    /// Adjust the settings.
+    pub settings: Box<dyn FnOnce(&mut Settings) + Send>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            demo: true,
+            settings: Box::new(|_| {}),
+        }
+    }
+}
+
+/// One test's application: its own database and its own server.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// The test's database name.
+    pub database: String,
+    /// The test's data directory (signing key, outbox).
+    pub data_dir: PathBuf,
+    handle: Option<ServerHandle>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl TestApp {
+    /// An application with the demo co-op.
+    pub async fn demo() -> TestApp {
+        TestApp::spawn(Options::default()).await
+    }
+
+    /// An application with an empty database.
+    pub async fn empty() -> TestApp {
+        TestApp::spawn(Options {
+            demo: false,
+            ..Options::default()
+        })
+        .await
+    }
+
+    /// An application as `options` say.
+    pub async fn spawn(options: Options) -> TestApp {
+        let cluster = cluster();
+        let database = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let template = if options.demo { DEMO_TEMPLATE } else { EMPTY_TEMPLATE };
+        admin_client(cluster)
+            .await
+            .batch_execute(&format!("CREATE DATABASE {database} TEMPLATE {template}"))
+            .await
+            .expect("clone the template");
+        let data_dir = tmp_dir().join("apps").join(&database);
+        let mut settings = Settings::with_data_dir(&data_dir).expect("settings");
+        settings.workers = 1;
+        settings.pool_size = 8;
+        (options.settings)(&mut settings);
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        settings.public_url = format!("http://{address}");
+        let url = cluster.connection_string(&database);
+        let (tx, rx) = mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            runtime().block_on(async move {
+                let pool = concord::db::pool(&url, settings.pool_size).unwrap();
+                let state = web::Data::new(AppState::new(settings, pool).unwrap());
+                let server = server::listen(state, listener).unwrap();
+                tx.send(server.handle()).unwrap();
+                let _ = server.await;
+            })
+        });
+        let handle = rx.recv().expect("the test server started");
+        TestApp {
+            url: format!("http://{address}"),
+            database,
+            data_dir,
+            handle: Some(handle),
+            thread: Some(thread),
+        }
+    }
+
+    /// A client that keeps cookies and does not follow redirects.
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// The URL of `path`.
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+
+    /// An API token for a login.
+    pub async fn token(&self, email: &str, password: &str) -> String {
+        let response = self
+            .client()
+            .post(self.at("/api/v1/auth/token"))
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "log in as {email}");
+        let body: Value = response.json().await.unwrap();
+        body["access_token"].as_str().unwrap().to_string()
+    }
+
+    /// An API token for a demo login.
+    pub async fn demo_token(&self, email: &str) -> String {
+        self.token(email, DEMO_PASSWORD).await
+    }
+
+    /// Runs SQL as the cluster's superuser on the test's database.
+    pub async fn sql(&self, query: &str) -> Vec<tokio_postgres::Row> {
+        let (client, connection) =
+            tokio_postgres::connect(&cluster().connection_string(&self.database), tokio_postgres::NoTls)
+                .await
+                .unwrap();
+        tokio::spawn(connection);
+        client
+            .query(query, &[])
+            .await
+            .unwrap_or_else(|e| panic!("{query}: {e}"))
+    }
+
+    /// Runs several SQL statements as the cluster's superuser, in one batch.
+    pub async fn exec(&self, statements: &str) {
+        let (client, connection) =
+            tokio_postgres::connect(&cluster().connection_string(&self.database), tokio_postgres::NoTls)
+                .await
+                .unwrap();
+        tokio::spawn(connection);
+        client
+            .batch_execute(statements)
+            .await
+            .unwrap_or_else(|e| panic!("{statements}: {e}"));
+    }
+
+    /// The connection string of the test's database.
+    pub fn database_url(&self) -> String {
+        cluster().connection_string(&self.database)
+    }
+
+    /// The e-mails in the outbox, as raw messages, oldest first.
+    pub fn outbox(&self) -> Vec<String> {
+        let mut files: Vec<_> = std::fs::read_dir(self.data_dir.join("outbox"))
+            .map(|dir| {
+                dir.flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+        files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+    }
+
+    /// The first link to this server found in the newest e-mail to `to`.
+    pub fn link_mailed_to(&self, to: &str) -> String {
+        let mail = self
+            .outbox()
+            .into_iter()
+            .rev()
+            .find(|m| m.contains(&format!("To: {to}")))
+            .unwrap_or_else(|| panic!("no mail to {to}"));
+        // Quoted-printable soft line breaks would cut the link.
+        let unfolded = mail.replace("=\r\n", "").replace("=3D", "=");
+        let start = unfolded.find(&self.url).expect("a link in the mail");
+        unfolded[start..].split_whitespace().next().unwrap().to_string()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            futures::executor::block_on(handle.stop(false));
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        let database = self.database.clone();
+        let data_dir = self.data_dir.clone();
+        // A runtime of its own: this may run inside the test's runtime.
+        let _ = std::thread::spawn(move || {
+            runtime().block_on(async {
+                admin_client(cluster())
+                    .await
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+                    .await
+                    .ok();
+            });
+            let _ = std::fs::remove_dir_all(data_dir);
+        })
+        .join();
+    }
+}
+
+/// Reads a JSON response body, asserting its status first.
+pub async fn json(response: reqwest::Response, status: u16) -> Value {
+    let actual = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    assert_eq!(actual, status, "unexpected status; body: {text}");
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+/// Asserts a problem+json answer and returns its body.
+pub async fn problem(response: reqwest::Response, status: u16, kind: &str) -> Value {
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let body = json(response, status).await;
+    assert_eq!(content_type, "application/problem+json", "body: {body}");
+    assert_eq!(body["type"], format!("/problems/{kind}"), "body: {body}");
+    assert_eq!(body["status"], status);
+    assert!(body["title"].is_string() && body["detail"].is_string());
+    body
+}
+
+/// The CSRF token of a page's forms.
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("a CSRF field") + marker.len();
+    html[start..start + 64].to_string()
+}

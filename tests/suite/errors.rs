@@ -1,0 +1,147 @@
+//! Bad input gets problem+json with the right status, never a 500.
+
+use crate::common::{problem, TestApp};
+use serde_json::json;
+
+#[tokio::test]
+async fn malformed_json_is_a_400() {
+    let app = TestApp::empty().await;
+    let response = app
+        .client()
+        .post(app.at("/api/v1/auth/token"))
+        .header("content-type", "application/json")
+        .body("{\"email\": ")
+        .send()
+        .await
+        .unwrap();
+    problem(response, 400, "bad-request").await;
+}
+
+#[tokio::test]
+async fn a_wrong_content_type_is_a_415() {
+    let app = TestApp::empty().await;
+    let response = app
+        .client()
+        .post(app.at("/api/v1/auth/token"))
+        .header("content-type", "text/plain")
+        .body("email=a&password=b")
+        .send()
+        .await
+        .unwrap();
+    problem(response, 415, "unsupported-media-type").await;
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_a_413() {
+    let app = TestApp::empty().await;
+    let huge = "x".repeat(300 * 1024);
+    let response = app
+        .client()
+        .post(app.at("/api/v1/auth/token"))
+        .json(&json!({"email": huge, "password": "p"}))
+        .send()
+        .await
+        .unwrap();
+    problem(response, 413, "payload-too-large").await;
+}
+
+#[tokio::test]
+async fn a_missing_field_names_the_field() {
+    let app = TestApp::empty().await;
+    let response = app
+        .client()
+        .post(app.at("/api/v1/auth/token"))
+        .json(&json!({"email": "a@b.coop"}))
+        .send()
+        .await
+        .unwrap();
+    let body = problem(response, 422, "validation").await;
+    assert_eq!(body["errors"][0]["field"], "password");
+}
+
+#[tokio::test]
+async fn a_field_of_the_wrong_type_is_a_422() {
+    let app = TestApp::empty().await;
+    let response = app
+        .client()
+        .post(app.at("/api/v1/auth/token"))
+        .json(&json!({"email": 12, "password": []}))
+        .send()
+        .await
+        .unwrap();
+    problem(response, 422, "validation").await;
+}
+
+#[tokio::test]
+async fn unknown_routes_are_404_and_wrong_methods_405() {
+    let app = TestApp::empty().await;
+    let client = app.client();
+    problem(
+        client.get(app.at("/api/v1/no-such-thing")).send().await.unwrap(),
+        404,
+        "not-found",
+    )
+    .await;
+    problem(
+        client.get(app.at("/api/v1/auth/token")).send().await.unwrap(),
+        405,
+        "method-not-allowed",
+    )
+    .await;
+    problem(
+        client.delete(app.at("/api/v1/me")).send().await.unwrap(),
+        405,
+        "method-not-allowed",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_malformed_id_in_a_path_is_a_404() {
+    let app = TestApp::demo().await;
+    let token = app.demo_token("admin@demo.coop").await;
+    let response = app
+        .client()
+        .put(app.at("/api/v1/coops/demo/members/not-a-uuid/roles"))
+        .bearer_auth(token)
+        .json(&json!({"roles": []}))
+        .send()
+        .await
+        .unwrap();
+    problem(response, 404, "not-found").await;
+}
+
+#[tokio::test]
+async fn a_bad_query_is_a_400_and_an_out_of_range_limit_a_422() {
+    let app = TestApp::demo().await;
+    let token = app.demo_token("admin@demo.coop").await;
+    let client = app.client();
+    let response = client
+        .get(app.at("/api/v1/coops/demo/audit?limit=lots"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    problem(response, 400, "bad-request").await;
+    let response = client
+        .get(app.at("/api/v1/coops/demo/audit?limit=0"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    let body = problem(response, 422, "validation").await;
+    assert_eq!(body["errors"][0]["field"], "limit");
+}
+
+#[tokio::test]
+async fn pages_show_errors_as_html_not_json() {
+    let app = TestApp::empty().await;
+    let response = app.client().get(app.at("/no/such/page")).send().await.unwrap();
+    assert_eq!(response.status(), 404);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let html = response.text().await.unwrap();
+    assert!(html.contains("This page does not exist"), "{html}");
+}

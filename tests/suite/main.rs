@@ -1,0 +1,12 @@
+//! Concord's integration tests: real PostgreSQL, real HTTP, real browser.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod audit;
+mod auth;
+mod browser;
+mod errors;
+mod operations;
+mod serve;
+mod tenancy;

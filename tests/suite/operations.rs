@@ -1,0 +1,101 @@
+//! Health, readiness, metrics, the OpenAPI document and security headers.
+
+use crate::common::{json, TestApp};
+
+#[tokio::test]
+async fn health_and_readiness_answer() {
+    let app = TestApp::empty().await;
+    let client = app.client();
+    assert_eq!(
+        json(client.get(app.at("/healthz")).send().await.unwrap(), 200).await["status"],
+        "ok"
+    );
+    assert_eq!(
+        json(client.get(app.at("/readyz")).send().await.unwrap(), 200).await["status"],
+        "ready"
+    );
+}
+
+#[tokio::test]
+async fn metrics_are_exposed_for_prometheus() {
+    let app = TestApp::empty().await;
+    let client = app.client();
+    client.get(app.at("/healthz")).send().await.unwrap();
+    let text = client
+        .get(app.at("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("concord_http_requests_total"), "{text}");
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_endpoint() {
+    let app = TestApp::empty().await;
+    let doc = json(app.client().get(app.at("/api/openapi.json")).send().await.unwrap(), 200).await;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in [
+        "/api/v1/auth/token",
+        "/api/v1/auth/password",
+        "/api/v1/auth/password-reset",
+        "/api/v1/auth/password-reset/confirm",
+        "/api/v1/auth/logout-everywhere",
+        "/api/v1/me",
+        "/api/v1/coops",
+        "/api/v1/coops/{slug}",
+        "/api/v1/coops/{slug}/members",
+        "/api/v1/coops/{slug}/members/{member_id}/roles",
+        "/api/v1/coops/{slug}/audit",
+        "/api/v1/coops/{slug}/audit.csv",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} is missing");
+    }
+    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::empty().await;
+    for path in ["/login", "/api/v1/me", "/static/style.css"] {
+        let response = app.client().get(app.at(path)).send().await.unwrap();
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+            "{path}: {csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"));
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["x-frame-options"], "DENY");
+    }
+}
+
+#[tokio::test]
+async fn pages_follow_the_language_of_the_visitor() {
+    let app = TestApp::empty().await;
+    let client = app.client();
+    let french = client
+        .get(app.at("/login"))
+        .header("accept-language", "fr-CA,fr;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(french.contains("<html lang=\"fr\">"));
+    assert!(french.contains("Mot de passe oublié ?"));
+    let english = client
+        .get(app.at("/login"))
+        .header("accept-language", "de")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(english.contains("<html lang=\"en\">"));
+}
