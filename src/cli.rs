@@ -49,6 +49,47 @@ pub enum Command {
         #[command(subcommand)]
         command: CoopCommand,
     },
+    /// Count a BLT ballot file offline, with exactly the server's counting code.
+    Tally(TallyArgs),
+    /// Compute a year-end distribution offline, with exactly the server's code.
+    Allocate(AllocateArgs),
+}
+
+/// Options of `tally`.
+#[derive(Args, Debug)]
+pub struct TallyArgs {
+    /// The ballot file (BLT format).
+    pub file: PathBuf,
+    /// plurality, approval, irv, stv (Scottish rules) or meek.
+    #[arg(long, default_value = "stv")]
+    pub method: String,
+    /// Seats to fill, instead of the file's header.
+    #[arg(long)]
+    pub seats: Option<usize>,
+    /// The seed of the lot that breaks ties, 64 hexadecimal digits; by default the
+    /// SHA-256 of the file, so the same file always gives the same result.
+    #[arg(long)]
+    pub seed: Option<String>,
+    /// Print the result as JSON instead of the round table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `allocate`.
+#[derive(Args, Debug)]
+pub struct AllocateArgs {
+    /// The rule set (TOML): an optional `preset` and keys that override it.
+    #[arg(long)]
+    pub rules: PathBuf,
+    /// The members (CSV with header `member,hours,wages,capital`).
+    #[arg(long)]
+    pub members: PathBuf,
+    /// The distributable surplus, e.g. 50000.00 (negative for a loss).
+    #[arg(long, allow_hyphen_values = true)]
+    pub surplus: String,
+    /// Print the allocation as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `serve`.
@@ -221,6 +262,12 @@ pub async fn prepare(database: &Database) -> AppResult<Vec<String>> {
 }
 
 fn run(cli: Cli) -> AppResult<ExitCode> {
+    // The offline commands need no database.
+    let cli = match cli.command {
+        Command::Tally(args) => return Ok(tally(args)),
+        Command::Allocate(args) => return Ok(allocate(args)),
+        _ => cli,
+    };
     let database = open_database(&cli.data_dir, cli.database_url.as_deref())?;
     let rt = runtime()?;
     let code = rt.block_on(async {
@@ -239,6 +286,7 @@ fn run(cli: Cli) -> AppResult<ExitCode> {
             } => verify(&database).await,
             Command::User { command } => user(&database, command).await,
             Command::Coop { command } => coop(&database, command).await,
+            Command::Tally(_) | Command::Allocate(_) => unreachable!("handled before the database opens"),
         }
     });
     drop(rt);
@@ -400,4 +448,79 @@ async fn coop(database: &Database, command: CoopCommand) -> AppResult<ExitCode> 
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a file for an offline command; a missing file is bad input (exit 2).
+fn read_input(path: &std::path::Path) -> Result<String, ExitCode> {
+    std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("concord: cannot read {}: {e}", path.display());
+        ExitCode::from(2)
+    })
+}
+
+fn tally(args: TallyArgs) -> ExitCode {
+    use crate::ballots::tally::{self, blt, Method};
+    use sha2::{Digest, Sha256};
+    let text = match read_input(&args.file) {
+        Ok(text) => text,
+        Err(code) => return code,
+    };
+    let bad_input = |message: String| {
+        eprintln!("concord: {message}");
+        ExitCode::from(2)
+    };
+    let method: Method = match args.method.parse() {
+        Ok(method) => method,
+        Err(e) => return bad_input(format!("{e}")),
+    };
+    let mut election = match blt::read_blt(&text) {
+        Ok(election) => election,
+        Err(e) => return bad_input(format!("{}: {e}", args.file.display())),
+    };
+    if let Some(seats) = args.seats {
+        election.seats = seats;
+    }
+    let seed: [u8; 32] = match args.seed.as_deref() {
+        None => Sha256::digest(text.as_bytes()).into(),
+        Some(hex_seed) => match hex::decode(hex_seed).ok().and_then(|b| <[u8; 32]>::try_from(b).ok()) {
+            Some(seed) => seed,
+            None => return bad_input("the seed must be 64 hexadecimal digits".into()),
+        },
+    };
+    match tally::count(method, &election, seed) {
+        Ok(result) if args.json => {
+            println!("{}", serde_json::to_string_pretty(&result).unwrap_or_default());
+            ExitCode::SUCCESS
+        }
+        Ok(result) => {
+            print!("{}", tally::render_table(&result, &election));
+            ExitCode::SUCCESS
+        }
+        Err(e) => bad_input(format!("{}: {e}", args.file.display())),
+    }
+}
+
+fn allocate(args: AllocateArgs) -> ExitCode {
+    use crate::patronage::offline;
+    let (rules, members) = match (read_input(&args.rules), read_input(&args.members)) {
+        (Ok(rules), Ok(members)) => (rules, members),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    match offline::run(&rules, &members, &args.surplus) {
+        Ok(allocation) if args.json => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&offline::to_json(&allocation)).unwrap_or_default()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(allocation) => {
+            print!("{}", offline::render_table(&allocation));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("concord: {e}");
+            ExitCode::from(e.exit_code().clamp(1, 255) as u8)
+        }
+    }
 }

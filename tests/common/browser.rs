@@ -102,6 +102,19 @@ impl Browser {
             .unwrap();
     }
 
+    /// Clicks (a submit button, a link) and waits until the browser has arrived at
+    /// `url`: a click may return before the next page has loaded.
+    pub async fn click_and_wait(&self, selector: &str, url: &str) {
+        self.click(selector).await;
+        let url = url::Url::parse(url).unwrap();
+        self.client
+            .wait()
+            .at_most(std::time::Duration::from_secs(30))
+            .for_url(&url)
+            .await
+            .unwrap_or_else(|e| panic!("never reached {url}: {e}"));
+    }
+
     /// The text of the first element matching a selector.
     pub async fn text(&self, selector: &str) -> String {
         self.client

@@ -12,8 +12,9 @@ async fn a_member_logs_in_and_switches_to_french() {
     browser.fill("#email", "member@demo.coop").await;
     browser.fill("#password", DEMO_PASSWORD).await;
     browser.screenshot("login").await;
-    browser.click("form.stack button[type=submit]").await;
-    assert_eq!(browser.path().await, "/c/demo");
+    browser
+        .click_and_wait("form.stack button[type=submit]", &app.at("/c/demo"))
+        .await;
     assert_eq!(browser.text("h1").await, "Riverside Workers' Co-op");
     assert_eq!(browser.page_lang().await, "en");
     browser.screenshot("coop-home-en").await;
@@ -22,7 +23,10 @@ async fn a_member_logs_in_and_switches_to_french() {
     browser.click("#locale").await;
     browser.click("#locale option[value=fr]").await;
     browser
-        .click("form[action='/account/profile'] button[type=submit]")
+        .click_and_wait(
+            "form[action='/account/profile'] button[type=submit]",
+            &app.at("/account?done=profile"),
+        )
         .await;
     assert_eq!(browser.page_lang().await, "fr");
     assert_eq!(browser.text("h1").await, "Mon compte");
@@ -47,7 +51,9 @@ async fn an_admin_invites_a_member_on_a_phone() {
     browser.goto(&app.at("/login")).await;
     browser.fill("#email", "admin@demo.coop").await;
     browser.fill("#password", DEMO_PASSWORD).await;
-    browser.click("form.stack button[type=submit]").await;
+    browser
+        .click_and_wait("form.stack button[type=submit]", &app.at("/c/demo"))
+        .await;
     browser.goto(&app.at("/c/demo/members")).await;
     browser.fill("#invite-email", "phone.invite@demo.coop").await;
     browser.fill("#invite-name", "Phone Invite").await;
@@ -56,7 +62,10 @@ async fn an_admin_invites_a_member_on_a_phone() {
         .await;
     browser.screenshot("members-phone").await;
     browser
-        .click("form[action$='/members/invite'] button[type=submit]")
+        .click_and_wait(
+            "form[action$='/members/invite'] button[type=submit]",
+            &app.at("/c/demo/members?done=invited"),
+        )
         .await;
     assert_eq!(browser.text(".notice").await, "The invitation is sent.");
     assert!(browser.text("table").await.contains("phone.invite@demo.coop"));

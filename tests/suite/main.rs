@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod browser;
 mod errors;
+mod offline;
 mod operations;
 mod serve;
 mod tenancy;
