@@ -14,8 +14,10 @@ pub mod demo;
 pub mod error;
 pub mod mail;
 pub mod membership;
+pub mod money;
 pub mod patronage;
 pub mod server;
+pub mod shares;
 pub mod web;
 
 pub use server::{app, AppState};

@@ -1,0 +1,4 @@
+//! Share capital: share classes, subscriptions paid in instalments, transfers,
+//! redemptions, and the append-only capital ledger. The rules live in [`rules`].
+
+pub mod rules;
