@@ -15,34 +15,32 @@ chmod 711 "$data"
 bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 as_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
-start_concord() {  # prints the milliseconds until the "ready" line; leaves the pid in $pid
-  local fifo; fifo=$(mktemp -u); mkfifo "$fifo"
+start_concord() {  # sets $ms (milliseconds until the "ready" line) and $pid
+  local out="$data/stdout"
+  : >"$out"
   local t0; t0=$(date +%s%N)
-  CONCORD_DATA_DIR="$data" RUST_LOG=warn "$bin" serve --bind 127.0.0.1:0 >"$fifo" 2>/dev/null &
+  CONCORD_DATA_DIR="$data" RUST_LOG=warn "$bin" serve --bind 127.0.0.1:0 >"$out" 2>/dev/null &
   pid=$!
-  while read -r line; do
-    case "$line" in "Concord is ready"*) break ;; esac
-  done <"$fifo"
-  echo $(( ($(date +%s%N) - t0) / 1000000 ))
-  cat "$fifo" >/dev/null &
-  rm -f "$fifo"
+  # Poll the output every 2 ms: the resolution of this measurement.
+  until grep -q "^Concord is ready" "$out"; do sleep 0.002; done
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
 stop_concord() { kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 # Initialise the data directory once (initdb, migrations).
-start_concord >/dev/null; stop_concord
+start_concord; stop_concord
 
 concord_ms=(); pg_ms=()
 for _ in $(seq "$runs"); do
-  concord_ms+=("$(start_concord)"); stop_concord
+  start_concord; concord_ms+=("$ms"); stop_concord
   t0=$(date +%s%N)
   as_owner "$bindir/pg_ctl" -D "$data/pg" -s -w -o "-k $data/run -c listen_addresses=''" -l /dev/null start
   pg_ms+=($(( ($(date +%s%N) - t0) / 1000000 )))
   as_owner "$bindir/pg_ctl" -D "$data/pg" -s -w -m fast stop
 done
 
-start_concord >/dev/null
+start_concord
 sleep 5   # idle: nothing to synchronise with, we measure memory at rest
 concord_rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 postmaster=$(head -n 1 "$data/pg/postmaster.pid")
