@@ -12,6 +12,7 @@ use crate::coops::rules::NewCoop;
 use crate::coops::{service as coops_service, store as coops};
 use crate::db::{self, DbPool};
 use crate::error::AppResult;
+use crate::membership::service::add_member_directly;
 use crate::membership::store as members;
 
 /// The password of every demo login (also in the README).
@@ -81,7 +82,7 @@ async fn create_in(conn: &mut AsyncPgConnection) -> AppResult<()> {
     for ((email, _, _, roles), user_id) in PEOPLE.iter().zip(&ids).skip(1) {
         if *email != "operator@demo.coop" {
             let roles = RoleSet::new(roles.iter().copied());
-            let member_id = members::insert(conn, coop.id, *user_id, &roles).await?;
+            let member_id = add_member_directly(conn, coop.id, *user_id, &roles, None, "demo founder").await?;
             audit::append(
                 conn,
                 Some(coop.id),

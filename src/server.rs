@@ -98,6 +98,11 @@ impl AppState {
         membership::api::list,
         membership::api::invite,
         membership::api::set_roles,
+        membership::api::apply,
+        membership::api::register,
+        membership::api::register_csv,
+        membership::api::change_status,
+        membership::api::history,
         audit::api::list,
         audit::api::csv,
     ),
@@ -267,6 +272,17 @@ pub fn app(
                     resource("/coops/{slug}/members/{member_id}/roles")
                         .route(web::put().to(membership::api::set_roles)),
                 )
+                .service(resource("/coops/{slug}/applications").route(web::post().to(membership::api::apply)))
+                .service(resource("/coops/{slug}/register").route(web::get().to(membership::api::register)))
+                .service(resource("/coops/{slug}/register.csv").route(web::get().to(membership::api::register_csv)))
+                .service(
+                    resource("/coops/{slug}/members/{member_id}/status")
+                        .route(web::post().to(membership::api::change_status)),
+                )
+                .service(
+                    resource("/coops/{slug}/members/{member_id}/history")
+                        .route(web::get().to(membership::api::history)),
+                )
                 .service(resource("/coops/{slug}/audit").route(web::get().to(audit::api::list)))
                 .service(resource("/coops/{slug}/audit.csv").route(web::get().to(audit::api::csv)))
                 .default_service(web::to(not_found)),
@@ -298,6 +314,17 @@ pub fn app(
         .service(resource("/c/{slug}/members").route(web::get().to(membership::pages::list)))
         .service(resource("/c/{slug}/members/invite").route(web::post().to(membership::pages::invite)))
         .service(resource("/c/{slug}/members/{member_id}/roles").route(web::post().to(membership::pages::set_roles)))
+        .service(
+            resource("/c/{slug}/apply")
+                .route(web::get().to(membership::pages::apply_form))
+                .route(web::post().to(membership::pages::apply)),
+        )
+        .service(resource("/c/{slug}/register").route(web::get().to(membership::pages::register)))
+        .service(resource("/c/{slug}/register.csv").route(web::get().to(membership::pages::register_csv)))
+        .service(resource("/c/{slug}/register/{member_id}").route(web::get().to(membership::pages::member)))
+        .service(
+            resource("/c/{slug}/register/{member_id}/status").route(web::post().to(membership::pages::change_status)),
+        )
         .service(resource("/c/{slug}/audit").route(web::get().to(audit::pages::list)))
         .service(resource("/c/{slug}/audit.csv").route(web::get().to(audit::pages::csv)))
         .default_service(web::to(not_found))

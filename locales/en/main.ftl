@@ -2,7 +2,8 @@ app-name = Concord
 app-tagline = Governance for worker co-operatives
 skip-to-content = Skip to content
 nav-home = Home
-nav-members = Members
+nav-members = Accounts and roles
+nav-register = Register
 nav-audit = Audit log
 nav-account = My account
 nav-logout = Log out
@@ -103,3 +104,69 @@ mail-invite-body =
 
     Open this link to join:
     { $link }
+mail-admitted-subject = Welcome to { $coop }
+mail-admitted-body =
+    The board of { $coop } has admitted you. Welcome!
+
+    Open this link to choose your password and sign in to Concord:
+    { $link }
+mail-application-subject = New application to { $coop }
+mail-application-body =
+    { $name } has applied to join the co-op.
+
+    Their application is on the register:
+    { $link }
+apply-title = Apply to join { $coop }
+apply-hint = Tell the co-op who you are. The board decides on applications; you will get an e-mail when it has.
+apply-name = Your name
+apply-email = Your e-mail
+apply-motivation = Why do you want to join?
+apply-submit = Send my application
+apply-sent = Thank you: your application is recorded and the co-op's secretary has been told.
+register-title = Register of members
+register-as-of = As of
+register-status = Status
+register-all = All statuses
+register-search = Search
+register-filter = Show
+register-csv = Download as CSV
+register-number = No.
+register-applied = Applied
+register-member-since = Member since
+register-left = Left
+register-may-vote = May vote
+register-yes = yes
+register-no = no
+register-empty = No one matches.
+status-applicant = Applicant
+status-candidate = Candidate
+status-admitted = Admitted
+status-member = Member
+status-on_leave = On leave
+status-resigned = Resigned
+status-expelled = Expelled
+status-rejected = Rejected
+status-withdrawn = Withdrawn
+member-history = History
+member-effective = Effective
+member-decision = Decision
+member-reason = Reason
+member-recorded-by = Recorded by
+member-change = Change the status
+member-transition = Change
+member-date = Date
+member-until = Until (optional)
+member-notice-date = Notice given on
+member-effective-date = Effective on
+member-apply-change = Record the change
+member-done-changed = The change is recorded.
+transition-start_probation = Start the candidate period
+transition-admit = Admit (board decision)
+transition-go_on_leave = Start a leave
+transition-return_from_leave = Return from leave
+transition-resign = Resignation
+transition-expel = Expel (board decision)
+transition-reject = Reject the application
+transition-withdraw = Withdrawal
+transition-apply = Application
+transition-become_member = Became a member

@@ -2,7 +2,8 @@ app-name = Concord
 app-tagline = La gouvernance des coopératives de travail
 skip-to-content = Aller au contenu
 nav-home = Accueil
-nav-members = Membres
+nav-members = Comptes et rôles
+nav-register = Registre
 nav-audit = Journal d’audit
 nav-account = Mon compte
 nav-logout = Se déconnecter
@@ -103,3 +104,69 @@ mail-invite-body =
 
     Ouvrez ce lien pour nous rejoindre :
     { $link }
+mail-admitted-subject = Bienvenue à { $coop }
+mail-admitted-body =
+    Le conseil de { $coop } vous a admis·e. Bienvenue !
+
+    Ouvrez ce lien pour choisir votre mot de passe et vous connecter à Concord :
+    { $link }
+mail-application-subject = Nouvelle candidature à { $coop }
+mail-application-body =
+    { $name } a demandé à rejoindre la coopérative.
+
+    Sa candidature est au registre :
+    { $link }
+apply-title = Demander à rejoindre { $coop }
+apply-hint = Présentez-vous à la coopérative. Le conseil statue sur les candidatures ; vous recevrez un courriel quand ce sera fait.
+apply-name = Votre nom
+apply-email = Votre adresse électronique
+apply-motivation = Pourquoi souhaitez-vous nous rejoindre ?
+apply-submit = Envoyer ma candidature
+apply-sent = Merci : votre candidature est enregistrée et le ou la secrétaire de la coopérative a été prévenu·e.
+register-title = Registre des membres
+register-as-of = Au
+register-status = État
+register-all = Tous les états
+register-search = Rechercher
+register-filter = Afficher
+register-csv = Télécharger en CSV
+register-number = N°
+register-applied = Candidature
+register-member-since = Membre depuis
+register-left = Sortie
+register-may-vote = Peut voter
+register-yes = oui
+register-no = non
+register-empty = Personne ne correspond.
+status-applicant = Candidat·e
+status-candidate = En période probatoire
+status-admitted = Admis·e
+status-member = Membre
+status-on_leave = En congé
+status-resigned = Démissionnaire
+status-expelled = Exclu·e
+status-rejected = Candidature refusée
+status-withdrawn = Candidature retirée
+member-history = Historique
+member-effective = Effet
+member-decision = Décision
+member-reason = Motif
+member-recorded-by = Enregistré par
+member-change = Changer l’état
+member-transition = Changement
+member-date = Date
+member-until = Jusqu’au (facultatif)
+member-notice-date = Préavis donné le
+member-effective-date = Prend effet le
+member-apply-change = Enregistrer le changement
+member-done-changed = Le changement est enregistré.
+transition-start_probation = Ouvrir la période probatoire
+transition-admit = Admettre (décision du conseil)
+transition-go_on_leave = Commencer un congé
+transition-return_from_leave = Retour de congé
+transition-resign = Démission
+transition-expel = Exclure (décision du conseil)
+transition-reject = Refuser la candidature
+transition-withdraw = Retrait
+transition-apply = Candidature
+transition-become_member = Devenu·e membre

@@ -10,7 +10,7 @@ use crate::audit;
 use crate::auth::permissions::{Role, RoleSet};
 use crate::auth::store::User;
 use crate::error::{AppError, AppResult};
-use crate::membership::store as members;
+use crate::membership::service::add_member_directly;
 
 /// Creates a co-op, optionally with a first admin, in one transaction. Only operators
 /// may; `actor` is `None` for the command line.
@@ -45,7 +45,7 @@ pub async fn create(
         .await?;
         if let Some(user_id) = first_admin {
             let roles = RoleSet::new([Role::Admin]);
-            let member_id = members::insert(conn, coop.id, user_id, &roles).await?;
+            let member_id = add_member_directly(conn, coop.id, user_id, &roles, actor_id, "founding admin").await?;
             audit::append(
                 conn,
                 Some(coop.id),

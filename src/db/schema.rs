@@ -37,6 +37,10 @@ diesel::table! {
         locale -> Text,
         time_zone -> Text,
         created_at -> Timestamptz,
+        next_member_number -> Int8,
+        requires_qualifying_share -> Bool,
+        probation_months -> Nullable<Int4>,
+        members_on_leave_may_vote -> Bool,
     }
 }
 
@@ -47,6 +51,28 @@ diesel::table! {
         user_id -> Uuid,
         roles -> Array<Text>,
         created_at -> Timestamptz,
+        number -> Nullable<Int8>,
+        status -> Text,
+        state -> Jsonb,
+        employment_start -> Nullable<Date>,
+        employment_status -> Text,
+        motivation -> Text,
+        board_notes -> Text,
+    }
+}
+
+diesel::table! {
+    member_status_changes (coop_id, id) {
+        coop_id -> Uuid,
+        id -> Uuid,
+        member_id -> Uuid,
+        status -> Text,
+        transition -> Text,
+        effective_on -> Date,
+        decision_ref -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        actor -> Nullable<Uuid>,
+        recorded_at -> Timestamptz,
     }
 }
 
@@ -68,5 +94,13 @@ diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(audit_events -> coops (coop_id));
 diesel::joinable!(members -> coops (coop_id));
 diesel::joinable!(members -> users (user_id));
+diesel::joinable!(member_status_changes -> users (actor));
 
-diesel::allow_tables_to_appear_in_same_query!(account_tokens, audit_events, coops, members, users,);
+diesel::allow_tables_to_appear_in_same_query!(
+    account_tokens,
+    audit_events,
+    coops,
+    member_status_changes,
+    members,
+    users,
+);

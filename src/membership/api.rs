@@ -1,16 +1,20 @@
 //! Membership endpoints of the JSON API.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::service;
-use super::store::{self, MemberView};
+use super::lifecycle::MemberStatus;
+use super::service::{self, Application, RegisterLine, TransitionRequest};
+use super::store::{self, HistoryRow, MemberView};
+use crate::auth::api::client_ip;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
+use crate::coops::store as coops;
 use crate::db;
-use crate::error::{AppResult, Problem};
+use crate::error::{AppError, AppResult, Problem};
 use crate::server::AppState;
 
 /// The members of the co-op with their roles.
@@ -78,4 +82,128 @@ pub async fn set_roles(
 ) -> AppResult<HttpResponse> {
     service::set_roles(&state, &scope, path.1, &body.roles).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Applies to join a co-op (no login needed).
+#[utoipa::path(post, path = "/api/v1/coops/{slug}/applications", tag = "membership", request_body = Application,
+    params(("slug" = String, Path, description = "The co-op's short name")),
+    responses((status = 201, body = Created), (status = 404, body = Problem), (status = 422, body = Problem),
+        (status = 429, body = Problem)))]
+pub async fn apply(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Json<Application>,
+) -> AppResult<HttpResponse> {
+    let mut conn = db::conn(&state.pool).await?;
+    let coop = coops::by_slug(&mut conn, &path).await?.ok_or(AppError::NotFound)?;
+    drop(conn);
+    let ip = client_ip(&req, state.settings.trust_proxy);
+    let id = service::apply(&state, &coop, &body, ip).await?;
+    Ok(HttpResponse::Created().json(Created { id }))
+}
+
+/// Which part of the register to show.
+#[derive(Deserialize, IntoParams)]
+pub struct RegisterQuery {
+    /// The register as of this date (default: today).
+    pub as_of: Option<NaiveDate>,
+    /// Only members with this status on that date.
+    pub status: Option<String>,
+    /// Only names or e-mails containing this.
+    pub q: Option<String>,
+}
+
+impl RegisterQuery {
+    /// The date and the status filter, checked.
+    pub fn parse(&self) -> AppResult<(NaiveDate, Option<MemberStatus>)> {
+        let status = match self.status.as_deref().filter(|s| !s.is_empty()) {
+            None => None,
+            Some(name) => Some(
+                serde_json::from_value(serde_json::json!(name))
+                    .map_err(|_| AppError::field("status", format!("unknown status `{name}`")))?,
+            ),
+        };
+        Ok((self.as_of.unwrap_or_else(|| Utc::now().date_naive()), status))
+    }
+}
+
+/// The register as of a date (secretaries, board, treasurer, admins).
+#[utoipa::path(get, path = "/api/v1/coops/{slug}/register", tag = "membership",
+    params(("slug" = String, Path, description = "The co-op's short name"), RegisterQuery),
+    responses((status = 200, body = [RegisterLine]), (status = 403, body = Problem)), security(("bearer" = [])))]
+pub async fn register(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    query: web::Query<RegisterQuery>,
+) -> AppResult<HttpResponse> {
+    let (as_of, status) = query.parse()?;
+    let lines = service::register(&state, &scope, as_of, status, query.q.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(lines))
+}
+
+/// The register as CSV, as of a date.
+pub async fn register_csv_response(state: &AppState, scope: &InCoop, query: &RegisterQuery) -> AppResult<HttpResponse> {
+    let (as_of, status) = query.parse()?;
+    let lines = service::register(state, scope, as_of, status, query.q.as_deref()).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{}-register-{as_of}.csv\"", scope.coop.slug),
+        ))
+        .body(service::register_csv(&lines)?))
+}
+
+/// The register as CSV (the legal document), as of a date.
+#[utoipa::path(get, path = "/api/v1/coops/{slug}/register.csv", tag = "membership",
+    params(("slug" = String, Path, description = "The co-op's short name"), RegisterQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn register_csv(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    query: web::Query<RegisterQuery>,
+) -> AppResult<HttpResponse> {
+    register_csv_response(&state, &scope, &query).await
+}
+
+/// Records a change of status (secretaries and the board): admission, leave,
+/// resignation, expulsion… Illegal changes answer 409 and change nothing.
+#[utoipa::path(post, path = "/api/v1/coops/{slug}/members/{member_id}/status", tag = "membership",
+    request_body = TransitionRequest,
+    params(("slug" = String, Path, description = "The co-op's short name"), ("member_id" = Uuid, Path, description = "The member")),
+    responses((status = 200, description = "The member's new state"), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn change_status(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+    body: web::Json<TransitionRequest>,
+) -> AppResult<HttpResponse> {
+    let new_state = service::change_status(&state, &scope, path.1, body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(new_state))
+}
+
+/// A member's dated history on the register.
+#[utoipa::path(get, path = "/api/v1/coops/{slug}/members/{member_id}/history", tag = "membership",
+    params(("slug" = String, Path, description = "The co-op's short name"), ("member_id" = Uuid, Path, description = "The member")),
+    responses((status = 200, body = [HistoryRow]), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn history(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+) -> AppResult<HttpResponse> {
+    // Members see their own history; the register's keepers see everyone's.
+    if path.1 != scope.member_id {
+        scope.require(Action::ViewMembers)?;
+    }
+    let mut conn = db::conn(&state.pool).await?;
+    let rows = store::history(&mut conn, scope.coop.id, Some(path.1)).await?;
+    if rows.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    Ok(HttpResponse::Ok().json(rows))
 }

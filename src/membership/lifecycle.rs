@@ -448,6 +448,19 @@ impl MemberState {
         }
     }
 
+    /// A full member from `date`, entered directly on the register (a founder, a
+    /// member added by the co-op's admin, or one imported from an earlier register),
+    /// with the reference of the decision or record that made them a member.
+    pub fn member_from(date: NaiveDate, admission_ref: &str) -> MemberState {
+        MemberState {
+            status: MemberStatus::Member,
+            admitted_on: Some(date),
+            admission_ref: Some(admission_ref.to_string()),
+            member_since: Some(date),
+            ..MemberState::applicant(date)
+        }
+    }
+
     /// The status on `date` as far as this state tells: the current status
     /// from [`MemberState::since`], the previous one before it; `None` for a
     /// date before both (read the register with [`status_on`] instead).

@@ -5,13 +5,19 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::service;
+use chrono::{NaiveDate, Utc};
+
+use super::api::RegisterQuery;
+use super::service::{self, Application, TransitionRequest};
 use super::store;
+use crate::auth::api::client_ip;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::{Action, Role};
+use crate::coops::store as coops;
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::server::AppState;
+use crate::web::i18n;
 use crate::web::page::{see_other, Page, PageForm};
 
 async fn members_page(req: &HttpRequest, state: &AppState, scope: &InCoop) -> AppResult<Page> {
@@ -116,4 +122,248 @@ pub async fn set_roles(
         }
         Err(other) => Err(other),
     }
+}
+
+/// The public application form of a co-op.
+pub async fn apply_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let mut conn = db::conn(&state.pool).await?;
+    let coop = coops::by_slug(&mut conn, &path).await?.ok_or(AppError::NotFound)?;
+    let mut page = Page::new(&req, None, Some(&coop))?;
+    page.insert("sent", &false).insert(
+        "form",
+        &serde_json::json!({"display_name": "", "email": "", "motivation": ""}),
+    );
+    page.render("membership/apply.html")
+}
+
+/// Records an application from the public form.
+pub async fn apply(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: PageForm<Application>,
+) -> AppResult<HttpResponse> {
+    let mut conn = db::conn(&state.pool).await?;
+    let coop = coops::by_slug(&mut conn, &path).await?.ok_or(AppError::NotFound)?;
+    drop(conn);
+    let ip = client_ip(&req, state.settings.trust_proxy);
+    let result = service::apply(&state, &coop, &form.0, ip).await;
+    let mut page = Page::new(&req, None, Some(&coop))?;
+    page.insert(
+        "form",
+        &serde_json::json!({"display_name": form.0.display_name, "email": form.0.email,
+        "motivation": form.0.motivation}),
+    );
+    match result {
+        Ok(_) => {
+            page.insert("sent", &true);
+            page.render("membership/apply.html")
+        }
+        Err(AppError::Validation(errors)) => {
+            page.insert("sent", &false).errors(&errors);
+            page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "membership/apply.html")
+        }
+        Err(AppError::TooManyRequests { .. }) => {
+            let message = i18n::text(page.lang, "error-429");
+            page.insert("sent", &false).errors(&[FieldError::new("email", message)]);
+            page.render_status(StatusCode::TOO_MANY_REQUESTS, "membership/apply.html")
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// The register as of a date, with filters and the CSV download.
+pub async fn register(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    scope: InCoop,
+    query: web::Query<RegisterQuery>,
+) -> AppResult<HttpResponse> {
+    let (as_of, status) = query.parse()?;
+    let lines = service::register(&state, &scope, as_of, status, query.q.as_deref()).await?;
+    let mut page = Page::in_coop(&req, &scope)?;
+    page.insert("lines", &lines)
+        .insert("as_of", &as_of)
+        .insert("status", &status.map(store::status_name))
+        .insert("q", &query.q.clone().unwrap_or_default())
+        .insert("statuses", &ALL_STATUSES)
+        .insert(
+            "csv_query",
+            &serde_urlencoded::to_string([("as_of", as_of.to_string())]).unwrap_or_default(),
+        );
+    page.render("membership/register.html")
+}
+
+/// The register as CSV.
+pub async fn register_csv(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    query: web::Query<RegisterQuery>,
+) -> AppResult<HttpResponse> {
+    super::api::register_csv_response(&state, &scope, &query).await
+}
+
+const ALL_STATUSES: [&str; 9] = [
+    "applicant",
+    "candidate",
+    "admitted",
+    "member",
+    "on_leave",
+    "resigned",
+    "expelled",
+    "rejected",
+    "withdrawn",
+];
+
+const TRANSITIONS: [&str; 8] = [
+    "start_probation",
+    "admit",
+    "go_on_leave",
+    "return_from_leave",
+    "resign",
+    "expel",
+    "reject",
+    "withdraw",
+];
+
+async fn member_page(req: &HttpRequest, state: &AppState, scope: &InCoop, member_id: Uuid) -> AppResult<Page> {
+    scope.require(Action::ViewMembers)?;
+    let today = Utc::now().date_naive();
+    let lines = service::register(state, scope, today, None, None).await?;
+    let line = lines
+        .into_iter()
+        .find(|l| l.id == member_id)
+        .ok_or(AppError::NotFound)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let history = store::history(&mut conn, scope.coop.id, Some(member_id)).await?;
+    let mut page = Page::in_coop(req, scope)?;
+    page.insert("member", &line)
+        .insert("history", &history)
+        .insert("can_change", &scope.can(Action::ManageRegister))
+        .insert("transitions", &TRANSITIONS)
+        .insert("today", &today)
+        .insert("form", &StatusForm::default());
+    Ok(page)
+}
+
+/// One member's entry: their dated history, and the status change form.
+pub async fn member(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+    query: web::Query<DoneQuery>,
+) -> AppResult<HttpResponse> {
+    let mut page = member_page(&req, &state, &scope, path.1).await?;
+    page.insert("done", &query.done);
+    page.render("membership/member.html")
+}
+
+/// What the status change form sends: every field of every transition, the unused
+/// ones empty.
+#[derive(Default, Deserialize, serde::Serialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    transition: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    until: String,
+    #[serde(default)]
+    notice_date: String,
+    #[serde(default)]
+    effective_date: String,
+    #[serde(default)]
+    decision_ref: String,
+    #[serde(default)]
+    reason: String,
+}
+
+impl StatusForm {
+    /// The transition the form describes, or the fields that are wrong.
+    fn request(&self) -> Result<TransitionRequest, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut date_of = |field: &str, value: &str, required: bool| -> Option<NaiveDate> {
+            match value.trim() {
+                "" if !required => None,
+                text => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                    Ok(date) => Some(date),
+                    Err(_) => {
+                        errors.push(FieldError::new(field, "Enter a date as YYYY-MM-DD."));
+                        None
+                    }
+                },
+            }
+        };
+        let date = date_of("date", &self.date, !matches!(self.transition.as_str(), "resign"));
+        let until = date_of("until", &self.until, false);
+        let resign = self.transition == "resign";
+        let notice = date_of("notice_date", &self.notice_date, resign);
+        let effective = date_of("effective_date", &self.effective_date, resign);
+        let (decision_ref, reason) = (self.decision_ref.clone(), self.reason.clone());
+        let request = match (self.transition.as_str(), date) {
+            ("start_probation", Some(date)) => Some(TransitionRequest::StartProbation { date, until }),
+            ("admit", Some(date)) => Some(TransitionRequest::Admit { date, decision_ref }),
+            ("go_on_leave", Some(from)) => Some(TransitionRequest::GoOnLeave { from, until }),
+            ("return_from_leave", Some(date)) => Some(TransitionRequest::ReturnFromLeave { date }),
+            ("expel", Some(date)) => Some(TransitionRequest::Expel {
+                date,
+                decision_ref,
+                reason,
+            }),
+            ("reject", Some(date)) => Some(TransitionRequest::Reject {
+                date,
+                decision_ref,
+                reason,
+            }),
+            ("withdraw", Some(date)) => Some(TransitionRequest::Withdraw { date }),
+            ("resign", _) => notice
+                .zip(effective)
+                .map(|(notice_date, effective_date)| TransitionRequest::Resign {
+                    notice_date,
+                    effective_date,
+                }),
+            (name, _) if !TRANSITIONS.contains(&name) => {
+                errors.push(FieldError::new("transition", "Choose a change."));
+                None
+            }
+            _ => None,
+        };
+        match request {
+            Some(request) if errors.is_empty() => Ok(request),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Records a change of status from the member's page.
+pub async fn change_status(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+    form: PageForm<StatusForm>,
+) -> AppResult<HttpResponse> {
+    let member_id = path.1;
+    let errors = match form.0.request() {
+        Ok(request) => match service::change_status(&state, &scope, member_id, request).await {
+            Ok(_) => {
+                return Ok(see_other(&format!(
+                    "/c/{}/register/{member_id}?done=changed",
+                    scope.coop.slug
+                )))
+            }
+            Err(AppError::Conflict(message)) => vec![FieldError::new("transition", message)],
+            Err(AppError::Validation(errors)) => errors,
+            Err(other) => return Err(other),
+        },
+        Err(errors) => errors,
+    };
+    let mut page = member_page(&req, &state, &scope, member_id).await?;
+    page.insert("form", &form.0).errors(&errors);
+    page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "membership/member.html")
 }

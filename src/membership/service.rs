@@ -5,6 +5,11 @@ use diesel_async::AsyncConnection;
 use serde_json::json;
 use uuid::Uuid;
 
+use chrono::NaiveDate;
+
+use super::lifecycle::{
+    self, Actor, LifecycleError, MemberState, MemberStatus, StatusChange, Transition, TransitionName,
+};
 use super::rules::{check_invitation, leaves_no_admin};
 use super::store;
 use crate::audit;
@@ -12,8 +17,9 @@ use crate::auth::extract::InCoop;
 use crate::auth::permissions::{Action, Role, RoleSet};
 use crate::auth::service::new_link_secret;
 use crate::auth::store as users;
+use crate::coops::store::Coop;
 use crate::db;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::Mail;
 use crate::server::AppState;
 use crate::web::i18n;
@@ -61,7 +67,15 @@ pub async fn invite(
             if store::membership(conn, coop.id, user.id).await?.is_some() {
                 return Err(AppError::field("email", "This person is already a member."));
             }
-            let member_id = store::insert(conn, coop.id, user.id, &invitation.roles).await?;
+            let member_id = add_member_directly(
+                conn,
+                coop.id,
+                user.id,
+                &invitation.roles,
+                Some(actor),
+                "invited by an admin",
+            )
+            .await?;
             audit::append(
                 conn,
                 Some(coop.id),
@@ -96,6 +110,40 @@ pub async fn invite(
     Ok(member_id)
 }
 
+/// Enters a user on the register as a full member from today, with the next member
+/// number (founders, members added by an admin, the demo). Inside the caller's
+/// transaction.
+pub async fn add_member_directly(
+    conn: &mut diesel_async::AsyncPgConnection,
+    coop_id: Uuid,
+    user_id: Uuid,
+    roles: &RoleSet,
+    actor: Option<Uuid>,
+    reference: &str,
+) -> AppResult<Uuid> {
+    let today = Utc::now().date_naive();
+    let state = MemberState::member_from(today, reference);
+    let number = store::take_member_number(conn, coop_id).await?;
+    let first = StatusChange {
+        status: state.status,
+        effective: today,
+        recorded_on: today,
+        actor: actor.map_or(Actor::System, Actor::User),
+        transition: TransitionName::Admit,
+        decision_ref: Some(reference.to_string()),
+        reason: None,
+    };
+    let new = store::NewMember {
+        coop_id,
+        user_id,
+        roles,
+        state: &state,
+        number: Some(number),
+        motivation: "",
+    };
+    store::insert(conn, new, &first).await
+}
+
 /// Replaces a member's roles; the co-op always keeps at least one admin.
 pub async fn set_roles(state: &AppState, scope: &InCoop, member_id: Uuid, roles: &[String]) -> AppResult<()> {
     scope.require(Action::ManageMembers)?;
@@ -124,4 +172,422 @@ pub async fn set_roles(state: &AppState, scope: &InCoop, member_id: Uuid, roles:
         .await
     })
     .await
+}
+
+/// A change of status as a client asks for it: a [`Transition`] without its actor,
+/// who is always the caller.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(tag = "transition", rename_all = "snake_case")]
+pub enum TransitionRequest {
+    /// Applicant → candidate (probation).
+    StartProbation {
+        /// First day of probation.
+        date: NaiveDate,
+        /// Last day; by default the co-op's probation period.
+        until: Option<NaiveDate>,
+    },
+    /// Applicant or candidate → admitted (or member), by a board decision.
+    Admit {
+        /// Date of the decision.
+        date: NaiveDate,
+        /// Reference of the decision.
+        decision_ref: String,
+    },
+    /// Member → on leave.
+    GoOnLeave {
+        /// First day of leave.
+        from: NaiveDate,
+        /// Expected last day.
+        until: Option<NaiveDate>,
+    },
+    /// On leave → member.
+    ReturnFromLeave {
+        /// First day back.
+        date: NaiveDate,
+    },
+    /// → resigned.
+    Resign {
+        /// Date notice was given.
+        notice_date: NaiveDate,
+        /// Date it takes effect.
+        effective_date: NaiveDate,
+    },
+    /// → expelled, by a board decision with a reason.
+    Expel {
+        /// Date of the decision.
+        date: NaiveDate,
+        /// Reference of the decision.
+        decision_ref: String,
+        /// The reason.
+        reason: String,
+    },
+    /// Applicant or candidate → rejected, with a reason.
+    Reject {
+        /// Date of the decision.
+        date: NaiveDate,
+        /// Reference of the decision.
+        decision_ref: String,
+        /// The reason.
+        reason: String,
+    },
+    /// Applicant or candidate → withdrawn.
+    Withdraw {
+        /// Date of the withdrawal.
+        date: NaiveDate,
+    },
+}
+
+impl TransitionRequest {
+    fn with_actor(self, actor: Actor) -> Transition {
+        match self {
+            TransitionRequest::StartProbation { date, until } => Transition::StartProbation { actor, date, until },
+            TransitionRequest::Admit { date, decision_ref } => Transition::Admit {
+                actor,
+                date,
+                decision_ref,
+            },
+            TransitionRequest::GoOnLeave { from, until } => Transition::GoOnLeave { actor, from, until },
+            TransitionRequest::ReturnFromLeave { date } => Transition::ReturnFromLeave { actor, date },
+            TransitionRequest::Resign {
+                notice_date,
+                effective_date,
+            } => Transition::Resign {
+                actor,
+                notice_date,
+                effective_date,
+            },
+            TransitionRequest::Expel {
+                date,
+                decision_ref,
+                reason,
+            } => Transition::Expel {
+                actor,
+                date,
+                decision_ref,
+                reason,
+            },
+            TransitionRequest::Reject {
+                date,
+                decision_ref,
+                reason,
+            } => Transition::Reject {
+                actor,
+                date,
+                decision_ref,
+                reason,
+            },
+            TransitionRequest::Withdraw { date } => Transition::Withdraw { actor, date },
+        }
+    }
+}
+
+/// Applies a change of status to a member (secretaries and the board), in one
+/// transaction: the new state, a member number on admission, the dated history line
+/// and the audit event. An admitted applicant without a password gets an invitation.
+pub async fn change_status(
+    state: &AppState,
+    scope: &InCoop,
+    member_id: Uuid,
+    request: TransitionRequest,
+) -> AppResult<MemberState> {
+    scope.require(Action::ManageRegister)?;
+    let coop = scope.coop.clone();
+    let actor = scope.caller.user.id;
+    let transition = request.with_actor(Actor::User(actor));
+    let expires = Utc::now() + state.settings.invitation_ttl;
+    let mut conn = db::conn(&state.pool).await?;
+    let (new_state, invite) = conn
+        .transaction(async |conn| {
+            let policy = store::policy(conn, coop.id).await?;
+            let mut entry = store::entry_for_update(conn, coop.id, member_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let next = lifecycle::apply(&entry.state, &transition, &policy).map_err(lifecycle_error)?;
+            let admitted = matches!(next.status, MemberStatus::Admitted | MemberStatus::Member);
+            if admitted && entry.number.is_none() {
+                entry.number = Some(store::take_member_number(conn, coop.id).await?);
+            }
+            let change = lifecycle::history_entry(&transition, &next);
+            entry.state = next.clone();
+            store::save_state(conn, coop.id, &entry).await?;
+            store::record_change(conn, coop.id, member_id, &change).await?;
+            audit::append(
+                conn,
+                Some(coop.id),
+                Some(actor),
+                &format!("member.{}", transition.name().name()),
+                &format!("member:{member_id}"),
+                json!({"status": store::status_name(next.status), "effective": change.effective,
+                       "number": entry.number, "decision_ref": change.decision_ref, "reason": change.reason}),
+            )
+            .await?;
+            let user = users::find(conn, entry.user_id).await?.ok_or(AppError::NotFound)?;
+            let invite = if admitted && user.password_hash.is_none() {
+                let (secret, hash) = new_link_secret();
+                users::create_token(conn, user.id, "invitation", &hash, expires).await?;
+                Some((user, secret))
+            } else {
+                None
+            };
+            Ok::<_, AppError>((next, invite))
+        })
+        .await?;
+    if let Some((user, secret)) = invite {
+        let link = format!("{}/password/reset?token={secret}", state.settings.public_url);
+        let mail = Mail {
+            to: user.email.clone(),
+            subject: i18n::text_with(&user.locale, "mail-admitted-subject", &[("coop", coop.name.clone())]),
+            body: i18n::text_with(
+                &user.locale,
+                "mail-admitted-body",
+                &[("coop", coop.name.clone()), ("link", link)],
+            ),
+        };
+        state.mailer.send(&state.settings.mail_from, mail).await?;
+    }
+    Ok(new_state)
+}
+
+/// Missing or inconsistent fields are the request's fault (422, named); a change the
+/// member's current status does not allow is a conflict with the register (409).
+fn lifecycle_error(error: LifecycleError) -> AppError {
+    let field = match &error {
+        LifecycleError::MissingDecisionRef { .. } => "decision_ref",
+        LifecycleError::MissingReason { .. } => "reason",
+        LifecycleError::EffectiveBeforeNotice { .. } => "effective_date",
+        LifecycleError::LeaveEndsBeforeStart { .. } | LifecycleError::ProbationEndsBeforeStart { .. } => "until",
+        LifecycleError::DateBeforeCurrentStatus { .. } => "date",
+        _ => return AppError::Conflict(error.to_string()),
+    };
+    AppError::field(field, error.to_string())
+}
+
+/// An application to join a co-op, as submitted on its public page.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct Application {
+    /// The applicant's name.
+    pub display_name: String,
+    /// Their e-mail.
+    pub email: String,
+    /// Why they want to join.
+    #[serde(default)]
+    pub motivation: String,
+}
+
+/// Records an application from the public page: a login without password and an
+/// applicant on the register, in one transaction; the secretaries are told by e-mail.
+pub async fn apply(
+    state: &AppState,
+    coop: &Coop,
+    application: &Application,
+    ip: Option<std::net::IpAddr>,
+) -> AppResult<Uuid> {
+    let mut errors = Vec::new();
+    let email = application.email.trim();
+    if !crate::mail::is_valid_address(email) {
+        errors.push(FieldError::new("email", "This is not a valid e-mail address."));
+    }
+    let name = application.display_name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        errors.push(FieldError::new(
+            "display_name",
+            "The name must have 1 to 100 characters.",
+        ));
+    }
+    if application.motivation.chars().count() > 4000 {
+        errors.push(FieldError::new("motivation", "Please keep it under 4,000 characters."));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    // The form is public: the same limits as logging in keep it from being flooded.
+    state.throttle.attempt(&format!("apply:{email}"), ip)?;
+    let today = Utc::now().date_naive();
+    let mut conn = db::conn(&state.pool).await?;
+    let coop_id = coop.id;
+    let locale = coop.locale.clone();
+    let motivation = application.motivation.trim().to_string();
+    let member_id = conn
+        .transaction(async |conn| {
+            let user = match users::find_by_email(conn, email).await? {
+                Some(user) => user,
+                None => users::create(conn, email, name, &locale, None, false).await?,
+            };
+            if store::membership(conn, coop_id, user.id).await?.is_some() {
+                return Err(AppError::field(
+                    "email",
+                    "An application or membership with this e-mail already exists.",
+                ));
+            }
+            let applicant = MemberState::applicant(today);
+            let first = StatusChange::application(today, Actor::User(user.id));
+            let new = store::NewMember {
+                coop_id,
+                user_id: user.id,
+                roles: &RoleSet::new([]),
+                state: &applicant,
+                number: None,
+                motivation: &motivation,
+            };
+            let member_id = store::insert(conn, new, &first).await?;
+            audit::append(
+                conn,
+                Some(coop_id),
+                None,
+                "member.applied",
+                &format!("member:{member_id}"),
+                json!({"email": user.email, "display_name": name}),
+            )
+            .await?;
+            Ok::<_, AppError>(member_id)
+        })
+        .await?;
+    for (to, lang) in store::emails_with_role(&mut conn, coop_id, "secretary").await? {
+        let link = format!("{}/c/{}/register/{member_id}", state.settings.public_url, coop.slug);
+        let mail = Mail {
+            to,
+            subject: i18n::text_with(&lang, "mail-application-subject", &[("coop", coop.name.clone())]),
+            body: i18n::text_with(
+                &lang,
+                "mail-application-body",
+                &[("name", name.to_string()), ("link", link)],
+            ),
+        };
+        state.mailer.send(&state.settings.mail_from, mail).await?;
+    }
+    Ok(member_id)
+}
+
+/// One line of the register as of a date.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct RegisterLine {
+    /// The member's id.
+    pub id: Uuid,
+    /// Their member number.
+    pub number: Option<i64>,
+    /// Their name.
+    pub display_name: String,
+    /// Their e-mail.
+    pub email: String,
+    /// Their status on the date asked (none before they applied).
+    #[schema(value_type = Option<String>)]
+    pub status: Option<MemberStatus>,
+    /// The date they applied.
+    pub applied_on: NaiveDate,
+    /// The date they were admitted.
+    pub admitted_on: Option<NaiveDate>,
+    /// The date they became a full member.
+    pub member_since: Option<NaiveDate>,
+    /// The date their membership ended (resignation, expulsion), if it has.
+    pub left_on: Option<NaiveDate>,
+    /// Worker member or not.
+    pub employment_status: String,
+    /// Whether they may vote on the date asked.
+    pub may_vote: bool,
+    /// What they wrote when applying.
+    pub motivation: String,
+}
+
+/// The register as of `as_of`, optionally only one status, optionally matching a
+/// search in names and e-mails.
+pub async fn register(
+    state: &AppState,
+    scope: &InCoop,
+    as_of: NaiveDate,
+    status: Option<MemberStatus>,
+    search: Option<&str>,
+) -> AppResult<Vec<RegisterLine>> {
+    scope.require(Action::ViewMembers)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let policy = store::policy(&mut conn, scope.coop.id).await?;
+    let history = store::history(&mut conn, scope.coop.id, None).await?;
+    let rows = store::register(&mut conn, scope.coop.id).await?;
+    let needle = search.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty());
+    let mut lines = Vec::new();
+    for row in rows {
+        let member_state: MemberState =
+            serde_json::from_value(row.state).map_err(|e| AppError::internal(format!("member state: {e}")))?;
+        let changes: Vec<StatusChange> = history
+            .iter()
+            .filter(|h| h.member_id == row.id)
+            .filter_map(|h| {
+                Some(StatusChange {
+                    status: serde_json::from_value(json!(h.status)).ok()?,
+                    effective: h.effective_on,
+                    recorded_on: h.recorded_at.date_naive(),
+                    actor: Actor::System,
+                    transition: serde_json::from_value(json!(h.transition)).ok()?,
+                    decision_ref: h.decision_ref.clone(),
+                    reason: h.reason.clone(),
+                })
+            })
+            .collect();
+        let status_then = lifecycle::status_on(&changes, as_of);
+        if status.is_some() && status != status_then {
+            continue;
+        }
+        if let Some(needle) = &needle {
+            if !row.display_name.to_lowercase().contains(needle) && !row.email.to_lowercase().contains(needle) {
+                continue;
+            }
+        }
+        let left_on = matches!(member_state.status, MemberStatus::Resigned | MemberStatus::Expelled)
+            .then_some(member_state.since);
+        // Shares are not on the ledger yet: the qualifying share counts as paid where
+        // the co-op does not require one.
+        let standing = lifecycle::in_good_standing(&member_state, !policy.requires_qualifying_share, &policy, as_of);
+        lines.push(RegisterLine {
+            id: row.id,
+            number: row.number,
+            display_name: row.display_name,
+            email: row.email,
+            status: status_then,
+            applied_on: member_state.applied_on,
+            admitted_on: member_state.admitted_on,
+            member_since: member_state.member_since,
+            left_on,
+            employment_status: row.employment_status,
+            may_vote: standing.may_vote(),
+            motivation: row.motivation,
+        });
+    }
+    Ok(lines)
+}
+
+/// The register as CSV (the legal document): one line per person who ever applied.
+pub fn register_csv(lines: &[RegisterLine]) -> AppResult<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| AppError::internal(e.to_string());
+    writer
+        .write_record([
+            "number",
+            "name",
+            "email",
+            "status",
+            "applied_on",
+            "admitted_on",
+            "member_since",
+            "left_on",
+            "employment",
+            "may_vote",
+        ])
+        .map_err(fail)?;
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    for line in lines {
+        writer
+            .write_record([
+                line.number.map(|n| n.to_string()).unwrap_or_default(),
+                line.display_name.clone(),
+                line.email.clone(),
+                line.status.map(store::status_name).unwrap_or_default(),
+                line.applied_on.to_string(),
+                date(line.admitted_on),
+                date(line.member_since),
+                date(line.left_on),
+                line.employment_status.clone(),
+                line.may_vote.to_string(),
+            ])
+            .map_err(fail)?;
+    }
+    writer.into_inner().map_err(|e| AppError::internal(e.to_string()))
 }

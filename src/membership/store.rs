@@ -7,9 +7,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::lifecycle::{Actor, MemberState, MemberStatus, StatusChange};
 use crate::auth::permissions::RoleSet;
-use crate::db::schema::{members, users};
-use crate::error::AppResult;
+use crate::db::schema::{coops, member_status_changes, members, users};
+use crate::error::{AppError, AppResult};
 
 /// A member as listed to those who may see the list.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -45,18 +46,92 @@ pub async fn membership(
         .optional()?)
 }
 
-/// Adds a user to a co-op.
-pub async fn insert(conn: &mut AsyncPgConnection, coop_id: Uuid, user_id: Uuid, roles: &RoleSet) -> AppResult<Uuid> {
-    Ok(diesel::insert_into(members::table)
+/// Takes the co-op's next member number. The co-op's row stays locked until the
+/// transaction ends, so two admissions never get the same number, and a number once
+/// taken is never given again.
+pub async fn take_member_number(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<i64> {
+    Ok(diesel::update(coops::table.find(coop_id))
+        .set(coops::next_member_number.eq(coops::next_member_number + 1))
+        .returning(coops::next_member_number - 1)
+        .get_result(conn)
+        .await?)
+}
+
+/// A new entry on the register.
+pub struct NewMember<'a> {
+    /// The co-op.
+    pub coop_id: Uuid,
+    /// The person's login.
+    pub user_id: Uuid,
+    /// Their roles.
+    pub roles: &'a RoleSet,
+    /// Their lifecycle state.
+    pub state: &'a MemberState,
+    /// Their member number, once admitted.
+    pub number: Option<i64>,
+    /// What they wrote when applying.
+    pub motivation: &'a str,
+}
+
+/// Adds a user to a co-op's register, with the first entry of their history.
+pub async fn insert(conn: &mut AsyncPgConnection, new: NewMember<'_>, first: &StatusChange) -> AppResult<Uuid> {
+    let state = serde_json::to_value(new.state).map_err(|e| AppError::internal(e.to_string()))?;
+    let member_id: Uuid = diesel::insert_into(members::table)
         .values((
-            members::coop_id.eq(coop_id),
+            members::coop_id.eq(new.coop_id),
             members::id.eq(Uuid::now_v7()),
-            members::user_id.eq(user_id),
-            members::roles.eq(roles.names()),
+            members::user_id.eq(new.user_id),
+            members::roles.eq(new.roles.names()),
+            members::number.eq(new.number),
+            members::status.eq(status_name(new.state.status)),
+            members::state.eq(state),
+            members::motivation.eq(new.motivation),
         ))
         .returning(members::id)
         .get_result(conn)
-        .await?)
+        .await?;
+    record_change(conn, new.coop_id, member_id, first).await?;
+    Ok(member_id)
+}
+
+/// The stored name of a status.
+pub fn status_name(status: MemberStatus) -> String {
+    serde_json::to_value(status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Appends one change to a member's history.
+pub async fn record_change(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    member_id: Uuid,
+    change: &StatusChange,
+) -> AppResult<()> {
+    let transition = serde_json::to_value(change.transition)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let actor = match change.actor {
+        Actor::User(id) => Some(id),
+        Actor::System => None,
+    };
+    diesel::insert_into(member_status_changes::table)
+        .values((
+            member_status_changes::coop_id.eq(coop_id),
+            member_status_changes::id.eq(Uuid::now_v7()),
+            member_status_changes::member_id.eq(member_id),
+            member_status_changes::status.eq(status_name(change.status)),
+            member_status_changes::transition.eq(transition),
+            member_status_changes::effective_on.eq(change.effective),
+            member_status_changes::decision_ref.eq(&change.decision_ref),
+            member_status_changes::reason.eq(&change.reason),
+            member_status_changes::actor.eq(actor),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 #[derive(Queryable)]
@@ -140,4 +215,207 @@ pub async fn set_roles(conn: &mut AsyncPgConnection, coop_id: Uuid, member_id: U
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// One member's register entry, locked for update when loaded with
+/// [`entry_for_update`].
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The member's id.
+    pub id: Uuid,
+    /// Their login.
+    pub user_id: Uuid,
+    /// Their member number, once admitted.
+    pub number: Option<i64>,
+    /// Their lifecycle state.
+    pub state: MemberState,
+}
+
+/// A member's entry, locked until the transaction ends.
+pub async fn entry_for_update(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    member_id: Uuid,
+) -> AppResult<Option<Entry>> {
+    let row: Option<(Uuid, Uuid, Option<i64>, serde_json::Value)> = members::table
+        .filter(members::coop_id.eq(coop_id))
+        .filter(members::id.eq(member_id))
+        .select((members::id, members::user_id, members::number, members::state))
+        .for_update()
+        .first(conn)
+        .await
+        .optional()?;
+    row.map(|(id, user_id, number, state)| {
+        let state = serde_json::from_value(state).map_err(|e| AppError::internal(format!("member state: {e}")))?;
+        Ok(Entry {
+            id,
+            user_id,
+            number,
+            state,
+        })
+    })
+    .transpose()
+}
+
+/// Saves a member's new state (and number).
+pub async fn save_state(conn: &mut AsyncPgConnection, coop_id: Uuid, entry: &Entry) -> AppResult<()> {
+    let state = serde_json::to_value(&entry.state).map_err(|e| AppError::internal(e.to_string()))?;
+    diesel::update(
+        members::table
+            .filter(members::coop_id.eq(coop_id))
+            .filter(members::id.eq(entry.id)),
+    )
+    .set((
+        members::state.eq(state),
+        members::status.eq(status_name(entry.state.status)),
+        members::number.eq(entry.number),
+    ))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The co-op's membership parameters.
+pub async fn policy(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<super::lifecycle::MembershipPolicy> {
+    let (requires_qualifying_share, probation_months, members_on_leave_may_vote): (bool, Option<i32>, bool) =
+        coops::table
+            .find(coop_id)
+            .select((
+                coops::requires_qualifying_share,
+                coops::probation_months,
+                coops::members_on_leave_may_vote,
+            ))
+            .first(conn)
+            .await?;
+    Ok(super::lifecycle::MembershipPolicy {
+        requires_qualifying_share,
+        probation_months: probation_months.map(|m| m as u32),
+        members_on_leave_may_vote,
+    })
+}
+
+/// A line of the register, as stored.
+#[derive(Debug, Clone, Queryable, Serialize, ToSchema)]
+pub struct RegisterRow {
+    /// The member's id.
+    pub id: Uuid,
+    /// Their member number, once admitted.
+    pub number: Option<i64>,
+    /// Their name.
+    pub display_name: String,
+    /// Their e-mail.
+    pub email: String,
+    /// Worker member or not.
+    pub employment_status: String,
+    /// What they wrote when applying.
+    pub motivation: String,
+    /// Their lifecycle state.
+    #[schema(value_type = Object)]
+    pub state: serde_json::Value,
+}
+
+/// Every entry of a co-op's register, by number (applicants last).
+pub async fn register(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<Vec<RegisterRow>> {
+    Ok(members::table
+        .inner_join(users::table)
+        .filter(members::coop_id.eq(coop_id))
+        .order((members::number.asc().nulls_last(), members::created_at))
+        .select((
+            members::id,
+            members::number,
+            users::display_name,
+            users::email,
+            members::employment_status,
+            members::motivation,
+            members::state,
+        ))
+        .load(conn)
+        .await?)
+}
+
+/// A line of a member's history, as shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HistoryRow {
+    /// The member.
+    pub member_id: Uuid,
+    /// The status from `effective_on`.
+    pub status: String,
+    /// What happened.
+    pub transition: String,
+    /// When it took effect.
+    pub effective_on: chrono::NaiveDate,
+    /// The decision reference, if any.
+    pub decision_ref: Option<String>,
+    /// The reason, if any.
+    pub reason: Option<String>,
+    /// Who recorded it (e-mail), if a person did.
+    pub actor: Option<String>,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The history of every member of a co-op (or of one), in the order recorded.
+pub async fn history(conn: &mut AsyncPgConnection, coop_id: Uuid, member: Option<Uuid>) -> AppResult<Vec<HistoryRow>> {
+    let mut query = member_status_changes::table
+        .left_join(users::table.on(member_status_changes::actor.eq(users::id.nullable())))
+        .filter(member_status_changes::coop_id.eq(coop_id))
+        .into_boxed();
+    if let Some(member) = member {
+        query = query.filter(member_status_changes::member_id.eq(member));
+    }
+    let rows: Vec<HistoryTuple> = query
+        .order((member_status_changes::recorded_at, member_status_changes::id))
+        .select((
+            member_status_changes::member_id,
+            member_status_changes::status,
+            member_status_changes::transition,
+            member_status_changes::effective_on,
+            member_status_changes::decision_ref,
+            member_status_changes::reason,
+            users::email.nullable(),
+            member_status_changes::recorded_at,
+        ))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(member_id, status, transition, effective_on, decision_ref, reason, actor, recorded_at)| HistoryRow {
+                member_id,
+                status,
+                transition,
+                effective_on,
+                decision_ref,
+                reason,
+                actor,
+                recorded_at,
+            },
+        )
+        .collect())
+}
+
+type HistoryTuple = (
+    Uuid,
+    String,
+    String,
+    chrono::NaiveDate,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    DateTime<Utc>,
+);
+
+/// The e-mails of the members holding `role` in a co-op.
+pub async fn emails_with_role(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    role: &str,
+) -> AppResult<Vec<(String, String)>> {
+    Ok(members::table
+        .inner_join(users::table)
+        .filter(members::coop_id.eq(coop_id))
+        .filter(members::roles.contains(vec![role.to_string()]))
+        .select((users::email, users::locale))
+        .load(conn)
+        .await?)
 }

@@ -9,5 +9,6 @@ mod browser;
 mod errors;
 mod offline;
 mod operations;
+mod register;
 mod serve;
 mod tenancy;

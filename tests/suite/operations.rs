@@ -48,6 +48,11 @@ async fn the_openapi_document_describes_every_endpoint() {
         "/api/v1/coops/{slug}",
         "/api/v1/coops/{slug}/members",
         "/api/v1/coops/{slug}/members/{member_id}/roles",
+        "/api/v1/coops/{slug}/applications",
+        "/api/v1/coops/{slug}/register",
+        "/api/v1/coops/{slug}/register.csv",
+        "/api/v1/coops/{slug}/members/{member_id}/status",
+        "/api/v1/coops/{slug}/members/{member_id}/history",
         "/api/v1/coops/{slug}/audit",
         "/api/v1/coops/{slug}/audit.csv",
     ] {

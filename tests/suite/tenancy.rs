@@ -4,26 +4,45 @@
 use crate::common::{csrf_of, json, problem, TestApp, DEMO_PASSWORD};
 use serde_json::{json, Value};
 
-/// A second co-op with its own admin, created through the operator API.
+/// A second co-op whose first admin is the demo's board member, created the way an
+/// operator does it: `concord coop create --admin`.
 async fn second_coop(app: &TestApp) -> (String, Value) {
-    let operator = app.demo_token("operator@demo.coop").await;
-    let client = app.client();
-    let response = client
-        .post(app.at("/api/v1/coops"))
-        .bearer_auth(&operator)
-        .json(&json!({"slug": "other", "name": "Other Co-op", "currency": "CAD", "locale": "fr", "time_zone": "America/Montreal"}))
-        .send()
-        .await
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_concord"))
+        .args([
+            "coop",
+            "create",
+            "--slug",
+            "other",
+            "--name",
+            "Other Co-op",
+            "--currency",
+            "CAD",
+        ])
+        .args([
+            "--locale",
+            "fr",
+            "--time-zone",
+            "America/Montreal",
+            "--admin",
+            "board@demo.coop",
+        ])
+        .env("DATABASE_URL", app.database_url())
+        .env("RUST_LOG", "warn")
+        .output()
         .unwrap();
-    let coop = json(response, 201).await;
-    // The operator is not a member of it, so an admin comes from the command line's
-    // path: here, directly in the database, then through invitations.
-    app.sql(&format!(
-        "INSERT INTO members (coop_id, id, user_id, roles) SELECT '{}', gen_random_uuid(), id, '{{member,admin}}' FROM users WHERE email = 'board@demo.coop'",
-        coop["id"].as_str().unwrap()
-    ))
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let board = app.demo_token("board@demo.coop").await;
+    let coop = json(
+        app.client()
+            .get(app.at("/api/v1/coops/other"))
+            .bearer_auth(&board)
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
     .await;
-    (app.demo_token("board@demo.coop").await, coop)
+    (board, coop)
 }
 
 #[tokio::test]
@@ -235,7 +254,8 @@ async fn the_database_refuses_a_member_of_a_coop_that_does_not_exist() {
     tokio::spawn(connection);
     let error = client
         .batch_execute(
-            "INSERT INTO members (coop_id, id, user_id) SELECT gen_random_uuid(), gen_random_uuid(), id FROM users LIMIT 1",
+            "INSERT INTO members (coop_id, id, user_id, state) \
+             SELECT gen_random_uuid(), gen_random_uuid(), id, '{}' FROM users LIMIT 1",
         )
         .await
         .unwrap_err();

@@ -1,0 +1,409 @@
+//! The member register: applications, admissions with member numbers, the dated
+//! history, the register as of a date and its CSV export.
+
+use crate::common::{csrf_of, json, problem, TestApp, DEMO_PASSWORD};
+use chrono::{Duration, Utc};
+use serde_json::{json, Value};
+
+async fn apply(app: &TestApp, name: &str, email: &str) -> String {
+    let response = app
+        .client()
+        .post(app.at("/api/v1/coops/demo/applications"))
+        .json(&json!({"display_name": name, "email": email, "motivation": "I bake bread."}))
+        .send()
+        .await
+        .unwrap();
+    json(response, 201).await["id"].as_str().unwrap().to_string()
+}
+
+async fn change(app: &TestApp, token: &str, member: &str, body: Value) -> reqwest::Response {
+    app.client()
+        .post(app.at(&format!("/api/v1/coops/demo/members/{member}/status")))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn today() -> String {
+    Utc::now().date_naive().to_string()
+}
+
+async fn register(app: &TestApp, token: &str, query: &str) -> Value {
+    json(
+        app.client()
+            .get(app.at(&format!("/api/v1/coops/demo/register{query}")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn an_applicant_is_admitted_gets_the_next_number_and_an_invitation() {
+    let app = TestApp::demo().await;
+    let id = apply(&app, "Nadia Baker", "nadia@bakery.test").await;
+    let notice = app
+        .outbox()
+        .into_iter()
+        .find(|m| m.contains("To: secretary@demo.coop"))
+        .expect("the secretary is told");
+    assert!(notice.contains("Nadia Baker"));
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let applicants = register(&app, &secretary, "?status=applicant").await;
+    assert_eq!(applicants.as_array().unwrap().len(), 1);
+    assert_eq!(applicants[0]["number"], Value::Null);
+    assert_eq!(applicants[0]["may_vote"], false);
+
+    let admitted = change(
+        &app,
+        &secretary,
+        &id,
+        json!({"transition": "admit", "date": today(), "decision_ref": "Board 2026-11"}),
+    )
+    .await;
+    let state = json(admitted, 200).await;
+    // The demo co-op requires no qualifying share: admission makes a full member.
+    assert_eq!(state["status"], "member");
+    let line = register(&app, &secretary, "?q=nadia").await;
+    assert_eq!(line[0]["number"], 7, "the demo's six members hold 1 to 6");
+    assert_eq!(line[0]["may_vote"], true);
+    let link = app.link_mailed_to("nadia@bakery.test");
+    assert!(link.contains("/password/reset?token="));
+
+    let history = json(
+        app.client()
+            .get(app.at(&format!("/api/v1/coops/demo/members/{id}/history")))
+            .bearer_auth(&secretary)
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    let steps: Vec<(&str, &str)> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["transition"].as_str().unwrap(), h["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(steps, [("apply", "applicant"), ("admit", "member")]);
+    assert_eq!(history[1]["decision_ref"], "Board 2026-11");
+    assert_eq!(history[1]["actor"], "secretary@demo.coop");
+}
+
+#[tokio::test]
+async fn numbers_are_never_given_twice_even_to_simultaneous_admissions() {
+    let app = TestApp::demo().await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        ids.push(apply(&app, &format!("Applicant {i}"), &format!("applicant{i}@bakery.test")).await);
+    }
+    let admissions = ids.iter().map(|id| {
+        change(
+            &app,
+            &secretary,
+            id,
+            json!({"transition": "admit", "date": today(), "decision_ref": "Board 12"}),
+        )
+    });
+    for response in futures::future::join_all(admissions).await {
+        assert_eq!(response.status(), 200);
+    }
+    let mut numbers: Vec<i64> = register(&app, &secretary, "")
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["number"].as_i64().unwrap())
+        .collect();
+    numbers.sort();
+    assert_eq!(numbers, (1..=12).collect::<Vec<i64>>());
+}
+
+#[tokio::test]
+async fn illegal_or_incomplete_changes_are_refused_and_change_nothing() {
+    let app = TestApp::demo().await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let id = apply(&app, "Olga", "olga@bakery.test").await;
+    let events_before: i64 = app.sql("SELECT count(*) FROM audit_events").await[0].get(0);
+
+    let expel_applicant = change(
+        &app,
+        &secretary,
+        &id,
+        json!({"transition": "expel", "date": today(),
+        "decision_ref": "B1", "reason": "none"}),
+    )
+    .await;
+    let body = problem(expel_applicant, 409, "conflict").await;
+    assert!(body["detail"].as_str().unwrap().contains("applicant"), "{body}");
+
+    let no_ref = change(
+        &app,
+        &secretary,
+        &id,
+        json!({"transition": "admit", "date": today(), "decision_ref": " "}),
+    )
+    .await;
+    let body = problem(no_ref, 422, "validation").await;
+    assert_eq!(body["errors"][0]["field"], "decision_ref");
+
+    let unknown = change(&app, &secretary, &id, json!({"transition": "crown", "date": today()})).await;
+    problem(unknown, 422, "validation").await;
+    let bad_date = change(
+        &app,
+        &secretary,
+        &id,
+        json!({"transition": "admit", "date": "31/12/2026", "decision_ref": "B"}),
+    )
+    .await;
+    problem(bad_date, 422, "validation").await;
+
+    let events_after: i64 = app.sql("SELECT count(*) FROM audit_events").await[0].get(0);
+    assert_eq!(events_before, events_after);
+    let state = app
+        .sql(&format!("SELECT status, number FROM members WHERE id = '{id}'"))
+        .await;
+    assert_eq!(state[0].get::<_, String>(0), "applicant");
+    assert_eq!(state[0].get::<_, Option<i64>>(1), None);
+
+    // Admitting twice: the second is a conflict.
+    let first = change(
+        &app,
+        &secretary,
+        &id,
+        json!({"transition": "admit", "date": today(), "decision_ref": "B2"}),
+    )
+    .await;
+    assert_eq!(first.status(), 200);
+    let again = change(
+        &app,
+        &secretary,
+        &id,
+        json!({"transition": "admit", "date": today(), "decision_ref": "B2"}),
+    )
+    .await;
+    problem(again, 409, "conflict").await;
+}
+
+#[tokio::test]
+async fn only_secretaries_and_the_board_change_statuses() {
+    let app = TestApp::demo().await;
+    let id = apply(&app, "Pia", "pia@bakery.test").await;
+    for (email, expected) in [
+        ("member@demo.coop", 403),
+        ("treasurer@demo.coop", 403),
+        ("admin@demo.coop", 200),
+    ] {
+        let token = app.demo_token(email).await;
+        let response = change(
+            &app,
+            &token,
+            &id,
+            json!({"transition": "start_probation", "date": today(),
+            "until": (Utc::now().date_naive() + Duration::days(180)).to_string()}),
+        )
+        .await;
+        assert_eq!(response.status(), expected, "{email}");
+    }
+    let member = app.demo_token("member@demo.coop").await;
+    let refused = app
+        .client()
+        .get(app.at("/api/v1/coops/demo/register"))
+        .bearer_auth(&member)
+        .send()
+        .await
+        .unwrap();
+    problem(refused, 403, "forbidden").await;
+}
+
+#[tokio::test]
+async fn the_register_as_of_a_date_shows_who_was_a_member_then() {
+    let app = TestApp::demo().await;
+    let board = app.demo_token("board@demo.coop").await;
+    let members = register(&app, &board, "?q=member@demo.coop").await;
+    let max = members[0]["id"].as_str().unwrap().to_string();
+    let today = Utc::now().date_naive();
+    let effective = today + Duration::days(30);
+    let resigned = change(
+        &app,
+        &board,
+        &max,
+        json!({"transition": "resign", "notice_date": today.to_string(),
+        "effective_date": effective.to_string()}),
+    )
+    .await;
+    assert_eq!(resigned.status(), 200);
+    let now = register(&app, &board, "?q=member@demo.coop").await;
+    assert_eq!(
+        now[0]["status"], "member",
+        "still a member until the resignation takes effect"
+    );
+    let later = register(&app, &board, &format!("?q=member@demo.coop&as_of={effective}")).await;
+    assert_eq!(later[0]["status"], "resigned");
+    let before = register(&app, &board, &format!("?as_of={}", today - Duration::days(1))).await;
+    assert!(
+        before.as_array().unwrap().iter().all(|l| l["status"].is_null()),
+        "no one was on the register yesterday"
+    );
+
+    let csv = app
+        .client()
+        .get(app.at(&format!("/api/v1/coops/demo/register.csv?as_of={effective}")))
+        .bearer_auth(&board)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap(),
+        vec![
+            "number",
+            "name",
+            "email",
+            "status",
+            "applied_on",
+            "admitted_on",
+            "member_since",
+            "left_on",
+            "employment",
+            "may_vote"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 6);
+    let max_row = rows.iter().find(|r| &r[2] == "member@demo.coop").unwrap();
+    assert_eq!(&max_row[3], "resigned");
+    assert_eq!(&max_row[7], effective.to_string());
+    assert_eq!(&max_row[9], "false");
+}
+
+#[tokio::test]
+async fn people_apply_and_secretaries_admit_through_the_pages() {
+    let app = TestApp::demo().await;
+    let visitor = app.client();
+    let form = visitor
+        .get(app.at("/c/demo/apply"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let bad = visitor
+        .post(app.at("/c/demo/apply"))
+        .form(&[
+            ("csrf", csrf_of(&form).as_str()),
+            ("display_name", "Quentin"),
+            ("email", "quentin"),
+            ("motivation", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    let html = bad.text().await.unwrap();
+    assert!(html.contains("id=\"email-error\"") && html.contains("value=\"Quentin\""));
+    let sent = visitor
+        .post(app.at("/c/demo/apply"))
+        .form(&[
+            ("csrf", csrf_of(&form).as_str()),
+            ("display_name", "Quentin"),
+            ("email", "quentin@bakery.test"),
+            ("motivation", "<script>alert(1)</script>"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 200);
+
+    let secretary = app.client();
+    let login = secretary
+        .get(app.at("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    secretary
+        .post(app.at("/login"))
+        .form(&[
+            ("csrf", csrf_of(&login).as_str()),
+            ("email", "secretary@demo.coop"),
+            ("password", DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let register = secretary
+        .get(app.at("/c/demo/register?status=applicant"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(register.contains("Quentin"));
+    let id = app
+        .sql("SELECT m.id::text FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = 'quentin@bakery.test'")
+        .await[0]
+        .get::<_, String>(0);
+    let page = secretary
+        .get(app.at(&format!("/c/demo/register/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"),
+        "the motivation is shown inert"
+    );
+    assert!(!page.contains("<script>alert(1)"));
+    let csrf = csrf_of(&page);
+    let bad = secretary
+        .post(app.at(&format!("/c/demo/register/{id}/status")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("transition", "admit"),
+            ("date", "not a date"),
+            ("decision_ref", "B"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.unwrap().contains("id=\"date-error\""));
+    let good = secretary
+        .post(app.at(&format!("/c/demo/register/{id}/status")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("transition", "admit"),
+            ("date", &today()),
+            ("decision_ref", "Board 7"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(good.status(), 303);
+    let after = secretary
+        .get(app.at(&format!("/c/demo/register/{id}?done=changed")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(after.contains("The change is recorded.") && after.contains("n° 7"));
+}
