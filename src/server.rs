@@ -24,7 +24,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::Mailer;
 use crate::web::i18n::Translate;
 use crate::web::page::html_errors;
-use crate::{audit, auth, coops, membership};
+use crate::{audit, auth, coops, membership, shares};
 
 /// Everything a request handler can reach.
 pub struct AppState {
@@ -103,12 +103,18 @@ impl AppState {
         membership::api::register_csv,
         membership::api::change_status,
         membership::api::history,
+        shares::api::classes,
+        shares::api::create_class,
+        shares::api::record,
+        shares::api::totals,
+        shares::api::statement,
+        shares::api::statement_csv_response,
         audit::api::list,
         audit::api::csv,
     ),
     components(schemas(FieldError)),
     modifiers(&BearerScheme),
-    tags((name = "auth"), (name = "coops"), (name = "membership"), (name = "audit"))
+    tags((name = "auth"), (name = "coops"), (name = "membership"), (name = "shares"), (name = "audit"))
 )]
 pub struct ApiDoc;
 
@@ -282,6 +288,20 @@ pub fn app(
                 .service(
                     resource("/coops/{slug}/members/{member_id}/history")
                         .route(web::get().to(membership::api::history)),
+                )
+                .service(
+                    resource("/coops/{slug}/share-classes")
+                        .route(web::get().to(shares::api::classes))
+                        .route(web::post().to(shares::api::create_class)),
+                )
+                .service(resource("/coops/{slug}/capital/entries").route(web::post().to(shares::api::record)))
+                .service(resource("/coops/{slug}/capital").route(web::get().to(shares::api::totals)))
+                .service(
+                    resource("/coops/{slug}/members/{member_id}/capital").route(web::get().to(shares::api::statement)),
+                )
+                .service(
+                    resource("/coops/{slug}/members/{member_id}/capital.csv")
+                        .route(web::get().to(shares::api::statement_csv_response)),
                 )
                 .service(resource("/coops/{slug}/audit").route(web::get().to(audit::api::list)))
                 .service(resource("/coops/{slug}/audit.csv").route(web::get().to(audit::api::csv)))

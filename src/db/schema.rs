@@ -41,6 +41,40 @@ diesel::table! {
         requires_qualifying_share -> Bool,
         probation_months -> Nullable<Int4>,
         members_on_leave_may_vote -> Bool,
+        redemption_hold -> Bool,
+        capital_floor -> Numeric,
+    }
+}
+
+diesel::table! {
+    share_classes (coop_id, id) {
+        coop_id -> Uuid,
+        id -> Uuid,
+        name -> Text,
+        par_value -> Numeric,
+        qualifying -> Bool,
+        max_per_member -> Nullable<Int4>,
+        instalment_count -> Nullable<Int4>,
+        instalment_period_months -> Nullable<Int4>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    capital_entries (coop_id, id) {
+        coop_id -> Uuid,
+        id -> Uuid,
+        seq -> Int8,
+        member_id -> Uuid,
+        share_class_id -> Nullable<Uuid>,
+        kind -> Text,
+        entry_date -> Date,
+        amount -> Nullable<Numeric>,
+        reference -> Nullable<Text>,
+        reverses -> Nullable<Uuid>,
+        entry -> Jsonb,
+        recorded_by -> Nullable<Uuid>,
+        recorded_at -> Timestamptz,
     }
 }
 
@@ -92,6 +126,8 @@ diesel::table! {
 
 diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(audit_events -> coops (coop_id));
+diesel::joinable!(capital_entries -> users (recorded_by));
+diesel::joinable!(share_classes -> coops (coop_id));
 diesel::joinable!(members -> coops (coop_id));
 diesel::joinable!(members -> users (user_id));
 diesel::joinable!(member_status_changes -> users (actor));
@@ -99,8 +135,10 @@ diesel::joinable!(member_status_changes -> users (actor));
 diesel::allow_tables_to_appear_in_same_query!(
     account_tokens,
     audit_events,
+    capital_entries,
     coops,
     member_status_changes,
     members,
+    share_classes,
     users,
 );

@@ -419,3 +419,14 @@ pub async fn emails_with_role(
         .load(conn)
         .await?)
 }
+
+/// The login of a member of a co-op, if the id is one of its members.
+pub async fn membership_by_id(conn: &mut AsyncPgConnection, coop_id: Uuid, member_id: Uuid) -> AppResult<Option<Uuid>> {
+    Ok(members::table
+        .filter(members::coop_id.eq(coop_id))
+        .filter(members::id.eq(member_id))
+        .select(members::user_id)
+        .first(conn)
+        .await
+        .optional()?)
+}

@@ -6,6 +6,7 @@ mod common;
 mod audit;
 mod auth;
 mod browser;
+mod capital;
 mod errors;
 mod offline;
 mod operations;

@@ -1,0 +1,589 @@
+//! Share capital use cases. Each one locks the co-op's ledger, checks the new entries
+//! against the whole ledger with the pure rules, appends them and the audit event in
+//! one transaction.
+
+use chrono::{NaiveDate, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::rules::{
+    self, CapitalAccount, CoopTotals, Dues, EntryId, EntryKind, InstalmentPlan, LedgerEntry, PaymentMethod,
+    PaymentRequest, RedemptionId, RedemptionPaymentRequest, RedemptionRequest, RedemptionRules, ReversalRequest,
+    ShareClass, ShareClassId, ShareError, SubscribeRequest, SubscriptionId, TransferId, TransferRequest,
+};
+use super::store;
+use crate::audit;
+use crate::auth::extract::InCoop;
+use crate::auth::permissions::Action;
+use crate::db;
+use crate::error::{AppError, AppResult};
+use crate::membership::lifecycle::{self, Actor, MemberId, MemberStatus, Transition};
+use crate::membership::store as members;
+use crate::money::{Currency, Money, Sign};
+use crate::server::AppState;
+
+/// A rule's refusal as an HTTP error: bad input is 422 with its field, an unknown
+/// reference 404, anything the ledger's state forbids 409.
+fn share_error(error: ShareError) -> AppError {
+    let field = match &error {
+        ShareError::InvalidClass { field, .. } => Some(field.clone()),
+        ShareError::Money { .. } | ShareError::NotPositive => Some("amount".to_string()),
+        ShareError::NoShares => Some("shares".to_string()),
+        ShareError::MissingDecisionRef => Some("decision_ref".to_string()),
+        ShareError::MissingReason => Some("reason".to_string()),
+        ShareError::NoInstalmentPlan => Some("in_instalments".to_string()),
+        _ => None,
+    };
+    match (field, &error) {
+        (Some(field), _) => AppError::field(field, error.to_string()),
+        (
+            None,
+            ShareError::UnknownClass { .. }
+            | ShareError::UnknownSubscription { .. }
+            | ShareError::UnknownEntry { .. }
+            | ShareError::UnknownRedemption { .. },
+        ) => AppError::NotFound,
+        _ => AppError::Conflict(error.to_string()),
+    }
+}
+
+fn parse_money(field: &str, text: &str, currency: Currency) -> AppResult<Money> {
+    Money::parse_with(text, currency, Sign::Positive).map_err(|e| AppError::field(field, e.to_string()))
+}
+
+/// A new share class, as a treasurer describes it.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub struct NewClass {
+    /// Its name ("Parts sociales A").
+    pub name: String,
+    /// The par value of one share, e.g. "50.00".
+    pub par_value: String,
+    /// Whether holding one fully paid share of this class is what makes a member.
+    #[serde(default)]
+    pub qualifying: bool,
+    /// The most shares one member may hold.
+    pub max_per_member: Option<u32>,
+    /// Instalments allowed: how many.
+    pub instalment_count: Option<u32>,
+    /// Instalments allowed: months between two.
+    pub instalment_period_months: Option<u32>,
+}
+
+/// Creates a share class (treasurers).
+pub async fn create_class(state: &AppState, scope: &InCoop, new: &NewClass) -> AppResult<ShareClass> {
+    scope.require(Action::ManageCapital)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let currency = store::currency(&mut conn, scope.coop.id).await?;
+    let instalments = match (new.instalment_count, new.instalment_period_months) {
+        (None, None) => None,
+        (Some(count), Some(period_months)) => Some(InstalmentPlan { count, period_months }),
+        _ => {
+            return Err(AppError::field(
+                "instalment_count",
+                "Give both the number of instalments and the months between them, or neither.",
+            ))
+        }
+    };
+    let class = ShareClass {
+        id: ShareClassId(Uuid::now_v7()),
+        name: new.name.trim().to_string(),
+        par_value: parse_money("par_value", &new.par_value, currency)?,
+        qualifying: new.qualifying,
+        max_per_member: new.max_per_member,
+        instalments,
+    };
+    class.validate().map_err(share_error)?;
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    conn.transaction(async |conn| {
+        let mut all = store::classes(conn, coop_id, currency).await?;
+        all.push(class.clone());
+        rules::validate_classes(&all).map_err(share_error)?;
+        store::insert_class(conn, coop_id, &class).await?;
+        audit::append(
+            conn,
+            Some(coop_id),
+            Some(actor),
+            "shares.class_created",
+            &format!("share_class:{}", class.id.0),
+            serde_json::to_value(&class).unwrap_or_default(),
+        )
+        .await?;
+        Ok(class)
+    })
+    .await
+}
+
+/// The co-op's share classes (every member may see them).
+pub async fn classes(state: &AppState, scope: &InCoop) -> AppResult<Vec<ShareClass>> {
+    scope.require(Action::ViewCoop)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let currency = store::currency(&mut conn, scope.coop.id).await?;
+    store::classes(&mut conn, scope.coop.id, currency).await
+}
+
+/// One ledger operation, as a client asks for it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(tag = "operation", rename_all = "snake_case")]
+pub enum Operation {
+    /// A member subscribes shares (treasurers, or the member for themself).
+    Subscribe {
+        /// Who subscribes.
+        member_id: Uuid,
+        /// Of which class.
+        class_id: Uuid,
+        /// How many shares.
+        shares: u32,
+        /// The date of the subscription.
+        date: NaiveDate,
+        /// Pay by the class's instalment plan.
+        #[serde(default)]
+        in_instalments: bool,
+    },
+    /// A payment against a subscription (treasurers).
+    Payment {
+        /// The subscription paid.
+        subscription_id: Uuid,
+        /// The date received.
+        date: NaiveDate,
+        /// The amount, e.g. "12.50".
+        amount: String,
+        /// How it was paid: bank_transfer, cash, cheque, card, payroll_deduction, other.
+        #[schema(value_type = String)]
+        method: PaymentMethod,
+        /// The bank or cheque reference; the same payment cannot be recorded twice.
+        reference: Option<String>,
+    },
+    /// Fully paid shares move from one member to another, approved by the board.
+    Transfer {
+        /// Who gives the shares.
+        seller_id: Uuid,
+        /// Who takes them.
+        buyer_id: Uuid,
+        /// Of which class.
+        class_id: Uuid,
+        /// How many.
+        shares: u32,
+        /// The date of the transfer.
+        date: NaiveDate,
+        /// The board's decision.
+        decision_ref: String,
+    },
+    /// Shares are redeemed at par, decided by the board; the amount becomes payable.
+    Redemption {
+        /// Whose shares.
+        member_id: Uuid,
+        /// Of which class.
+        class_id: Uuid,
+        /// How many.
+        shares: u32,
+        /// The date of the decision.
+        date: NaiveDate,
+        /// The board's decision.
+        decision_ref: String,
+    },
+    /// A redemption is paid out (treasurers).
+    RedemptionPayment {
+        /// The redemption paid.
+        redemption_id: Uuid,
+        /// The date paid.
+        date: NaiveDate,
+        /// The amount.
+        amount: String,
+        /// The bank reference.
+        reference: Option<String>,
+    },
+    /// An entry is corrected by a reversal with a reason (treasurers).
+    Reversal {
+        /// The entry reversed.
+        entry_id: Uuid,
+        /// The date of the correction.
+        date: NaiveDate,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl Operation {
+    /// The action the caller needs; a member may subscribe for themself.
+    fn allowed(&self, scope: &InCoop) -> bool {
+        match self {
+            Operation::Subscribe { member_id, .. } => {
+                scope.can(Action::ManageCapital) || (*member_id == scope.member_id && scope.can(Action::Vote))
+            }
+            Operation::Transfer { .. } | Operation::Redemption { .. } => scope.can(Action::ManageRegister),
+            _ => scope.can(Action::ManageCapital),
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Operation::Subscribe { .. } => "subscribed",
+            Operation::Payment { .. } => "payment_recorded",
+            Operation::Transfer { .. } => "transferred",
+            Operation::Redemption { .. } => "redeemed",
+            Operation::RedemptionPayment { .. } => "redemption_paid",
+            Operation::Reversal { .. } => "reversed",
+        }
+    }
+}
+
+fn class_of(classes: &[ShareClass], id: Uuid) -> AppResult<&ShareClass> {
+    classes
+        .iter()
+        .find(|c| c.id.0 == id)
+        .ok_or_else(|| AppError::field("class_id", "No such share class."))
+}
+
+fn entry_class(
+    ledger: &[LedgerEntry],
+    kind_filter: impl Fn(&EntryKind) -> Option<ShareClassId>,
+) -> Option<ShareClassId> {
+    ledger.iter().find_map(|e| kind_filter(&e.kind))
+}
+
+/// Whether a member is in good standing on a date, from the register.
+async fn in_good_standing(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    member: Uuid,
+    qualifying_paid: bool,
+    on: NaiveDate,
+) -> AppResult<bool> {
+    let policy = members::policy(conn, coop_id).await?;
+    let entry = members::entry_for_update(conn, coop_id, member)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(lifecycle::in_good_standing(&entry.state, qualifying_paid, &policy, on).may_vote())
+}
+
+/// Records one ledger operation and returns the entries written.
+pub async fn record(state: &AppState, scope: &InCoop, operation: Operation) -> AppResult<Vec<LedgerEntry>> {
+    if !operation.allowed(scope) {
+        return Err(AppError::Forbidden);
+    }
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    let mut conn = db::conn(&state.pool).await?;
+    conn.transaction(async |conn| {
+        store::lock_ledger(conn, coop_id).await?;
+        let currency = store::currency(conn, coop_id).await?;
+        let classes = store::classes(conn, coop_id, currency).await?;
+        let ledger = store::ledger(conn, coop_id).await?;
+        let new_id = || EntryId(Uuid::now_v7());
+        let entries = match &operation {
+            Operation::Subscribe {
+                member_id,
+                class_id,
+                shares,
+                date,
+                in_instalments,
+            } => {
+                // The member must be on this co-op's register.
+                members::entry_for_update(conn, coop_id, *member_id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                let request = SubscribeRequest {
+                    id: new_id(),
+                    subscription: SubscriptionId(Uuid::now_v7()),
+                    member: MemberId(*member_id),
+                    date: *date,
+                    shares: *shares,
+                    in_instalments: *in_instalments,
+                };
+                vec![rules::subscribe(&ledger, class_of(&classes, *class_id)?, &request).map_err(share_error)?]
+            }
+            Operation::Payment {
+                subscription_id,
+                date,
+                amount,
+                method,
+                reference,
+            } => {
+                let class = entry_class(&ledger, |k| match k {
+                    EntryKind::Subscribe {
+                        subscription, class, ..
+                    } if subscription.0 == *subscription_id => Some(*class),
+                    _ => None,
+                })
+                .ok_or(AppError::NotFound)?;
+                let class = class_of(&classes, class.0)?;
+                let request = PaymentRequest {
+                    id: new_id(),
+                    subscription: SubscriptionId(*subscription_id),
+                    date: *date,
+                    amount: parse_money("amount", amount, currency)?,
+                    method: *method,
+                    reference: reference
+                        .as_ref()
+                        .map(|r| r.trim().to_string())
+                        .filter(|r| !r.is_empty()),
+                };
+                vec![rules::record_payment(&ledger, class, &request).map_err(share_error)?]
+            }
+            Operation::Transfer {
+                seller_id,
+                buyer_id,
+                class_id,
+                shares,
+                date,
+                decision_ref,
+            } => {
+                let seller_paid = rules::qualifying_share_paid(&ledger, &classes, MemberId(*seller_id), *date);
+                let buyer_paid = rules::qualifying_share_paid(&ledger, &classes, MemberId(*buyer_id), *date);
+                let request = TransferRequest {
+                    out_id: new_id(),
+                    in_id: new_id(),
+                    transfer: TransferId(Uuid::now_v7()),
+                    seller: MemberId(*seller_id),
+                    buyer: MemberId(*buyer_id),
+                    date: *date,
+                    shares: *shares,
+                    decision_ref: decision_ref.clone(),
+                    seller_in_good_standing: in_good_standing(conn, coop_id, *seller_id, seller_paid, *date).await?,
+                    buyer_in_good_standing: in_good_standing(conn, coop_id, *buyer_id, buyer_paid, *date).await?,
+                };
+                rules::transfer(&ledger, class_of(&classes, *class_id)?, &request)
+                    .map_err(share_error)?
+                    .to_vec()
+            }
+            Operation::Redemption {
+                member_id,
+                class_id,
+                shares,
+                date,
+                decision_ref,
+            } => {
+                members::entry_for_update(conn, coop_id, *member_id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                let (hold, floor) = store::redemption_rules(conn, coop_id).await?;
+                let redemption_rules = RedemptionRules {
+                    capital_floor: Money::new(floor, currency).map_err(|e| AppError::internal(e.to_string()))?,
+                    redemption_hold: hold,
+                };
+                let request = RedemptionRequest {
+                    id: new_id(),
+                    redemption: RedemptionId(Uuid::now_v7()),
+                    member: MemberId(*member_id),
+                    date: *date,
+                    shares: *shares,
+                    decision_ref: decision_ref.clone(),
+                };
+                vec![
+                    rules::redeem(&ledger, class_of(&classes, *class_id)?, &request, &redemption_rules)
+                        .map_err(share_error)?,
+                ]
+            }
+            Operation::RedemptionPayment {
+                redemption_id,
+                date,
+                amount,
+                reference,
+            } => {
+                let request = RedemptionPaymentRequest {
+                    id: new_id(),
+                    redemption: RedemptionId(*redemption_id),
+                    date: *date,
+                    amount: parse_money("amount", amount, currency)?,
+                    reference: reference.clone(),
+                };
+                vec![rules::pay_redemption(&ledger, &request).map_err(share_error)?]
+            }
+            Operation::Reversal { entry_id, date, reason } => {
+                let request = ReversalRequest {
+                    of: EntryId(*entry_id),
+                    date: *date,
+                    reason: reason.clone(),
+                };
+                let mut next = new_id;
+                rules::reverse(&ledger, &classes, &request, &mut next).map_err(share_error)?
+            }
+        };
+        store::append(conn, coop_id, &entries, actor).await?;
+        for entry in &entries {
+            audit::append(
+                conn,
+                Some(coop_id),
+                Some(actor),
+                &format!("shares.{}", operation.name()),
+                &format!("member:{}", entry.member.0),
+                serde_json::to_value(entry).unwrap_or_default(),
+            )
+            .await?;
+        }
+        let mut ledger = ledger;
+        ledger.extend(entries.iter().cloned());
+        promote_paid_up_members(conn, coop_id, actor, &ledger, &classes, &entries).await?;
+        Ok(entries)
+    })
+    .await
+}
+
+/// An admitted member whose qualifying share is now fully paid becomes a member,
+/// in the same transaction as the payment that made it so.
+async fn promote_paid_up_members(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    actor: Uuid,
+    ledger: &[LedgerEntry],
+    classes: &[ShareClass],
+    entries: &[LedgerEntry],
+) -> AppResult<()> {
+    let policy = members::policy(conn, coop_id).await?;
+    let today = Utc::now().date_naive();
+    for entry in entries
+        .iter()
+        .filter(|e| matches!(e.kind, EntryKind::Payment { .. } | EntryKind::TransferIn { .. }))
+    {
+        let Some(mut member) = members::entry_for_update(conn, coop_id, entry.member.0).await? else {
+            continue;
+        };
+        let paid = rules::qualifying_share_paid(ledger, classes, entry.member, entry.date.max(today));
+        if member.state.status != MemberStatus::Admitted || !lifecycle::becomes_member(&member.state, paid, &policy) {
+            continue;
+        }
+        let transition = Transition::BecomeMember {
+            actor: Actor::User(actor),
+            date: entry.date.max(member.state.since),
+            qualifying_share_paid: paid,
+        };
+        let next =
+            lifecycle::apply(&member.state, &transition, &policy).map_err(|e| AppError::Conflict(e.to_string()))?;
+        let change = lifecycle::history_entry(&transition, &next);
+        member.state = next;
+        members::save_state(conn, coop_id, &member).await?;
+        members::record_change(conn, coop_id, member.id, &change).await?;
+        audit::append(
+            conn,
+            Some(coop_id),
+            Some(actor),
+            "member.become_member",
+            &format!("member:{}", member.id),
+            json!({"status": "member", "effective": change.effective, "qualifying_share_paid": true}),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A member's capital statement as of a date.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Statement {
+    /// The account, derived from the ledger.
+    #[schema(value_type = Object)]
+    pub account: CapitalAccount,
+    /// Each subscription with its instalments.
+    #[schema(value_type = Vec<Object>)]
+    pub subscriptions: Vec<SubscriptionLine>,
+    /// Every entry of the member, in the order written.
+    #[schema(value_type = Vec<Object>)]
+    pub entries: Vec<LedgerEntry>,
+}
+
+/// A subscription and what is due on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubscriptionLine {
+    /// The subscription.
+    pub id: Uuid,
+    /// The class's name.
+    pub class: String,
+    /// Shares subscribed.
+    pub shares: u32,
+    /// The price.
+    pub amount: Money,
+    /// The date subscribed.
+    pub date: NaiveDate,
+    /// Instalments, paid and due.
+    pub dues: Dues,
+}
+
+/// A member's statement (the member themself, treasurers, and the register's keepers).
+pub async fn statement(state: &AppState, scope: &InCoop, member_id: Uuid, as_of: NaiveDate) -> AppResult<Statement> {
+    if member_id != scope.member_id && !scope.can(Action::ManageCapital) && !scope.can(Action::ViewMembers) {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = db::conn(&state.pool).await?;
+    if members::membership_by_id(&mut conn, scope.coop.id, member_id)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::NotFound);
+    }
+    let currency = store::currency(&mut conn, scope.coop.id).await?;
+    let classes = store::classes(&mut conn, scope.coop.id, currency).await?;
+    let ledger = store::ledger(&mut conn, scope.coop.id).await?;
+    let account = rules::account(&ledger, MemberId(member_id), as_of, currency).map_err(share_error)?;
+    let mut subscriptions = Vec::new();
+    for entry in ledger.iter().filter(|e| e.member.0 == member_id) {
+        if let EntryKind::Subscribe {
+            subscription,
+            class,
+            shares,
+            amount,
+            ..
+        } = &entry.kind
+        {
+            let Ok(dues) = rules::subscription_dues(&ledger, *subscription, as_of) else {
+                continue; // cancelled (reversed) subscriptions have no dues
+            };
+            subscriptions.push(SubscriptionLine {
+                id: subscription.0,
+                class: classes
+                    .iter()
+                    .find(|c| c.id == *class)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
+                shares: *shares,
+                amount: *amount,
+                date: entry.date,
+                dues,
+            });
+        }
+    }
+    let entries = ledger.into_iter().filter(|e| e.member.0 == member_id).collect();
+    Ok(Statement {
+        account,
+        subscriptions,
+        entries,
+    })
+}
+
+/// The co-op's capital as of a date, with every member's account; the totals are
+/// checked to equal the sum of the accounts.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Totals {
+    /// The co-op's totals.
+    #[schema(value_type = Object)]
+    pub totals: CoopTotals,
+    /// Every member's account.
+    #[schema(value_type = Vec<Object>)]
+    pub accounts: Vec<CapitalAccount>,
+}
+
+/// The co-op's capital (treasurers and the register's keepers).
+pub async fn totals(state: &AppState, scope: &InCoop, as_of: NaiveDate) -> AppResult<Totals> {
+    if !scope.can(Action::ManageCapital) && !scope.can(Action::ViewMembers) {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = db::conn(&state.pool).await?;
+    let currency = store::currency(&mut conn, scope.coop.id).await?;
+    let ledger = store::ledger(&mut conn, scope.coop.id).await?;
+    let totals = rules::coop_totals(&ledger, as_of, currency).map_err(share_error)?;
+    let accounts = rules::members(&ledger)
+        .into_iter()
+        .map(|m| rules::account(&ledger, m, as_of, currency).map_err(share_error))
+        .collect::<AppResult<Vec<_>>>()?;
+    let sum = accounts
+        .iter()
+        .try_fold(Money::zero(currency), |sum, a| sum.checked_add(a.balance))
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    if sum != totals.balance {
+        return Err(AppError::internal(format!(
+            "capital totals {} differ from the sum of the accounts {}",
+            totals.balance, sum
+        )));
+    }
+    Ok(Totals { totals, accounts })
+}

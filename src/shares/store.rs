@@ -1,0 +1,189 @@
+//! Share classes and the capital ledger in the database.
+
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::rules::{EntryKind, InstalmentPlan, LedgerEntry, ShareClass, ShareClassId};
+use crate::db::schema::{capital_entries, coops, share_classes};
+use crate::error::{AppError, AppResult};
+use crate::money::{Currency, Money};
+
+#[derive(Queryable)]
+struct ClassRow {
+    id: Uuid,
+    name: String,
+    par_value: Decimal,
+    qualifying: bool,
+    max_per_member: Option<i32>,
+    instalment_count: Option<i32>,
+    instalment_period_months: Option<i32>,
+}
+
+/// The co-op's currency, as the money rules know it.
+pub async fn currency(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<Currency> {
+    let code: String = coops::table.find(coop_id).select(coops::currency).first(conn).await?;
+    code.parse()
+        .map_err(|_| AppError::internal(format!("unknown currency {code}")))
+}
+
+/// The co-op's redemption rules: a hold until the accounts are approved, and the
+/// capital floor.
+pub async fn redemption_rules(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<(bool, Decimal)> {
+    Ok(coops::table
+        .find(coop_id)
+        .select((coops::redemption_hold, coops::capital_floor))
+        .first(conn)
+        .await?)
+}
+
+/// Every share class of a co-op, by name.
+pub async fn classes(conn: &mut AsyncPgConnection, coop_id: Uuid, currency: Currency) -> AppResult<Vec<ShareClass>> {
+    let rows: Vec<ClassRow> = share_classes::table
+        .filter(share_classes::coop_id.eq(coop_id))
+        .order(share_classes::name)
+        .select((
+            share_classes::id,
+            share_classes::name,
+            share_classes::par_value,
+            share_classes::qualifying,
+            share_classes::max_per_member,
+            share_classes::instalment_count,
+            share_classes::instalment_period_months,
+        ))
+        .load(conn)
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(ShareClass {
+                id: ShareClassId(row.id),
+                name: row.name,
+                par_value: Money::new(row.par_value, currency).map_err(|e| AppError::internal(e.to_string()))?,
+                qualifying: row.qualifying,
+                max_per_member: row.max_per_member.map(|m| m as u32),
+                instalments: row
+                    .instalment_count
+                    .zip(row.instalment_period_months)
+                    .map(|(count, period)| InstalmentPlan {
+                        count: count as u32,
+                        period_months: period as u32,
+                    }),
+            })
+        })
+        .collect()
+}
+
+/// Stores a new share class.
+pub async fn insert_class(conn: &mut AsyncPgConnection, coop_id: Uuid, class: &ShareClass) -> AppResult<()> {
+    diesel::insert_into(share_classes::table)
+        .values((
+            share_classes::coop_id.eq(coop_id),
+            share_classes::id.eq(class.id.0),
+            share_classes::name.eq(class.name.trim()),
+            share_classes::par_value.eq(class.par_value.amount()),
+            share_classes::qualifying.eq(class.qualifying),
+            share_classes::max_per_member.eq(class.max_per_member.map(|m| m as i32)),
+            share_classes::instalment_count.eq(class.instalments.map(|p| p.count as i32)),
+            share_classes::instalment_period_months.eq(class.instalments.map(|p| p.period_months as i32)),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Locks the co-op's ledger until the transaction ends: every check a new entry
+/// passes is made against a ledger no one else is writing to.
+pub async fn lock_ledger(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<()> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .bind::<Text, _>(format!("capital:{coop_id}"))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The co-op's whole ledger, in the order written.
+pub async fn ledger(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<Vec<LedgerEntry>> {
+    let rows: Vec<serde_json::Value> = capital_entries::table
+        .filter(capital_entries::coop_id.eq(coop_id))
+        .order(capital_entries::seq)
+        .select(capital_entries::entry)
+        .load(conn)
+        .await?;
+    rows.into_iter()
+        .map(|entry| serde_json::from_value(entry).map_err(|e| AppError::internal(format!("ledger entry: {e}"))))
+        .collect()
+}
+
+/// The stored name of an entry's kind, its class, amount and reference.
+fn columns(
+    kind: &EntryKind,
+) -> (
+    &'static str,
+    Option<Uuid>,
+    Option<Decimal>,
+    Option<String>,
+    Option<Uuid>,
+) {
+    match kind {
+        EntryKind::Subscribe { class, amount, .. } => ("subscribe", Some(class.0), Some(amount.amount()), None, None),
+        EntryKind::Payment {
+            class,
+            amount,
+            reference,
+            ..
+        } => ("payment", Some(class.0), Some(amount.amount()), reference.clone(), None),
+        EntryKind::TransferOut { class, amount, .. } => {
+            ("transfer_out", Some(class.0), Some(amount.amount()), None, None)
+        }
+        EntryKind::TransferIn { class, amount, .. } => {
+            ("transfer_in", Some(class.0), Some(amount.amount()), None, None)
+        }
+        EntryKind::Redemption { class, amount, .. } => ("redemption", Some(class.0), Some(amount.amount()), None, None),
+        EntryKind::RedemptionPaid {
+            class,
+            amount,
+            reference,
+            ..
+        } => (
+            "redemption_paid",
+            Some(class.0),
+            Some(amount.amount()),
+            reference.clone(),
+            None,
+        ),
+        EntryKind::PatronageRetained { amount, .. } => ("patronage_retained", None, Some(amount.amount()), None, None),
+        EntryKind::Reversal { of, .. } => ("reversal", None, None, None, Some(of.0)),
+    }
+}
+
+/// Appends entries to the ledger (never updated, never deleted).
+pub async fn append(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    entries: &[LedgerEntry],
+    recorded_by: Uuid,
+) -> AppResult<()> {
+    for entry in entries {
+        let (kind, class, amount, reference, reverses) = columns(&entry.kind);
+        let json = serde_json::to_value(entry).map_err(|e| AppError::internal(e.to_string()))?;
+        diesel::insert_into(capital_entries::table)
+            .values((
+                capital_entries::coop_id.eq(coop_id),
+                capital_entries::id.eq(entry.id.0),
+                capital_entries::member_id.eq(entry.member.0),
+                capital_entries::share_class_id.eq(class),
+                capital_entries::kind.eq(kind),
+                capital_entries::entry_date.eq(entry.date),
+                capital_entries::amount.eq(amount),
+                capital_entries::reference.eq(reference),
+                capital_entries::reverses.eq(reverses),
+                capital_entries::entry.eq(json),
+                capital_entries::recorded_by.eq(recorded_by),
+            ))
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}

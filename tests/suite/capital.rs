@@ -1,0 +1,376 @@
+//! Share capital: classes, subscriptions in instalments, payments exact to the cent,
+//! statements and totals, corrections by reversal, and races that must end
+//! consistent.
+
+use crate::common::{json, problem, TestApp};
+use serde_json::{json, Value};
+
+struct Capital<'a> {
+    app: &'a TestApp,
+    treasurer: String,
+}
+
+impl<'a> Capital<'a> {
+    async fn new(app: &'a TestApp) -> Capital<'a> {
+        Capital {
+            app,
+            treasurer: app.demo_token("treasurer@demo.coop").await,
+        }
+    }
+
+    async fn post(&self, token: &str, path: &str, body: Value) -> reqwest::Response {
+        self.app
+            .client()
+            .post(self.app.at(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        json(
+            self.app
+                .client()
+                .get(self.app.at(path))
+                .bearer_auth(&self.treasurer)
+                .send()
+                .await
+                .unwrap(),
+            200,
+        )
+        .await
+    }
+
+    async fn class(&self, body: Value) -> String {
+        let response = self
+            .post(&self.treasurer, "/api/v1/coops/demo/share-classes", body)
+            .await;
+        json(response, 201).await["id"].as_str().unwrap().to_string()
+    }
+
+    async fn entry(&self, body: Value) -> reqwest::Response {
+        self.post(&self.treasurer, "/api/v1/coops/demo/capital/entries", body)
+            .await
+    }
+
+    async fn member_id(&self, email: &str) -> String {
+        self.app
+            .sql(&format!(
+                "SELECT m.id::text FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = '{email}'"
+            ))
+            .await[0]
+            .get(0)
+    }
+
+    async fn subscribe(&self, member: &str, class: &str, shares: u32, in_instalments: bool) -> String {
+        let response = self
+            .entry(
+                json!({"operation": "subscribe", "member_id": member, "class_id": class, "shares": shares,
+                "date": "2026-01-15", "in_instalments": in_instalments}),
+            )
+            .await;
+        json(response, 201).await[0]["kind"]["subscription"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    async fn pay(&self, subscription: &str, amount: &str, reference: &str) -> reqwest::Response {
+        self.entry(
+            json!({"operation": "payment", "subscription_id": subscription, "date": "2026-02-01",
+            "amount": amount, "method": "bank_transfer", "reference": reference}),
+        )
+        .await
+    }
+
+    async fn statement(&self, member: &str, as_of: &str) -> Value {
+        self.get(&format!("/api/v1/coops/demo/members/{member}/capital?as_of={as_of}"))
+            .await
+    }
+}
+
+fn money(value: &Value) -> String {
+    value["amount"]
+        .as_str()
+        .unwrap_or_else(|| panic!("money in {value}"))
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_subscription_in_instalments_is_paid_to_the_cent() {
+    let app = TestApp::demo().await;
+    let capital = Capital::new(&app).await;
+    // €100.00 a share, payable in 3 monthly instalments: 33.34, 33.33, 33.33.
+    let class = capital
+        .class(
+            json!({"name": "Parts A", "par_value": "100.00", "qualifying": true, "max_per_member": 10,
+            "instalment_count": 3, "instalment_period_months": 1}),
+        )
+        .await;
+    let max = capital.member_id("member@demo.coop").await;
+    let subscription = capital.subscribe(&max, &class, 1, true).await;
+    let before = capital.statement(&max, "2026-01-20").await;
+    let lines = &before["subscriptions"][0]["dues"]["lines"];
+    let amounts: Vec<String> = lines.as_array().unwrap().iter().map(|l| money(&l["amount"])).collect();
+    assert_eq!(amounts, ["33.34", "33.33", "33.33"]);
+
+    assert_eq!(capital.pay(&subscription, "33.34", "VIR-001").await.status(), 201);
+    let over = capital.pay(&subscription, "70.00", "VIR-002").await;
+    problem(over, 409, "conflict").await;
+    let bad = capital.pay(&subscription, "12.345", "VIR-003").await;
+    let body = problem(bad, 422, "validation").await;
+    assert_eq!(body["errors"][0]["field"], "amount");
+    let negative = capital.pay(&subscription, "-5.00", "VIR-004").await;
+    problem(negative, 422, "validation").await;
+
+    let statement = capital.statement(&max, "2026-06-30").await;
+    let account = &statement["account"];
+    assert_eq!(money(&account["subscribed"]), "100.00");
+    assert_eq!(money(&account["paid"]), "33.34");
+    assert_eq!(money(&account["unpaid"]), "66.66");
+    assert_eq!(
+        money(&account["overdue"]),
+        "66.66",
+        "both later instalments fell due by June"
+    );
+    assert_eq!(money(&account["balance"]), "33.34");
+
+    assert_eq!(capital.pay(&subscription, "66.66", "VIR-005").await.status(), 201);
+    let paid = capital.statement(&max, "2026-06-30").await;
+    assert_eq!(money(&paid["account"]["unpaid"]), "0.00");
+    assert_eq!(money(&paid["account"]["balance"]), "100.00");
+    let totals = capital.get("/api/v1/coops/demo/capital?as_of=2026-06-30").await;
+    assert_eq!(money(&totals["totals"]["balance"]), "100.00");
+
+    // A member sees their own statement, not someone else's.
+    let member = app.demo_token("member@demo.coop").await;
+    let own = app
+        .client()
+        .get(app.at(&format!("/api/v1/coops/demo/members/{max}/capital")))
+        .bearer_auth(&member)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), 200);
+    let marie = capital.member_id("marie@demo.coop").await;
+    let other = app
+        .client()
+        .get(app.at(&format!("/api/v1/coops/demo/members/{marie}/capital")))
+        .bearer_auth(&member)
+        .send()
+        .await
+        .unwrap();
+    problem(other, 403, "forbidden").await;
+}
+
+#[tokio::test]
+async fn the_same_payment_recorded_twice_at_once_is_written_once() {
+    let app = TestApp::demo().await;
+    let capital = Capital::new(&app).await;
+    let class = capital.class(json!({"name": "Parts", "par_value": "50.00"})).await;
+    let max = capital.member_id("member@demo.coop").await;
+    let subscription = capital.subscribe(&max, &class, 4, false).await;
+    let attempts = (0..8).map(|_| capital.pay(&subscription, "50.00", "BANK-2026-0042"));
+    let statuses: Vec<u16> = futures::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 201 || *s == 409), "{statuses:?}");
+    let statement = capital.statement(&max, "2026-12-31").await;
+    assert_eq!(money(&statement["account"]["paid"]), "50.00");
+    let rows: i64 = app
+        .sql("SELECT count(*) FROM capital_entries WHERE kind = 'payment'")
+        .await[0]
+        .get(0);
+    assert_eq!(rows, 1);
+}
+
+#[tokio::test]
+async fn concurrent_transfers_of_the_same_shares_move_them_once() {
+    let app = TestApp::demo().await;
+    let capital = Capital::new(&app).await;
+    let class = capital.class(json!({"name": "Parts", "par_value": "50.00"})).await;
+    let seller = capital.member_id("member@demo.coop").await;
+    let buyers = [
+        capital.member_id("marie@demo.coop").await,
+        capital.member_id("board@demo.coop").await,
+    ];
+    let subscription = capital.subscribe(&seller, &class, 2, false).await;
+    assert_eq!(capital.pay(&subscription, "100.00", "PAY-1").await.status(), 201);
+    let board = app.demo_token("board@demo.coop").await;
+    let before_joining = capital
+        .post(
+            &board,
+            "/api/v1/coops/demo/capital/entries",
+            json!({"operation": "transfer", "seller_id": seller, "buyer_id": buyers[0], "class_id": class,
+                "shares": 2, "date": "2026-03-01", "decision_ref": "Board 2026-03"}),
+        )
+        .await;
+    let body = problem(before_joining, 409, "conflict").await;
+    assert!(body["detail"].as_str().unwrap().contains("good standing"), "{body}");
+    // The demo's members joined today: a transfer needs both parties in good standing.
+    let today = chrono::Utc::now().date_naive().to_string();
+    let bodies: Vec<Value> = buyers
+        .iter()
+        .flat_map(|buyer| std::iter::repeat_n(buyer, 3))
+        .map(|buyer| {
+            json!({"operation": "transfer", "seller_id": seller, "buyer_id": buyer, "class_id": class,
+                "shares": 2, "date": today, "decision_ref": "Board 2026-03"})
+        })
+        .collect();
+    let transfers = bodies
+        .into_iter()
+        .map(|body| capital.post(&board, "/api/v1/coops/demo/capital/entries", body));
+    let statuses: Vec<u16> = futures::future::join_all(transfers)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+    let totals = capital.get("/api/v1/coops/demo/capital?as_of=2026-12-31").await;
+    let held: u64 = totals["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["shares_held"].as_u64().unwrap())
+        .sum();
+    assert_eq!(held, 2, "the two shares exist exactly once");
+    assert_eq!(money(&totals["totals"]["balance"]), "100.00");
+    let seller_statement = capital.statement(&seller, "2026-12-31").await;
+    assert_eq!(seller_statement["account"]["shares_held"], 0);
+}
+
+#[tokio::test]
+async fn a_reversal_corrects_a_payment_and_the_ledger_refuses_edits() {
+    let app = TestApp::demo().await;
+    let capital = Capital::new(&app).await;
+    let class = capital.class(json!({"name": "Parts", "par_value": "25.00"})).await;
+    let max = capital.member_id("member@demo.coop").await;
+    let subscription = capital.subscribe(&max, &class, 2, false).await;
+    let payment = json(capital.pay(&subscription, "50.00", "WRONG-MEMBER").await, 201).await;
+    let entry = payment[0]["id"].as_str().unwrap();
+    let no_reason = capital
+        .entry(json!({"operation": "reversal", "entry_id": entry, "date": "2026-02-02", "reason": " "}))
+        .await;
+    problem(no_reason, 422, "validation").await;
+    let reversed = capital
+        .entry(
+            json!({"operation": "reversal", "entry_id": entry, "date": "2026-02-02", "reason": "paid by someone else"}),
+        )
+        .await;
+    assert_eq!(reversed.status(), 201);
+    let statement = capital.statement(&max, "2026-12-31").await;
+    assert_eq!(money(&statement["account"]["paid"]), "0.00");
+    let twice = capital
+        .entry(json!({"operation": "reversal", "entry_id": entry, "date": "2026-02-03", "reason": "again"}))
+        .await;
+    problem(twice, 409, "conflict").await;
+    let (client, connection) = tokio_postgres::connect(&app.database_url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    for statement in ["UPDATE capital_entries SET amount = 0", "DELETE FROM capital_entries"] {
+        assert!(client.batch_execute(statement).await.is_err(), "{statement}");
+    }
+}
+
+#[tokio::test]
+async fn paying_the_qualifying_share_makes_an_admitted_applicant_a_member() {
+    let app = TestApp::demo().await;
+    app.exec("UPDATE coops SET requires_qualifying_share = true").await;
+    let capital = Capital::new(&app).await;
+    let class = capital
+        .class(json!({"name": "Part sociale", "par_value": "30.00", "qualifying": true}))
+        .await;
+    let response = app
+        .client()
+        .post(app.at("/api/v1/coops/demo/applications"))
+        .json(&json!({"display_name": "Rosa", "email": "rosa@bakery.test"}))
+        .send()
+        .await
+        .unwrap();
+    let rosa = json(response, 201).await["id"].as_str().unwrap().to_string();
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let today = chrono::Utc::now().date_naive().to_string();
+    let admitted = capital
+        .post(
+            &secretary,
+            &format!("/api/v1/coops/demo/members/{rosa}/status"),
+            json!({"transition": "admit", "date": today, "decision_ref": "Board 9"}),
+        )
+        .await;
+    assert_eq!(json(admitted, 200).await["status"], "admitted");
+    let subscription = capital.subscribe(&rosa, &class, 1, false).await;
+    assert_eq!(capital.pay(&subscription, "10.00", "R-1").await.status(), 201);
+    let status: String = app
+        .sql(&format!("SELECT status FROM members WHERE id = '{rosa}'"))
+        .await[0]
+        .get(0);
+    assert_eq!(status, "admitted", "not yet fully paid");
+    assert_eq!(capital.pay(&subscription, "20.00", "R-2").await.status(), 201);
+    let status: String = app
+        .sql(&format!("SELECT status FROM members WHERE id = '{rosa}'"))
+        .await[0]
+        .get(0);
+    assert_eq!(status, "member");
+}
+
+#[tokio::test]
+async fn only_treasurers_keep_the_books() {
+    let app = TestApp::demo().await;
+    let capital = Capital::new(&app).await;
+    let member = app.demo_token("member@demo.coop").await;
+    let refused = capital
+        .post(
+            &member,
+            "/api/v1/coops/demo/share-classes",
+            json!({"name": "Mine", "par_value": "1.00"}),
+        )
+        .await;
+    problem(refused, 403, "forbidden").await;
+    let class = capital
+        .class(json!({"name": "Parts", "par_value": "10.00", "max_per_member": 5}))
+        .await;
+    let max = capital.member_id("member@demo.coop").await;
+    let marie = capital.member_id("marie@demo.coop").await;
+    // A member may subscribe for themself, not for someone else, and not above the maximum.
+    let own = capital
+        .post(
+            &member,
+            "/api/v1/coops/demo/capital/entries",
+            json!({"operation": "subscribe", "member_id": max, "class_id": class, "shares": 2, "date": "2026-01-01"}),
+        )
+        .await;
+    assert_eq!(own.status(), 201);
+    let for_other = capital
+        .post(
+            &member,
+            "/api/v1/coops/demo/capital/entries",
+            json!({"operation": "subscribe", "member_id": marie, "class_id": class, "shares": 1, "date": "2026-01-01"}),
+        )
+        .await;
+    problem(for_other, 403, "forbidden").await;
+    let too_many = capital
+        .post(
+            &member,
+            "/api/v1/coops/demo/capital/entries",
+            json!({"operation": "subscribe", "member_id": max, "class_id": class, "shares": 4, "date": "2026-01-02"}),
+        )
+        .await;
+    problem(too_many, 409, "conflict").await;
+    let bad_class = capital
+        .class_response(json!({"name": "Bad", "par_value": "0.00"}))
+        .await;
+    problem(bad_class, 422, "validation").await;
+}
+
+impl Capital<'_> {
+    async fn class_response(&self, body: Value) -> reqwest::Response {
+        self.post(&self.treasurer, "/api/v1/coops/demo/share-classes", body)
+            .await
+    }
+}
