@@ -11,9 +11,18 @@ use crate::auth::{service as accounts, store as users};
 use crate::coops::rules::NewCoop;
 use crate::coops::{service as coops_service, store as coops};
 use crate::db::{self, DbPool};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+use crate::membership::lifecycle::{Actor, MemberId, MemberState, StatusChange};
 use crate::membership::service::add_member_directly;
 use crate::membership::store as members;
+use crate::money::{Currency, Money};
+use crate::shares::rules::{
+    self as shares, EntryId, InstalmentPlan, LedgerEntry, PaymentMethod, PaymentRequest, ShareClass, ShareClassId,
+    SubscribeRequest, SubscriptionId, TransferId, TransferRequest,
+};
+use crate::shares::store as shares_store;
+use chrono::{Duration, Utc};
+use uuid::Uuid;
 
 /// The password of every demo login (also in the README).
 pub const PASSWORD: &str = "concord-demo-2026";
@@ -97,8 +106,111 @@ async fn create_in(conn: &mut AsyncPgConnection) -> AppResult<()> {
     // The first admin of the demo also sits on the board.
     let (admin_member, _) = members::membership(conn, coop.id, ids[0])
         .await?
-        .ok_or(crate::error::AppError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     members::set_roles(conn, coop.id, admin_member, &RoleSet::new(PEOPLE[0].3.iter().copied())).await?;
+    let mut member_ids = Vec::new();
+    for user_id in &ids[..6] {
+        member_ids.push(
+            members::membership(conn, coop.id, *user_id)
+                .await?
+                .ok_or(AppError::NotFound)?
+                .0,
+        );
+    }
+    share_capital(conn, coop.id, ids[1], &member_ids).await?;
+    applicant(conn, coop.id).await?;
     tracing::info!(coop = %coop.slug, "demo co-op created");
+    Ok(())
+}
+
+/// Share classes, subscriptions (some in instalments, one overdue), and a transfer,
+/// written through the same rules as the treasurer's pages.
+async fn share_capital(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    treasurer: Uuid,
+    member_ids: &[Uuid],
+) -> AppResult<()> {
+    let today = Utc::now().date_naive();
+    let eur = |cents: i64| Money::from_cents(cents, Currency::Eur).map_err(|e| AppError::internal(e.to_string()));
+    let qualifying = ShareClass {
+        id: ShareClassId(Uuid::now_v7()),
+        name: "Parts sociales".into(),
+        par_value: eur(50_00)?,
+        qualifying: true,
+        max_per_member: Some(200),
+        instalments: Some(InstalmentPlan {
+            count: 4,
+            period_months: 1,
+        }),
+    };
+    shares_store::insert_class(conn, coop_id, &qualifying).await?;
+    let fail = |e: shares::ShareError| AppError::internal(format!("demo capital: {e}"));
+    let mut ledger: Vec<LedgerEntry> = Vec::new();
+    // (member index, shares, in instalments, cents paid)
+    let holdings = [
+        (0, 10, false, 500_00),
+        (1, 4, true, 50_00),
+        (2, 2, false, 100_00),
+        (3, 3, false, 150_00),
+        (4, 2, true, 0),
+        (5, 1, false, 50_00),
+    ];
+    for (index, count, in_instalments, paid) in holdings {
+        let start = today - Duration::days(75);
+        let subscription = SubscriptionId(Uuid::now_v7());
+        let request = SubscribeRequest {
+            id: EntryId(Uuid::now_v7()),
+            subscription,
+            member: MemberId(member_ids[index]),
+            date: start,
+            shares: count,
+            in_instalments,
+        };
+        ledger.push(shares::subscribe(&ledger, &qualifying, &request).map_err(fail)?);
+        if paid > 0 {
+            let payment = PaymentRequest {
+                id: EntryId(Uuid::now_v7()),
+                subscription,
+                date: start + Duration::days(3),
+                amount: eur(paid)?,
+                method: PaymentMethod::BankTransfer,
+                reference: Some(format!("DEMO-{index:02}")),
+            };
+            ledger.push(shares::record_payment(&ledger, &qualifying, &payment).map_err(fail)?);
+        }
+    }
+    // The board approved a transfer of two fully paid shares from Amina to Bea today.
+    let transfer = TransferRequest {
+        out_id: EntryId(Uuid::now_v7()),
+        in_id: EntryId(Uuid::now_v7()),
+        transfer: TransferId(Uuid::now_v7()),
+        seller: MemberId(member_ids[0]),
+        buyer: MemberId(member_ids[3]),
+        date: today,
+        shares: 2,
+        decision_ref: "Board minutes, demo".into(),
+        seller_in_good_standing: true,
+        buyer_in_good_standing: true,
+    };
+    ledger.extend(shares::transfer(&ledger, &qualifying, &transfer).map_err(fail)?);
+    shares_store::append(conn, coop_id, &ledger, treasurer).await?;
+    Ok(())
+}
+
+/// Someone who applied through the public page and waits for the board.
+async fn applicant(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<()> {
+    let today = Utc::now().date_naive();
+    let user = users::create(conn, "camille@example.org", "Camille Candidate", "fr", None, false).await?;
+    let state = MemberState::applicant(today);
+    let new = members::NewMember {
+        coop_id,
+        user_id: user.id,
+        roles: &RoleSet::new([]),
+        state: &state,
+        number: None,
+        motivation: "Je travaille au fournil depuis six mois et je souhaite devenir associée.",
+    };
+    members::insert(conn, new, &StatusChange::application(today, Actor::User(user.id))).await?;
     Ok(())
 }

@@ -61,6 +61,7 @@ pub fn templates() -> AppResult<tera::Tera> {
         .collect();
     tera.add_raw_templates(files)?;
     tera.register_function("t", Translate);
+    tera.register_filter("money", crate::web::i18n::money_filter);
     tera.autoescape_on(vec![".html"]);
     Ok(tera)
 }
@@ -345,6 +346,11 @@ pub fn app(
         .service(
             resource("/c/{slug}/register/{member_id}/status").route(web::post().to(membership::pages::change_status)),
         )
+        .service(resource("/c/{slug}/capital").route(web::get().to(shares::pages::capital)))
+        .service(resource("/c/{slug}/capital/classes").route(web::post().to(shares::pages::create_class)))
+        .service(resource("/c/{slug}/capital/me").route(web::get().to(shares::pages::my_statement)))
+        .service(resource("/c/{slug}/capital/{member_id}").route(web::get().to(shares::pages::statement)))
+        .service(resource("/c/{slug}/capital/{member_id}/entries").route(web::post().to(shares::pages::record)))
         .service(resource("/c/{slug}/audit").route(web::get().to(audit::pages::list)))
         .service(resource("/c/{slug}/audit.csv").route(web::get().to(audit::pages::csv)))
         .default_service(web::to(not_found))

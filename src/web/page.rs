@@ -77,6 +77,7 @@ pub struct Page {
 #[derive(Serialize)]
 struct Nav {
     members: bool,
+    capital: bool,
     audit: bool,
 }
 
@@ -120,6 +121,7 @@ impl Page {
             "nav",
             &Nav {
                 members: scope.can(Action::ViewMembers),
+                capital: scope.can(Action::ViewMembers) || scope.can(Action::ManageCapital),
                 audit: scope.can(Action::ViewAudit),
             },
         );

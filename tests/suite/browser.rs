@@ -84,3 +84,58 @@ async fn an_admin_invites_a_member_on_a_phone() {
         .link_mailed_to("phone.invite@demo.coop")
         .contains("/password/reset?token="));
 }
+
+#[tokio::test]
+async fn a_treasurer_records_a_payment_and_the_member_sees_it() {
+    let app = TestApp::demo().await;
+    let browser = Browser::start(1280, 900).await;
+    browser.goto(&app.at("/login")).await;
+    browser.fill("#email", "treasurer@demo.coop").await;
+    browser.fill("#password", DEMO_PASSWORD).await;
+    browser
+        .click_and_wait("form.stack button[type=submit]", &app.at("/c/demo"))
+        .await;
+    browser.goto(&app.at("/c/demo/capital")).await;
+    assert_eq!(browser.text("h1").await, "Capital social", "the treasurer reads French");
+    browser.screenshot("capital-treasurer").await;
+    let max = app
+        .sql("SELECT m.id::text FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = 'member@demo.coop'")
+        .await[0]
+        .get::<_, String>(0);
+    browser.goto(&app.at(&format!("/c/demo/capital/{max}"))).await;
+    // Max subscribed 2 shares at €50.00 in 4 instalments and has paid nothing yet.
+    let amount = browser
+        .client
+        .find(fantoccini::Locator::Css("input[name=amount]"))
+        .await
+        .unwrap();
+    amount.send_keys("25.00").await.unwrap();
+    browser.fill("input[name=reference]", "VIR-MAX-1").await;
+    browser
+        .click_and_wait(
+            "form[action$='/entries'] input[value=payment] ~ button[type=submit]",
+            &app.at(&format!("/c/demo/capital/{max}?done=payment")),
+        )
+        .await;
+    assert_eq!(browser.text(".notice").await, "L’écriture est enregistrée.");
+    browser.close().await;
+
+    let member = Browser::start(360, 740).await;
+    member.goto(&app.at("/login")).await;
+    member.fill("#email", "member@demo.coop").await;
+    member.fill("#password", DEMO_PASSWORD).await;
+    member
+        .click_and_wait("form.stack button[type=submit]", &app.at("/c/demo"))
+        .await;
+    member
+        .click_and_wait(
+            "a[href='/c/demo/capital/me']",
+            &app.at(&format!("/c/demo/capital/{max}")),
+        )
+        .await;
+    let facts = member.text("dl.facts").await;
+    assert!(facts.contains("Paid\n€25.00"), "{facts}");
+    assert!(facts.contains("Still to pay\n€75.00"), "{facts}");
+    member.screenshot("statement-phone").await;
+    member.close().await;
+}
