@@ -136,7 +136,7 @@ async fn share_capital(
     let qualifying = ShareClass {
         id: ShareClassId(Uuid::now_v7()),
         name: "Parts sociales".into(),
-        par_value: eur(50_00)?,
+        par_value: eur(50 * 100)?,
         qualifying: true,
         max_per_member: Some(200),
         instalments: Some(InstalmentPlan {
@@ -147,14 +147,14 @@ async fn share_capital(
     shares_store::insert_class(conn, coop_id, &qualifying).await?;
     let fail = |e: shares::ShareError| AppError::internal(format!("demo capital: {e}"));
     let mut ledger: Vec<LedgerEntry> = Vec::new();
-    // (member index, shares, in instalments, cents paid)
+    // (member index, shares, in instalments, euros paid)
     let holdings = [
-        (0, 10, false, 500_00),
-        (1, 4, true, 50_00),
-        (2, 2, false, 100_00),
-        (3, 3, false, 150_00),
+        (0, 10, false, 500),
+        (1, 4, true, 50),
+        (2, 2, false, 100),
+        (3, 3, false, 150),
         (4, 2, true, 0),
-        (5, 1, false, 50_00),
+        (5, 1, false, 50),
     ];
     for (index, count, in_instalments, paid) in holdings {
         let start = today - Duration::days(75);
@@ -173,7 +173,7 @@ async fn share_capital(
                 id: EntryId(Uuid::now_v7()),
                 subscription,
                 date: start + Duration::days(3),
-                amount: eur(paid)?,
+                amount: eur(paid * 100)?,
                 method: PaymentMethod::BankTransfer,
                 reference: Some(format!("DEMO-{index:02}")),
             };

@@ -91,6 +91,16 @@ impl tera::Function for Translate {
     }
 }
 
+/// The tera filter `money(lang=…)`: a serialised [`crate::money::Money`] written the
+/// way the language writes amounts (`1 234,56 €`, `€1,234.56`).
+pub fn money_filter(value: &tera::Value, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let lang = args.get("lang").and_then(|v| v.as_str()).unwrap_or("en");
+    let money: crate::money::Money =
+        serde_json::from_value(value.clone()).map_err(|e| tera::Error::msg(format!("money: {e}")))?;
+    let locale = crate::money::Locale::from_tag(lang).unwrap_or(crate::money::Locale::En);
+    Ok(tera::Value::String(money.format(locale)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,14 +142,4 @@ mod tests {
             "Bienvenue, Ana"
         );
     }
-}
-
-/// The tera filter `money(lang=…)`: a serialised [`crate::money::Money`] written the
-/// way the language writes amounts (`1 234,56 €`, `€1,234.56`).
-pub fn money_filter(value: &tera::Value, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
-    let lang = args.get("lang").and_then(|v| v.as_str()).unwrap_or("en");
-    let money: crate::money::Money =
-        serde_json::from_value(value.clone()).map_err(|e| tera::Error::msg(format!("money: {e}")))?;
-    let locale = crate::money::Locale::from_tag(lang).unwrap_or(crate::money::Locale::En);
-    Ok(tera::Value::String(money.format(locale)))
 }
