@@ -104,6 +104,7 @@ impl AppState {
         membership::api::register_csv,
         membership::api::change_status,
         membership::api::history,
+        membership::api::import,
         shares::api::classes,
         shares::api::create_class,
         shares::api::record,
@@ -206,6 +207,9 @@ pub fn metrics() -> AppResult<PrometheusMetrics> {
         .map_err(|e| AppError::internal(format!("metrics: {e}")))
 }
 
+/// Largest CSV file an import accepts (a register of some 100,000 people).
+const IMPORT_LIMIT: usize = 8 * 1024 * 1024;
+
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
@@ -283,6 +287,11 @@ pub fn app(
                 .service(resource("/coops/{slug}/register").route(web::get().to(membership::api::register)))
                 .service(resource("/coops/{slug}/register.csv").route(web::get().to(membership::api::register_csv)))
                 .service(
+                    resource("/coops/{slug}/register/import")
+                        .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
+                        .route(web::post().to(membership::api::import)),
+                )
+                .service(
                     resource("/coops/{slug}/members/{member_id}/status")
                         .route(web::post().to(membership::api::change_status)),
                 )
@@ -342,6 +351,11 @@ pub fn app(
         )
         .service(resource("/c/{slug}/register").route(web::get().to(membership::pages::register)))
         .service(resource("/c/{slug}/register.csv").route(web::get().to(membership::pages::register_csv)))
+        .service(
+            resource("/c/{slug}/register/import")
+                .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
+                .route(web::post().to(membership::pages::import)),
+        )
         .service(resource("/c/{slug}/register/{member_id}").route(web::get().to(membership::pages::member)))
         .service(
             resource("/c/{slug}/register/{member_id}/status").route(web::post().to(membership::pages::change_status)),

@@ -112,6 +112,9 @@ pub struct RegisterQuery {
     pub status: Option<String>,
     /// Only names or e-mails containing this.
     pub q: Option<String>,
+    /// (Pages) how many people an import just entered.
+    #[param(ignore)]
+    pub imported: Option<usize>,
 }
 
 impl RegisterQuery {
@@ -206,4 +209,39 @@ pub async fn history(
         return Err(AppError::NotFound);
     }
     Ok(HttpResponse::Ok().json(rows))
+}
+
+/// How many people an import entered.
+#[derive(Serialize, ToSchema)]
+pub struct Imported {
+    /// People entered on the register.
+    pub imported: usize,
+}
+
+/// Imports an existing register from CSV (`text/csv` body; columns `number, name,
+/// email, status, member_since, employment_status, roles`), whole or not at all.
+/// Secretaries and the board.
+#[utoipa::path(post, path = "/api/v1/coops/{slug}/register/import", tag = "membership",
+    request_body(content = String, content_type = "text/csv"),
+    params(("slug" = String, Path, description = "The co-op's short name")),
+    responses((status = 201, body = Imported), (status = 403, body = Problem), (status = 415, body = Problem),
+        (status = 422, body = Problem, description = "Every bad row, as `line N`, and nothing imported")),
+    security(("bearer" = [])))]
+pub async fn import(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let content_type = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !content_type.starts_with("text/csv") {
+        return Err(AppError::UnsupportedMediaType { expected: "text/csv" });
+    }
+    let text = std::str::from_utf8(&body).map_err(|_| AppError::BadRequest("the file must be UTF-8 text".into()))?;
+    let imported = service::import_register(&state, &scope, text).await?;
+    Ok(HttpResponse::Created().json(Imported { imported }))
 }

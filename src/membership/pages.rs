@@ -194,7 +194,11 @@ pub async fn register(
         .insert(
             "csv_query",
             &serde_urlencoded::to_string([("as_of", as_of.to_string())]).unwrap_or_default(),
-        );
+        )
+        .insert("can_import", &scope.can(Action::ManageRegister))
+        .insert("imported", &query.imported)
+        .insert("import_text", "")
+        .insert("import_errors", &Vec::<FieldError>::new());
     page.render("membership/register.html")
 }
 
@@ -366,4 +370,39 @@ pub async fn change_status(
     let mut page = member_page(&req, &state, &scope, member_id).await?;
     page.insert("form", &form.0).errors(&errors);
     page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "membership/member.html")
+}
+
+/// What the import form sends: the CSV text, pasted.
+#[derive(Deserialize)]
+pub struct ImportForm {
+    #[serde(default)]
+    csv: String,
+}
+
+/// Imports a pasted register from the register page.
+pub async fn import(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    scope: InCoop,
+    form: PageForm<ImportForm>,
+) -> AppResult<HttpResponse> {
+    match service::import_register(&state, &scope, &form.0.csv).await {
+        Ok(count) => Ok(see_other(&format!("/c/{}/register?imported={count}", scope.coop.slug))),
+        Err(AppError::Validation(errors)) => {
+            let today = Utc::now().date_naive();
+            let lines = service::register(&state, &scope, today, None, None).await?;
+            let mut page = Page::in_coop(&req, &scope)?;
+            page.insert("lines", &lines)
+                .insert("as_of", &today)
+                .insert("status", &Option::<String>::None)
+                .insert("q", "")
+                .insert("statuses", &ALL_STATUSES)
+                .insert("csv_query", "")
+                .insert("can_import", &true)
+                .insert("import_text", &form.0.csv)
+                .insert("import_errors", &errors);
+            page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "membership/register.html")
+        }
+        Err(other) => Err(other),
+    }
 }

@@ -76,3 +76,273 @@ mod tests {
         assert!(!leaves_no_admin(false, false, 0));
     }
 }
+
+/// One valid row of a register import.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRow {
+    /// The line of the file it came from.
+    pub line: usize,
+    /// The member number kept from the earlier register, if given.
+    pub number: Option<i64>,
+    /// The person's name.
+    pub name: String,
+    /// Their e-mail.
+    pub email: String,
+    /// `member` or `applicant`.
+    pub status: ImportStatus,
+    /// The date they became a member (or applied).
+    pub since: chrono::NaiveDate,
+    /// Worker member or not.
+    pub worker: bool,
+    /// Their roles.
+    pub roles: RoleSet,
+}
+
+/// The statuses an imported register may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportStatus {
+    /// A full member.
+    Member,
+    /// Someone who applied and waits for a decision.
+    Applicant,
+}
+
+/// A bad row of a register import: its line and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    /// The line in the file (the header is line 1).
+    pub line: usize,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// The columns a register import accepts; `name` and `email` are required.
+pub const IMPORT_COLUMNS: [&str; 7] = [
+    "number",
+    "name",
+    "email",
+    "status",
+    "member_since",
+    "employment_status",
+    "roles",
+];
+
+/// Reads a register to import (CSV with a header). Every row is checked, and every
+/// bad row reported with its line, so that a file is imported whole or not at all.
+/// `taken_numbers` and `taken_emails` are those already on the register.
+pub fn parse_register_import(
+    csv_text: &str,
+    today: chrono::NaiveDate,
+    taken_numbers: &[i64],
+    taken_emails: &[String],
+) -> Result<Vec<ImportRow>, Vec<ImportError>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(csv_text.as_bytes());
+    let header_error = |reason: String| vec![ImportError { line: 1, reason }];
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| header_error(format!("cannot read the header: {e}")))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
+        .collect();
+    if let Some(unknown) = headers.iter().find(|h| !IMPORT_COLUMNS.contains(&h.as_str())) {
+        return Err(header_error(format!(
+            "unknown column `{unknown}`; the columns are {}",
+            IMPORT_COLUMNS.join(", ")
+        )));
+    }
+    for required in ["name", "email"] {
+        if !headers.iter().any(|h| h == required) {
+            return Err(header_error(format!("the column `{required}` is required")));
+        }
+    }
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen_numbers: std::collections::HashSet<i64> = taken_numbers.iter().copied().collect();
+    let mut seen_emails: std::collections::HashSet<String> = taken_emails.iter().map(|e| e.to_lowercase()).collect();
+    for (index, record) in reader.records().enumerate() {
+        let line = index + 2;
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                errors.push(ImportError {
+                    line,
+                    reason: format!("unreadable row: {e}"),
+                });
+                continue;
+            }
+        };
+        if record.len() != headers.len() {
+            errors.push(ImportError {
+                line,
+                reason: format!("{} fields where the header has {}", record.len(), headers.len()),
+            });
+            continue;
+        }
+        let field = |name: &str| column(name).and_then(|i| record.get(i)).unwrap_or("").to_string();
+        let mut reasons = Vec::new();
+        let name = field("name");
+        if name.is_empty() || name.chars().count() > 100 {
+            reasons.push("the name must have 1 to 100 characters".to_string());
+        }
+        let email = field("email");
+        if !crate::mail::is_valid_address(&email) {
+            reasons.push(format!("`{email}` is not a valid e-mail address"));
+        } else if !seen_emails.insert(email.to_lowercase()) {
+            reasons.push(format!("`{email}` is already on the register or earlier in the file"));
+        }
+        let number = match field("number").as_str() {
+            "" => None,
+            text => match text.parse::<i64>() {
+                Ok(n) if n >= 1 => {
+                    if !seen_numbers.insert(n) {
+                        reasons.push(format!("member number {n} is already taken"));
+                    }
+                    Some(n)
+                }
+                _ => {
+                    reasons.push(format!("`{text}` is not a member number (a whole number from 1)"));
+                    None
+                }
+            },
+        };
+        let status = match field("status").as_str() {
+            "" | "member" => ImportStatus::Member,
+            "applicant" => ImportStatus::Applicant,
+            other => {
+                reasons.push(format!("unknown status `{other}`: member or applicant"));
+                ImportStatus::Member
+            }
+        };
+        if status == ImportStatus::Applicant && number.is_some() {
+            reasons.push("an applicant has no member number yet".to_string());
+        }
+        let since = match field("member_since").as_str() {
+            "" => today,
+            text => match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Ok(date) if date <= today => date,
+                Ok(_) => {
+                    reasons.push(format!("{text} is in the future"));
+                    today
+                }
+                Err(_) => {
+                    reasons.push(format!("`{text}` is not a date (YYYY-MM-DD)"));
+                    today
+                }
+            },
+        };
+        let worker = match field("employment_status").as_str() {
+            "" | "worker" => true,
+            "non_worker" => false,
+            other => {
+                reasons.push(format!("unknown employment status `{other}`: worker or non_worker"));
+                true
+            }
+        };
+        let role_names: Vec<String> = field("roles")
+            .split(';')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect();
+        let roles = RoleSet::parse(&role_names).unwrap_or_else(|reason| {
+            reasons.push(reason);
+            RoleSet::new([])
+        });
+        if reasons.is_empty() {
+            rows.push(ImportRow {
+                line,
+                number,
+                name,
+                email,
+                status,
+                since,
+                worker,
+                roles,
+            });
+        } else {
+            errors.push(ImportError {
+                line,
+                reason: reasons.join("; "),
+            });
+        }
+    }
+    if rows.is_empty() && errors.is_empty() {
+        errors.push(ImportError {
+            line: 1,
+            reason: "the file has no rows".into(),
+        });
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod import_tests {
+    use super::*;
+
+    fn day(s: &str) -> chrono::NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_good_register_reads_whole() {
+        let text = "number,name,email,status,member_since,employment_status,roles\n\
+                    12,Ana,ana@x.coop,member,2019-04-01,worker,treasurer;board\n\
+                    ,Ben,ben@x.coop,applicant,,,\n";
+        let rows = parse_register_import(text, day("2026-11-25"), &[1, 2], &[]).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            (rows[0].line, rows[0].number, rows[0].since),
+            (2, Some(12), day("2019-04-01"))
+        );
+        assert!(rows[0].roles.has(crate::auth::permissions::Role::Board));
+        assert_eq!(
+            (rows[1].status, rows[1].since),
+            (ImportStatus::Applicant, day("2026-11-25"))
+        );
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_with_its_line() {
+        let text = "number,name,email,member_since\n\
+                    1,Ana,ana@x.coop,2019-04-01\n\
+                    2,,not-an-email,2019-13-01\n\
+                    x,Cy,cy@x.coop,\n\
+                    4,Di,ANA@x.coop,2030-01-01\n\
+                    5,Ed,ed@x.coop\n";
+        let errors = parse_register_import(text, day("2026-11-25"), &[1], &[]).unwrap_err();
+        let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [2, 3, 4, 5, 6]);
+        assert!(errors[0].reason.contains("number 1 is already taken"));
+        assert!(
+            errors[1].reason.contains("name")
+                && errors[1].reason.contains("e-mail")
+                && errors[1].reason.contains("date")
+        );
+        assert!(errors[3].reason.contains("already on the register") && errors[3].reason.contains("future"));
+        assert!(errors[4].reason.contains("fields"));
+    }
+
+    #[test]
+    fn unknown_or_missing_columns_are_refused_at_line_1() {
+        assert_eq!(
+            parse_register_import("name,salary\n", day("2026-01-01"), &[], &[]).unwrap_err()[0].line,
+            1
+        );
+        assert_eq!(
+            parse_register_import("name\nAna\n", day("2026-01-01"), &[], &[]).unwrap_err()[0].line,
+            1
+        );
+        assert_eq!(
+            parse_register_import("name,email\n", day("2026-01-01"), &[], &[]).unwrap_err()[0].line,
+            1
+        );
+    }
+}

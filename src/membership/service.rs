@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use super::lifecycle::{
     self, Actor, LifecycleError, MemberState, MemberStatus, StatusChange, Transition, TransitionName,
 };
-use super::rules::{check_invitation, leaves_no_admin};
+use super::rules::{check_invitation, leaves_no_admin, parse_register_import, ImportStatus};
 use super::store;
 use crate::audit;
 use crate::auth::extract::InCoop;
@@ -590,4 +590,87 @@ pub fn register_csv(lines: &[RegisterLine]) -> AppResult<Vec<u8>> {
             .map_err(fail)?;
     }
     writer.into_inner().map_err(|e| AppError::internal(e.to_string()))
+}
+
+/// Imports an existing register from CSV, whole or not at all: every row is checked
+/// first, and one bad row imports nothing and reports every bad row with its line.
+/// Returns how many people were entered.
+pub async fn import_register(state: &AppState, scope: &InCoop, csv_text: &str) -> AppResult<usize> {
+    scope.require(Action::ManageRegister)?;
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    let locale = scope.coop.locale.clone();
+    let today = Utc::now().date_naive();
+    let mut conn = db::conn(&state.pool).await?;
+    conn.transaction(async |conn| {
+        // One import at a time per co-op, and no number taken meanwhile.
+        store::lock_register(conn, coop_id).await?;
+        let (numbers, emails) = store::taken_numbers_and_emails(conn, coop_id).await?;
+        let rows = parse_register_import(csv_text, today, &numbers, &emails).map_err(|errors| {
+            AppError::Validation(
+                errors
+                    .into_iter()
+                    .map(|e| FieldError::new(format!("line {}", e.line), e.reason))
+                    .collect(),
+            )
+        })?;
+        if let Some(highest) = rows.iter().filter_map(|r| r.number).max() {
+            store::skip_member_numbers(conn, coop_id, highest).await?;
+        }
+        for row in &rows {
+            let user = match users::find_by_email(conn, &row.email).await? {
+                Some(user) => user,
+                None => users::create(conn, &row.email, &row.name, &locale, None, false).await?,
+            };
+            let (member_state, number, first) = match row.status {
+                ImportStatus::Member => {
+                    let number = match row.number {
+                        Some(number) => number,
+                        None => store::take_member_number(conn, coop_id).await?,
+                    };
+                    let change = StatusChange {
+                        status: MemberStatus::Member,
+                        effective: row.since,
+                        recorded_on: today,
+                        actor: Actor::User(actor),
+                        transition: TransitionName::Admit,
+                        decision_ref: Some("imported register".into()),
+                        reason: None,
+                    };
+                    (
+                        MemberState::member_from(row.since, "imported register"),
+                        Some(number),
+                        change,
+                    )
+                }
+                ImportStatus::Applicant => (
+                    MemberState::applicant(row.since),
+                    None,
+                    StatusChange::application(row.since, Actor::User(actor)),
+                ),
+            };
+            let new = store::NewMember {
+                coop_id,
+                user_id: user.id,
+                roles: &row.roles,
+                state: &member_state,
+                number,
+                motivation: "",
+            };
+            let member_id = store::insert(conn, new, &first).await?;
+            if !row.worker {
+                store::set_employment_status(conn, coop_id, member_id, "non_worker").await?;
+            }
+        }
+        audit::append(
+            conn,
+            Some(coop_id),
+            Some(actor),
+            "member.register_imported",
+            &format!("coop:{coop_id}"),
+            json!({"rows": rows.len(), "emails": rows.iter().map(|r| r.email.clone()).collect::<Vec<_>>()}),
+        )
+        .await?;
+        Ok(rows.len())
+    })
+    .await
 }

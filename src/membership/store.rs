@@ -430,3 +430,61 @@ pub async fn membership_by_id(conn: &mut AsyncPgConnection, coop_id: Uuid, membe
         .await
         .optional()?)
 }
+
+/// The member numbers and e-mails already on a co-op's register.
+pub async fn taken_numbers_and_emails(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+) -> AppResult<(Vec<i64>, Vec<String>)> {
+    let rows: Vec<(Option<i64>, String)> = members::table
+        .inner_join(users::table)
+        .filter(members::coop_id.eq(coop_id))
+        .select((members::number, users::email))
+        .load(conn)
+        .await?;
+    Ok((
+        rows.iter().filter_map(|(n, _)| *n).collect(),
+        rows.into_iter().map(|(_, e)| e).collect(),
+    ))
+}
+
+/// Moves the co-op's next member number past `used` (numbers kept from an earlier
+/// register), never backwards.
+pub async fn skip_member_numbers(conn: &mut AsyncPgConnection, coop_id: Uuid, used: i64) -> AppResult<()> {
+    diesel::update(coops::table.find(coop_id))
+        .filter(coops::next_member_number.le(used))
+        .set(coops::next_member_number.eq(used + 1))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records a member's employment status (`worker` or `non_worker`).
+pub async fn set_employment_status(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    member_id: Uuid,
+    status: &str,
+) -> AppResult<()> {
+    diesel::update(
+        members::table
+            .filter(members::coop_id.eq(coop_id))
+            .filter(members::id.eq(member_id)),
+    )
+    .set(members::employment_status.eq(status))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Locks the co-op's register (its row in `coops`) until the transaction ends, so no
+/// member number is taken meanwhile.
+pub async fn lock_register(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<()> {
+    coops::table
+        .find(coop_id)
+        .select(coops::id)
+        .for_update()
+        .first::<Uuid>(conn)
+        .await?;
+    Ok(())
+}

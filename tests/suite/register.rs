@@ -407,3 +407,108 @@ async fn people_apply_and_secretaries_admit_through_the_pages() {
         .unwrap();
     assert!(after.contains("The change is recorded.") && after.contains("n° 7"));
 }
+
+async fn import(app: &TestApp, token: &str, csv: &str) -> reqwest::Response {
+    app.client()
+        .post(app.at("/api/v1/coops/demo/register/import"))
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(csv.to_string())
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_existing_register_is_imported_whole() {
+    let app = TestApp::demo().await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let csv = "number,name,email,status,member_since,employment_status,roles\n\
+               40,Gus Old-Timer,gus@bakery.test,member,2015-03-01,worker,board\n\
+               ,Hana New,hana@bakery.test,member,2024-09-01,non_worker,\n\
+               ,Ivo Hopeful,ivo@bakery.test,applicant,,,\n";
+    let response = import(&app, &secretary, csv).await;
+    assert_eq!(json(response, 201).await["imported"], 3);
+    let lines = register(&app, &secretary, "?as_of=2020-01-01").await;
+    let members: Vec<(&str, i64)> = lines
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["status"] == "member")
+        .map(|l| (l["email"].as_str().unwrap(), l["number"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(
+        members,
+        [("gus@bakery.test", 40)],
+        "only Gus was a member in 2020, with his old number"
+    );
+    let hana = register(&app, &secretary, "?q=hana").await;
+    assert_eq!(hana[0]["number"], 41, "numbers continue after the highest imported");
+    assert_eq!(hana[0]["employment_status"], "non_worker");
+    let ivo = register(&app, &secretary, "?q=ivo").await;
+    assert_eq!(ivo[0]["status"], "applicant");
+    // Imported people choose their password with the reset link.
+    let reset = app
+        .client()
+        .post(app.at("/api/v1/auth/password-reset"))
+        .json(&json!({"email": "gus@bakery.test"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reset.status(), 202);
+    assert!(app.link_mailed_to("gus@bakery.test").contains("token="));
+}
+
+#[tokio::test]
+async fn one_bad_line_imports_nothing_and_every_bad_line_is_named() {
+    let app = TestApp::demo().await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let before: i64 = app.sql("SELECT count(*) FROM members").await[0].get(0);
+    let events: i64 = app.sql("SELECT count(*) FROM audit_events").await[0].get(0);
+    let csv = "number,name,email,member_since\n\
+               50,Good Row,good@bakery.test,2020-01-01\n\
+               1,Number Taken,taken@bakery.test,2020-01-01\n\
+               ,No Email,,2020-01-01\n\
+               ,Bad Date,date@bakery.test,01/01/2020\n\
+               ,Already,member@demo.coop,\n";
+    let response = import(&app, &secretary, csv).await;
+    let body = problem(response, 422, "validation").await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["line 3", "line 4", "line 5", "line 6"]);
+    assert_eq!(
+        app.sql("SELECT count(*) FROM members").await[0].get::<_, i64>(0),
+        before
+    );
+    assert_eq!(
+        app.sql("SELECT count(*) FROM audit_events").await[0].get::<_, i64>(0),
+        events
+    );
+    assert_eq!(
+        app.sql("SELECT count(*) FROM users WHERE email = 'good@bakery.test'")
+            .await[0]
+            .get::<_, i64>(0),
+        0
+    );
+
+    let wrong_type = app
+        .client()
+        .post(app.at("/api/v1/coops/demo/register/import"))
+        .bearer_auth(&secretary)
+        .json(&json!({"csv": csv}))
+        .send()
+        .await
+        .unwrap();
+    problem(wrong_type, 415, "unsupported-media-type").await;
+    let member = app.demo_token("member@demo.coop").await;
+    problem(
+        import(&app, &member, "name,email\nA,a@b.coop\n").await,
+        403,
+        "forbidden",
+    )
+    .await;
+}
