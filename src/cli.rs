@@ -49,10 +49,27 @@ pub enum Command {
         #[command(subcommand)]
         command: CoopCommand,
     },
+    /// Send the daily reminders: instalments of shares due or overdue. Run it once a
+    /// day from a scheduler (cron, a systemd timer).
+    Remind(RemindArgs),
     /// Count a BLT ballot file offline, with exactly the server's counting code.
     Tally(TallyArgs),
     /// Compute a year-end distribution offline, with exactly the server's code.
     Allocate(AllocateArgs),
+}
+
+/// Options of `remind`.
+#[derive(Args, Debug)]
+pub struct RemindArgs {
+    /// The URL people reach Concord at, for the links in the e-mails.
+    #[arg(long, env = "CONCORD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    pub public_url: String,
+    /// Send through this SMTP relay instead of the outbox.
+    #[arg(long, env = "CONCORD_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of the e-mails.
+    #[arg(long, env = "CONCORD_MAIL_FROM")]
+    pub mail_from: Option<String>,
 }
 
 /// Options of `tally`.
@@ -286,6 +303,7 @@ fn run(cli: Cli) -> AppResult<ExitCode> {
             } => verify(&database).await,
             Command::User { command } => user(&database, command).await,
             Command::Coop { command } => coop(&database, command).await,
+            Command::Remind(args) => remind(&cli.data_dir, &database, args).await,
             Command::Tally(_) | Command::Allocate(_) => unreachable!("handled before the database opens"),
         }
     });
@@ -523,4 +541,20 @@ fn allocate(args: AllocateArgs) -> ExitCode {
             ExitCode::from(e.exit_code().clamp(1, 255) as u8)
         }
     }
+}
+
+async fn remind(data_dir: &std::path::Path, database: &Database, args: RemindArgs) -> AppResult<ExitCode> {
+    let mut settings = Settings::with_data_dir(data_dir)?;
+    settings.public_url = args.public_url;
+    if let Some(url) = args.smtp_url {
+        settings.mail = MailSettings::Smtp(url);
+    }
+    if let Some(from) = args.mail_from {
+        settings.mail_from = from;
+    }
+    let pool = db::pool(&database.url, 2)?;
+    let mailer = crate::mail::Mailer::new(&settings.mail)?;
+    let sent = crate::shares::service::remind(&pool, &mailer, &settings).await?;
+    println!("{sent} reminders sent");
+    Ok(ExitCode::SUCCESS)
 }

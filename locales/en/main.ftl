@@ -224,3 +224,11 @@ import-label = Register (CSV)
 import-submit = Import
 import-failed = Nothing was imported. Correct these lines and import again:
 import-done = { $count } people entered on the register. They can choose a password with "Forgot your password?" on the login page.
+mail-instalment-subject = A share instalment is due at { $coop }
+mail-instalment-body =
+    A payment for your shares in { $coop } is due: { $due } in all, of which { $overdue } is overdue.
+
+    Your statement, with each instalment and its due date:
+    { $link }
+
+    If you have paid in the last few days, thank you: the treasurer will record it.

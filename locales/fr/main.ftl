@@ -224,3 +224,11 @@ import-label = Registre (CSV)
 import-submit = Importer
 import-failed = Rien n’a été importé. Corrigez ces lignes et importez à nouveau :
 import-done = { $count } personnes inscrites au registre. Elles peuvent choisir un mot de passe avec « Mot de passe oublié ? » sur la page de connexion.
+mail-instalment-subject = Un versement sur vos parts est dû à { $coop }
+mail-instalment-body =
+    Un versement sur vos parts sociales de { $coop } est exigible : { $due } au total, dont { $overdue } en retard.
+
+    Votre relevé, avec chaque échéance :
+    { $link }
+
+    Si vous avez payé ces derniers jours, merci : le ou la trésorière l’enregistrera.

@@ -587,3 +587,51 @@ pub async fn totals(state: &AppState, scope: &InCoop, as_of: NaiveDate) -> AppRe
     }
     Ok(Totals { totals, accounts })
 }
+
+/// Reminds every member with an instalment due or overdue today, in every co-op, by
+/// e-mail (run daily by a scheduler: `concord remind`). Returns the reminders sent.
+pub async fn remind(
+    pool: &crate::db::DbPool,
+    mailer: &crate::mail::Mailer,
+    settings: &crate::config::Settings,
+) -> AppResult<usize> {
+    use crate::web::i18n;
+    let today = Utc::now().date_naive();
+    let mut conn = db::conn(pool).await?;
+    let mut sent = 0;
+    for coop in crate::coops::store::all(&mut conn).await? {
+        let currency = store::currency(&mut conn, coop.id).await?;
+        let ledger = store::ledger(&mut conn, coop.id).await?;
+        for member in rules::members(&ledger) {
+            let account = rules::account(&ledger, member, today, currency).map_err(share_error)?;
+            if account.due.is_zero() {
+                continue;
+            }
+            let Some(user_id) = members::membership_by_id(&mut conn, coop.id, member.0).await? else {
+                continue;
+            };
+            let Some(user) = crate::auth::store::find(&mut conn, user_id).await? else {
+                continue;
+            };
+            let locale = crate::money::Locale::from_tag(&user.locale).unwrap_or(crate::money::Locale::En);
+            let link = format!("{}/c/{}/capital/me", settings.public_url, coop.slug);
+            let mail = crate::mail::Mail {
+                to: user.email.clone(),
+                subject: i18n::text_with(&user.locale, "mail-instalment-subject", &[("coop", coop.name.clone())]),
+                body: i18n::text_with(
+                    &user.locale,
+                    "mail-instalment-body",
+                    &[
+                        ("coop", coop.name.clone()),
+                        ("due", account.due.format(locale)),
+                        ("overdue", account.overdue.format(locale)),
+                        ("link", link),
+                    ],
+                ),
+            };
+            mailer.send(&settings.mail_from, mail).await?;
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}

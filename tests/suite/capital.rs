@@ -400,3 +400,47 @@ impl Capital<'_> {
             .await
     }
 }
+
+#[tokio::test]
+async fn remind_writes_to_members_with_instalments_due() {
+    let app = TestApp::demo().await;
+    let data = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("remind-{}", app.database));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_concord"))
+        .args(["remind", "--public-url", "https://coop.example"])
+        .env("DATABASE_URL", app.database_url())
+        .env("CONCORD_DATA_DIR", &data)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    // In the demo, Théo (4 shares, one of four instalments paid) and Max (2 shares,
+    // nothing paid) have instalments due; everyone else has paid.
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "2 reminders sent\n");
+    let mails: Vec<String> = std::fs::read_dir(data.join("outbox"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        // Undo quoted-printable: soft line breaks, and the euro sign's bytes.
+        .map(|e| {
+            std::fs::read_to_string(e.path())
+                .unwrap()
+                .replace("=\r\n", "")
+                .replace("=E2=82=AC", "€")
+        })
+        .collect();
+    let to_max = mails
+        .iter()
+        .find(|m| m.contains("To: member@demo.coop"))
+        .expect("Max is reminded");
+    assert!(
+        to_max.contains("€75.00"),
+        "three instalments of €25.00 have fallen due: {to_max}"
+    );
+    assert!(to_max.contains("https://coop.example/c/demo/capital/me"));
+    let to_theo = mails
+        .iter()
+        .find(|m| m.contains("To: treasurer@demo.coop"))
+        .expect("Théo is reminded");
+    assert!(to_theo.contains("versement"), "in French: {to_theo}");
+    std::fs::remove_dir_all(&data).ok();
+}
