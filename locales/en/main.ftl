@@ -232,3 +232,13 @@ mail-instalment-body =
     { $link }
 
     If you have paid in the last few days, thank you: the treasurer will record it.
+mail-redemption-subject = Your shares in { $coop } will be redeemed
+mail-redemption-body =
+    The board of { $coop } has decided to redeem { $shares } of your shares at par: { $amount } will be paid to you.
+
+    Your statement shows the amount until it is paid:
+    { $link }
+statement-board = Board decision on these shares
+statement-transfer = Transfer to another member
+statement-redeem = Redeem at par
+statement-buyer = To (transfers only)

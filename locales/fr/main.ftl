@@ -232,3 +232,13 @@ mail-instalment-body =
     { $link }
 
     Si vous avez payé ces derniers jours, merci : le ou la trésorière l’enregistrera.
+mail-redemption-subject = Vos parts de { $coop } vont être remboursées
+mail-redemption-body =
+    Le conseil de { $coop } a décidé de rembourser { $shares } de vos parts à leur valeur nominale : { $amount } vous seront versés.
+
+    Votre relevé indique ce montant jusqu’à son versement :
+    { $link }
+statement-board = Décision du conseil sur ces parts
+statement-transfer = Céder à un autre membre
+statement-redeem = Rembourser à la valeur nominale
+statement-buyer = À (cessions seulement)

@@ -136,6 +136,17 @@ async fn statement_page(
 ) -> AppResult<Page> {
     let statement = service::statement(state, scope, member, as_of).await?;
     let classes = service::classes(state, scope).await?;
+    // Who could receive a transfer (the board only sees this list).
+    let others: Vec<serde_json::Value> = if scope.can(Action::ManageRegister) {
+        crate::membership::service::register(state, scope, as_of, None, None)
+            .await?
+            .into_iter()
+            .filter(|l| l.id != member && l.may_vote)
+            .map(|l| serde_json::json!({"id": l.id, "name": l.display_name}))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut page = Page::in_coop(req, scope)?;
     page.insert("statement", &statement)
         .insert("member_id", &member)
@@ -147,6 +158,8 @@ async fn statement_page(
             "can_subscribe",
             &(scope.can(Action::ManageCapital) || member == scope.member_id),
         )
+        .insert("can_decide", &scope.can(Action::ManageRegister))
+        .insert("others", &others)
         .insert(
             "methods",
             &["bank_transfer", "cash", "cheque", "card", "payroll_deduction", "other"],
@@ -197,6 +210,10 @@ pub struct EntryForm {
     reference: String,
     #[serde(default)]
     date: String,
+    #[serde(default)]
+    decision_ref: String,
+    #[serde(default)]
+    buyer_id: String,
 }
 
 impl EntryForm {
@@ -224,6 +241,44 @@ impl EntryForm {
                         date,
                         in_instalments: self.in_instalments.is_some(),
                     }),
+                    _ => None,
+                }
+            }
+            "redemption" | "transfer" => {
+                let class = Uuid::parse_str(&self.class_id)
+                    .map_err(|_| errors.push(FieldError::new("class_id", "Choose a share class.")))
+                    .ok();
+                let shares = self
+                    .shares
+                    .trim()
+                    .parse::<u32>()
+                    .map_err(|_| errors.push(FieldError::new("shares", "Enter a whole number of shares.")))
+                    .ok();
+                let buyer = if self.operation == "transfer" {
+                    Uuid::parse_str(&self.buyer_id)
+                        .map_err(|_| errors.push(FieldError::new("buyer_id", "Choose who receives the shares.")))
+                        .ok()
+                } else {
+                    None
+                };
+                match (class, shares, date, buyer) {
+                    (Some(class_id), Some(shares), Some(date), Some(buyer_id)) => Some(Operation::Transfer {
+                        seller_id: member,
+                        buyer_id,
+                        class_id,
+                        shares,
+                        date,
+                        decision_ref: self.decision_ref.clone(),
+                    }),
+                    (Some(class_id), Some(shares), Some(date), None) if self.operation == "redemption" => {
+                        Some(Operation::Redemption {
+                            member_id: member,
+                            class_id,
+                            shares,
+                            date,
+                            decision_ref: self.decision_ref.clone(),
+                        })
+                    }
                     _ => None,
                 }
             }

@@ -259,8 +259,59 @@ async fn in_good_standing(
     Ok(lifecycle::in_good_standing(&entry.state, qualifying_paid, &policy, on).may_vote())
 }
 
-/// Records one ledger operation and returns the entries written.
+/// Records one ledger operation and returns the entries written. A member whose
+/// shares the board decided to redeem is told by e-mail once it is recorded.
 pub async fn record(state: &AppState, scope: &InCoop, operation: Operation) -> AppResult<Vec<LedgerEntry>> {
+    let entries = write(state, scope, operation).await?;
+    for entry in &entries {
+        if let EntryKind::Redemption { shares, amount, .. } = &entry.kind {
+            notify_redemption(state, scope, entry.member.0, *shares, *amount).await?;
+        }
+    }
+    Ok(entries)
+}
+
+async fn notify_redemption(
+    state: &AppState,
+    scope: &InCoop,
+    member: Uuid,
+    shares: u32,
+    amount: Money,
+) -> AppResult<()> {
+    use crate::web::i18n;
+    let mut conn = db::conn(&state.pool).await?;
+    let Some(user_id) = members::membership_by_id(&mut conn, scope.coop.id, member).await? else {
+        return Ok(());
+    };
+    let Some(user) = crate::auth::store::find(&mut conn, user_id).await? else {
+        return Ok(());
+    };
+    let locale = crate::money::Locale::from_tag(&user.locale).unwrap_or(crate::money::Locale::En);
+    let mail = crate::mail::Mail {
+        to: user.email.clone(),
+        subject: i18n::text_with(
+            &user.locale,
+            "mail-redemption-subject",
+            &[("coop", scope.coop.name.clone())],
+        ),
+        body: i18n::text_with(
+            &user.locale,
+            "mail-redemption-body",
+            &[
+                ("coop", scope.coop.name.clone()),
+                ("shares", shares.to_string()),
+                ("amount", amount.format(locale)),
+                (
+                    "link",
+                    format!("{}/c/{}/capital/me", state.settings.public_url, scope.coop.slug),
+                ),
+            ],
+        ),
+    };
+    state.mailer.send(&state.settings.mail_from, mail).await
+}
+
+async fn write(state: &AppState, scope: &InCoop, operation: Operation) -> AppResult<Vec<LedgerEntry>> {
     if !operation.allowed(scope) {
         return Err(AppError::Forbidden);
     }

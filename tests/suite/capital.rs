@@ -444,3 +444,133 @@ async fn remind_writes_to_members_with_instalments_due() {
     assert!(to_theo.contains("versement"), "in French: {to_theo}");
     std::fs::remove_dir_all(&data).ok();
 }
+
+#[tokio::test]
+async fn the_board_redeems_shares_from_the_page_and_the_member_is_told() {
+    let app = TestApp::demo().await;
+    let capital = Capital::new(&app).await;
+    let marie = capital.member_id("marie@demo.coop").await;
+    let classes = capital.get("/api/v1/coops/demo/share-classes").await;
+    let class = classes[0]["id"].as_str().unwrap().to_string();
+    let board = app.client();
+    let login = board.get(app.at("/login")).send().await.unwrap().text().await.unwrap();
+    board
+        .post(app.at("/login"))
+        .form(&[
+            ("csrf", crate::common::csrf_of(&login).as_str()),
+            ("email", "board@demo.coop"),
+            ("password", crate::common::DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let page = board
+        .get(app.at(&format!("/c/demo/capital/{marie}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = crate::common::csrf_of(&page);
+    let today = chrono::Utc::now().date_naive().to_string();
+    let no_decision = board
+        .post(app.at(&format!("/c/demo/capital/{marie}/entries")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("operation", "redemption"),
+            ("class_id", &class),
+            ("shares", "1"),
+            ("date", &today),
+            ("decision_ref", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_decision.status(), 422);
+    assert!(no_decision.text().await.unwrap().contains("id=\"decision_ref-error\""));
+    let redeemed = board
+        .post(app.at(&format!("/c/demo/capital/{marie}/entries")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("operation", "redemption"),
+            ("class_id", &class),
+            ("shares", "1"),
+            ("date", &today),
+            ("decision_ref", "Board 2026-11-25"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(redeemed.status(), 303);
+    let statement = capital.statement(&marie, &today).await;
+    assert_eq!(money(&statement["account"]["redemption_payable"]), "50.00");
+    assert_eq!(statement["account"]["shares_held"], 0);
+    let mail = app
+        .outbox()
+        .into_iter()
+        .find(|m| m.contains("To: marie@demo.coop"))
+        .expect("Marie is told");
+    assert!(mail.contains("rembourser"), "{mail}");
+    let redemption = statement["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"]["kind"] == "redemption")
+        .unwrap()["kind"]["redemption"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let paid = capital
+        .entry(
+            json!({"operation": "redemption_payment", "redemption_id": redemption, "date": today,
+            "amount": "50.00", "reference": "VIR-RED-1"}),
+        )
+        .await;
+    assert_eq!(paid.status(), 201);
+    let after = capital.statement(&marie, &today).await;
+    assert_eq!(money(&after["account"]["redemption_payable"]), "0.00");
+}
+
+#[tokio::test]
+async fn a_redemption_racing_a_transfer_of_the_same_shares_lets_one_through() {
+    let app = TestApp::demo().await;
+    let capital = Capital::new(&app).await;
+    let board = app.demo_token("board@demo.coop").await;
+    let marie = capital.member_id("marie@demo.coop").await;
+    let max = capital.member_id("member@demo.coop").await;
+    let class = capital.get("/api/v1/coops/demo/share-classes").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let today = chrono::Utc::now().date_naive().to_string();
+    // Marie holds exactly one fully paid share.
+    let bodies = [
+        json!({"operation": "redemption", "member_id": marie, "class_id": class, "shares": 1, "date": today,
+            "decision_ref": "B-1"}),
+        json!({"operation": "transfer", "seller_id": marie, "buyer_id": max, "class_id": class, "shares": 1,
+            "date": today, "decision_ref": "B-2"}),
+    ];
+    let races = bodies
+        .iter()
+        .cycle()
+        .take(6)
+        .cloned()
+        .map(|body| capital.post(&board, "/api/v1/coops/demo/capital/entries", body));
+    let statuses: Vec<u16> = futures::future::join_all(races)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+    let statement = capital.statement(&marie, &today).await;
+    assert_eq!(statement["account"]["shares_held"], 0);
+    let totals = capital.get(&format!("/api/v1/coops/demo/capital?as_of={today}")).await;
+    let held: u64 = totals["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["shares_held"].as_u64().unwrap())
+        .sum();
+    assert_eq!(held, totals["totals"]["shares_held"].as_u64().unwrap());
+}

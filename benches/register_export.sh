@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The register's CSV export for 100,000 members through the API, beside the SQL COPY
+# of the same rows from the same cluster as the baseline.
+#
+# Usage: benches/register_export.sh [MEMBERS]   (default 100000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+members=${1:-100000}
+cargo build --release -q
+bin=target/release/concord
+data=$(mktemp -d /var/tmp/concord-export-XXXXXX)
+chmod 711 "$data"
+port=18$((RANDOM % 900 + 100))
+
+CONCORD_DATA_DIR="$data" RUST_LOG=warn "$bin" serve --demo --bind "127.0.0.1:$port" >"$data/stdout" 2>/dev/null &
+pid=$!
+trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
+until grep -q "^Concord is ready" "$data/stdout"; do sleep 0.05; done
+socket=$(sed -n 5p "$data/pg/postmaster.pid" 2>/dev/null || true)
+[ -n "$socket" ] || socket="$data/run"
+psql() { command psql -h "$socket" -U concord -d concord -v ON_ERROR_STOP=1 -q "$@"; }
+
+# $members people on the demo co-op's register, with their history lines.
+psql <<SQL
+WITH coop AS (SELECT id FROM coops WHERE slug = 'demo'),
+new_users AS (
+  INSERT INTO users (id, email, display_name, locale)
+  SELECT gen_random_uuid(), 'bench' || g || '@example.org', 'Bench Member ' || g, 'en'
+  FROM generate_series(1, $members) g
+  RETURNING id, email
+),
+new_members AS (
+  INSERT INTO members (coop_id, id, user_id, roles, number, status, state)
+  SELECT (SELECT id FROM coop), gen_random_uuid(), u.id, '{member}', 1000 + row_number() OVER (ORDER BY u.email), 'member',
+         jsonb_build_object('status', 'member', 'since', '2020-01-01', 'previous', NULL, 'applied_on', '2020-01-01',
+           'probation_until', NULL, 'admitted_on', '2020-01-01', 'admission_ref', 'bench', 'member_since', '2020-01-01',
+           'leave_until', NULL, 'notice_date', NULL, 'exit_ref', NULL, 'exit_reason', NULL)
+  FROM new_users u
+  RETURNING coop_id, id
+)
+INSERT INTO member_status_changes (coop_id, id, member_id, status, transition, effective_on, decision_ref)
+SELECT coop_id, gen_random_uuid(), id, 'member', 'admit', '2020-01-01', 'bench' FROM new_members;
+VACUUM ANALYZE;
+SQL
+
+token=$(curl -s -X POST "http://127.0.0.1:$port/api/v1/auth/token" -H 'content-type: application/json' \
+  -d '{"email":"secretary@demo.coop","password":"concord-demo-2026"}' | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+
+api() { curl -s -o "$data/register.csv" -H "authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/coops/demo/register.csv?as_of=2026-01-01"; }
+copy() {
+  psql -c "\\copy (SELECT m.number, u.display_name, u.email, m.status, m.state->>'applied_on', m.state->>'admitted_on', m.state->>'member_since', '', m.employment_status, true FROM members m JOIN users u ON u.id = m.user_id WHERE m.coop_id = (SELECT id FROM coops WHERE slug = 'demo') ORDER BY m.number) TO '$data/copy.csv' WITH (FORMAT csv, HEADER)"
+}
+export -f api copy psql
+export data port token socket
+
+api
+rows=$(($(wc -l <"$data/register.csv") - 1))
+echo "machine: $(nproc) cores; rows exported: $rows"
+hyperfine --shell bash --warmup 1 --runs 5 --export-markdown "$data/result.md" -n "API register.csv" api -n "baseline: SQL COPY" copy >/dev/null
+cat "$data/result.md"
