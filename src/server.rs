@@ -105,6 +105,7 @@ impl AppState {
         membership::api::change_status,
         membership::api::history,
         membership::api::import,
+        membership::api::update_profile,
         shares::api::classes,
         shares::api::create_class,
         shares::api::record,
@@ -300,6 +301,10 @@ pub fn app(
                         .route(web::get().to(membership::api::history)),
                 )
                 .service(
+                    resource("/coops/{slug}/members/{member_id}/profile")
+                        .route(web::put().to(membership::api::update_profile)),
+                )
+                .service(
                     resource("/coops/{slug}/share-classes")
                         .route(web::get().to(shares::api::classes))
                         .route(web::post().to(shares::api::create_class)),
@@ -360,11 +365,17 @@ pub fn app(
         .service(
             resource("/c/{slug}/register/{member_id}/status").route(web::post().to(membership::pages::change_status)),
         )
+        .service(
+            resource("/c/{slug}/register/{member_id}/profile").route(web::post().to(membership::pages::save_profile)),
+        )
         .service(resource("/c/{slug}/capital").route(web::get().to(shares::pages::capital)))
         .service(resource("/c/{slug}/capital/classes").route(web::post().to(shares::pages::create_class)))
         .service(resource("/c/{slug}/capital/me").route(web::get().to(shares::pages::my_statement)))
         .service(resource("/c/{slug}/capital/{member_id}").route(web::get().to(shares::pages::statement)))
         .service(resource("/c/{slug}/capital/{member_id}/entries").route(web::post().to(shares::pages::record)))
+        .service(
+            resource("/c/{slug}/capital/{member_id}/statement.csv").route(web::get().to(shares::pages::statement_csv)),
+        )
         .service(resource("/c/{slug}/audit").route(web::get().to(audit::pages::list)))
         .service(resource("/c/{slug}/audit.csv").route(web::get().to(audit::pages::csv)))
         .default_service(web::to(not_found))

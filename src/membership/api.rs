@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::lifecycle::MemberStatus;
-use super::service::{self, Application, RegisterLine, TransitionRequest};
+use super::service::{self, Application, ProfileChange, RegisterLine, TransitionRequest};
 use super::store::{self, HistoryRow, MemberView};
 use crate::auth::api::client_ip;
 use crate::auth::extract::InCoop;
@@ -244,4 +244,21 @@ pub async fn import(
     let text = std::str::from_utf8(&body).map_err(|_| AppError::BadRequest("the file must be UTF-8 text".into()))?;
     let imported = service::import_register(&state, &scope, text).await?;
     Ok(HttpResponse::Created().json(Imported { imported }))
+}
+
+/// Saves a member's profile on the register: start and kind of employment, and the
+/// board's notes (board only). Secretaries and the board.
+#[utoipa::path(put, path = "/api/v1/coops/{slug}/members/{member_id}/profile", tag = "membership",
+    request_body = ProfileChange,
+    params(("slug" = String, Path, description = "The co-op's short name"), ("member_id" = Uuid, Path, description = "The member")),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn update_profile(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+    body: web::Json<ProfileChange>,
+) -> AppResult<HttpResponse> {
+    service::update_profile(&state, &scope, path.1, &body).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

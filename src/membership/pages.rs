@@ -248,6 +248,7 @@ async fn member_page(req: &HttpRequest, state: &AppState, scope: &InCoop, member
     page.insert("member", &line)
         .insert("history", &history)
         .insert("can_change", &scope.can(Action::ManageRegister))
+        .insert("is_board", &scope.roles.has(Role::Board))
         .insert("transitions", &TRANSITIONS)
         .insert("today", &today)
         .insert("form", &StatusForm::default());
@@ -405,4 +406,54 @@ pub async fn import(
         }
         Err(other) => Err(other),
     }
+}
+
+/// What the profile form sends.
+#[derive(Deserialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    employment_start: String,
+    #[serde(default)]
+    employment_status: String,
+    board_notes: Option<String>,
+}
+
+/// Saves a member's profile from their register page.
+pub async fn save_profile(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+    form: PageForm<ProfileForm>,
+) -> AppResult<HttpResponse> {
+    let member_id = path.1;
+    let start = match form.0.employment_start.trim() {
+        "" => Ok(None),
+        text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| vec![FieldError::new("employment_start", "Enter a date as YYYY-MM-DD.")]),
+    };
+    let errors = match start {
+        Ok(employment_start) => {
+            let change = service::ProfileChange {
+                employment_start,
+                employment_status: form.0.employment_status.clone(),
+                board_notes: form.0.board_notes.clone(),
+            };
+            match service::update_profile(&state, &scope, member_id, &change).await {
+                Ok(()) => {
+                    return Ok(see_other(&format!(
+                        "/c/{}/register/{member_id}?done=profile",
+                        scope.coop.slug
+                    )))
+                }
+                Err(AppError::Validation(errors)) => errors,
+                Err(other) => return Err(other),
+            }
+        }
+        Err(errors) => errors,
+    };
+    let mut page = member_page(&req, &state, &scope, member_id).await?;
+    page.errors(&errors);
+    page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "membership/member.html")
 }

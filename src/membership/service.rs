@@ -486,6 +486,10 @@ pub struct RegisterLine {
     pub may_vote: bool,
     /// What they wrote when applying.
     pub motivation: String,
+    /// When they started working for the co-op.
+    pub employment_start: Option<NaiveDate>,
+    /// The board's notes: only for board members (`None` for everyone else).
+    pub board_notes: Option<String>,
 }
 
 /// The register as of `as_of`, optionally only one status, optionally matching a
@@ -549,6 +553,8 @@ pub async fn register(
             employment_status: row.employment_status,
             may_vote: standing.may_vote(),
             motivation: row.motivation,
+            employment_start: row.employment_start,
+            board_notes: scope.roles.has(Role::Board).then_some(row.board_notes),
         });
     }
     Ok(lines)
@@ -671,6 +677,72 @@ pub async fn import_register(state: &AppState, scope: &InCoop, csv_text: &str) -
         )
         .await?;
         Ok(rows.len())
+    })
+    .await
+}
+
+/// A member's profile on the register, as the register's keepers edit it.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize, utoipa::ToSchema, Default)]
+pub struct ProfileChange {
+    /// When they started working for the co-op.
+    pub employment_start: Option<NaiveDate>,
+    /// `worker` or `non_worker`.
+    pub employment_status: String,
+    /// The board's notes (only the board may set them; ignored for others).
+    pub board_notes: Option<String>,
+}
+
+/// Saves a member's profile (secretaries and the board; the notes, the board only).
+pub async fn update_profile(
+    state: &AppState,
+    scope: &InCoop,
+    member_id: Uuid,
+    change: &ProfileChange,
+) -> AppResult<()> {
+    scope.require(Action::ManageRegister)?;
+    let mut errors = Vec::new();
+    if !matches!(change.employment_status.as_str(), "worker" | "non_worker") {
+        errors.push(FieldError::new("employment_status", "Choose worker or non-worker."));
+    }
+    if change.employment_start.is_some_and(|d| d > Utc::now().date_naive()) {
+        errors.push(FieldError::new(
+            "employment_start",
+            "The start of employment cannot be in the future.",
+        ));
+    }
+    if change.board_notes.as_ref().is_some_and(|n| n.chars().count() > 10_000) {
+        errors.push(FieldError::new(
+            "board_notes",
+            "Please keep the notes under 10,000 characters.",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let notes = change.board_notes.as_deref().filter(|_| scope.roles.has(Role::Board));
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    let mut conn = db::conn(&state.pool).await?;
+    conn.transaction(async |conn| {
+        store::save_profile(
+            conn,
+            coop_id,
+            member_id,
+            change.employment_start,
+            &change.employment_status,
+            notes,
+        )
+        .await?;
+        audit::append(
+            conn,
+            Some(coop_id),
+            Some(actor),
+            "member.profile_changed",
+            &format!("member:{member_id}"),
+            // The notes themselves stay out of the log, which admins read.
+            json!({"employment_start": change.employment_start, "employment_status": change.employment_status,
+                   "board_notes_changed": notes.is_some()}),
+        )
+        .await
     })
     .await
 }

@@ -312,6 +312,10 @@ pub struct RegisterRow {
     /// Their lifecycle state.
     #[schema(value_type = Object)]
     pub state: serde_json::Value,
+    /// When they started working for the co-op.
+    pub employment_start: Option<chrono::NaiveDate>,
+    /// The board's notes.
+    pub board_notes: String,
 }
 
 /// Every entry of a co-op's register, by number (applicants last).
@@ -328,6 +332,8 @@ pub async fn register(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<
             members::employment_status,
             members::motivation,
             members::state,
+            members::employment_start,
+            members::board_notes,
         ))
         .load(conn)
         .await?)
@@ -486,5 +492,36 @@ pub async fn lock_register(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppRe
         .for_update()
         .first::<Uuid>(conn)
         .await?;
+    Ok(())
+}
+
+/// Saves a member's profile on the register.
+pub async fn save_profile(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    member_id: Uuid,
+    employment_start: Option<chrono::NaiveDate>,
+    employment_status: &str,
+    board_notes: Option<&str>,
+) -> AppResult<()> {
+    let target = members::table
+        .filter(members::coop_id.eq(coop_id))
+        .filter(members::id.eq(member_id));
+    let updated = diesel::update(target)
+        .set((
+            members::employment_start.eq(employment_start),
+            members::employment_status.eq(employment_status),
+        ))
+        .execute(conn)
+        .await?;
+    if updated == 0 {
+        return Err(AppError::NotFound);
+    }
+    if let Some(notes) = board_notes {
+        diesel::update(target)
+            .set(members::board_notes.eq(notes))
+            .execute(conn)
+            .await?;
+    }
     Ok(())
 }

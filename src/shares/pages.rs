@@ -344,3 +344,20 @@ pub async fn record(
     page.insert("form", &form.0).errors(&errors);
     page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "shares/statement.html")
 }
+
+/// A member's ledger entries as CSV, from the statement page.
+pub async fn statement_csv(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+    query: web::Query<CapitalQuery>,
+) -> AppResult<HttpResponse> {
+    let statement = service::statement(&state, &scope, path.1, query.date()).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"capital-{}-{}.csv\"", path.1, query.date()),
+        ))
+        .body(super::api::statement_csv(&statement)?))
+}

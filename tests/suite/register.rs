@@ -512,3 +512,66 @@ async fn one_bad_line_imports_nothing_and_every_bad_line_is_named() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_board_keeps_notes_that_only_the_board_reads() {
+    let app = TestApp::demo().await;
+    let board = app.demo_token("board@demo.coop").await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let max = register(&app, &board, "?q=member@demo.coop").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let put = |token: &str, body: Value| {
+        app.client()
+            .put(app.at(&format!("/api/v1/coops/demo/members/{max}/profile")))
+            .bearer_auth(token.to_string())
+            .json(&body)
+            .send()
+    };
+    let saved = put(
+        &board,
+        json!({"employment_start": "2021-09-01", "employment_status": "worker",
+        "board_notes": "Asked for a leave next spring."}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(saved.status(), 204);
+    let seen_by_board = register(&app, &board, "?q=member@demo.coop").await;
+    assert_eq!(seen_by_board[0]["board_notes"], "Asked for a leave next spring.");
+    assert_eq!(seen_by_board[0]["employment_start"], "2021-09-01");
+    let seen_by_secretary = register(&app, &secretary, "?q=member@demo.coop").await;
+    assert_eq!(seen_by_secretary[0]["board_notes"], Value::Null);
+    // The secretary may edit the profile, but not the board's notes.
+    let by_secretary = put(
+        &secretary,
+        json!({"employment_status": "non_worker", "board_notes": "overwritten"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(by_secretary.status(), 204);
+    let after = register(&app, &board, "?q=member@demo.coop").await;
+    assert_eq!(after[0]["board_notes"], "Asked for a leave next spring.");
+    assert_eq!(after[0]["employment_status"], "non_worker");
+    let member = app.demo_token("member@demo.coop").await;
+    problem(
+        put(&member, json!({"employment_status": "worker"})).await.unwrap(),
+        403,
+        "forbidden",
+    )
+    .await;
+    let future = put(
+        &board,
+        json!({"employment_start": "2999-01-01", "employment_status": "boss"}),
+    )
+    .await
+    .unwrap();
+    let body = problem(future, 422, "validation").await;
+    assert_eq!(body["errors"].as_array().unwrap().len(), 2);
+    // The notes stay out of the audit log, which admins read.
+    let logged: i64 = app
+        .sql("SELECT count(*) FROM audit_events WHERE data::text LIKE '%leave next spring%'")
+        .await[0]
+        .get(0);
+    assert_eq!(logged, 0);
+}
