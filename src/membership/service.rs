@@ -507,25 +507,30 @@ pub async fn register(
     let history = store::history(&mut conn, scope.coop.id, None).await?;
     let rows = store::register(&mut conn, scope.coop.id).await?;
     let needle = search.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty());
+    // One pass over the history, grouped by member (a register may have 100,000 people).
+    let mut history_by_member: std::collections::HashMap<Uuid, Vec<StatusChange>> = std::collections::HashMap::new();
+    for h in &history {
+        let (Ok(status), Ok(transition)) = (
+            serde_json::from_value(json!(h.status)),
+            serde_json::from_value(json!(h.transition)),
+        ) else {
+            continue;
+        };
+        history_by_member.entry(h.member_id).or_default().push(StatusChange {
+            status,
+            effective: h.effective_on,
+            recorded_on: h.recorded_at.date_naive(),
+            actor: Actor::System,
+            transition,
+            decision_ref: h.decision_ref.clone(),
+            reason: h.reason.clone(),
+        });
+    }
     let mut lines = Vec::new();
     for row in rows {
         let member_state: MemberState =
             serde_json::from_value(row.state).map_err(|e| AppError::internal(format!("member state: {e}")))?;
-        let changes: Vec<StatusChange> = history
-            .iter()
-            .filter(|h| h.member_id == row.id)
-            .filter_map(|h| {
-                Some(StatusChange {
-                    status: serde_json::from_value(json!(h.status)).ok()?,
-                    effective: h.effective_on,
-                    recorded_on: h.recorded_at.date_naive(),
-                    actor: Actor::System,
-                    transition: serde_json::from_value(json!(h.transition)).ok()?,
-                    decision_ref: h.decision_ref.clone(),
-                    reason: h.reason.clone(),
-                })
-            })
-            .collect();
+        let changes = history_by_member.remove(&row.id).unwrap_or_default();
         let status_then = lifecycle::status_on(&changes, as_of);
         if status.is_some() && status != status_then {
             continue;
