@@ -12,13 +12,14 @@ use crate::coops::rules::NewCoop;
 use crate::coops::{service as coops_service, store as coops};
 use crate::db::{self, DbPool};
 use crate::error::{AppError, AppResult};
-use crate::membership::lifecycle::{Actor, MemberId, MemberState, StatusChange};
+use crate::membership::lifecycle::{self, Actor, MemberId, MemberState, StatusChange, Transition};
 use crate::membership::service::add_member_directly;
 use crate::membership::store as members;
 use crate::money::{Currency, Money};
 use crate::shares::rules::{
-    self as shares, EntryId, InstalmentPlan, LedgerEntry, PaymentMethod, PaymentRequest, ShareClass, ShareClassId,
-    SubscribeRequest, SubscriptionId, TransferId, TransferRequest,
+    self as shares, EntryId, InstalmentPlan, LedgerEntry, PaymentMethod, PaymentRequest, RedemptionId,
+    RedemptionRequest, RedemptionRules, ShareClass, ShareClassId, SubscribeRequest, SubscriptionId, TransferId,
+    TransferRequest,
 };
 use crate::shares::store as shares_store;
 use chrono::{Duration, Utc};
@@ -117,6 +118,8 @@ async fn create_in(conn: &mut AsyncPgConnection) -> AppResult<()> {
                 .0,
         );
     }
+    let former = former_member(conn, coop.id, ids[2]).await?;
+    member_ids.push(former);
     share_capital(conn, coop.id, ids[1], &member_ids).await?;
     applicant(conn, coop.id).await?;
     tracing::info!(coop = %coop.slug, "demo co-op created");
@@ -147,7 +150,7 @@ async fn share_capital(
     shares_store::insert_class(conn, coop_id, &qualifying).await?;
     let fail = |e: shares::ShareError| AppError::internal(format!("demo capital: {e}"));
     let mut ledger: Vec<LedgerEntry> = Vec::new();
-    // (member index, shares, in instalments, euros paid)
+    // (member index, shares, in instalments, euros paid); 6 is Rémi, who has left.
     let holdings = [
         (0, 10, false, 500),
         (1, 4, true, 50),
@@ -155,6 +158,7 @@ async fn share_capital(
         (3, 3, false, 150),
         (4, 2, true, 0),
         (5, 1, false, 50),
+        (6, 2, false, 100),
     ];
     for (index, count, in_instalments, paid) in holdings {
         let start = today - Duration::days(75);
@@ -194,8 +198,70 @@ async fn share_capital(
         buyer_in_good_standing: true,
     };
     ledger.extend(shares::transfer(&ledger, &qualifying, &transfer).map_err(fail)?);
+    // Rémi left the co-op: the board redeemed his two shares at par; not paid out yet.
+    let redemption = RedemptionRequest {
+        id: EntryId(Uuid::now_v7()),
+        redemption: RedemptionId(Uuid::now_v7()),
+        member: MemberId(member_ids[6]),
+        date: today - Duration::days(5),
+        shares: 2,
+        decision_ref: "Board minutes, demo".into(),
+    };
+    let rules = RedemptionRules {
+        capital_floor: eur(0)?,
+        redemption_hold: false,
+    };
+    ledger.push(shares::redeem(&ledger, &qualifying, &redemption, &rules).map_err(fail)?);
     shares_store::append(conn, coop_id, &ledger, treasurer).await?;
     Ok(())
+}
+
+/// Rémi, a member since the co-op's start who resigned ten days ago.
+async fn former_member(conn: &mut AsyncPgConnection, coop_id: Uuid, secretary: Uuid) -> AppResult<Uuid> {
+    let today = Utc::now().date_naive();
+    let user = users::create(conn, "remi@example.org", "Rémi Retraité", "fr", None, false).await?;
+    let start = today - Duration::days(80);
+    let number = members::take_member_number(conn, coop_id).await?;
+    let state = MemberState::member_from(start, "demo founder");
+    let first = lifecycle::history_entry(
+        &Transition::Admit {
+            actor: Actor::User(secretary),
+            date: start,
+            decision_ref: "demo founder".into(),
+        },
+        &state,
+    );
+    let new = members::NewMember {
+        coop_id,
+        user_id: user.id,
+        roles: &RoleSet::new([]),
+        state: &state,
+        number: Some(number),
+        motivation: "",
+    };
+    let member_id = members::insert(conn, new, &first).await?;
+    let resignation = Transition::Resign {
+        actor: Actor::User(secretary),
+        notice_date: today - Duration::days(40),
+        effective_date: today - Duration::days(10),
+    };
+    let policy = members::policy(conn, coop_id).await?;
+    let resigned = lifecycle::apply(&state, &resignation, &policy).map_err(|e| AppError::internal(e.to_string()))?;
+    let entry = members::Entry {
+        id: member_id,
+        user_id: user.id,
+        number: Some(number),
+        state: resigned.clone(),
+    };
+    members::save_state(conn, coop_id, &entry).await?;
+    members::record_change(
+        conn,
+        coop_id,
+        member_id,
+        &lifecycle::history_entry(&resignation, &resigned),
+    )
+    .await?;
+    Ok(member_id)
 }
 
 /// Someone who applied through the public page and waits for the board.
