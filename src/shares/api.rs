@@ -149,12 +149,22 @@ pub async fn statement_csv_response(
     path: web::Path<(String, Uuid)>,
     query: web::Query<AsOf>,
 ) -> AppResult<HttpResponse> {
-    let statement = service::statement(&state, &scope, path.1, query.date()).await?;
+    statement_csv_download(&state, &scope, path.1, query.date()).await
+}
+
+/// The CSV download of a member's entries (the API and the statement page).
+pub async fn statement_csv_download(
+    state: &AppState,
+    scope: &InCoop,
+    member: Uuid,
+    as_of: NaiveDate,
+) -> AppResult<HttpResponse> {
+    let statement = service::statement(state, scope, member, as_of).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             actix_web::http::header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"capital-{}-{}.csv\"", path.1, query.date()),
+            format!("attachment; filename=\"capital-{member}-{as_of}.csv\""),
         ))
         .body(statement_csv(&statement)?))
 }

@@ -352,12 +352,5 @@ pub async fn statement_csv(
     path: web::Path<(String, Uuid)>,
     query: web::Query<CapitalQuery>,
 ) -> AppResult<HttpResponse> {
-    let statement = service::statement(&state, &scope, path.1, query.date()).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"capital-{}-{}.csv\"", path.1, query.date()),
-        ))
-        .body(super::api::statement_csv(&statement)?))
+    super::api::statement_csv_download(&state, &scope, path.1, query.date()).await
 }

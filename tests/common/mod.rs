@@ -208,6 +208,31 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A client signed in through the login page as a demo login (session cookie).
+    pub async fn signed_in(&self, email: &str) -> reqwest::Client {
+        let client = self.client();
+        let login = client
+            .get(self.at("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let response = client
+            .post(self.at("/login"))
+            .form(&[
+                ("csrf", csrf_of(&login).as_str()),
+                ("email", email),
+                ("password", DEMO_PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "{email} logs in");
+        client
+    }
+
     /// The URL of `path`.
     pub fn at(&self, path: &str) -> String {
         format!("{}{path}", self.url)

@@ -452,18 +452,7 @@ async fn the_board_redeems_shares_from_the_page_and_the_member_is_told() {
     let marie = capital.member_id("marie@demo.coop").await;
     let classes = capital.get("/api/v1/coops/demo/share-classes").await;
     let class = classes[0]["id"].as_str().unwrap().to_string();
-    let board = app.client();
-    let login = board.get(app.at("/login")).send().await.unwrap().text().await.unwrap();
-    board
-        .post(app.at("/login"))
-        .form(&[
-            ("csrf", crate::common::csrf_of(&login).as_str()),
-            ("email", "board@demo.coop"),
-            ("password", crate::common::DEMO_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let board = app.signed_in("board@demo.coop").await;
     let page = board
         .get(app.at(&format!("/c/demo/capital/{marie}")))
         .send()

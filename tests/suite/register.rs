@@ -1,7 +1,7 @@
 //! The member register: applications, admissions with member numbers, the dated
 //! history, the register as of a date and its CSV export.
 
-use crate::common::{csrf_of, json, problem, TestApp, DEMO_PASSWORD};
+use crate::common::{csrf_of, json, problem, TestApp};
 use chrono::{Duration, Utc};
 use serde_json::{json, Value};
 
@@ -329,25 +329,7 @@ async fn people_apply_and_secretaries_admit_through_the_pages() {
         .unwrap();
     assert_eq!(sent.status(), 200);
 
-    let secretary = app.client();
-    let login = secretary
-        .get(app.at("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    secretary
-        .post(app.at("/login"))
-        .form(&[
-            ("csrf", csrf_of(&login).as_str()),
-            ("email", "secretary@demo.coop"),
-            ("password", DEMO_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let secretary = app.signed_in("secretary@demo.coop").await;
     let register = secretary
         .get(app.at("/c/demo/register?status=applicant"))
         .send()

@@ -1,7 +1,7 @@
 //! Co-ops, roles and tenancy through HTTP: what each role may do, and that another
 //! co-op's data is never reachable.
 
-use crate::common::{csrf_of, json, problem, TestApp, DEMO_PASSWORD};
+use crate::common::{csrf_of, json, problem, TestApp};
 use serde_json::{json, Value};
 
 /// A second co-op whose first admin is the demo's board member, created the way an
@@ -215,25 +215,7 @@ async fn another_coops_slug_and_ids_answer_404_never_403() {
     assert!(!untouched.is_empty());
     assert_eq!(other["slug"], "other");
     // Pages too.
-    let browser = app.client();
-    let login = browser
-        .get(app.at("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    browser
-        .post(app.at("/login"))
-        .form(&[
-            ("csrf", csrf_of(&login).as_str()),
-            ("email", "admin@demo.coop"),
-            ("password", DEMO_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let browser = app.signed_in("admin@demo.coop").await;
     assert_eq!(browser.get(app.at("/c/other")).send().await.unwrap().status(), 404);
     assert_eq!(
         browser.get(app.at("/c/other/members")).send().await.unwrap().status(),
@@ -406,25 +388,7 @@ async fn roles_change_and_the_last_admin_stays() {
 #[tokio::test]
 async fn admins_invite_from_the_members_page() {
     let app = TestApp::demo().await;
-    let browser = app.client();
-    let login = browser
-        .get(app.at("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    browser
-        .post(app.at("/login"))
-        .form(&[
-            ("csrf", csrf_of(&login).as_str()),
-            ("email", "admin@demo.coop"),
-            ("password", DEMO_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let browser = app.signed_in("admin@demo.coop").await;
     let page = browser
         .get(app.at("/c/demo/members"))
         .send()
