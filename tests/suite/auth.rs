@@ -216,26 +216,7 @@ async fn a_weak_or_wrong_password_change_is_refused_and_changes_nothing() {
 #[tokio::test]
 async fn logging_out_everywhere_kills_tokens_and_sessions() {
     let app = TestApp::demo().await;
-    let browser = app.client();
-    let page = browser
-        .get(app.at("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let response = browser
-        .post(app.at("/login"))
-        .form(&[
-            ("csrf", csrf_of(&page).as_str()),
-            ("email", "member@demo.coop"),
-            ("password", DEMO_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
+    let browser = app.signed_in("member@demo.coop").await;
     assert_eq!(browser.get(app.at("/account")).send().await.unwrap().status(), 200);
     let token = app.demo_token("member@demo.coop").await;
     let response = app
