@@ -36,6 +36,18 @@ fn form_errors(lang: &str, error: &AppError) -> Option<Vec<FieldError>> {
     }
 }
 
+/// The session cookie: HttpOnly, SameSite=Lax, Secure behind TLS, living as long as
+/// the session token it carries.
+fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
+    Cookie::build(SESSION_COOKIE, token)
+        .path("/")
+        .http_only(true)
+        .secure(state.settings.secure_cookies)
+        .same_site(SameSite::Lax)
+        .max_age(CookieDuration::seconds(state.settings.session_ttl.as_secs() as i64))
+        .finish()
+}
+
 /// The query of the login page.
 #[derive(Deserialize)]
 pub struct NextQuery {
@@ -86,13 +98,7 @@ pub async fn login(req: HttpRequest, state: web::Data<AppState>, form: PageForm<
     let ip = client_ip(&req, state.settings.trust_proxy);
     match service::login(&state, &form.email, &form.password, ip).await {
         Ok(user) => {
-            let cookie = Cookie::build(SESSION_COOKIE, service::session_token(&state, &user))
-                .path("/")
-                .http_only(true)
-                .secure(state.settings.secure_cookies)
-                .same_site(SameSite::Lax)
-                .max_age(CookieDuration::seconds(state.settings.session_ttl.as_secs() as i64))
-                .finish();
+            let cookie = session_cookie(&state, service::session_token(&state, &user));
             let mut response = see_other(&next);
             response
                 .add_cookie(&cookie)
@@ -121,12 +127,7 @@ pub struct EmptyForm {}
 /// Logs out of this browser.
 pub async fn logout(state: web::Data<AppState>, _form: PageForm<EmptyForm>) -> AppResult<HttpResponse> {
     let mut response = see_other("/login");
-    let mut cookie = Cookie::build(SESSION_COOKIE, "")
-        .path("/")
-        .http_only(true)
-        .secure(state.settings.secure_cookies)
-        .same_site(SameSite::Lax)
-        .finish();
+    let mut cookie = session_cookie(&state, String::new());
     cookie.make_removal();
     response
         .add_cookie(&cookie)
@@ -199,12 +200,7 @@ pub async fn change_password(
     match service::change_password(&state, &caller.user, &form.0.current_password, &form.0.new_password).await {
         Ok(user) => {
             let mut response = see_other("/account?done=password");
-            let cookie = Cookie::build(SESSION_COOKIE, service::session_token(&state, &user))
-                .path("/")
-                .http_only(true)
-                .secure(state.settings.secure_cookies)
-                .same_site(SameSite::Lax)
-                .finish();
+            let cookie = session_cookie(&state, service::session_token(&state, &user));
             response
                 .add_cookie(&cookie)
                 .map_err(|e| AppError::internal(e.to_string()))?;

@@ -170,16 +170,18 @@ pub async fn reset_password(state: &AppState, secret: &str, new: &str) -> AppRes
     .await
 }
 
+/// Why a display name is refused, if it is: 1 to 100 characters once trimmed.
+pub fn check_display_name(name: &str) -> Option<crate::error::FieldError> {
+    let count = name.trim().chars().count();
+    (count == 0 || count > 100)
+        .then(|| crate::error::FieldError::new("display_name", "The name must have 1 to 100 characters."))
+}
+
 /// Changes a user's name and language.
 pub async fn update_profile(state: &AppState, user: &User, display_name: &str, locale: &str) -> AppResult<User> {
     let mut errors = Vec::new();
     let name = display_name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        errors.push(crate::error::FieldError::new(
-            "display_name",
-            "The name must have 1 to 100 characters.",
-        ));
-    }
+    errors.extend(crate::auth::service::check_display_name(name));
     if !i18n::SUPPORTED.contains(&locale) {
         errors.push(crate::error::FieldError::new(
             "locale",
@@ -247,12 +249,7 @@ pub async fn create_user(
             "This is not a valid e-mail address.",
         ));
     }
-    if display_name.trim().is_empty() || display_name.trim().chars().count() > 100 {
-        errors.push(crate::error::FieldError::new(
-            "display_name",
-            "The name must have 1 to 100 characters.",
-        ));
-    }
+    errors.extend(crate::auth::service::check_display_name(display_name));
     if !i18n::SUPPORTED.contains(&locale) {
         errors.push(crate::error::FieldError::new(
             "locale",

@@ -22,12 +22,7 @@ pub fn check_invitation(email: &str, display_name: &str, roles: &[String]) -> Re
         errors.push(FieldError::new("email", "This is not a valid e-mail address."));
     }
     let name = display_name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        errors.push(FieldError::new(
-            "display_name",
-            "The name must have 1 to 100 characters.",
-        ));
-    }
+    errors.extend(crate::auth::service::check_display_name(name));
     let roles = RoleSet::parse(roles).map_err(|message| FieldError::new("roles", message));
     match roles {
         Ok(roles) if errors.is_empty() => Ok(Invitation {

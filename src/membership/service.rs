@@ -388,12 +388,7 @@ pub async fn apply(
         errors.push(FieldError::new("email", "This is not a valid e-mail address."));
     }
     let name = application.display_name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        errors.push(FieldError::new(
-            "display_name",
-            "The name must have 1 to 100 characters.",
-        ));
-    }
+    errors.extend(crate::auth::service::check_display_name(name));
     if application.motivation.chars().count() > 4000 {
         errors.push(FieldError::new("motivation", "Please keep it under 4,000 characters."));
     }
