@@ -49,7 +49,8 @@ pub enum Command {
         #[command(subcommand)]
         command: CoopCommand,
     },
-    /// Send the daily reminders: instalments of shares due or overdue. Run it once a
+    /// Send the daily reminders: instalments of shares due or overdue, and ballots
+    /// closing within a day to members who have not voted. Run it once a
     /// day from a scheduler (cron, a systemd timer).
     Remind(RemindArgs),
     /// Count a BLT ballot file offline, with exactly the server's counting code.
@@ -554,7 +555,8 @@ async fn remind(data_dir: &std::path::Path, database: &Database, args: RemindArg
     }
     let pool = db::pool(&database.url, 2)?;
     let mailer = crate::mail::Mailer::new(&settings.mail)?;
-    let sent = crate::shares::service::remind(&pool, &mailer, &settings).await?;
-    println!("{sent} reminders sent");
+    let instalments = crate::shares::service::remind(&pool, &mailer, &settings).await?;
+    let ballots = crate::ballots::service::remind(&pool, &mailer, &settings).await?;
+    println!("{instalments} instalment reminders and {ballots} ballot reminders sent");
     Ok(ExitCode::SUCCESS)
 }

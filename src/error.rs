@@ -192,6 +192,11 @@ impl From<diesel::result::Error> for AppError {
                 info.constraint_name().unwrap_or("unique")
             )),
             Error::DatabaseError(Kind::ForeignKeyViolation, _) => AppError::NotFound,
+            // The database's own rules (e.g. a vote on a ballot that closed meanwhile):
+            // the change is refused as a conflict with the state of things.
+            Error::DatabaseError(Kind::CheckViolation, info) => {
+                AppError::Conflict(format!("refused by the database: {}", info.message()))
+            }
             Error::DatabaseError(Kind::SerializationFailure, _) => {
                 AppError::Conflict("a concurrent change got there first; try again".into())
             }

@@ -24,7 +24,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::Mailer;
 use crate::web::i18n::Translate;
 use crate::web::page::html_errors;
-use crate::{audit, auth, coops, membership, shares};
+use crate::{audit, auth, ballots, coops, membership, shares};
 
 /// Everything a request handler can reach.
 pub struct AppState {
@@ -62,6 +62,7 @@ pub fn templates() -> AppResult<tera::Tera> {
     tera.add_raw_templates(files)?;
     tera.register_function("t", Translate);
     tera.register_filter("money", crate::web::i18n::money_filter);
+    tera.register_filter("in_tz", crate::web::i18n::in_tz_filter);
     tera.autoescape_on(vec![".html"]);
     Ok(tera)
 }
@@ -107,6 +108,23 @@ impl AppState {
         membership::api::import,
         membership::api::update_profile,
         shares::api::classes,
+        ballots::api::list,
+        ballots::api::create,
+        ballots::api::show,
+        ballots::api::update,
+        ballots::api::open,
+        ballots::api::close,
+        ballots::api::cancel,
+        ballots::api::cast,
+        ballots::api::give_proxy,
+        ballots::api::withdraw_proxy,
+        ballots::api::meeting_papers,
+        ballots::api::roll,
+        ballots::api::receipts,
+        ballots::api::check_receipt,
+        ballots::api::papers_blt,
+        ballots::api::results_csv,
+        ballots::api::parameters,
         shares::api::create_class,
         shares::api::record,
         shares::api::totals,
@@ -117,7 +135,7 @@ impl AppState {
     ),
     components(schemas(FieldError)),
     modifiers(&BearerScheme),
-    tags((name = "auth"), (name = "coops"), (name = "membership"), (name = "shares"), (name = "audit"))
+    tags((name = "auth"), (name = "coops"), (name = "membership"), (name = "shares"), (name = "ballots"), (name = "audit"))
 )]
 pub struct ApiDoc;
 
@@ -318,6 +336,48 @@ pub fn app(
                     resource("/coops/{slug}/members/{member_id}/capital.csv")
                         .route(web::get().to(shares::api::statement_csv_response)),
                 )
+                .service(
+                    resource("/coops/{slug}/ballots")
+                        .route(web::get().to(ballots::api::list))
+                        .route(web::post().to(ballots::api::create)),
+                )
+                .service(
+                    resource("/coops/{slug}/ballots/{ballot_id}")
+                        .route(web::get().to(ballots::api::show))
+                        .route(web::put().to(ballots::api::update)),
+                )
+                .service(resource("/coops/{slug}/ballots/{ballot_id}/open").route(web::post().to(ballots::api::open)))
+                .service(resource("/coops/{slug}/ballots/{ballot_id}/close").route(web::post().to(ballots::api::close)))
+                .service(
+                    resource("/coops/{slug}/ballots/{ballot_id}/cancel").route(web::post().to(ballots::api::cancel)),
+                )
+                .service(resource("/coops/{slug}/ballots/{ballot_id}/votes").route(web::post().to(ballots::api::cast)))
+                .service(
+                    resource("/coops/{slug}/ballots/{ballot_id}/proxy")
+                        .route(web::put().to(ballots::api::give_proxy))
+                        .route(web::delete().to(ballots::api::withdraw_proxy)),
+                )
+                .service(
+                    resource("/coops/{slug}/ballots/{ballot_id}/meeting-papers")
+                        .route(web::post().to(ballots::api::meeting_papers)),
+                )
+                .service(resource("/coops/{slug}/ballots/{ballot_id}/roll").route(web::get().to(ballots::api::roll)))
+                .service(
+                    resource("/coops/{slug}/ballots/{ballot_id}/receipts").route(web::get().to(ballots::api::receipts)),
+                )
+                .service(
+                    resource("/coops/{slug}/ballots/{ballot_id}/receipts/check")
+                        .route(web::post().to(ballots::api::check_receipt)),
+                )
+                .service(
+                    resource("/coops/{slug}/ballots/{ballot_id}/papers.blt")
+                        .route(web::get().to(ballots::api::papers_blt)),
+                )
+                .service(
+                    resource("/coops/{slug}/ballots/{ballot_id}/results.csv")
+                        .route(web::get().to(ballots::api::results_csv)),
+                )
+                .service(resource("/coops/{slug}/ballot-parameters").route(web::get().to(ballots::api::parameters)))
                 .service(resource("/coops/{slug}/audit").route(web::get().to(audit::api::list)))
                 .service(resource("/coops/{slug}/audit.csv").route(web::get().to(audit::api::csv)))
                 .default_service(web::to(not_found)),
@@ -392,11 +452,34 @@ pub fn bind(state: web::Data<AppState>, addr: &str) -> std::io::Result<(Server, 
 pub fn listen(state: web::Data<AppState>, listener: std::net::TcpListener) -> std::io::Result<Server> {
     let metrics = metrics().map_err(std::io::Error::other)?;
     let workers = state.settings.workers;
+    let state_for_schedule = state.clone();
     let mut server = HttpServer::new(move || app(state.clone(), metrics.clone()))
         .shutdown_timeout(10)
         .disable_signals();
     if workers > 0 {
         server = server.workers(workers);
     }
-    Ok(server.listen(listener)?.run())
+    let server = server.listen(listener)?.run();
+    spawn_ballot_schedule(state_for_schedule);
+    Ok(server)
+}
+
+/// How often scheduled ballot openings and closes are checked. A vote after the
+/// close is refused by the clock in any case (and a ballot read after its close is
+/// closed first), so this only bounds how late the result e-mail goes out.
+const BALLOT_SCHEDULE_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Opens and closes ballots on time, from the start (so a close that fell while the
+/// server was down happens at once) and then every few seconds, until the runtime stops.
+fn spawn_ballot_schedule(state: web::Data<AppState>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(BALLOT_SCHEDULE_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if let Err(e) = ballots::service::run_schedule(&state.pool, &state.mailer, &state.settings).await {
+                tracing::warn!(error = %e, "ballot schedule");
+            }
+        }
+    });
 }

@@ -251,3 +251,30 @@ member-since-date = since { $date }
 member-board-notes = Board's notes (seen by the board only)
 employment-worker = Worker member
 employment-non_worker = Non-worker member
+
+## Ballots: e-mail
+mail-ballot-opened-subject = Vote now: { $title } ({ $coop })
+mail-ballot-opened-body =
+    Hello { $name },
+
+    The ballot "{ $title }" is open at { $coop }. You may vote until { $closes }.
+
+    Vote here (it takes a minute, on a phone too):
+    { $link }
+
+    Each member has exactly one vote, whatever shares they hold.
+mail-ballot-reminder-subject = Last day to vote: { $title } ({ $coop })
+mail-ballot-reminder-body =
+    Hello { $name },
+
+    You have not voted yet on "{ $title }" at { $coop }. The ballot closes at { $closes }.
+
+    Vote here:
+    { $link }
+mail-ballot-result-subject = Result: { $title } ({ $coop })
+mail-ballot-result-body =
+    Hello { $name },
+
+    The ballot "{ $title }" at { $coop } is closed. The result, with the arithmetic
+    that decided it, is here:
+    { $link }

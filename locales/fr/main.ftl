@@ -251,3 +251,30 @@ member-since-date = depuis le { $date }
 member-board-notes = Notes du conseil (visibles du conseil seulement)
 employment-worker = Membre salarié·e
 employment-non_worker = Membre non salarié·e
+
+## Ballots: e-mail
+mail-ballot-opened-subject = Votez : { $title } ({ $coop })
+mail-ballot-opened-body =
+    Bonjour { $name },
+
+    Le scrutin « { $title } » est ouvert chez { $coop }. Vous pouvez voter jusqu'au { $closes }.
+
+    Votez ici (une minute suffit, aussi sur téléphone) :
+    { $link }
+
+    Chaque associé dispose d'une seule voix, quel que soit le nombre de parts détenues.
+mail-ballot-reminder-subject = Dernier jour pour voter : { $title } ({ $coop })
+mail-ballot-reminder-body =
+    Bonjour { $name },
+
+    Vous n'avez pas encore voté sur « { $title } » chez { $coop }. Le scrutin ferme le { $closes }.
+
+    Votez ici :
+    { $link }
+mail-ballot-result-subject = Résultat : { $title } ({ $coop })
+mail-ballot-result-body =
+    Bonjour { $name },
+
+    Le scrutin « { $title } » de { $coop } est clos. Le résultat, avec le calcul
+    qui l'a décidé, est ici :
+    { $link }

@@ -76,3 +76,13 @@ pub async fn for_user(conn: &mut AsyncPgConnection, user_id: Uuid) -> AppResult<
         .load(conn)
         .await?)
 }
+
+/// A co-op by its id.
+pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<Option<Coop>> {
+    Ok(coops::table
+        .find(id)
+        .select(Coop::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}

@@ -43,6 +43,7 @@ diesel::table! {
         members_on_leave_may_vote -> Bool,
         redemption_hold -> Bool,
         capital_floor -> Numeric,
+        ballot_parameters -> Jsonb,
     }
 }
 
@@ -125,6 +126,70 @@ diesel::table! {
 }
 
 diesel::joinable!(account_tokens -> users (user_id));
+diesel::table! {
+    ballots (coop_id, id) {
+        coop_id -> Uuid,
+        id -> Uuid,
+        title -> Text,
+        description -> Text,
+        settings -> Jsonb,
+        questions -> Jsonb,
+        status -> Text,
+        opens_at -> Nullable<Timestamptz>,
+        closes_at -> Nullable<Timestamptz>,
+        seed -> Nullable<Text>,
+        roll_size -> Nullable<Int4>,
+        opened_at -> Nullable<Timestamptz>,
+        ended_at -> Nullable<Timestamptz>,
+        cancel_reason -> Nullable<Text>,
+        result -> Nullable<Jsonb>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    ballot_voters (coop_id, ballot_id, member_id) {
+        coop_id -> Uuid,
+        ballot_id -> Uuid,
+        member_id -> Uuid,
+        reminded_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    ballot_participations (coop_id, ballot_id, member_id) {
+        coop_id -> Uuid,
+        ballot_id -> Uuid,
+        member_id -> Uuid,
+        channel -> Text,
+        proxy_holder -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    ballot_papers (coop_id, ballot_id, id) {
+        coop_id -> Uuid,
+        ballot_id -> Uuid,
+        id -> Uuid,
+        answers -> Jsonb,
+        weight -> Int4,
+        channel -> Text,
+        receipt_hash -> Nullable<Text>,
+        member_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    ballot_proxies (coop_id, ballot_id, grantor_id) {
+        coop_id -> Uuid,
+        ballot_id -> Uuid,
+        grantor_id -> Uuid,
+        holder_id -> Uuid,
+        given_at -> Timestamptz,
+        withdrawn_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(audit_events -> coops (coop_id));
 diesel::joinable!(capital_entries -> users (recorded_by));
 diesel::joinable!(share_classes -> coops (coop_id));
@@ -134,6 +199,11 @@ diesel::joinable!(member_status_changes -> users (actor));
 
 diesel::allow_tables_to_appear_in_same_query!(
     account_tokens,
+    ballot_papers,
+    ballot_participations,
+    ballot_proxies,
+    ballot_voters,
+    ballots,
     audit_events,
     capital_entries,
     coops,

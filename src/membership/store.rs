@@ -525,3 +525,18 @@ pub async fn save_profile(
     }
     Ok(())
 }
+
+/// A member's e-mail, name and language, if the id is one of the co-op's members.
+pub async fn address(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    member_id: Uuid,
+) -> AppResult<Option<(String, String, String)>> {
+    Ok(members::table
+        .inner_join(users::table)
+        .filter(members::coop_id.eq(coop_id).and(members::id.eq(member_id)))
+        .select((users::email, users::display_name, users::locale))
+        .first(conn)
+        .await
+        .optional()?)
+}

@@ -101,6 +101,25 @@ pub fn money_filter(value: &tera::Value, args: &HashMap<String, tera::Value>) ->
     Ok(tera::Value::String(money.format(locale)))
 }
 
+/// A moment written in a co-op's time zone, with the zone named (`2026-12-01 18:00
+/// Europe/Paris`), so a member elsewhere knows which clock the deadline follows.
+pub fn datetime_in(at: chrono::DateTime<chrono::Utc>, time_zone: &str) -> String {
+    let tz: chrono_tz::Tz = time_zone.parse().unwrap_or(chrono_tz::UTC);
+    format!("{} {}", at.with_timezone(&tz).format("%Y-%m-%d %H:%M"), tz.name())
+}
+
+/// The tera filter `in_tz(tz=…)`: an RFC 3339 time written in a time zone (see [`datetime_in`]).
+pub fn in_tz_filter(value: &tera::Value, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let tz = args.get("tz").and_then(|v| v.as_str()).unwrap_or("UTC");
+    let Some(text) = value.as_str() else {
+        return Ok(tera::Value::String(String::new()));
+    };
+    let at = chrono::DateTime::parse_from_rfc3339(text)
+        .map_err(|e| tera::Error::msg(format!("in_tz: {e}")))?
+        .with_timezone(&chrono::Utc);
+    Ok(tera::Value::String(datetime_in(at, tz)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

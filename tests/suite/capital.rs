@@ -415,7 +415,10 @@ async fn remind_writes_to_members_with_instalments_due() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     // In the demo, Théo (4 shares, one of four instalments paid) and Max (2 shares,
     // nothing paid) have instalments due; everyone else has paid.
-    assert_eq!(String::from_utf8_lossy(&output.stdout), "2 reminders sent\n");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "2 instalment reminders and 0 ballot reminders sent\n"
+    );
     let mails: Vec<String> = std::fs::read_dir(data.join("outbox"))
         .unwrap()
         .flatten()

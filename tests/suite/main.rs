@@ -5,6 +5,7 @@ mod common;
 
 mod audit;
 mod auth;
+mod ballots;
 mod browser;
 mod capital;
 mod errors;

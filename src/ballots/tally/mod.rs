@@ -271,6 +271,27 @@ impl fmt::Display for Votes {
     }
 }
 
+impl<'de> Deserialize<'de> for Votes {
+    /// Reads the decimal string [`Serialize`] writes, keeping its number of decimals.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let invalid = || serde::de::Error::custom(format!("{text:?} is not a vote figure"));
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text.as_str()),
+        };
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        if whole.is_empty()
+            || !(whole.bytes().chain(fraction.bytes())).all(|b| b.is_ascii_digit())
+            || fraction.len() > 18
+        {
+            return Err(invalid());
+        }
+        let units: i128 = format!("{whole}{fraction}").parse().map_err(|_| invalid())?;
+        Ok(Votes::new(if negative { -units } else { units }, fraction.len() as u8))
+    }
+}
+
 impl Serialize for Votes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
@@ -278,7 +299,7 @@ impl Serialize for Votes {
 }
 
 /// What happened in a round (a "stage" in the Scottish rules).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Action {
     /// The single count of a one-round method (plurality, approval).
@@ -312,7 +333,7 @@ pub enum Action {
 
 /// The transfer value given to papers that reached the transferring candidate
 /// at `paper_value` (Scottish rule 48(3)).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransferValue {
     /// Value of the papers when received by the transferring candidate.
     pub paper_value: Votes,
@@ -321,7 +342,7 @@ pub struct TransferValue {
 }
 
 /// Why a candidate was elected or excluded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// Votes reached the quota.
@@ -353,7 +374,7 @@ impl Reason {
 }
 
 /// A candidate elected or excluded, and why.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     /// The candidate.
     pub candidate: CandidateId,
@@ -362,7 +383,7 @@ pub struct Decision {
 }
 
 /// What a tie was about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TiePurpose {
     /// Which of the lowest candidates to exclude.
@@ -374,7 +395,7 @@ pub enum TiePurpose {
 }
 
 /// How a tie was resolved.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "by", rename_all = "snake_case")]
 pub enum TieResolution {
     /// By the counts at the most recent earlier round where they differed.
@@ -390,7 +411,7 @@ pub enum TieResolution {
 }
 
 /// A tie met during the count and its resolution.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tie {
     /// What the tie decided.
     pub purpose: TiePurpose,
@@ -403,7 +424,7 @@ pub struct Tie {
 }
 
 /// One round (stage) of a count, with its figures after the round.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Round {
     /// Round number, from 1.
     pub number: usize,
@@ -436,7 +457,7 @@ pub struct Round {
 /// Serialises to the JSON printed by `concord tally --json`: `method`,
 /// `rule`, `seats`, `elected` (names in order of election), `rounds` and
 /// `tie_broken_by_lot`, plus the supporting figures.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TallyResult {
     /// The method applied.
     pub method: Method,

@@ -1,0 +1,1229 @@
+//! Ballot use cases: each authorises, opens one transaction, applies the rules,
+//! stores, appends the audit event and commits. The API and the pages both call
+//! these, so they cannot disagree.
+//!
+//! Secrecy: on a secret ballot no function here writes, logs or audits anything that
+//! links a member to a paper. The participation (who) and the paper (what) are
+//! written in one transaction to two tables that share no key.
+
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::rules::{
+    self, Answer, BallotError, BallotParameters, BallotResult, CountedPaper, Mode, Question, Settings, Status, Step,
+};
+use super::store::{self, Ballot, BallotFields, Lock};
+use crate::audit;
+use crate::auth::extract::InCoop;
+use crate::auth::permissions::Action;
+use crate::coops::store::Coop;
+use crate::db::{self, DbPool};
+use crate::error::{AppError, AppResult};
+use crate::mail::{Mail, Mailer};
+use crate::membership::lifecycle::{self, MemberId, MemberState};
+use crate::membership::store as members;
+use crate::server::AppState;
+use crate::shares::{rules as share_rules, store as shares};
+
+/// A rule's refusal as an HTTP error: fields are 422, the rest 409.
+pub fn ballot_error(error: BallotError) -> AppError {
+    match error.field() {
+        Some(field) => AppError::field(field, error.to_string()),
+        None => AppError::Conflict(error.to_string()),
+    }
+}
+
+fn step(status: Status, step: Step) -> AppResult<()> {
+    rules::check_step(status, step).map_err(AppError::Conflict)
+}
+
+/// A ballot as a client describes it when creating or editing a draft.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub struct BallotInput {
+    /// Its title ("Annual general meeting 2026").
+    pub title: String,
+    /// What it is about (Markdown).
+    #[serde(default)]
+    pub description: String,
+    /// How it is run; the co-op's parameters when left out.
+    pub settings: Option<Settings>,
+    /// The questions, answered on one visit.
+    pub questions: Vec<Question>,
+    /// When an online ballot opens by itself (optional: it can be opened by hand).
+    pub opens_at: Option<DateTime<Utc>>,
+    /// When an online ballot closes by itself (required to open an online ballot).
+    pub closes_at: Option<DateTime<Utc>>,
+}
+
+/// The settings a new ballot starts from: the co-op's parameters.
+pub fn default_settings(p: &BallotParameters) -> Settings {
+    Settings {
+        mode: Mode::Online,
+        secret: p.secret,
+        allow_change: true,
+        quorum: p.quorum,
+        proxies: p.proxies,
+    }
+}
+
+/// The members in good standing today, in the co-op's time zone: the roll a ballot
+/// opening now would freeze.
+async fn eligible_members(conn: &mut AsyncPgConnection, coop: &Coop) -> AppResult<Vec<Uuid>> {
+    let today = today_in(coop);
+    let policy = members::policy(conn, coop.id).await?;
+    let (ledger, classes) = if policy.requires_qualifying_share {
+        let currency = shares::currency(conn, coop.id).await?;
+        (
+            shares::ledger(conn, coop.id).await?,
+            shares::classes(conn, coop.id, currency).await?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let mut roll = Vec::new();
+    for row in members::register(conn, coop.id).await? {
+        let state: MemberState =
+            serde_json::from_value(row.state).map_err(|e| AppError::internal(format!("member state: {e}")))?;
+        let paid = !policy.requires_qualifying_share
+            || share_rules::qualifying_share_paid(&ledger, &classes, MemberId(row.id), today);
+        if lifecycle::in_good_standing(&state, paid, &policy, today).may_vote() {
+            roll.push(row.id);
+        }
+    }
+    Ok(roll)
+}
+
+/// Today's date where the co-op is.
+pub fn today_in(coop: &Coop) -> chrono::NaiveDate {
+    let tz: chrono_tz::Tz = coop.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    Utc::now().with_timezone(&tz).date_naive()
+}
+
+fn check_window(
+    settings: &Settings,
+    opens_at: Option<DateTime<Utc>>,
+    closes_at: Option<DateTime<Utc>>,
+) -> AppResult<()> {
+    if let (Some(o), Some(c)) = (opens_at, closes_at) {
+        if o >= c {
+            return Err(AppError::field("closes_at", "The ballot must close after it opens."));
+        }
+    }
+    if settings.mode == Mode::Online && opens_at.is_some() && closes_at.is_none() {
+        return Err(AppError::field("closes_at", "An online ballot needs a closing time."));
+    }
+    Ok(())
+}
+
+async fn validated(conn: &mut AsyncPgConnection, coop: &Coop, input: &BallotInput) -> AppResult<Settings> {
+    let parameters = store::parameters(conn, coop.id).await?;
+    let settings = input.settings.unwrap_or_else(|| default_settings(&parameters));
+    let roll = eligible_members(conn, coop).await?.len() as u64;
+    rules::validate_ballot(
+        input.title.trim(),
+        &input.description,
+        &settings,
+        &input.questions,
+        &parameters,
+        roll,
+    )
+    .map_err(ballot_error)?;
+    check_window(&settings, input.opens_at, input.closes_at)?;
+    if let Some(o) = input.opens_at {
+        if o <= Utc::now() {
+            return Err(AppError::field("opens_at", "The opening time must be in the future."));
+        }
+    }
+    Ok(settings)
+}
+
+/// Creates a draft ballot (secretaries and the board).
+pub async fn create(state: &AppState, scope: &InCoop, input: &BallotInput) -> AppResult<Ballot> {
+    scope.require(Action::ManageBallots)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let (coop, actor) = (&scope.coop, scope.caller.user.id);
+    let id = Uuid::now_v7();
+    conn.transaction(async |conn| {
+        let settings = validated(conn, coop, input).await?;
+        let fields = BallotFields {
+            title: input.title.trim(),
+            description: &input.description,
+            settings: &settings,
+            questions: &input.questions,
+            opens_at: input.opens_at,
+            closes_at: input.closes_at,
+        };
+        store::insert(conn, coop.id, id, &fields).await?;
+        audit::append(
+            conn,
+            Some(coop.id),
+            Some(actor),
+            "ballot.created",
+            &format!("ballot:{id}"),
+            json!({"title": fields.title, "settings": settings, "questions": input.questions,
+                   "opens_at": input.opens_at, "closes_at": input.closes_at}),
+        )
+        .await?;
+        store::find(conn, coop.id, id, Lock::None).await
+    })
+    .await
+}
+
+/// Replaces a draft's title, settings and questions.
+pub async fn update(state: &AppState, scope: &InCoop, id: Uuid, input: &BallotInput) -> AppResult<Ballot> {
+    scope.require(Action::ManageBallots)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let (coop, actor) = (&scope.coop, scope.caller.user.id);
+    conn.transaction(async |conn| {
+        let ballot = store::find(conn, coop.id, id, Lock::Update).await?;
+        step(ballot.status, Step::Edit)?;
+        let settings = validated(conn, coop, input).await?;
+        let fields = BallotFields {
+            title: input.title.trim(),
+            description: &input.description,
+            settings: &settings,
+            questions: &input.questions,
+            opens_at: input.opens_at,
+            closes_at: input.closes_at,
+        };
+        store::update(conn, coop.id, id, &fields).await?;
+        audit::append(
+            conn,
+            Some(coop.id),
+            Some(actor),
+            "ballot.updated",
+            &format!("ballot:{id}"),
+            json!({"title": fields.title, "settings": settings, "questions": input.questions,
+                   "opens_at": input.opens_at, "closes_at": input.closes_at}),
+        )
+        .await?;
+        store::find(conn, coop.id, id, Lock::None).await
+    })
+    .await
+}
+
+/// Who opens or closes: a person, or the clock.
+#[derive(Debug, Clone, Copy)]
+pub enum By {
+    /// A secretary or board member.
+    User(Uuid),
+    /// The scheduler (end of the window, scheduled opening).
+    Clock,
+}
+
+impl By {
+    fn user(self) -> Option<Uuid> {
+        match self {
+            By::User(u) => Some(u),
+            By::Clock => None,
+        }
+    }
+}
+
+/// What an opening tells the members.
+struct Opened {
+    coop: Coop,
+    ballot: Ballot,
+}
+
+async fn open_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid, by: By) -> AppResult<Opened> {
+    let ballot = store::find(conn, coop.id, id, Lock::Update).await?;
+    step(ballot.status, Step::Open)?;
+    let now = Utc::now();
+    if ballot.settings.mode == Mode::Online {
+        match ballot.closes_at {
+            None => {
+                return Err(AppError::field(
+                    "closes_at",
+                    "Set when the ballot closes before opening it.",
+                ))
+            }
+            Some(c) if c <= now => {
+                return Err(AppError::field(
+                    "closes_at",
+                    "The closing time has passed; set a later one before opening.",
+                ))
+            }
+            _ => {}
+        }
+    }
+    let parameters = store::parameters(conn, coop.id).await?;
+    let roll = eligible_members(conn, coop).await?;
+    // The parameters may have changed since the draft was written; the roll is now known.
+    rules::validate_ballot(
+        &ballot.title,
+        &ballot.description,
+        &ballot.settings,
+        &ballot.questions,
+        &parameters,
+        roll.len() as u64,
+    )
+    .map_err(ballot_error)?;
+    let mut seed = [0u8; 32];
+    rand::rng().fill_bytes(&mut seed);
+    let seed = hex::encode(seed);
+    let roll_size = i32::try_from(roll.len()).map_err(|_| AppError::internal("roll too large"))?;
+    store::insert_roll(conn, coop.id, id, &roll).await?;
+    store::mark_open(conn, coop.id, id, &seed, roll_size, now).await?;
+    // Proxies given before the opening lapse when either member is not on the roll.
+    let on_roll: std::collections::HashSet<Uuid> = roll.iter().copied().collect();
+    for proxy in store::proxies(conn, coop.id, id).await? {
+        if !on_roll.contains(&proxy.grantor_id) || !on_roll.contains(&proxy.holder_id) {
+            store::withdraw_proxy(conn, coop.id, id, proxy.grantor_id, now).await?;
+        }
+    }
+    audit::append(
+        conn,
+        Some(coop.id),
+        by.user(),
+        "ballot.opened",
+        &format!("ballot:{id}"),
+        json!({"roll_size": roll_size, "seed": seed, "by": if by.user().is_some() { "user" } else { "schedule" }}),
+    )
+    .await?;
+    Ok(Opened {
+        coop: coop.clone(),
+        ballot: store::find(conn, coop.id, id, Lock::None).await?,
+    })
+}
+
+/// Opens a ballot: freezes the roll, draws and publishes the seed, tells the members.
+pub async fn open(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<Ballot> {
+    scope.require(Action::ManageBallots)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let opened = conn
+        .transaction(async |conn| open_in(conn, &scope.coop, id, By::User(scope.caller.user.id)).await)
+        .await?;
+    announce(&mut conn, &state.mailer, &state.settings, &opened, Announcement::Opened).await;
+    Ok(opened.ballot)
+}
+
+#[derive(Clone, Copy)]
+enum Announcement {
+    Opened,
+    Result,
+}
+
+/// E-mails the roll after a commit. A failure is logged; it never undoes the change.
+async fn announce(
+    conn: &mut AsyncPgConnection,
+    mailer: &Mailer,
+    settings: &crate::config::Settings,
+    what: &Opened,
+    kind: Announcement,
+) {
+    use crate::web::i18n::text_with;
+    let addresses = match store::roll_addresses(conn, what.coop.id, what.ballot.id).await {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the roll to announce a ballot");
+            return;
+        }
+    };
+    let link = format!(
+        "{}/c/{}/ballots/{}",
+        settings.public_url, what.coop.slug, what.ballot.id
+    );
+    let (subject_key, body_key) = match kind {
+        Announcement::Opened => ("mail-ballot-opened-subject", "mail-ballot-opened-body"),
+        Announcement::Result => ("mail-ballot-result-subject", "mail-ballot-result-body"),
+    };
+    for (email, name, locale) in addresses {
+        let closes = what
+            .ballot
+            .closes_at
+            .map(|c| crate::web::i18n::datetime_in(c, &what.coop.time_zone))
+            .unwrap_or_default();
+        let args = [
+            ("coop", what.coop.name.clone()),
+            ("title", what.ballot.title.clone()),
+            ("name", name),
+            ("closes", closes),
+            ("link", link.clone()),
+        ];
+        let mail = Mail {
+            to: email,
+            subject: text_with(&locale, subject_key, &args),
+            body: text_with(&locale, body_key, &args),
+        };
+        if let Err(e) = mailer.send(&settings.mail_from, mail).await {
+            tracing::error!(error = %e, "cannot send a ballot e-mail");
+        }
+    }
+}
+
+async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid, by: By) -> AppResult<Opened> {
+    let ballot = store::find(conn, coop.id, id, Lock::Update).await?;
+    step(ballot.status, Step::Close)?;
+    if let (By::Clock, Some(c)) = (by, ballot.closes_at) {
+        if c > Utc::now() {
+            return Err(AppError::Conflict("This ballot's window has not ended.".into()));
+        }
+    }
+    let papers = store::papers(conn, coop.id, id).await?;
+    let participants = store::participants(conn, coop.id, id).await? as u64;
+    let result = count(&ballot, &papers, participants)?;
+    store::mark_closed(conn, coop.id, id, &result, Utc::now()).await?;
+    audit::append(
+        conn,
+        Some(coop.id),
+        by.user(),
+        "ballot.closed",
+        &format!("ballot:{id}"),
+        json!({"participants": participants, "papers": result.papers, "quorum_met": result.quorum_met,
+               "papers_hash": result.papers_hash,
+               "by": if by.user().is_some() { "user" } else { "end_of_window" }}),
+    )
+    .await?;
+    Ok(Opened {
+        coop: coop.clone(),
+        ballot: store::find(conn, coop.id, id, Lock::None).await?,
+    })
+}
+
+fn count(ballot: &Ballot, papers: &[CountedPaper], participants: u64) -> AppResult<BallotResult> {
+    let seed_hex = ballot.seed.as_deref().unwrap_or_default();
+    let seed: [u8; 32] = hex::decode(seed_hex)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| AppError::internal("stored seed is not 32 bytes"))?;
+    rules::count_ballot(
+        &ballot.questions,
+        papers,
+        ballot.roll_size.unwrap_or(0) as u64,
+        participants,
+        ballot.settings.quorum,
+        seed,
+    )
+    .map_err(|e| AppError::internal(e.to_string()))
+}
+
+/// Closes a ballot by hand (a meeting's vote, or an early close) and publishes the result.
+pub async fn close(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<Ballot> {
+    scope.require(Action::ManageBallots)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let closed = conn
+        .transaction(async |conn| close_in(conn, &scope.coop, id, By::User(scope.caller.user.id)).await)
+        .await?;
+    announce(&mut conn, &state.mailer, &state.settings, &closed, Announcement::Result).await;
+    Ok(closed.ballot)
+}
+
+/// Cancels a draft or open ballot; the reason is required and audited.
+pub async fn cancel(state: &AppState, scope: &InCoop, id: Uuid, reason: &str) -> AppResult<Ballot> {
+    scope.require(Action::ManageBallots)?;
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 2000 {
+        return Err(AppError::field(
+            "reason",
+            "Say why the ballot is cancelled (at most 2,000 characters).",
+        ));
+    }
+    let mut conn = db::conn(&state.pool).await?;
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    conn.transaction(async |conn| {
+        let ballot = store::find(conn, coop_id, id, Lock::Update).await?;
+        step(ballot.status, Step::Cancel)?;
+        store::mark_cancelled(conn, coop_id, id, reason, Utc::now()).await?;
+        audit::append(
+            conn,
+            Some(coop_id),
+            Some(actor),
+            "ballot.cancelled",
+            &format!("ballot:{id}"),
+            json!({"reason": reason}),
+        )
+        .await?;
+        store::find(conn, coop_id, id, Lock::None).await
+    })
+    .await
+}
+
+/// Opens scheduled drafts and closes ballots whose window has ended, in every co-op.
+/// The background task runs it every few seconds and once at start, so a close is
+/// never missed across a restart. Returns how many ballots changed.
+pub async fn run_schedule(pool: &DbPool, mailer: &Mailer, settings: &crate::config::Settings) -> AppResult<usize> {
+    let mut conn = db::conn(pool).await?;
+    let due = store::due(&mut conn, Utc::now()).await?;
+    let mut changed = 0;
+    for (coop_id, id, status) in due {
+        let Some(coop) = crate::coops::store::by_id(&mut conn, coop_id).await? else {
+            continue;
+        };
+        let outcome = conn
+            .transaction(async |conn| {
+                if status == "open" {
+                    close_in(conn, &coop, id, By::Clock)
+                        .await
+                        .map(|o| (o, Announcement::Result))
+                } else {
+                    open_in(conn, &coop, id, By::Clock)
+                        .await
+                        .map(|o| (o, Announcement::Opened))
+                }
+            })
+            .await;
+        match outcome {
+            Ok((done, kind)) => {
+                changed += 1;
+                announce(&mut conn, mailer, settings, &done, kind).await;
+            }
+            // Another server closed it first, or a scheduled opening is invalid now:
+            // log it and carry on with the others.
+            Err(e) => tracing::warn!(ballot = %id, error = %e, "scheduled ballot step skipped"),
+        }
+    }
+    Ok(changed)
+}
+
+/// A ballot whose window ended is closed before anyone reads it, so nobody ever
+/// sees an "open" ballot that can no longer take votes.
+async fn close_if_due(state: &AppState, coop: &Coop, ballot: Ballot) -> AppResult<Ballot> {
+    if ballot.status == Status::Open && ballot.closes_at.is_some_and(|c| c <= Utc::now()) {
+        let mut conn = db::conn(&state.pool).await?;
+        let closed = conn
+            .transaction(async |conn| close_in(conn, coop, ballot.id, By::Clock).await)
+            .await;
+        return match closed {
+            Ok(closed) => {
+                announce(&mut conn, &state.mailer, &state.settings, &closed, Announcement::Result).await;
+                Ok(closed.ballot)
+            }
+            // Closed meanwhile by the scheduler: read it again.
+            Err(AppError::Conflict(_)) => store::find(&mut conn, coop.id, ballot.id, Lock::None).await,
+            Err(e) => Err(e),
+        };
+    }
+    Ok(ballot)
+}
+
+/// A vote, as a client sends it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct CastInput {
+    /// One answer per question: `"for"`, `"against"`, `"abstain"`, or
+    /// `{"choices": [2, 0]}` (candidates by 0-based position; empty for blank).
+    #[schema(value_type = Vec<Object>)]
+    pub answers: Vec<Answer>,
+    /// Vote for this member, whose proxy the caller holds.
+    pub for_member: Option<Uuid>,
+    /// Change an earlier vote on a secret ballot: its receipt code.
+    pub receipt: Option<String>,
+}
+
+/// What a voter gets back.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Receipt {
+    /// The ballot.
+    pub ballot_id: Uuid,
+    /// The receipt code (shown once; the server keeps only its hash). `None` on an
+    /// open ballot, where the paper carries the voter's name instead.
+    pub code: Option<String>,
+    /// True when an earlier vote was replaced.
+    pub changed: bool,
+    /// The member the vote was cast for (the caller, or the member represented).
+    pub member_id: Uuid,
+}
+
+/// Casts (or changes) a vote. One participation per member is a primary key, so
+/// concurrent requests from the same member leave exactly one participation and one
+/// paper, whatever their interleaving.
+pub async fn cast(state: &AppState, scope: &InCoop, id: Uuid, input: &CastInput) -> AppResult<Receipt> {
+    scope.require(Action::Vote)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let (coop_id, me, actor) = (scope.coop.id, scope.member_id, scope.caller.user.id);
+    let ballot = store::find(&mut conn, coop_id, id, Lock::None).await?;
+    close_if_due(state, &scope.coop, ballot).await?;
+    conn.transaction(async |conn| {
+        // A shared lock: the close waits for every vote in progress and then counts it.
+        let ballot = store::find(conn, coop_id, id, Lock::Share).await?;
+        if ballot.status != Status::Open || ballot.closes_at.is_some_and(|c| c <= Utc::now()) {
+            return Err(AppError::Conflict(match ballot.status {
+                Status::Draft => "This ballot is not open yet.".into(),
+                Status::Cancelled => "This ballot was cancelled.".into(),
+                _ => "This ballot is closed; votes are no longer taken.".into(),
+            }));
+        }
+        rules::validate_answers(&ballot.questions, &input.answers).map_err(ballot_error)?;
+        let voter = input.for_member.unwrap_or(me);
+        let by_proxy = voter != me;
+        if by_proxy {
+            let holds = store::proxies(conn, coop_id, id)
+                .await?
+                .iter()
+                .any(|p| p.grantor_id == voter && p.holder_id == me);
+            if !holds {
+                return Err(AppError::field(
+                    "for_member",
+                    "You do not hold this member's proxy for this ballot.",
+                ));
+            }
+            if !store::on_roll(conn, coop_id, id, me).await? {
+                return Err(AppError::Conflict("You are not on this ballot's roll.".into()));
+            }
+        }
+        if !store::on_roll(conn, coop_id, id, voter).await? {
+            return Err(AppError::Conflict(if by_proxy {
+                "The member you represent is not on this ballot's roll.".into()
+            } else {
+                "You are not on this ballot's roll: only members in good standing when it opened may vote.".into()
+            }));
+        }
+        let channel = if by_proxy { "proxy" } else { "online" };
+        let first = store::insert_participation(conn, coop_id, id, voter, channel, by_proxy.then_some(me)).await?;
+        let secret = ballot.settings.secret;
+        if !first {
+            if !ballot.settings.allow_change {
+                return Err(AppError::Conflict(if by_proxy {
+                    "This member has already voted; this ballot does not allow changing a vote.".into()
+                } else {
+                    "You have already voted; this ballot does not allow changing a vote.".into()
+                }));
+            }
+            let (channel_then, holder_then) = store::participation(conn, coop_id, id, voter)
+                .await?
+                .ok_or_else(|| AppError::internal("participation vanished"))?;
+            // Only whoever cast the vote may change it: the member in person, or the
+            // holder who used the proxy. A member's own vote ends any proxy.
+            let cast_by_caller = match channel_then.as_str() {
+                "online" => !by_proxy,
+                "proxy" => holder_then == Some(me),
+                _ => false,
+            };
+            if !cast_by_caller {
+                return Err(AppError::Conflict(if by_proxy {
+                    "This member has already voted in person.".into()
+                } else if channel_then == "proxy" {
+                    "Your proxy holder has already voted for you on this ballot.".into()
+                } else {
+                    "Your vote was recorded at the meeting.".into()
+                }));
+            }
+            let removed = if secret {
+                let Some(code) = input.receipt.as_deref() else {
+                    return Err(AppError::field(
+                        "receipt",
+                        "You have already voted. To change your vote, give the receipt code you were shown.",
+                    ));
+                };
+                let canonical = rules::normalise_receipt(code)
+                    .ok_or_else(|| AppError::field("receipt", "This is not a receipt code."))?;
+                store::delete_paper_by_receipt(conn, coop_id, id, &rules::receipt_hash(&canonical)).await?
+            } else {
+                store::delete_paper_of_member(conn, coop_id, id, voter).await?
+            };
+            if !removed {
+                return Err(AppError::field(
+                    "receipt",
+                    "No vote on this ballot has this receipt code.",
+                ));
+            }
+        } else if !by_proxy {
+            // Voting in person takes back a proxy the holder has not used.
+            store::withdraw_proxy(conn, coop_id, id, voter, Utc::now()).await?;
+        }
+        let code = secret.then(|| {
+            let mut bytes = [0u8; rules::RECEIPT_BYTES];
+            rand::rng().fill_bytes(&mut bytes);
+            rules::receipt_code(bytes)
+        });
+        let hash = code
+            .as_deref()
+            .map(|c| rules::receipt_hash(&rules::normalise_receipt(c).unwrap_or_default()));
+        // Open ballots keep a receipt too (it proves the paper is in the count), and
+        // name the voter.
+        let open_receipt = (!secret).then(|| {
+            let mut bytes = [0u8; 32];
+            rand::rng().fill_bytes(&mut bytes);
+            hex::encode(bytes)
+        });
+        store::insert_paper(
+            conn,
+            coop_id,
+            id,
+            &store::NewPaper {
+                answers: &input.answers,
+                weight: 1,
+                channel: "online",
+                receipt_hash: hash.as_deref().or(open_receipt.as_deref()),
+                member_id: (!secret).then_some(voter),
+            },
+        )
+        .await?;
+        // Who took part, never what they chose.
+        audit::append(
+            conn,
+            Some(coop_id),
+            Some(actor),
+            if first {
+                "ballot.participated"
+            } else {
+                "ballot.vote_changed"
+            },
+            &format!("ballot:{id}"),
+            json!({"member_id": voter, "channel": channel}),
+        )
+        .await?;
+        Ok(Receipt {
+            ballot_id: id,
+            code,
+            changed: !first,
+            member_id: voter,
+        })
+    })
+    .await
+}
+
+/// Gives a proxy for one ballot to another member (before or during the vote).
+pub async fn give_proxy(state: &AppState, scope: &InCoop, id: Uuid, holder: Uuid) -> AppResult<()> {
+    scope.require(Action::Vote)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let (coop, me, actor) = (&scope.coop, scope.member_id, scope.caller.user.id);
+    conn.transaction(async |conn| {
+        // Locking the ballot serialises grants, so the per-holder limit holds under
+        // concurrent requests.
+        let ballot = store::find(conn, coop.id, id, Lock::Update).await?;
+        if !matches!(ballot.status, Status::Draft | Status::Open) {
+            return Err(AppError::Conflict(
+                "Proxies can only be given before the ballot closes.".into(),
+            ));
+        }
+        let (roll, grantor_ok, holder_ok) = if ballot.status == Status::Open {
+            (
+                ballot.roll_size.unwrap_or(0) as u64,
+                store::on_roll(conn, coop.id, id, me).await?,
+                store::on_roll(conn, coop.id, id, holder).await?,
+            )
+        } else {
+            let eligible = eligible_members(conn, coop).await?;
+            (
+                eligible.len() as u64,
+                eligible.contains(&me),
+                eligible.contains(&holder),
+            )
+        };
+        if !grantor_ok {
+            return Err(AppError::Conflict(
+                "Only a member who may vote on this ballot can give a proxy.".into(),
+            ));
+        }
+        if store::participation(conn, coop.id, id, me).await?.is_some() {
+            return Err(AppError::Conflict("You have already voted on this ballot.".into()));
+        }
+        let proxies = store::proxies(conn, coop.id, id).await?;
+        let held = proxies
+            .iter()
+            .filter(|p| p.holder_id == holder && p.grantor_id != me)
+            .count() as u64;
+        if proxies.iter().any(|p| p.holder_id == me) {
+            return Err(ballot_error(BallotError::Proxy(
+                "You hold proxies on this ballot; a proxy holder cannot pass their own vote on.".into(),
+            )));
+        }
+        if proxies.iter().any(|p| p.grantor_id == holder) {
+            return Err(ballot_error(BallotError::Proxy(
+                "This member has given their own proxy; choose someone who votes.".into(),
+            )));
+        }
+        rules::check_proxy(ballot.settings.proxies, roll, me == holder, holder_ok, held).map_err(ballot_error)?;
+        store::give_proxy(conn, coop.id, id, me, holder, Utc::now()).await?;
+        audit::append(
+            conn,
+            Some(coop.id),
+            Some(actor),
+            "ballot.proxy_given",
+            &format!("ballot:{id}"),
+            json!({"grantor": me, "holder": holder}),
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Takes back one's proxy (before the holder used it).
+pub async fn withdraw_proxy(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<()> {
+    scope.require(Action::Vote)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let (coop_id, me, actor) = (scope.coop.id, scope.member_id, scope.caller.user.id);
+    conn.transaction(async |conn| {
+        let ballot = store::find(conn, coop_id, id, Lock::Update).await?;
+        if !matches!(ballot.status, Status::Draft | Status::Open) {
+            return Err(AppError::Conflict("This ballot is over.".into()));
+        }
+        if let Some((channel, _)) = store::participation(conn, coop_id, id, me).await? {
+            if channel == "proxy" {
+                return Err(AppError::Conflict(
+                    "Your proxy holder has already voted for you.".into(),
+                ));
+            }
+        }
+        if !store::withdraw_proxy(conn, coop_id, id, me, Utc::now()).await? {
+            return Err(AppError::Conflict("You have not given a proxy on this ballot.".into()));
+        }
+        audit::append(
+            conn,
+            Some(coop_id),
+            Some(actor),
+            "ballot.proxy_withdrawn",
+            &format!("ballot:{id}"),
+            json!({"grantor": me}),
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Paper votes counted at a meeting, recorded as an aggregate.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct MeetingPapers {
+    /// The members present who voted on paper (each marked as having taken part).
+    pub members: Vec<Uuid>,
+    /// The papers, grouped: how many papers gave these answers.
+    pub papers: Vec<MeetingPaper>,
+}
+
+/// A group of identical paper votes.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct MeetingPaper {
+    /// How many papers.
+    pub count: u32,
+    /// Their answers, one per question.
+    #[schema(value_type = Vec<Object>)]
+    pub answers: Vec<Answer>,
+}
+
+/// Records the paper votes of members present at a meeting (secretaries and the
+/// board): the number of papers must equal the number of members marked.
+pub async fn record_meeting_papers(
+    state: &AppState,
+    scope: &InCoop,
+    id: Uuid,
+    input: &MeetingPapers,
+) -> AppResult<u64> {
+    scope.require(Action::ManageBallots)?;
+    let total: u64 = input.papers.iter().map(|p| u64::from(p.count)).sum();
+    let distinct: std::collections::BTreeSet<Uuid> = input.members.iter().copied().collect();
+    if distinct.len() != input.members.len() {
+        return Err(AppError::field("members", "A member is listed twice."));
+    }
+    if input.members.is_empty() || total != input.members.len() as u64 {
+        return Err(AppError::field(
+            "papers",
+            format!(
+                "{total} papers for {} members: every member marked present casts exactly one paper.",
+                input.members.len()
+            ),
+        ));
+    }
+    if input.papers.iter().any(|p| p.count == 0) {
+        return Err(AppError::field("papers", "A group of papers must count at least one."));
+    }
+    let mut conn = db::conn(&state.pool).await?;
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    conn.transaction(async |conn| {
+        let ballot = store::find(conn, coop_id, id, Lock::Share).await?;
+        if ballot.status != Status::Open || ballot.settings.mode != Mode::Meeting {
+            return Err(AppError::Conflict(
+                "Paper votes are recorded on an open meeting ballot.".into(),
+            ));
+        }
+        for (i, p) in input.papers.iter().enumerate() {
+            rules::validate_answers(&ballot.questions, &p.answers)
+                .map_err(|e| AppError::field(format!("papers[{i}].answers"), e.to_string()))?;
+        }
+        for m in &input.members {
+            if !store::on_roll(conn, coop_id, id, *m).await? {
+                return Err(AppError::field(
+                    "members",
+                    format!("Member {m} is not on this ballot's roll."),
+                ));
+            }
+            if !store::insert_participation(conn, coop_id, id, *m, "meeting", None).await? {
+                return Err(AppError::field("members", format!("Member {m} has already voted.")));
+            }
+            store::withdraw_proxy(conn, coop_id, id, *m, Utc::now()).await?;
+        }
+        for p in &input.papers {
+            store::insert_paper(
+                conn,
+                coop_id,
+                id,
+                &store::NewPaper {
+                    answers: &p.answers,
+                    weight: p.count as i32,
+                    channel: "meeting",
+                    receipt_hash: None,
+                    member_id: None,
+                },
+            )
+            .await?;
+        }
+        audit::append(
+            conn,
+            Some(coop_id),
+            Some(actor),
+            "ballot.meeting_papers",
+            &format!("ballot:{id}"),
+            json!({"members": input.members, "papers": total}),
+        )
+        .await?;
+        Ok(total)
+    })
+    .await
+}
+
+/// A ballot as one member sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BallotView {
+    /// Its id.
+    pub id: Uuid,
+    /// Title.
+    pub title: String,
+    /// Description (Markdown).
+    pub description: String,
+    /// Settings.
+    pub settings: Settings,
+    /// Questions.
+    pub questions: Vec<Question>,
+    /// Status.
+    pub status: Status,
+    /// Scheduled opening.
+    pub opens_at: Option<DateTime<Utc>>,
+    /// Scheduled close.
+    pub closes_at: Option<DateTime<Utc>>,
+    /// When it opened.
+    pub opened_at: Option<DateTime<Utc>>,
+    /// When it closed or was cancelled.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Why it was cancelled.
+    pub cancel_reason: Option<String>,
+    /// The seed of the lots, published at opening.
+    pub seed: Option<String>,
+    /// Members on the roll (from the opening).
+    pub roll_size: Option<i32>,
+    /// Members who have taken part so far (turnout; never who chose what).
+    pub participants: i64,
+    /// Whether the caller is on the roll.
+    pub on_roll: bool,
+    /// How the caller took part, if they did (`online`, `proxy`, `meeting`).
+    pub my_participation: Option<String>,
+    /// The member holding the caller's proxy.
+    pub my_proxy_holder: Option<Uuid>,
+    /// Members whose proxy the caller holds, and whether each has voted.
+    pub proxies_held: Vec<HeldProxy>,
+    /// The result, once closed.
+    pub result: Option<BallotResult>,
+}
+
+/// A proxy the caller holds.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HeldProxy {
+    /// The member represented.
+    pub member_id: Uuid,
+    /// Their name.
+    pub display_name: String,
+    /// Whether a vote has been cast for them (by anyone).
+    pub voted: bool,
+}
+
+/// One ballot as the caller sees it. Drafts are for secretaries and the board only.
+pub async fn view(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<BallotView> {
+    scope.require(Action::ViewCoop)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let ballot = store::find(&mut conn, scope.coop.id, id, Lock::None).await?;
+    if ballot.status == Status::Draft && !scope.can(Action::ManageBallots) {
+        return Err(AppError::NotFound);
+    }
+    let ballot = close_if_due(state, &scope.coop, ballot).await?;
+    view_of(&mut conn, scope, ballot).await
+}
+
+async fn view_of(conn: &mut AsyncPgConnection, scope: &InCoop, ballot: Ballot) -> AppResult<BallotView> {
+    let (coop_id, me, id) = (scope.coop.id, scope.member_id, ballot.id);
+    let participants = store::participants(conn, coop_id, id).await?;
+    let on_roll = store::on_roll(conn, coop_id, id, me).await?;
+    let mine = store::participation(conn, coop_id, id, me).await?;
+    let proxies = store::proxies(conn, coop_id, id).await?;
+    let my_proxy_holder = proxies.iter().find(|p| p.grantor_id == me).map(|p| p.holder_id);
+    let mut proxies_held = Vec::new();
+    for p in proxies.iter().filter(|p| p.holder_id == me) {
+        let name = members::address(conn, coop_id, p.grantor_id)
+            .await?
+            .map(|(_, name, _)| name)
+            .unwrap_or_default();
+        proxies_held.push(HeldProxy {
+            member_id: p.grantor_id,
+            display_name: name,
+            voted: store::participation(conn, coop_id, id, p.grantor_id).await?.is_some(),
+        });
+    }
+    Ok(BallotView {
+        id,
+        title: ballot.title,
+        description: ballot.description,
+        settings: ballot.settings,
+        questions: ballot.questions,
+        status: ballot.status,
+        opens_at: ballot.opens_at,
+        closes_at: ballot.closes_at,
+        opened_at: ballot.opened_at,
+        ended_at: ballot.ended_at,
+        cancel_reason: ballot.cancel_reason,
+        seed: ballot.seed,
+        roll_size: ballot.roll_size,
+        participants,
+        on_roll,
+        my_participation: mine.map(|(c, _)| c),
+        my_proxy_holder,
+        proxies_held,
+        result: ballot.result,
+    })
+}
+
+/// A line of the list of ballots.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BallotSummary {
+    /// Its id.
+    pub id: Uuid,
+    /// Title.
+    pub title: String,
+    /// Status.
+    pub status: Status,
+    /// When it closes.
+    pub closes_at: Option<DateTime<Utc>>,
+    /// When it closed or was cancelled.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Whether the caller has taken part.
+    pub voted: bool,
+    /// Whether the caller is on the roll.
+    pub on_roll: bool,
+}
+
+/// The co-op's ballots: open ones first (soonest close first), then drafts (for
+/// those who run ballots), then closed and cancelled, newest first.
+pub async fn list(state: &AppState, scope: &InCoop) -> AppResult<Vec<BallotSummary>> {
+    scope.require(Action::ViewCoop)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let manager = scope.can(Action::ManageBallots);
+    let mut lines = Vec::new();
+    for b in store::list(&mut conn, scope.coop.id).await? {
+        if b.status == Status::Draft && !manager {
+            continue;
+        }
+        let b = close_if_due(state, &scope.coop, b).await?;
+        lines.push(BallotSummary {
+            voted: store::participation(&mut conn, scope.coop.id, b.id, scope.member_id)
+                .await?
+                .is_some(),
+            on_roll: store::on_roll(&mut conn, scope.coop.id, b.id, scope.member_id).await?,
+            id: b.id,
+            title: b.title,
+            status: b.status,
+            closes_at: b.closes_at,
+            ended_at: b.ended_at,
+        });
+    }
+    let rank = |s: Status| match s {
+        Status::Open => 0,
+        Status::Draft => 1,
+        Status::Closed => 2,
+        Status::Cancelled => 3,
+    };
+    lines.sort_by(|a, b| {
+        rank(a.status).cmp(&rank(b.status)).then_with(|| match a.status {
+            Status::Open => a.closes_at.cmp(&b.closes_at),
+            _ => std::cmp::Ordering::Equal,
+        })
+    });
+    Ok(lines)
+}
+
+/// The roll with who has taken part (secretaries and the board; never what anyone chose).
+pub async fn roll(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<Vec<store::RollLine>> {
+    scope.require(Action::ManageBallots)?;
+    let mut conn = db::conn(&state.pool).await?;
+    store::find(&mut conn, scope.coop.id, id, Lock::None).await?;
+    store::roll(&mut conn, scope.coop.id, id).await
+}
+
+/// A closed ballot, for the exports: refuses anything not closed.
+async fn closed(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<(Ballot, db::DbConn)> {
+    scope.require(Action::ViewCoop)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let ballot = store::find(&mut conn, scope.coop.id, id, Lock::None).await?;
+    let ballot = close_if_due(state, &scope.coop, ballot).await?;
+    if ballot.status != Status::Closed {
+        return Err(AppError::Conflict(
+            "The papers and receipts are published when the ballot closes.".into(),
+        ));
+    }
+    Ok((ballot, conn))
+}
+
+/// The published receipt list: the SHA-256 of every receipt code, sorted.
+pub async fn receipts(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<Vec<String>> {
+    let (_, mut conn) = closed(state, scope, id).await?;
+    store::receipt_hashes(&mut conn, scope.coop.id, id).await
+}
+
+/// What a receipt check finds.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReceiptCheck {
+    /// Whether a paper with this receipt is in the ballot.
+    pub found: bool,
+    /// The receipt's hash, as in the published list.
+    pub hash: String,
+    /// The answers on that paper (only the holder of the code can ask).
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub answers: Option<Vec<Answer>>,
+}
+
+/// Checks that the paper with this receipt code is in the ballot, and shows what it says.
+pub async fn check_receipt(state: &AppState, scope: &InCoop, id: Uuid, code: &str) -> AppResult<ReceiptCheck> {
+    scope.require(Action::ViewCoop)?;
+    let canonical =
+        rules::normalise_receipt(code).ok_or_else(|| AppError::field("code", "This is not a receipt code."))?;
+    let hash = rules::receipt_hash(&canonical);
+    let mut conn = db::conn(&state.pool).await?;
+    store::find(&mut conn, scope.coop.id, id, Lock::None).await?;
+    let answers = store::paper_by_receipt(&mut conn, scope.coop.id, id, &hash).await?;
+    Ok(ReceiptCheck {
+        found: answers.is_some(),
+        hash,
+        answers,
+    })
+}
+
+/// The papers of one election question as a BLT file: anonymous, in random order.
+pub async fn papers_blt(state: &AppState, scope: &InCoop, id: Uuid, question: usize) -> AppResult<String> {
+    use rand::seq::SliceRandom;
+    let (ballot, mut conn) = closed(state, scope, id).await?;
+    let q = ballot.questions.get(question).ok_or(AppError::NotFound)?;
+    let mut papers = store::papers(&mut conn, scope.coop.id, id).await?;
+    papers.shuffle(&mut rand::rng());
+    let election = rules::election_for_export(q, &papers, question)
+        .ok_or_else(|| AppError::Conflict("This question is a motion; its papers are in the results CSV.".into()))?;
+    super::tally::blt::write_blt(&election).map_err(|e| AppError::internal(e.to_string()))
+}
+
+/// A closed open (roll-call) ballot's papers with names: who chose what.
+pub async fn roll_call(
+    state: &AppState,
+    scope: &InCoop,
+    id: Uuid,
+) -> AppResult<Vec<(Option<i64>, String, Vec<Answer>)>> {
+    let (ballot, mut conn) = closed(state, scope, id).await?;
+    if ballot.settings.secret {
+        return Err(AppError::Conflict("This was a secret ballot.".into()));
+    }
+    store::open_papers(&mut conn, scope.coop.id, id).await
+}
+
+/// The results as CSV: one line per question and option.
+pub async fn results_csv(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<Vec<u8>> {
+    let (ballot, _) = closed(state, scope, id).await?;
+    let result = ballot
+        .result
+        .ok_or_else(|| AppError::internal("closed ballot without result"))?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let csv_err = |e: csv::Error| AppError::internal(e.to_string());
+    w.write_record(["question", "title", "option", "votes", "final_votes", "outcome"])
+        .map_err(csv_err)?;
+    for (i, (q, r)) in ballot.questions.iter().zip(&result.questions).enumerate() {
+        let n = (i + 1).to_string();
+        match r {
+            rules::QuestionResult::Motion(m) => {
+                let outcome = if m.carried { "carried" } else { "not carried" };
+                for (option, votes) in [
+                    ("for", m.counts.for_),
+                    ("against", m.counts.against),
+                    ("abstain", m.counts.abstain),
+                ] {
+                    let votes = votes.to_string();
+                    w.write_record([n.as_str(), &q.title, option, &votes, &votes, outcome])
+                        .map_err(csv_err)?;
+                }
+            }
+            rules::QuestionResult::Election { count, valid } => {
+                // First preferences (or the single count), and the votes at the last round.
+                let at = |round: Option<&super::tally::Round>, c: usize| {
+                    round
+                        .and_then(|r| r.counts.get(c))
+                        .map(|v| v.to_string())
+                        .unwrap_or_default()
+                };
+                for (c, name) in count.candidates.iter().enumerate() {
+                    let outcome = if count.elected_ids.contains(&c) && *valid {
+                        "elected"
+                    } else {
+                        ""
+                    };
+                    let (first, last) = (at(count.rounds.first(), c), at(count.rounds.last(), c));
+                    w.write_record([n.as_str(), &q.title, name, &first, &last, outcome])
+                        .map_err(csv_err)?;
+                }
+            }
+        }
+    }
+    w.into_inner().map_err(|e| AppError::internal(e.to_string()))
+}
+
+/// The co-op's ballot parameters.
+pub async fn parameters(state: &AppState, scope: &InCoop) -> AppResult<BallotParameters> {
+    scope.require(Action::ViewCoop)?;
+    let mut conn = db::conn(&state.pool).await?;
+    store::parameters(&mut conn, scope.coop.id).await
+}
+
+/// Reminds members who have not voted, a day before an online ballot closes
+/// (`concord remind`, run daily or more often). Returns the reminders sent.
+pub async fn remind(pool: &DbPool, mailer: &Mailer, settings: &crate::config::Settings) -> AppResult<usize> {
+    use crate::web::i18n::text_with;
+    let mut conn = db::conn(pool).await?;
+    let now = Utc::now();
+    let mut sent = 0;
+    for (coop_id, ballot_id, member) in store::to_remind(&mut conn, now + chrono::Duration::hours(24)).await? {
+        let Some(coop) = crate::coops::store::by_id(&mut conn, coop_id).await? else {
+            continue;
+        };
+        let ballot = store::find(&mut conn, coop_id, ballot_id, Lock::None).await?;
+        let Some((email, name, locale)) = members::address(&mut conn, coop_id, member).await? else {
+            continue;
+        };
+        let args = [
+            ("coop", coop.name.clone()),
+            ("title", ballot.title.clone()),
+            ("name", name),
+            (
+                "closes",
+                ballot
+                    .closes_at
+                    .map(|c| crate::web::i18n::datetime_in(c, &coop.time_zone))
+                    .unwrap_or_default(),
+            ),
+            (
+                "link",
+                format!("{}/c/{}/ballots/{}", settings.public_url, coop.slug, ballot_id),
+            ),
+        ];
+        mailer
+            .send(
+                &settings.mail_from,
+                Mail {
+                    to: email,
+                    subject: text_with(&locale, "mail-ballot-reminder-subject", &args),
+                    body: text_with(&locale, "mail-ballot-reminder-body", &args),
+                },
+            )
+            .await?;
+        store::mark_reminded(&mut conn, coop_id, ballot_id, member, now).await?;
+        sent += 1;
+    }
+    Ok(sent)
+}
