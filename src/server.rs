@@ -63,6 +63,7 @@ pub fn templates() -> AppResult<tera::Tera> {
     tera.register_function("t", Translate);
     tera.register_filter("money", crate::web::i18n::money_filter);
     tera.register_filter("in_tz", crate::web::i18n::in_tz_filter);
+    tera.register_filter("markdown", crate::web::markdown::filter);
     tera.autoescape_on(vec![".html"]);
     Ok(tera)
 }
@@ -120,6 +121,7 @@ impl AppState {
         ballots::api::withdraw_proxy,
         ballots::api::meeting_papers,
         ballots::api::roll,
+        ballots::api::roll_call,
         ballots::api::receipts,
         ballots::api::check_receipt,
         ballots::api::papers_blt,
@@ -363,6 +365,10 @@ pub fn app(
                 )
                 .service(resource("/coops/{slug}/ballots/{ballot_id}/roll").route(web::get().to(ballots::api::roll)))
                 .service(
+                    resource("/coops/{slug}/ballots/{ballot_id}/roll-call")
+                        .route(web::get().to(ballots::api::roll_call)),
+                )
+                .service(
                     resource("/coops/{slug}/ballots/{ballot_id}/receipts").route(web::get().to(ballots::api::receipts)),
                 )
                 .service(
@@ -436,6 +442,37 @@ pub fn app(
         .service(
             resource("/c/{slug}/capital/{member_id}/statement.csv").route(web::get().to(shares::pages::statement_csv)),
         )
+        .service(
+            resource("/c/{slug}/ballots")
+                .route(web::get().to(ballots::pages::list))
+                .route(web::post().to(ballots::pages::create)),
+        )
+        .service(resource("/c/{slug}/ballots/new").route(web::get().to(ballots::pages::new_form)))
+        .service(resource("/c/{slug}/ballots/{ballot_id}").route(web::get().to(ballots::pages::show)))
+        .service(
+            resource("/c/{slug}/ballots/{ballot_id}/edit")
+                .route(web::get().to(ballots::pages::edit_form))
+                .route(web::post().to(ballots::pages::update)),
+        )
+        .service(
+            resource("/c/{slug}/ballots/{ballot_id}/vote")
+                .route(web::get().to(ballots::pages::vote_form))
+                .route(web::post().to(ballots::pages::vote)),
+        )
+        .service(resource("/c/{slug}/ballots/{ballot_id}/proxy").route(web::post().to(ballots::pages::proxy)))
+        .service(resource("/c/{slug}/ballots/{ballot_id}/check").route(web::post().to(ballots::pages::check_receipt)))
+        .service(resource("/c/{slug}/ballots/{ballot_id}/roll").route(web::get().to(ballots::pages::roll)))
+        .service(
+            resource("/c/{slug}/ballots/{ballot_id}/meeting")
+                .route(web::get().to(ballots::pages::meeting_form))
+                .route(web::post().to(ballots::pages::meeting)),
+        )
+        .service(
+            resource("/c/{slug}/ballots/{ballot_id}/results.csv").route(web::get().to(ballots::pages::results_csv)),
+        )
+        .service(resource("/c/{slug}/ballots/{ballot_id}/papers.blt").route(web::get().to(ballots::pages::papers_blt)))
+        .service(resource("/c/{slug}/ballots/{ballot_id}/receipts.txt").route(web::get().to(ballots::pages::receipts)))
+        .service(resource("/c/{slug}/ballots/{ballot_id}/{action}").route(web::post().to(ballots::pages::act)))
         .service(resource("/c/{slug}/audit").route(web::get().to(audit::pages::list)))
         .service(resource("/c/{slug}/audit.csv").route(web::get().to(audit::pages::csv)))
         .default_service(web::to(not_found))

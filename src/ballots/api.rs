@@ -192,6 +192,35 @@ pub async fn roll(state: web::Data<AppState>, scope: InCoop, path: BallotPath) -
     Ok(HttpResponse::Ok().json(lines))
 }
 
+/// How one member voted on an open (roll-call) ballot, published after the close.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RollCallEntry {
+    /// Their member number.
+    pub number: Option<i64>,
+    /// Their name.
+    pub display_name: String,
+    /// Their answers, one per question.
+    #[schema(value_type = Vec<Object>)]
+    pub answers: Vec<super::rules::Answer>,
+}
+
+/// Who chose what on a closed open (roll-call) ballot; refused on a secret ballot.
+#[utoipa::path(get, path = "/api/v1/coops/{slug}/ballots/{ballot_id}/roll-call", tag = "ballots",
+    params(("slug" = String, Path, description = "The co-op's short name"), ("ballot_id" = Uuid, Path, description = "The ballot")),
+    responses((status = 200, body = Vec<RollCallEntry>), (status = 409, body = Problem)), security(("bearer" = [])))]
+pub async fn roll_call(state: web::Data<AppState>, scope: InCoop, path: BallotPath) -> AppResult<HttpResponse> {
+    let lines: Vec<RollCallEntry> = service::roll_call(&state, &scope, path.1)
+        .await?
+        .into_iter()
+        .map(|(number, display_name, answers)| RollCallEntry {
+            number,
+            display_name,
+            answers,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(lines))
+}
+
 /// The published receipt list of a closed ballot (SHA-256 of every receipt code).
 #[utoipa::path(get, path = "/api/v1/coops/{slug}/ballots/{ballot_id}/receipts", tag = "ballots",
     params(("slug" = String, Path, description = "The co-op's short name"), ("ballot_id" = Uuid, Path, description = "The ballot")),

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod charts;
+pub mod pages;
 pub mod rules;
 pub mod service;
 pub mod store;

@@ -1227,3 +1227,29 @@ pub async fn remind(pool: &DbPool, mailer: &Mailer, settings: &crate::config::Se
     }
     Ok(sent)
 }
+
+/// The members a caller may give their proxy to on an open ballot: the roll, less
+/// the caller. Empty when the ballot takes no proxies.
+pub async fn proxy_holders(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<Vec<(Uuid, String)>> {
+    scope.require(Action::Vote)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let ballot = store::find(&mut conn, scope.coop.id, id, Lock::None).await?;
+    if ballot.status != Status::Open || ballot.settings.proxies == rules::ProxyLimit::None {
+        return Ok(Vec::new());
+    }
+    Ok(store::roll(&mut conn, scope.coop.id, id)
+        .await?
+        .into_iter()
+        .filter(|l| l.member_id != scope.member_id)
+        .map(|l| (l.member_id, l.display_name))
+        .collect())
+}
+
+/// A member's name, for the pages (any member of the co-op may see another's name).
+pub async fn member_name(state: &AppState, scope: &InCoop, member: Uuid) -> AppResult<Option<String>> {
+    scope.require(Action::ViewCoop)?;
+    let mut conn = db::conn(&state.pool).await?;
+    Ok(members::address(&mut conn, scope.coop.id, member)
+        .await?
+        .map(|(_, name, _)| name))
+}

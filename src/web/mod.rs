@@ -1,4 +1,5 @@
 //! What every page shares: languages, the template context, forms and error pages.
 
 pub mod i18n;
+pub mod markdown;
 pub mod page;

@@ -371,3 +371,12 @@ pub fn csrf_of(html: &str) -> String {
     let start = html.find(marker).expect("a CSRF field") + marker.len();
     html[start..start + 64].to_string()
 }
+
+/// Whether a text looks like a receipt code (five groups of four base-32 characters).
+pub fn receipt_like(code: &str) -> bool {
+    code.len() == 24
+        && code.split('-').count() == 5
+        && code
+            .split('-')
+            .all(|g| g.len() == 4 && g.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()))
+}

@@ -300,7 +300,10 @@ async fn a_secret_ballot_from_draft_to_result() {
         .filter(|r| r.get::<_, String>(0) == "ballot.participated")
         .count();
     assert_eq!(participated, 6);
-    for row in events.iter().filter(|r| r.get::<_, String>(0).starts_with("ballot.participated")) {
+    for row in events
+        .iter()
+        .filter(|r| r.get::<_, String>(0).starts_with("ballot.participated"))
+    {
         let data: Value = serde_json::from_str(&row.get::<_, String>(1)).unwrap();
         let keys: Vec<&String> = data.as_object().unwrap().keys().collect();
         assert_eq!(keys, ["channel", "member_id"], "{data}");
@@ -743,4 +746,174 @@ async fn a_meeting_records_paper_votes_and_an_open_ballot_names_voters_after_the
     );
     assert_eq!(result["questions"][0]["base_size"], 6);
     assert_eq!(result["questions"][0]["carried"], false);
+    // An open ballot names who chose what after the close (the meeting's papers are anonymous).
+    let roll_call = json(b.get(&max, &format!("{BASE}/{id}/roll-call")).await, 200).await;
+    assert_eq!(
+        roll_call,
+        json!([{"number": 5, "display_name": "Max Member", "answers": ["for"]}])
+    );
+}
+
+/// Posts a page form with its CSRF token taken from `form_page`.
+async fn post_form(
+    app: &TestApp,
+    client: &reqwest::Client,
+    form_page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let html = client
+        .get(app.at(form_page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = crate::common::csrf_of(&html);
+    let mut body: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+    body.extend_from_slice(fields);
+    client.post(app.at(action)).form(&body).send().await.unwrap()
+}
+
+#[actix_web::test]
+async fn the_secretary_and_a_member_run_a_ballot_through_the_pages() {
+    let app = TestApp::demo().await;
+    let secretary = app.signed_in("secretary@demo.coop").await;
+    let common = [
+        ("title", "Spring vote"),
+        ("mode", "online"),
+        ("closes_at", "2031-03-01T18:00"),
+        ("secret", "on"),
+        ("allow_change", "on"),
+        ("quorum_kind", "fraction"),
+        ("quorum_value", "1/2"),
+        ("proxy_kind", "none"),
+        ("question_count", "2"),
+        ("q0_title", "Buy the new oven"),
+        ("q0_kind", "motion"),
+        ("q0_threshold", "two_thirds"),
+        ("q0_base", "cast_excluding_abstentions"),
+        ("q0_abstain", "on"),
+        ("q1_title", "Workshop lead"),
+        ("q1_kind", "election"),
+        ("q1_method", "irv"),
+        ("q1_seats", "1"),
+        ("q1_candidates", "Ana | Ten years at the bench\nBen"),
+    ];
+    // A mistake comes back next to its field, with everything typed kept.
+    let mut bad: Vec<(&str, &str)> = common.to_vec();
+    bad.retain(|(k, _)| *k != "q1_seats");
+    bad.push(("q1_seats", "2"));
+    bad.push(("action", "save"));
+    let response = post_form(&app, &secretary, "/c/demo/ballots/new", "/c/demo/ballots", &bad).await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("id=\"q1_seats-error\""), "{html}");
+    assert!(html.contains("Ten years at the bench"));
+
+    let mut good: Vec<(&str, &str)> = common.to_vec();
+    good.push(("action", "save"));
+    let response = post_form(&app, &secretary, "/c/demo/ballots/new", "/c/demo/ballots", &good).await;
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    let id = location.rsplit('/').next().unwrap().to_string();
+    let response = post_form(&app, &secretary, &location, &format!("{location}/open"), &[]).await;
+    assert_eq!(response.status(), 303);
+    let closes = app
+        .sql(&format!("SELECT closes_at::text FROM ballots WHERE id = '{id}'"))
+        .await;
+    assert_eq!(
+        closes[0].get::<_, String>(0),
+        "2031-03-01 17:00:00+00",
+        "18:00 in Paris is 17:00 UTC in March"
+    );
+
+    // The member sees it first on the home page, and votes one screen per question.
+    let member = app.signed_in("member@demo.coop").await;
+    let home = member
+        .get(app.at("/c/demo"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        home.contains("Spring vote") && home.contains(&format!("/c/demo/ballots/{id}/vote")),
+        "{home}"
+    );
+    let vote = format!("/c/demo/ballots/{id}/vote");
+    let response = post_form(&app, &member, &vote, &vote, &[("step", "0"), ("answer", "for")]).await;
+    assert_eq!(response.status(), 200);
+    let second = response.text().await.unwrap();
+    assert!(
+        second.contains("Workshop lead") && second.contains("name=\"a0\" value=\"for\""),
+        "{second}"
+    );
+    let csrf = crate::common::csrf_of(&second);
+    let duplicate = member
+        .post(app.at(&vote))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("step", "1"),
+            ("a0", "for"),
+            ("rank_0", "1"),
+            ("rank_1", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(duplicate.status(), 422);
+    assert!(duplicate
+        .text()
+        .await
+        .unwrap()
+        .contains("Two candidates have the rank 1"));
+    let done = member
+        .post(app.at(&vote))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("step", "1"),
+            ("a0", "for"),
+            ("rank_0", "2"),
+            ("rank_1", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 200);
+    let confirmation = done.text().await.unwrap();
+    assert!(
+        confirmation.contains("Your vote on “Spring vote” is recorded"),
+        "{confirmation}"
+    );
+    let code_start = confirmation
+        .find("id=\"receipt-code\" class=\"receipt-code\">")
+        .unwrap()
+        + 39;
+    let code = &confirmation[code_start..code_start + 24];
+    assert!(crate::common::receipt_like(code), "{code}");
+    assert!(confirmation.contains("Buy the new oven: For") && confirmation.contains("Workshop lead: Ben &gt; Ana"));
+
+    // Closed: the result page states the rule and the arithmetic, with charts.
+    let ballot = format!("/c/demo/ballots/{id}");
+    assert_eq!(
+        post_form(&app, &secretary, &ballot, &format!("{ballot}/close"), &[])
+            .await
+            .status(),
+        303
+    );
+    let result = member.get(app.at(&ballot)).send().await.unwrap().text().await.unwrap();
+    assert!(
+        result.contains("The quorum was not reached (1 took part, 3 were needed)"),
+        "{result}"
+    );
+    assert!(
+        result.contains("1 for, 0 against, 0 abstaining: 100.00 % of 1 votes cast excluding abstentions; the two-thirds threshold is met."),
+        "{result}"
+    );
+    assert!(result.contains("<svg"), "charts are drawn on the server");
+    let check = post_form(&app, &member, &ballot, &format!("{ballot}/check"), &[("code", code)]).await;
+    assert!(check.text().await.unwrap().contains("Your paper is in the count"));
 }

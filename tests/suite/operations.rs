@@ -55,6 +55,21 @@ async fn the_openapi_document_describes_every_endpoint() {
         "/api/v1/coops/{slug}/members/{member_id}/history",
         "/api/v1/coops/{slug}/audit",
         "/api/v1/coops/{slug}/audit.csv",
+        "/api/v1/coops/{slug}/ballots",
+        "/api/v1/coops/{slug}/ballots/{ballot_id}",
+        "/api/v1/coops/{slug}/ballots/{ballot_id}/open",
+        "/api/v1/coops/{slug}/ballots/{ballot_id}/close",
+        "/api/v1/coops/{slug}/ballots/{ballot_id}/cancel",
+        "/api/v1/coops/{slug}/ballots/{ballot_id}/votes",
+        "/api/v1/coops/{slug}/ballots/{ballot_id}/proxy",
+        "/api/v1/coops/{slug}/ballots/{ballot_id}/meeting-papers",
+        "/api/v1/coops/{slug}/ballots/{ballot_id}/roll",
+        "/api/v1/coops/{slug}/ballots/{ballot_id}/roll-call",
+        "/api/v1/coops/{slug}/ballots/{ballot_id}/receipts",
+        "/api/v1/coops/{slug}/ballots/{ballot_id}/receipts/check",
+        "/api/v1/coops/{slug}/ballots/{ballot_id}/papers.blt",
+        "/api/v1/coops/{slug}/ballots/{ballot_id}/results.csv",
+        "/api/v1/coops/{slug}/ballot-parameters",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} is missing");
     }
