@@ -122,6 +122,8 @@ async fn create_in(conn: &mut AsyncPgConnection) -> AppResult<()> {
     member_ids.push(former);
     share_capital(conn, coop.id, ids[1], &member_ids).await?;
     applicant(conn, coop.id).await?;
+    // Max Member (the member login of the README) has not voted yet on the open ballots.
+    crate::ballots::service::seed_demo(conn, &coop, ids[2], member_ids[4]).await?;
     tracing::info!(coop = %coop.slug, "demo co-op created");
     Ok(())
 }

@@ -1253,3 +1253,152 @@ pub async fn member_name(state: &AppState, scope: &InCoop, member: Uuid) -> AppR
         .await?
         .map(|(_, name, _)| name))
 }
+
+/// The demo co-op's ballots: a closed one with its result, an open motion and an open
+/// STV election, each with a few votes already cast (never by `keep_for`, so that
+/// member can try voting). Written through the same steps as the pages.
+pub async fn seed_demo(conn: &mut AsyncPgConnection, coop: &Coop, secretary: Uuid, keep_for: Uuid) -> AppResult<()> {
+    use rules::{Base, Candidate, Quorum, Threshold};
+    let parameters = store::parameters(conn, coop.id).await?;
+    let settings = default_settings(&parameters);
+    let now = Utc::now();
+    let motion = |title: &str, text: &str, threshold| Question {
+        title: title.into(),
+        text: text.into(),
+        attachments: Vec::new(),
+        kind: rules::QuestionKind::Motion {
+            allow_abstain: true,
+            threshold,
+            base: Base::CastExcludingAbstentions,
+        },
+    };
+    let candidate = |name: &str, statement: &str| Candidate {
+        name: name.into(),
+        statement: statement.into(),
+        member_id: None,
+    };
+    let board = Question {
+        title: "Elect the board (3 seats)".into(),
+        text: "Rank as many candidates as you like, **1** for your first choice.".into(),
+        attachments: Vec::new(),
+        kind: rules::QuestionKind::Election {
+            method: super::tally::Method::ScottishStv,
+            seats: 3,
+            max_choices: None,
+            candidates: vec![
+                candidate(
+                    "Amina Admin",
+                    "Six years on the board; I would like to finish the workshop move.",
+                ),
+                candidate("Bea Board", "Bookkeeping, and a fair schedule for everyone."),
+                candidate(
+                    "Marie Membre",
+                    "Je veux que les nouveaux associés soient mieux accueillis.",
+                ),
+                candidate("Sam Secretary", "Minutes on time, every time."),
+                candidate("Théo Trésorier", "Transparence des comptes."),
+            ],
+        },
+    };
+    let ballots: [(&str, Vec<Question>, Option<i64>, Settings); 3] = [
+        (
+            "Annual general meeting 2025",
+            vec![
+                motion(
+                    "Approve the 2025 accounts",
+                    "The accounts were sent with the notice of the meeting.",
+                    Threshold::Simple,
+                ),
+                motion("Raise the reserve rate to 20 %", "", Threshold::TwoThirds),
+            ],
+            None,
+            Settings {
+                quorum: Quorum::Fraction {
+                    fraction: rules::Fraction::new(1, 2).map_err(AppError::internal)?,
+                },
+                ..settings
+            },
+        ),
+        (
+            "Buy a second delivery bike",
+            vec![motion(
+                "Buy a second cargo bike (€4,800)",
+                "Deliveries doubled this year. The quote is attached to the board's minutes.",
+                Threshold::Simple,
+            )],
+            Some(7),
+            settings,
+        ),
+        ("Board election 2026", vec![board], Some(10), settings),
+    ];
+    let papers: [Vec<Vec<Answer>>; 3] = [
+        vec![
+            vec![Answer::For, Answer::For],
+            vec![Answer::For, Answer::Against],
+            vec![Answer::For, Answer::For],
+            vec![Answer::Abstain, Answer::For],
+            vec![Answer::Against, Answer::For],
+        ],
+        vec![vec![Answer::For], vec![Answer::Against]],
+        vec![
+            vec![Answer::Choices(vec![0, 1, 3])],
+            vec![Answer::Choices(vec![2, 4, 0])],
+        ],
+    ];
+    for ((title, questions, days, settings), papers) in ballots.into_iter().zip(papers) {
+        let id = Uuid::now_v7();
+        let fields = BallotFields {
+            title,
+            description: "",
+            settings: &settings,
+            questions: &questions,
+            opens_at: None,
+            closes_at: Some(now + chrono::Duration::days(days.unwrap_or(1))),
+        };
+        store::insert(conn, coop.id, id, &fields).await?;
+        audit::append(
+            conn,
+            Some(coop.id),
+            Some(secretary),
+            "ballot.created",
+            &format!("ballot:{id}"),
+            json!({"title": title, "demo": true}),
+        )
+        .await?;
+        open_in(conn, coop, id, By::User(secretary)).await?;
+        let voters: Vec<Uuid> = store::roll(conn, coop.id, id)
+            .await?
+            .into_iter()
+            .map(|l| l.member_id)
+            .filter(|m| *m != keep_for)
+            .collect();
+        for (voter, answers) in voters.iter().zip(&papers) {
+            store::insert_participation(conn, coop.id, id, *voter, "online", None).await?;
+            let mut bytes = [0u8; rules::RECEIPT_BYTES];
+            rand::rng().fill_bytes(&mut bytes);
+            let code = rules::receipt_code(bytes);
+            let hash = rules::receipt_hash(&rules::normalise_receipt(&code).unwrap_or_default());
+            let paper = store::NewPaper {
+                answers,
+                weight: 1,
+                channel: "online",
+                receipt_hash: Some(&hash),
+                member_id: None,
+            };
+            store::insert_paper(conn, coop.id, id, &paper).await?;
+            audit::append(
+                conn,
+                Some(coop.id),
+                None,
+                "ballot.participated",
+                &format!("ballot:{id}"),
+                json!({"member_id": voter, "channel": "online"}),
+            )
+            .await?;
+        }
+        if days.is_none() {
+            close_in(conn, coop, id, By::User(secretary)).await?;
+        }
+    }
+    Ok(())
+}

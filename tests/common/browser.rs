@@ -115,6 +115,18 @@ impl Browser {
             .unwrap_or_else(|e| panic!("never reached {url}: {e}"));
     }
 
+    /// Clicks and waits until an element matching `css` is on the page: for forms that
+    /// answer at the same address (one screen per question).
+    pub async fn click_and_wait_for(&self, selector: &str, css: &str) {
+        self.click(selector).await;
+        self.client
+            .wait()
+            .at_most(std::time::Duration::from_secs(30))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("never saw {css}: {e}"));
+    }
+
     /// The text of the first element matching a selector.
     pub async fn text(&self, selector: &str) -> String {
         self.client

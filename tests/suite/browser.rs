@@ -139,3 +139,131 @@ async fn a_treasurer_records_a_payment_and_the_member_sees_it() {
     member.screenshot("statement-phone").await;
     member.close().await;
 }
+
+async fn sign_in(browser: &Browser, app: &TestApp, email: &str) {
+    browser.goto(&app.at("/login")).await;
+    browser.fill("#email", email).await;
+    browser.fill("#password", DEMO_PASSWORD).await;
+    browser
+        .click_and_wait("form.stack button[type=submit]", &app.at("/c/demo"))
+        .await;
+}
+
+async fn ballot_id(app: &TestApp, title: &str) -> String {
+    app.sql(&format!("SELECT id::text FROM ballots WHERE title = '{title}'"))
+        .await[0]
+        .get(0)
+}
+
+#[tokio::test]
+async fn a_member_votes_on_a_phone_and_keeps_the_receipt() {
+    let app = TestApp::demo().await;
+    let bike = ballot_id(&app, "Buy a second delivery bike").await;
+    let board = ballot_id(&app, "Board election 2026").await;
+    let browser = Browser::start(360, 740).await;
+    sign_in(&browser, &app, "member@demo.coop").await;
+    let home = browser.text("section.open-ballots").await;
+    assert!(
+        home.contains("Buy a second delivery bike") && home.contains("Board election 2026"),
+        "{home}"
+    );
+    browser.screenshot("ballots-home-phone").await;
+    browser
+        .click_and_wait(
+            &format!("section.open-ballots a[href='/c/demo/ballots/{bike}/vote']"),
+            &app.at(&format!("/c/demo/ballots/{bike}/vote")),
+        )
+        .await;
+    browser.click("input[name=answer][value=for]").await;
+    browser.screenshot("ballot-vote-phone").await;
+    browser
+        .click_and_wait_for("form.vote button[type=submit]", "#receipt-code")
+        .await;
+    assert_eq!(browser.text("h1").await, "Vote recorded");
+    let receipt = browser.text("#receipt-code").await;
+    assert!(crate::common::receipt_like(&receipt), "{receipt}");
+    browser.screenshot("ballot-receipt-phone").await;
+
+    // The election: rank Marie first and Amina second.
+    browser.goto(&app.at(&format!("/c/demo/ballots/{board}/vote"))).await;
+    browser.click("#rank_2 option[value='1']").await;
+    browser.click("#rank_0 option[value='2']").await;
+    browser
+        .click_and_wait_for("form.vote button[type=submit]", "#receipt-code")
+        .await;
+    assert!(browser.text("main").await.contains("Marie Membre > Amina Admin"));
+    let widths = browser
+        .client
+        .execute(
+            "return [window.innerWidth, document.documentElement.scrollWidth]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(widths[1], 360, "no horizontal scrolling on a phone");
+
+    // The ballot page now says the vote is recorded, and shows the turnout.
+    browser.goto(&app.at(&format!("/c/demo/ballots/{bike}"))).await;
+    assert_eq!(browser.text(".vote-call .notice").await, "Your vote is recorded.");
+    assert!(browser.text("main").await.contains("3 of 6 members have voted."));
+    browser.close().await;
+    let papers = app
+        .sql(&format!(
+            "SELECT count(*) FROM ballot_papers WHERE ballot_id = '{bike}'"
+        ))
+        .await;
+    assert_eq!(papers[0].get::<_, i64>(0), 3);
+}
+
+#[tokio::test]
+async fn the_secretary_opens_and_closes_a_meeting_vote() {
+    let app = TestApp::demo().await;
+    let browser = Browser::start(1280, 900).await;
+    sign_in(&browser, &app, "secretary@demo.coop").await;
+    browser.goto(&app.at("/c/demo/ballots/new")).await;
+    browser.fill("#title", "Extraordinary meeting").await;
+    browser.click("input[name=mode][value=meeting]").await;
+    browser.fill("#q0_title", "Move to the new workshop").await;
+    browser.click("#q0_threshold option[value=absolute]").await;
+    browser.screenshot("ballot-new").await;
+    browser
+        .click_and_wait_for("button[value=save]", "form[action$='/open'] button")
+        .await;
+    browser
+        .click_and_wait_for("form[action$='/open'] button", "form[action$='/close'] button")
+        .await;
+    assert_eq!(browser.text("h1 + p .badge").await, "Open");
+    let id = ballot_id(&app, "Extraordinary meeting").await;
+
+    // Three members vote on paper at the meeting.
+    browser.goto(&app.at(&format!("/c/demo/ballots/{id}/meeting"))).await;
+    for email in ["marie@demo.coop", "board@demo.coop", "member@demo.coop"] {
+        let member: String = app
+            .sql(&format!(
+                "SELECT m.id::text FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = '{email}'"
+            ))
+            .await[0]
+            .get(0);
+        browser.click(&format!("input[name=member][value='{member}']")).await;
+    }
+    browser.fill("#papers", "2 | for\n1 | against").await;
+    browser
+        .click_and_wait(
+            "form[action$='/meeting'] button[type=submit]",
+            &app.at(&format!("/c/demo/ballots/{id}/roll")),
+        )
+        .await;
+    assert!(browser.text("main").await.contains("3 of 6 members have voted."));
+    browser.goto(&app.at(&format!("/c/demo/ballots/{id}"))).await;
+    browser
+        .click_and_wait_for("form[action$='/close'] button", "#results")
+        .await;
+    let result = browser.text("article.result").await;
+    assert!(result.contains("Carried"), "{result}");
+    assert!(
+        result.contains("2 for, 1 against, 0 abstaining: 66.66 % of 3 votes cast excluding abstentions; the absolute majority threshold is met."),
+        "{result}"
+    );
+    browser.screenshot("ballot-result").await;
+    browser.close().await;
+}
