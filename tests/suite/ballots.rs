@@ -917,3 +917,43 @@ async fn the_secretary_and_a_member_run_a_ballot_through_the_pages() {
     let check = post_form(&app, &member, &ballot, &format!("{ballot}/check"), &[("code", code)]).await;
     assert!(check.text().await.unwrap().contains("Your paper is in the count"));
 }
+
+#[tokio::test]
+async fn remind_writes_once_to_those_who_have_not_voted_a_day_before_the_close() {
+    let app = TestApp::demo().await;
+    // The demo's open motion closes within the day: 2 of its 6 voters have voted.
+    app.exec("UPDATE ballots SET closes_at = now() + interval '3 hours' WHERE title = 'Buy a second delivery bike'")
+        .await;
+    let data = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("ballot-remind-{}", app.database));
+    let remind = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_concord"))
+            .args(["remind", "--public-url", "https://coop.example"])
+            .env("DATABASE_URL", app.database_url())
+            .env("CONCORD_DATA_DIR", &data)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let first = remind();
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&first.stdout),
+        "2 instalment reminders and 4 ballot reminders sent\n"
+    );
+    let mails: Vec<String> = std::fs::read_dir(data.join("outbox"))
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .filter(|m| m.contains("Buy a second delivery bike"))
+        .collect();
+    assert_eq!(mails.len(), 4);
+    assert!(mails.iter().any(|m| m.contains("To: member@demo.coop")));
+    assert!(mails.iter().all(|m| m.contains("https://coop.example/c/demo/ballots/")));
+    let second = remind();
+    assert_eq!(
+        String::from_utf8_lossy(&second.stdout),
+        "2 instalment reminders and 0 ballot reminders sent\n",
+        "each member is reminded once per ballot"
+    );
+    let _ = std::fs::remove_dir_all(&data);
+}
