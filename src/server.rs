@@ -109,6 +109,8 @@ impl AppState {
         membership::api::import,
         membership::api::update_profile,
         shares::api::classes,
+        coops::api::parameters,
+        coops::api::set_parameters,
         ballots::api::list,
         ballots::api::create,
         ballots::api::show,
@@ -126,7 +128,6 @@ impl AppState {
         ballots::api::check_receipt,
         ballots::api::papers_blt,
         ballots::api::results_csv,
-        ballots::api::parameters,
         shares::api::create_class,
         shares::api::record,
         shares::api::totals,
@@ -383,7 +384,11 @@ pub fn app(
                     resource("/coops/{slug}/ballots/{ballot_id}/results.csv")
                         .route(web::get().to(ballots::api::results_csv)),
                 )
-                .service(resource("/coops/{slug}/ballot-parameters").route(web::get().to(ballots::api::parameters)))
+                .service(
+                    resource("/coops/{slug}/parameters")
+                        .route(web::get().to(coops::api::parameters))
+                        .route(web::put().to(coops::api::set_parameters)),
+                )
                 .service(resource("/coops/{slug}/audit").route(web::get().to(audit::api::list)))
                 .service(resource("/coops/{slug}/audit.csv").route(web::get().to(audit::api::csv)))
                 .default_service(web::to(not_found)),
@@ -412,6 +417,11 @@ pub fn app(
                 .route(web::post().to(auth::pages::reset)),
         )
         .service(resource("/c/{slug}").route(web::get().to(coops::pages::home)))
+        .service(
+            resource("/c/{slug}/parameters")
+                .route(web::get().to(coops::pages::parameters))
+                .route(web::post().to(coops::pages::save_parameters)),
+        )
         .service(resource("/c/{slug}/members").route(web::get().to(membership::pages::list)))
         .service(resource("/c/{slug}/members/invite").route(web::post().to(membership::pages::invite)))
         .service(resource("/c/{slug}/members/{member_id}/roles").route(web::post().to(membership::pages::set_roles)))

@@ -433,3 +433,18 @@ ballot-meeting-lines = Papers
 ballot-meeting-format = One line per group of identical papers: count | answer to question 1 | answer to question 2… An answer is for, against or abstain; or candidates' names separated by > (in order) or , (marks); or - for blank.
 ballot-meeting-record = Record the papers
 home-open-ballots = Open ballots
+
+## Governance parameters
+nav-parameters = Rules
+parameters-title = The co-op's rules
+parameters-explain = These parameters are what Concord obeys when it admits members, redeems shares and runs ballots. They belong to the bylaws; the board records here what the bylaws say.
+parameters-saved = The rules are saved. New ballots follow them from now on.
+parameters-membership = Membership
+parameters-requires-qualifying-share = A member must hold a fully paid qualifying share (and only then votes)
+parameters-on-leave-vote = Members on leave keep their vote
+parameters-probation = Candidacy before admission, in months (empty: none)
+parameters-capital = Share capital
+parameters-redemption-hold = Redemptions wait until the year's accounts are approved
+parameters-capital-floor = No redemption may take the paid-up capital below
+parameters-ballots = Ballots (the least every ballot must ask, and the most proxies)
+parameters-save = Save the rules

@@ -433,3 +433,18 @@ ballot-meeting-lines = Bulletins
 ballot-meeting-format = Une ligne par groupe de bulletins identiques : nombre | réponse à la question 1 | réponse à la question 2… Une réponse est pour, contre ou abstention ; ou des noms de candidats séparés par > (dans l'ordre) ou , (coches) ; ou - pour blanc.
 ballot-meeting-record = Enregistrer les bulletins
 home-open-ballots = Scrutins ouverts
+
+## Governance parameters
+nav-parameters = Règles
+parameters-title = Les règles de la coopérative
+parameters-explain = Concord applique ces paramètres pour admettre les associés, rembourser les parts et conduire les scrutins. Ils relèvent des statuts ; le conseil y reporte ce que disent les statuts.
+parameters-saved = Les règles sont enregistrées. Les nouveaux scrutins les suivent désormais.
+parameters-membership = Sociétariat
+parameters-requires-qualifying-share = Un associé doit détenir une part d'adhésion entièrement libérée (et ne vote qu'alors)
+parameters-on-leave-vote = Les associés en congé conservent leur voix
+parameters-probation = Période de candidature avant l'admission, en mois (vide : aucune)
+parameters-capital = Capital social
+parameters-redemption-hold = Les remboursements attendent l'approbation des comptes de l'exercice
+parameters-capital-floor = Aucun remboursement ne peut faire descendre le capital libéré sous
+parameters-ballots = Scrutins (le minimum que tout scrutin doit exiger, et le maximum de procurations)
+parameters-save = Enregistrer les règles

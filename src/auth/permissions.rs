@@ -117,11 +117,13 @@ pub enum Action {
     DraftBylaws,
     /// Comment on drafts of the bylaws.
     CommentBylaws,
+    /// Change the co-op's governance parameters.
+    ManageParameters,
 }
 
 impl Action {
     /// Every action, for exhaustive tests.
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::ViewCoop,
         Action::ViewMembers,
         Action::ManageMembers,
@@ -133,6 +135,7 @@ impl Action {
         Action::Vote,
         Action::DraftBylaws,
         Action::CommentBylaws,
+        Action::ManageParameters,
     ];
 
     /// The roles that allow this action on their own.
@@ -146,6 +149,7 @@ impl Action {
             Action::ManageCapital | Action::ManageDistribution => &[Treasurer],
             Action::ManageBallots => &[Secretary, Board],
             Action::DraftBylaws => &[Board, Secretary],
+            Action::ManageParameters => &[Board],
         }
     }
 }
@@ -161,7 +165,7 @@ mod tests {
 
     /// The whole matrix, written out so a change to any cell shows in review.
     /// Columns: member, treasurer, secretary, board, admin (each role alone).
-    const MATRIX: [(Action, [bool; 5]); 11] = [
+    const MATRIX: [(Action, [bool; 5]); 12] = [
         (Action::ViewCoop, [true, true, true, true, true]),
         (Action::ViewMembers, [false, true, true, true, true]),
         (Action::ManageMembers, [false, false, false, false, true]),
@@ -173,6 +177,7 @@ mod tests {
         (Action::Vote, [true, true, true, true, true]),
         (Action::DraftBylaws, [false, false, true, true, false]),
         (Action::CommentBylaws, [true, true, true, true, true]),
+        (Action::ManageParameters, [false, false, false, true, false]),
     ];
 
     #[test]

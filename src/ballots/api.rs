@@ -295,11 +295,3 @@ pub async fn results_csv(state: web::Data<AppState>, scope: InCoop, path: Ballot
         ))
         .body(csv))
 }
-
-/// The co-op's ballot parameters: the defaults and limits every ballot starts from.
-#[utoipa::path(get, path = "/api/v1/coops/{slug}/ballot-parameters", tag = "ballots",
-    params(("slug" = String, Path, description = "The co-op's short name")),
-    responses((status = 200, body = super::rules::BallotParameters)), security(("bearer" = [])))]
-pub async fn parameters(state: web::Data<AppState>, scope: InCoop) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(service::parameters(&state, &scope).await?))
-}

@@ -119,7 +119,77 @@ struct BallotForm {
     questions: Vec<QuestionForm>,
 }
 
-fn quorum_form(q: Quorum) -> (String, String) {
+/// A fraction typed as `n/d`.
+fn typed_fraction(text: &str) -> Option<Fraction> {
+    let (n, d) = text.trim().split_once('/')?;
+    Fraction::new(n.trim().parse().ok()?, d.trim().parse().ok()?).ok()
+}
+
+fn typed_count(text: &str) -> Option<u32> {
+    text.trim().parse::<u32>().ok().filter(|n| *n > 0)
+}
+
+/// A quorum from the form's kind (`none`, `count`, `fraction`) and value.
+pub(crate) fn typed_quorum(kind: &str, value: &str) -> Option<Quorum> {
+    match kind {
+        "count" => typed_count(value).map(|count| Quorum::Count { count }),
+        "fraction" => typed_fraction(value).map(|fraction| Quorum::Fraction { fraction }),
+        _ => Some(Quorum::None),
+    }
+}
+
+/// A proxy limit from the form's kind (`none`, `per_holder`, `one_per`) and value.
+pub(crate) fn typed_proxies(kind: &str, value: &str) -> Option<ProxyLimit> {
+    match kind {
+        "per_holder" => typed_count(value).map(|count| ProxyLimit::PerHolder { count }),
+        "one_per" => typed_count(value).map(|members| ProxyLimit::OnePer { members }),
+        _ => Some(ProxyLimit::None),
+    }
+}
+
+/// A threshold from the form's kind and, for a custom one, its fraction.
+pub(crate) fn typed_threshold(kind: &str, fraction: &str) -> Option<Threshold> {
+    Some(match kind {
+        "absolute" => Threshold::Absolute,
+        "two_thirds" => Threshold::TwoThirds,
+        "three_quarters" => Threshold::ThreeQuarters,
+        "custom" => Threshold::Custom {
+            fraction: typed_fraction(fraction)?,
+        },
+        _ => Threshold::Simple,
+    })
+}
+
+/// A base from the form.
+pub(crate) fn typed_base(kind: &str) -> Base {
+    match kind {
+        "all_papers" => Base::AllPapers,
+        "roll" => Base::Roll,
+        _ => Base::CastExcludingAbstentions,
+    }
+}
+
+/// A threshold as the form shows it: its kind and, for a custom one, its fraction.
+pub(crate) fn threshold_form(t: Threshold) -> (String, String) {
+    match t {
+        Threshold::Simple => ("simple".into(), String::new()),
+        Threshold::Absolute => ("absolute".into(), String::new()),
+        Threshold::TwoThirds => ("two_thirds".into(), String::new()),
+        Threshold::ThreeQuarters => ("three_quarters".into(), String::new()),
+        Threshold::Custom { fraction } => ("custom".into(), fraction.to_string()),
+    }
+}
+
+/// A base as the form names it.
+pub(crate) fn base_form(base: Base) -> String {
+    serde_json::to_value(base)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+/// A quorum as the form shows it.
+pub(crate) fn quorum_form(q: Quorum) -> (String, String) {
     match q {
         Quorum::None => ("none".into(), String::new()),
         Quorum::Count { count } => ("count".into(), count.to_string()),
@@ -127,7 +197,8 @@ fn quorum_form(q: Quorum) -> (String, String) {
     }
 }
 
-fn proxy_form(p: ProxyLimit) -> (String, String) {
+/// A proxy limit as the form shows it.
+pub(crate) fn proxy_form(p: ProxyLimit) -> (String, String) {
     match p {
         ProxyLimit::None => ("none".into(), String::new()),
         ProxyLimit::PerHolder { count } => ("per_holder".into(), count.to_string()),
@@ -195,17 +266,8 @@ impl BallotForm {
                         base,
                     } => {
                         f.abstain = *allow_abstain;
-                        f.base = serde_json::to_value(base)
-                            .ok()
-                            .and_then(|v| v.as_str().map(String::from))
-                            .unwrap_or_default();
-                        (f.threshold, f.fraction) = match threshold {
-                            Threshold::Simple => ("simple".into(), String::new()),
-                            Threshold::Absolute => ("absolute".into(), String::new()),
-                            Threshold::TwoThirds => ("two_thirds".into(), String::new()),
-                            Threshold::ThreeQuarters => ("three_quarters".into(), String::new()),
-                            Threshold::Custom { fraction } => ("custom".into(), fraction.to_string()),
-                        };
+                        f.base = base_form(*base);
+                        (f.threshold, f.fraction) = threshold_form(*threshold);
                     }
                     QuestionKind::Election {
                         method,
@@ -281,29 +343,14 @@ impl BallotForm {
     fn input(&self, coop: &Coop) -> Result<BallotInput, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut error = |field: &str, message: &str| errors.push(FieldError::new(field, message));
-        let fraction = |text: &str| -> Option<Fraction> {
-            let (n, d) = text.trim().split_once('/')?;
-            Fraction::new(n.trim().parse().ok()?, d.trim().parse().ok()?).ok()
-        };
-        let number = |text: &str| text.trim().parse::<u32>().ok().filter(|n| *n > 0);
-        let quorum = match self.quorum_kind.as_str() {
-            "count" => number(&self.quorum_value).map(|count| Quorum::Count { count }),
-            "fraction" => fraction(&self.quorum_value).map(|fraction| Quorum::Fraction { fraction }),
-            _ => Some(Quorum::None),
-        }
-        .unwrap_or_else(|| {
+        let quorum = typed_quorum(&self.quorum_kind, &self.quorum_value).unwrap_or_else(|| {
             error(
                 "quorum_value",
                 "Give a number of members (12) or a fraction of the roll (1/4).",
             );
             Quorum::None
         });
-        let proxies = match self.proxy_kind.as_str() {
-            "per_holder" => number(&self.proxy_value).map(|count| ProxyLimit::PerHolder { count }),
-            "one_per" => number(&self.proxy_value).map(|members| ProxyLimit::OnePer { members }),
-            _ => Some(ProxyLimit::None),
-        }
-        .unwrap_or_else(|| {
+        let proxies = typed_proxies(&self.proxy_kind, &self.proxy_value).unwrap_or_else(|| {
             error("proxy_value", "Give a whole number.");
             ProxyLimit::None
         });
@@ -373,24 +420,11 @@ impl BallotForm {
                     candidates,
                 }
             } else {
-                let threshold = match q.threshold.as_str() {
-                    "absolute" => Threshold::Absolute,
-                    "two_thirds" => Threshold::TwoThirds,
-                    "three_quarters" => Threshold::ThreeQuarters,
-                    "custom" => match fraction(&q.fraction) {
-                        Some(fraction) => Threshold::Custom { fraction },
-                        None => {
-                            error(&at("fraction"), "Give a fraction such as 3/5.");
-                            Threshold::Simple
-                        }
-                    },
-                    _ => Threshold::Simple,
-                };
-                let base = match q.base.as_str() {
-                    "all_papers" => Base::AllPapers,
-                    "roll" => Base::Roll,
-                    _ => Base::CastExcludingAbstentions,
-                };
+                let threshold = typed_threshold(&q.threshold, &q.fraction).unwrap_or_else(|| {
+                    error(&at("fraction"), "Give a fraction such as 3/5.");
+                    Threshold::Simple
+                });
+                let base = typed_base(&q.base);
                 QuestionKind::Motion {
                     allow_abstain: q.abstain,
                     threshold,
@@ -475,21 +509,8 @@ pub async fn new_form(req: HttpRequest, state: web::Data<AppState>, scope: InCoo
     let parameters = service::parameters(&state, &scope).await?;
     let mut form = BallotForm::new(&service::default_settings(&parameters));
     if let Some(q) = form.questions.first_mut() {
-        q.threshold = match parameters.threshold {
-            Threshold::Simple => "simple",
-            Threshold::Absolute => "absolute",
-            Threshold::TwoThirds => "two_thirds",
-            Threshold::ThreeQuarters => "three_quarters",
-            Threshold::Custom { .. } => "custom",
-        }
-        .into();
-        if let Threshold::Custom { fraction } = parameters.threshold {
-            q.fraction = fraction.to_string();
-        }
-        q.base = serde_json::to_value(parameters.base)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default();
+        (q.threshold, q.fraction) = threshold_form(parameters.threshold);
+        q.base = base_form(parameters.base);
     }
     render_editor(&req, &scope, &form, &[], None).await
 }

@@ -40,3 +40,24 @@ pub async fn show(scope: InCoop) -> AppResult<HttpResponse> {
     scope.require(Action::ViewCoop)?;
     Ok(HttpResponse::Ok().json(scope.coop))
 }
+
+/// The co-op's governance parameters: membership, redemption and ballot rules.
+#[utoipa::path(get, path = "/api/v1/coops/{slug}/parameters", tag = "coops",
+    params(("slug" = String, Path, description = "The co-op's short name")),
+    responses((status = 200, body = super::rules::Parameters), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn parameters(state: web::Data<AppState>, scope: InCoop) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::parameters(&state, &scope).await?))
+}
+
+/// Replaces the co-op's governance parameters (the board); audited.
+#[utoipa::path(put, path = "/api/v1/coops/{slug}/parameters", tag = "coops", request_body = super::rules::Parameters,
+    params(("slug" = String, Path, description = "The co-op's short name")),
+    responses((status = 200, body = super::rules::Parameters), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn set_parameters(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    body: web::Json<super::rules::Parameters>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::set_parameters(&state, &scope, &body).await?))
+}

@@ -4,9 +4,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult, FieldError};
 use crate::server::AppState;
-use crate::web::page::Page;
+use crate::web::page::{see_other, Page, PageForm};
+
+use super::rules::Parameters;
 
 /// The co-op's home: who you are there and where to go.
 pub async fn home(req: HttpRequest, state: web::Data<AppState>, scope: InCoop) -> AppResult<HttpResponse> {
@@ -20,4 +22,189 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>, scope: InCoop) -
     let mut page = Page::in_coop(&req, &scope)?;
     page.insert("open_ballots", &open);
     page.render("coops/home.html")
+}
+
+/// The form of the parameters page, every field as typed.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct ParametersForm {
+    #[serde(default)]
+    requires_qualifying_share: Option<String>,
+    #[serde(default)]
+    probation_months: String,
+    #[serde(default)]
+    members_on_leave_may_vote: Option<String>,
+    #[serde(default)]
+    redemption_hold: Option<String>,
+    #[serde(default)]
+    capital_floor: String,
+    #[serde(default)]
+    quorum_kind: String,
+    #[serde(default)]
+    quorum_value: String,
+    #[serde(default)]
+    threshold: String,
+    #[serde(default)]
+    fraction: String,
+    #[serde(default)]
+    base: String,
+    #[serde(default)]
+    proxy_kind: String,
+    #[serde(default)]
+    proxy_value: String,
+    #[serde(default)]
+    secret: Option<String>,
+}
+
+impl ParametersForm {
+    fn of(p: &Parameters) -> Self {
+        use crate::ballots::pages::{base_form, proxy_form, quorum_form, threshold_form};
+        let on = |b: bool| b.then(|| "on".to_string());
+        let (quorum_kind, quorum_value) = quorum_form(p.ballots.quorum);
+        let (threshold, fraction) = threshold_form(p.ballots.threshold);
+        let (proxy_kind, proxy_value) = proxy_form(p.ballots.proxies);
+        ParametersForm {
+            requires_qualifying_share: on(p.requires_qualifying_share),
+            probation_months: p.probation_months.map(|m| m.to_string()).unwrap_or_default(),
+            members_on_leave_may_vote: on(p.members_on_leave_may_vote),
+            redemption_hold: on(p.redemption_hold),
+            capital_floor: p.capital_floor.to_string(),
+            quorum_kind,
+            quorum_value,
+            threshold,
+            fraction,
+            base: base_form(p.ballots.base),
+            proxy_kind,
+            proxy_value,
+            secret: on(p.ballots.secret),
+        }
+    }
+
+    fn parameters(&self) -> Result<Parameters, Vec<FieldError>> {
+        use crate::ballots::pages::{typed_base, typed_proxies, typed_quorum, typed_threshold};
+        let mut errors = Vec::new();
+        let probation_months = match self.probation_months.trim() {
+            "" | "0" => None,
+            m => m.parse().map(Some).unwrap_or_else(|_| {
+                errors.push(FieldError::new(
+                    "probation_months",
+                    "Give a number of months, or leave it empty.",
+                ));
+                None
+            }),
+        };
+        let capital_floor = crate::money::Money::parse_with(
+            if self.capital_floor.trim().is_empty() {
+                "0"
+            } else {
+                &self.capital_floor
+            },
+            crate::money::Currency::Eur,
+            crate::money::Sign::PositiveOrZero,
+        )
+        .map(|m| m.amount())
+        .unwrap_or_else(|e| {
+            errors.push(FieldError::new("capital_floor", e.to_string()));
+            Default::default()
+        });
+        let quorum = typed_quorum(&self.quorum_kind, &self.quorum_value).unwrap_or_else(|| {
+            errors.push(FieldError::new(
+                "quorum_value",
+                "Give a number of members (12) or a fraction of the roll (1/4).",
+            ));
+            crate::ballots::rules::Quorum::None
+        });
+        let threshold = typed_threshold(&self.threshold, &self.fraction).unwrap_or_else(|| {
+            errors.push(FieldError::new("fraction", "Give a fraction such as 3/5."));
+            crate::ballots::rules::Threshold::Simple
+        });
+        let proxies = typed_proxies(&self.proxy_kind, &self.proxy_value).unwrap_or_else(|| {
+            errors.push(FieldError::new("proxy_value", "Give a whole number."));
+            crate::ballots::rules::ProxyLimit::None
+        });
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Parameters {
+            requires_qualifying_share: self.requires_qualifying_share.is_some(),
+            probation_months,
+            members_on_leave_may_vote: self.members_on_leave_may_vote.is_some(),
+            redemption_hold: self.redemption_hold.is_some(),
+            capital_floor,
+            ballots: crate::ballots::rules::BallotParameters {
+                quorum,
+                threshold,
+                base: typed_base(&self.base),
+                proxies,
+                secret: self.secret.is_some(),
+            },
+        })
+    }
+}
+
+fn render_parameters(
+    req: &HttpRequest,
+    scope: &InCoop,
+    form: &ParametersForm,
+    errors: &[FieldError],
+    done: bool,
+) -> AppResult<HttpResponse> {
+    let mut page = Page::in_coop(req, scope)?;
+    page.insert("form", form)
+        .insert("can_manage", &scope.can(Action::ManageParameters))
+        .insert("saved", &done)
+        .errors(errors);
+    let status = if errors.is_empty() {
+        actix_web::http::StatusCode::OK
+    } else {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page.render_status(status, "coops/parameters.html")
+}
+
+/// Where the page says a save succeeded.
+#[derive(serde::Deserialize)]
+pub struct SavedQuery {
+    done: Option<String>,
+}
+
+/// The co-op's governance parameters: everyone reads them, the board changes them.
+pub async fn parameters(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    scope: InCoop,
+    query: web::Query<SavedQuery>,
+) -> AppResult<HttpResponse> {
+    let current = super::service::parameters(&state, &scope).await?;
+    render_parameters(&req, &scope, &ParametersForm::of(&current), &[], query.done.is_some())
+}
+
+/// Saves the parameters (the board).
+pub async fn save_parameters(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    scope: InCoop,
+    form: PageForm<ParametersForm>,
+) -> AppResult<HttpResponse> {
+    scope.require(Action::ManageParameters)?;
+    let form = form.0;
+    let errors = match form.parameters() {
+        Ok(p) => match super::service::set_parameters(&state, &scope, &p).await {
+            Ok(_) => return Ok(see_other(&format!("/c/{}/parameters?done=saved", scope.coop.slug))),
+            Err(AppError::Validation(errors)) => errors
+                .into_iter()
+                .map(|e| {
+                    let field = match e.field.as_str() {
+                        "ballots.quorum" => "quorum_value",
+                        "ballots.threshold" => "fraction",
+                        "ballots.proxies" => "proxy_value",
+                        other => other,
+                    };
+                    FieldError::new(field, e.message)
+                })
+                .collect(),
+            Err(e) => return Err(e),
+        },
+        Err(errors) => errors,
+    };
+    render_parameters(&req, &scope, &form, &errors, false)
 }

@@ -1,7 +1,10 @@
 //! What makes a valid co-op (tenant) description.
 
-use serde::Deserialize;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use crate::ballots::rules::{BallotParameters, Fraction, ProxyLimit, Quorum, Threshold};
 
 use crate::error::FieldError;
 
@@ -25,6 +28,78 @@ pub struct NewCoop {
 
 /// Currencies Concord formats and the distribution presets know.
 pub const CURRENCIES: [&str; 5] = ["EUR", "USD", "CAD", "GBP", "CHF"];
+
+/// The co-op's governance parameters: what the software obeys when it admits
+/// members, redeems shares and runs ballots. They belong to the bylaws (see
+/// `docs/decisions/0004-governance-parameters-before-bylaws.md`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Parameters {
+    /// A member must hold one fully paid qualifying share to be a full member (and to vote).
+    pub requires_qualifying_share: bool,
+    /// Months of candidacy (probation) before admission; `None` for none.
+    pub probation_months: Option<u32>,
+    /// Members on leave keep their vote.
+    pub members_on_leave_may_vote: bool,
+    /// Redemptions wait until the year's accounts are approved.
+    pub redemption_hold: bool,
+    /// Paid-up capital below which no redemption may take the co-op (e.g. "1000.00").
+    #[schema(value_type = String)]
+    pub capital_floor: Decimal,
+    /// Defaults and limits of every ballot.
+    pub ballots: BallotParameters,
+}
+
+/// The largest amount Concord stores (NUMERIC(14,2)).
+const MAX_AMOUNT: i64 = 999_999_999_999;
+
+/// Every problem with a set of parameters, field by field (empty when they are valid).
+pub fn check_parameters(p: &Parameters) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if let Some(months) = p.probation_months {
+        if !(1..=crate::membership::lifecycle::MAX_PROBATION_MONTHS).contains(&months) {
+            errors.push(FieldError::new("probation_months", "Give 1 to 60 months, or none."));
+        }
+    }
+    if p.capital_floor.is_sign_negative() || p.capital_floor.scale() > 2 || p.capital_floor > Decimal::from(MAX_AMOUNT)
+    {
+        errors.push(FieldError::new(
+            "capital_floor",
+            "Give an amount of zero or more, with at most two decimals.",
+        ));
+    }
+    let fraction_ok = |f: Fraction| Fraction::new(f.numerator, f.denominator).is_ok();
+    match p.ballots.quorum {
+        Quorum::Fraction { fraction } if !fraction_ok(fraction) => errors.push(FieldError::new(
+            "ballots.quorum",
+            "A quorum fraction lies between 0 and 1, e.g. 1/4.",
+        )),
+        Quorum::Count { count } if count == 0 || count > 1_000_000 => errors.push(FieldError::new(
+            "ballots.quorum",
+            "A quorum is 1 to 1,000,000 members, or none.",
+        )),
+        _ => {}
+    }
+    if let Threshold::Custom { fraction } = p.ballots.threshold {
+        if !fraction_ok(fraction) {
+            errors.push(FieldError::new(
+                "ballots.threshold",
+                "A majority fraction lies between 0 and 1, e.g. 3/5.",
+            ));
+        }
+    }
+    match p.ballots.proxies {
+        ProxyLimit::PerHolder { count } if count == 0 || count > 1000 => errors.push(FieldError::new(
+            "ballots.proxies",
+            "Give 1 to 1,000 proxies per member, or none.",
+        )),
+        ProxyLimit::OnePer { members } if members == 0 || members > 1_000_000 => errors.push(FieldError::new(
+            "ballots.proxies",
+            "Give the number of members per proxy (1 or more).",
+        )),
+        _ => {}
+    }
+    errors
+}
 
 /// Every problem with a new co-op, field by field (empty when it is valid).
 pub fn check_new_coop(coop: &NewCoop) -> Vec<FieldError> {

@@ -4,7 +4,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::rules::{check_new_coop, NewCoop};
+use super::rules::{check_new_coop, check_parameters, NewCoop, Parameters};
 use super::store::{self, Coop};
 use crate::audit;
 use crate::auth::permissions::{Role, RoleSet};
@@ -57,6 +57,47 @@ pub async fn create(
             .await?;
         }
         Ok(coop)
+    })
+    .await
+}
+
+/// The co-op's governance parameters (every member may read them).
+pub async fn parameters(
+    state: &crate::server::AppState,
+    scope: &crate::auth::extract::InCoop,
+) -> AppResult<Parameters> {
+    scope.require(crate::auth::permissions::Action::ViewCoop)?;
+    let mut conn = crate::db::conn(&state.pool).await?;
+    store::parameters(&mut conn, scope.coop.id).await
+}
+
+/// Replaces the co-op's governance parameters (the board), audited with the values
+/// before and after.
+pub async fn set_parameters(
+    state: &crate::server::AppState,
+    scope: &crate::auth::extract::InCoop,
+    new: &Parameters,
+) -> AppResult<Parameters> {
+    scope.require(crate::auth::permissions::Action::ManageParameters)?;
+    let errors = check_parameters(new);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let mut conn = crate::db::conn(&state.pool).await?;
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    conn.transaction(async |conn| {
+        let before = store::parameters(conn, coop_id).await?;
+        store::save_parameters(conn, coop_id, new).await?;
+        audit::append(
+            conn,
+            Some(coop_id),
+            Some(actor),
+            "coop.parameters_changed",
+            &format!("coop:{coop_id}"),
+            json!({"before": before, "after": new}),
+        )
+        .await?;
+        Ok(new.clone())
     })
     .await
 }

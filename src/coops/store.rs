@@ -86,3 +86,46 @@ pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<Option<C
         .await
         .optional()?)
 }
+
+/// The co-op's governance parameters.
+pub async fn parameters(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<super::rules::Parameters> {
+    type Row = (bool, Option<i32>, bool, bool, rust_decimal::Decimal, serde_json::Value);
+    let row: Row = coops::table
+        .find(id)
+        .select((
+            coops::requires_qualifying_share,
+            coops::probation_months,
+            coops::members_on_leave_may_vote,
+            coops::redemption_hold,
+            coops::capital_floor,
+            coops::ballot_parameters,
+        ))
+        .first(conn)
+        .await?;
+    Ok(super::rules::Parameters {
+        requires_qualifying_share: row.0,
+        probation_months: row.1.map(|m| m as u32),
+        members_on_leave_may_vote: row.2,
+        redemption_hold: row.3,
+        capital_floor: row.4,
+        ballots: serde_json::from_value(row.5)
+            .map_err(|e| crate::error::AppError::internal(format!("stored ballot parameters: {e}")))?,
+    })
+}
+
+/// Saves the co-op's governance parameters.
+pub async fn save_parameters(conn: &mut AsyncPgConnection, id: Uuid, p: &super::rules::Parameters) -> AppResult<()> {
+    diesel::update(coops::table.find(id))
+        .set((
+            coops::requires_qualifying_share.eq(p.requires_qualifying_share),
+            coops::probation_months.eq(p.probation_months.map(|m| m as i32)),
+            coops::members_on_leave_may_vote.eq(p.members_on_leave_may_vote),
+            coops::redemption_hold.eq(p.redemption_hold),
+            coops::capital_floor.eq(p.capital_floor),
+            coops::ballot_parameters
+                .eq(serde_json::to_value(p.ballots).map_err(|e| crate::error::AppError::internal(e.to_string()))?),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -11,6 +11,7 @@ mod capital;
 mod errors;
 mod offline;
 mod operations;
+mod parameters;
 mod register;
 mod serve;
 mod tenancy;

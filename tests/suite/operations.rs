@@ -69,7 +69,7 @@ async fn the_openapi_document_describes_every_endpoint() {
         "/api/v1/coops/{slug}/ballots/{ballot_id}/receipts/check",
         "/api/v1/coops/{slug}/ballots/{ballot_id}/papers.blt",
         "/api/v1/coops/{slug}/ballots/{ballot_id}/results.csv",
-        "/api/v1/coops/{slug}/ballot-parameters",
+        "/api/v1/coops/{slug}/parameters",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} is missing");
     }
