@@ -78,6 +78,10 @@ pub struct Settings {
     pub pool_size: usize,
     /// HTTP worker threads (0: one per core).
     pub workers: usize,
+    /// Run the ballot scheduler (scheduled openings, closes at the end of the window)
+    /// in this process. Always on for `serve`; a test that drives the scheduler by
+    /// hand turns it off.
+    pub schedule_ballots: bool,
 }
 
 impl Settings {
@@ -105,6 +109,7 @@ impl Settings {
             body_limit: 256 * 1024,
             pool_size: 16,
             workers: 0,
+            schedule_ballots: true,
         })
     }
 

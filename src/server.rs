@@ -507,7 +507,9 @@ pub fn listen(state: web::Data<AppState>, listener: std::net::TcpListener) -> st
         server = server.workers(workers);
     }
     let server = server.listen(listener)?.run();
-    spawn_ballot_schedule(state_for_schedule);
+    if state_for_schedule.settings.schedule_ballots {
+        spawn_ballot_schedule(state_for_schedule);
+    }
     Ok(server)
 }
 

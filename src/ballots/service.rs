@@ -134,6 +134,21 @@ async fn validated(conn: &mut AsyncPgConnection, coop: &Coop, input: &BallotInpu
     )
     .map_err(ballot_error)?;
     check_window(&settings, input.opens_at, input.closes_at)?;
+    // A candidate named as a member must be one of this co-op's members.
+    for (i, q) in input.questions.iter().enumerate() {
+        if let rules::QuestionKind::Election { candidates, .. } = &q.kind {
+            for (j, c) in candidates.iter().enumerate() {
+                if let Some(member) = c.member_id {
+                    if members::address(conn, coop.id, member).await?.is_none() {
+                        return Err(AppError::field(
+                            format!("questions[{i}].candidates[{j}].member_id"),
+                            "This candidate is not a member of the co-op.",
+                        ));
+                    }
+                }
+            }
+        }
+    }
     if let Some(o) = input.opens_at {
         if o <= Utc::now() {
             return Err(AppError::field("opens_at", "The opening time must be in the future."));
@@ -622,7 +637,7 @@ pub async fn cast(state: &AppState, scope: &InCoop, id: Uuid, input: &CastInput)
                     "No vote on this ballot has this receipt code.",
                 ));
             }
-        } else if !by_proxy {
+        } else if !by_proxy && ballot.settings.proxies != rules::ProxyLimit::None {
             // Voting in person takes back a proxy the holder has not used.
             store::withdraw_proxy(conn, coop_id, id, voter, Utc::now()).await?;
         }

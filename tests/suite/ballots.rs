@@ -633,7 +633,12 @@ async fn bad_votes_are_refused_and_change_nothing() {
     let elsewhere = b.get(&member, &format!("/api/v1/coops/other/ballots/{id}")).await;
     assert_eq!(elsewhere.status(), 404);
 
-    // Bad ballots: a cancel needs a reason, a window must end after it starts.
+    // Bad ballots: a candidate from nowhere, a cancel without a reason, a window that
+    // ends before it starts.
+    let mut stranger = agm();
+    stranger["questions"][1]["candidates"][0]["member_id"] = json!(uuid::Uuid::new_v4());
+    let p = problem(b.post(&b.secretary, BASE, stranger).await, 422, "validation").await;
+    assert_eq!(p["errors"][0]["field"], "questions[1].candidates[0].member_id");
     problem(
         b.post(&b.secretary, &format!("{BASE}/{id}/cancel"), json!({"reason": " "}))
             .await,
@@ -956,4 +961,59 @@ async fn remind_writes_once_to_those_who_have_not_voted_a_day_before_the_close()
         "each member is reminded once per ballot"
     );
     let _ = std::fs::remove_dir_all(&data);
+}
+
+#[actix_web::test]
+async fn the_schedule_opens_and_closes_ballots_on_time_once() {
+    // This test runs the scheduler's step itself, so the server's own task stays off.
+    let app = TestApp::spawn(crate::common::Options {
+        settings: Box::new(|s| s.schedule_ballots = false),
+        ..Default::default()
+    })
+    .await;
+    let b = Ballots::new(&app).await;
+    let mut body = agm();
+    body["opens_at"] = json!("2031-06-01T08:00:00Z");
+    let draft = json(b.post(&b.secretary, BASE, body).await, 201).await;
+    let id = draft["id"].as_str().unwrap().to_string();
+    // Time passes: the opening is due, and so is the demo's open motion's close.
+    app.exec(&format!(
+        "UPDATE ballots SET opens_at = now() - interval '1 second' WHERE id = '{id}'"
+    ))
+    .await;
+    app.exec("UPDATE ballots SET closes_at = now() - interval '1 second' WHERE title = 'Buy a second delivery bike'")
+        .await;
+    // The same step the server's background task runs every few seconds.
+    let settings = concord::config::Settings::with_data_dir(&app.data_dir).unwrap();
+    let pool = concord::db::pool(&app.database_url(), 2).unwrap();
+    let mailer = concord::mail::Mailer::new(&settings.mail).unwrap();
+    let changed = concord::ballots::service::run_schedule(&pool, &mailer, &settings)
+        .await
+        .unwrap();
+    assert_eq!(changed, 2);
+    let states = app
+        .sql(&format!(
+            "SELECT status, roll_size FROM ballots WHERE id = '{id}' OR title = 'Buy a second delivery bike' ORDER BY title"
+        ))
+        .await;
+    let states: Vec<(String, Option<i32>)> = states.iter().map(|r| (r.get(0), r.get(1))).collect();
+    assert_eq!(
+        states,
+        vec![("open".to_string(), Some(6)), ("closed".to_string(), Some(6))]
+    );
+    let closed_by_clock = app
+        .sql("SELECT count(*) FROM audit_events WHERE action = 'ballot.closed' AND actor IS NULL AND data->>'by' = 'end_of_window'")
+        .await;
+    assert_eq!(closed_by_clock[0].get::<_, i64>(0), 1);
+    assert!(app
+        .outbox()
+        .iter()
+        .any(|m| m.contains("Result: Buy a second delivery bike")));
+    // Nothing is left to do: a second run (another server, a restart) changes nothing.
+    assert_eq!(
+        concord::ballots::service::run_schedule(&pool, &mailer, &settings)
+            .await
+            .unwrap(),
+        0
+    );
 }
