@@ -59,13 +59,18 @@ pub async fn append(
         .bind::<Text, _>(format!("audit:{chain_key}"))
         .execute(conn)
         .await?;
-    let last: Option<(i64, Vec<u8>)> = audit_events::table
-        .filter(audit_events::coop_id.is_not_distinct_from(coop_id))
+    // `=` and `IS NULL`, not `IS NOT DISTINCT FROM`: only these can use the
+    // (coop_id, seq) index, and this read happens while the chain is locked, so a
+    // scan of the whole log here would slow every write of the co-op.
+    let last_of_chain = audit_events::table
         .order(audit_events::seq.desc())
         .select((audit_events::seq, audit_events::hash))
-        .first(conn)
-        .await
-        .optional()?;
+        .into_boxed();
+    let last_of_chain = match coop_id {
+        Some(id) => last_of_chain.filter(audit_events::coop_id.eq(id)),
+        None => last_of_chain.filter(audit_events::coop_id.is_null()),
+    };
+    let last: Option<(i64, Vec<u8>)> = last_of_chain.first(conn).await.optional()?;
     let (seq, prev_hash) = last.map_or((1, GENESIS.to_vec()), |(seq, hash)| (seq + 1, hash));
     let event = Event {
         coop_id,

@@ -240,13 +240,13 @@ impl By {
     }
 }
 
-/// What an opening tells the members.
-struct Opened {
+/// A ballot that has just opened or closed, with its co-op: what the members are told about.
+struct Changed {
     coop: Coop,
     ballot: Ballot,
 }
 
-async fn open_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid, by: By) -> AppResult<Opened> {
+async fn open_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid, by: By) -> AppResult<Changed> {
     let ballot = store::find(conn, coop.id, id, Lock::Update).await?;
     step(ballot.status, Step::Open)?;
     let now = Utc::now();
@@ -301,7 +301,7 @@ async fn open_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid, by: By) ->
         json!({"roll_size": roll_size, "seed": seed, "by": if by.user().is_some() { "user" } else { "schedule" }}),
     )
     .await?;
-    Ok(Opened {
+    Ok(Changed {
         coop: coop.clone(),
         ballot: store::find(conn, coop.id, id, Lock::None).await?,
     })
@@ -329,7 +329,7 @@ async fn announce(
     conn: &mut AsyncPgConnection,
     mailer: &Mailer,
     settings: &crate::config::Settings,
-    what: &Opened,
+    what: &Changed,
     kind: Announcement,
 ) {
     use crate::web::i18n::text_with;
@@ -348,31 +348,50 @@ async fn announce(
         Announcement::Opened => ("mail-ballot-opened-subject", "mail-ballot-opened-body"),
         Announcement::Result => ("mail-ballot-result-subject", "mail-ballot-result-body"),
     };
-    for (email, name, locale) in addresses {
-        let closes = what
-            .ballot
-            .closes_at
-            .map(|c| crate::web::i18n::datetime_in(c, &what.coop.time_zone))
-            .unwrap_or_default();
-        let args = [
-            ("coop", what.coop.name.clone()),
-            ("title", what.ballot.title.clone()),
-            ("name", name),
-            ("closes", closes),
-            ("link", link.clone()),
-        ];
-        let mail = Mail {
-            to: email,
-            subject: text_with(&locale, subject_key, &args),
-            body: text_with(&locale, body_key, &args),
-        };
-        if let Err(e) = mailer.send(&settings.mail_from, mail).await {
-            tracing::error!(error = %e, "cannot send a ballot e-mail");
+    let closes = what
+        .ballot
+        .closes_at
+        .map(|c| crate::web::i18n::datetime_in(c, &what.coop.time_zone))
+        .unwrap_or_default();
+    let mails: Vec<Mail> = addresses
+        .into_iter()
+        .map(|(email, name, locale)| {
+            let args = [
+                ("coop", what.coop.name.clone()),
+                ("title", what.ballot.title.clone()),
+                ("name", name),
+                ("closes", closes.clone()),
+                ("link", link.clone()),
+            ];
+            Mail {
+                to: email,
+                subject: text_with(&locale, subject_key, &args),
+                body: text_with(&locale, body_key, &args),
+            }
+        })
+        .collect();
+    let (mailer, from) = (mailer.clone(), settings.mail_from.clone());
+    let send_all = async move {
+        for mail in mails {
+            if let Err(e) = mailer.send(&from, mail).await {
+                tracing::error!(error = %e, "cannot send a ballot e-mail");
+            }
         }
+    };
+    // A small co-op's e-mails are sent before the answer; a large roll's are sent in
+    // the background, so opening a ballot for 100,000 members does not hold the
+    // secretary's request for the minutes the mail server needs.
+    if what.ballot.roll_size.unwrap_or(0) <= ANNOUNCE_INLINE_UP_TO {
+        send_all.await;
+    } else {
+        tokio::spawn(send_all);
     }
 }
 
-async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid, by: By) -> AppResult<Opened> {
+/// The largest roll whose announcements are sent within the request.
+const ANNOUNCE_INLINE_UP_TO: i32 = 200;
+
+async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid, by: By) -> AppResult<Changed> {
     let ballot = store::find(conn, coop.id, id, Lock::Update).await?;
     step(ballot.status, Step::Close)?;
     if let (By::Clock, Some(c)) = (by, ballot.closes_at) {
@@ -395,7 +414,7 @@ async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid, by: By) -
                "by": if by.user().is_some() { "user" } else { "end_of_window" }}),
     )
     .await?;
-    Ok(Opened {
+    Ok(Changed {
         coop: coop.clone(),
         ballot: store::find(conn, coop.id, id, Lock::None).await?,
     })
@@ -551,10 +570,10 @@ pub async fn cast(state: &AppState, scope: &InCoop, id: Uuid, input: &CastInput)
     scope.require(Action::Vote)?;
     let mut conn = db::conn(&state.pool).await?;
     let (coop_id, me, actor) = (scope.coop.id, scope.member_id, scope.caller.user.id);
-    let ballot = store::find(&mut conn, coop_id, id, Lock::None).await?;
-    close_if_due(state, &scope.coop, ballot).await?;
     conn.transaction(async |conn| {
         // A shared lock: the close waits for every vote in progress and then counts it.
+        // A vote after the closing time is refused by the clock below, whether or not
+        // the scheduler has closed the ballot yet.
         let ballot = store::find(conn, coop_id, id, Lock::Share).await?;
         if ballot.status != Status::Open || ballot.closes_at.is_some_and(|c| c <= Utc::now()) {
             return Err(AppError::Conflict(match ballot.status {

@@ -21,7 +21,12 @@ pub type DbConn = Object<AsyncPgConnection>;
 
 /// Builds a pool of at most `max_size` connections to `database_url`.
 pub fn pool(database_url: &str, max_size: usize) -> Result<DbPool, AppError> {
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(database_url);
+    // No test query on every checkout: it would cost a round trip per request (three
+    // for a vote). A connection that died is reported as 503 on its first use and
+    // dropped by the pool.
+    let mut config = diesel_async::pooled_connection::ManagerConfig::default();
+    config.recycling_method = diesel_async::pooled_connection::RecyclingMethod::Fast;
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(database_url, config);
     Pool::builder(manager)
         .max_size(max_size)
         .wait_timeout(Some(std::time::Duration::from_secs(10)))
