@@ -1,9 +1,7 @@
 -- pgbench script for benches/vote.sh: every statement one vote request sends, as
 -- the server sends them (captured with log_statement = all; vote.sh prints the capture
--- of the run): the 7 before the transaction — the pool's check of each connection it
--- hands out (deadpool's default "Verified" recycling: SELECT $1), the token's user
--- (src/auth/extract.rs resolve_caller), the co-op and the caller's membership (InCoop),
--- the ballot read before the transaction (service::cast, close_if_due) — and then the
+-- of the run): the 3 before the transaction — the token's user (src/auth/extract.rs
+-- resolve_caller), the co-op and the caller's membership (InCoop) — and then the
 -- transaction of vote_tx.sql, whose header says what is and is not identical.
 -- The server takes three connections from its pool for one request (the caller, the
 -- co-op scope, the vote), all usually the same backend; here one connection.
@@ -11,21 +9,16 @@
 \set n :n + 1
 \set k 100000000000 + :i
 \set r random(1, 9000000000000000000)
-SELECT :one;
 SELECT "users"."id", "users"."email", "users"."display_name", "users"."locale", "users"."password_hash", "users"."token_version", "users"."is_operator", "users"."created_at" FROM "users" WHERE ("users"."id" = ('00000000-0000-4000-9000-' || :k)::uuid) LIMIT :one;
-SELECT :one;
 SELECT "coops"."id", "coops"."slug", "coops"."name", "coops"."currency", "coops"."locale", "coops"."time_zone", "coops"."created_at" FROM "coops" WHERE ("coops"."slug" = :slug) LIMIT :one;
 SELECT "members"."id", "members"."roles" FROM "members" WHERE (("members"."coop_id" = :coop) AND ("members"."user_id" = ('00000000-0000-4000-9000-' || :k)::uuid)) LIMIT :one;
-SELECT :one;
-SELECT "ballots"."id", "ballots"."title", "ballots"."description", "ballots"."settings", "ballots"."questions", "ballots"."status", "ballots"."opens_at", "ballots"."closes_at", "ballots"."seed", "ballots"."roll_size", "ballots"."opened_at", "ballots"."ended_at", "ballots"."cancel_reason", "ballots"."result", "ballots"."created_at" FROM "ballots" WHERE (("ballots"."coop_id" = :coop) AND ("ballots"."id" = :ballot)) LIMIT :one;
 BEGIN;
 SELECT "ballots"."id", "ballots"."title", "ballots"."description", "ballots"."settings", "ballots"."questions", "ballots"."status", "ballots"."opens_at", "ballots"."closes_at", "ballots"."seed", "ballots"."roll_size", "ballots"."opened_at", "ballots"."ended_at", "ballots"."cancel_reason", "ballots"."result", "ballots"."created_at" FROM "ballots" WHERE (("ballots"."coop_id" = :coop) AND ("ballots"."id" = :ballot)) LIMIT :one FOR SHARE;
 SELECT EXISTS (SELECT "ballot_voters"."coop_id", "ballot_voters"."ballot_id", "ballot_voters"."member_id", "ballot_voters"."reminded_at" FROM "ballot_voters" WHERE (("ballot_voters"."coop_id" = :coop) AND (("ballot_voters"."ballot_id" = :ballot) AND ("ballot_voters"."member_id" = ('00000000-0000-4000-8000-' || :k)::uuid))));
 INSERT INTO "ballot_participations" ("coop_id", "ballot_id", "member_id", "channel", "proxy_holder") VALUES (:coop, :ballot, ('00000000-0000-4000-8000-' || :k)::uuid, 'online', NULL) ON CONFLICT DO NOTHING;
-UPDATE "ballot_proxies" SET "withdrawn_at" = now() WHERE ((("ballot_proxies"."coop_id" = :coop) AND (("ballot_proxies"."ballot_id" = :ballot) AND ("ballot_proxies"."grantor_id" = ('00000000-0000-4000-8000-' || :k)::uuid))) AND ("ballot_proxies"."withdrawn_at" IS NULL));
 INSERT INTO "ballot_papers" ("coop_id", "ballot_id", "id", "answers", "weight", "channel", "receipt_hash", "member_id") VALUES (:coop, :ballot, gen_random_uuid(), '["for"]', 1, 'online', encode(sha256(convert_to(:r::text, 'UTF8')), 'hex'), NULL);
 SELECT pg_advisory_xact_lock(hashtextextended(:chain, 0));
-SELECT "audit_events"."seq" AS last_seq, "audit_events"."hash" AS last_hash FROM "audit_events" WHERE ("audit_events"."coop_id" IS NOT DISTINCT FROM :coop::uuid) ORDER BY "audit_events"."seq" DESC LIMIT :one \gset
+SELECT "audit_events"."seq" AS last_seq, "audit_events"."hash" AS last_hash FROM "audit_events" WHERE ("audit_events"."coop_id" = :coop::uuid) ORDER BY "audit_events"."seq" DESC LIMIT :one \gset
 \set next :last_seq + 1
 INSERT INTO "audit_events" ("coop_id", "seq", "at", "actor", "action", "subject", "data", "prev_hash", "hash") VALUES (:coop, :next, now(), ('00000000-0000-4000-9000-' || :k)::uuid, 'ballot.participated', 'ballot:' || :ballot, ('{"channel": "online", "member_id": "00000000-0000-4000-8000-' || :k || '"}')::jsonb, :last_hash::bytea, sha256(:last_hash::bytea || convert_to('{"action":"ballot.participated","actor":"00000000-0000-4000-9000-' || :k || '","at":"' || now()::text || '","coop_id":"' || :coop || '","data":{"channel":"online","member_id":"00000000-0000-4000-8000-' || :k || '"},"seq":' || :next || ',"subject":"ballot:' || :ballot || '"}', 'UTF8')));
 COMMIT;

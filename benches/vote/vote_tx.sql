@@ -5,9 +5,9 @@
 --
 -- Identical: the tables, indexes, triggers and foreign-key checks the statements fire;
 -- the ballot row locked FOR SHARE; the roll check; the participation with ON CONFLICT
--- DO NOTHING; the proxy withdrawal; the paper with a 64-hex receipt hash; the audit
+-- DO NOTHING; the paper with a 64-hex receipt hash; the audit
 -- append: the chain's advisory lock (held to the commit), the read of the chain's last
--- event (the same `IS NOT DISTINCT FROM` query), an insert with seq + 1 and
+-- event (the same indexed `coop_id = $1` query), an insert with seq + 1 and
 -- prev_hash = the last hash; the commit (synchronous, one WAL flush).
 -- Not identical:
 --   * the member and user ids are built from a number (vote.sh seeds them that way):
@@ -33,10 +33,9 @@ BEGIN;
 SELECT "ballots"."id", "ballots"."title", "ballots"."description", "ballots"."settings", "ballots"."questions", "ballots"."status", "ballots"."opens_at", "ballots"."closes_at", "ballots"."seed", "ballots"."roll_size", "ballots"."opened_at", "ballots"."ended_at", "ballots"."cancel_reason", "ballots"."result", "ballots"."created_at" FROM "ballots" WHERE (("ballots"."coop_id" = :coop) AND ("ballots"."id" = :ballot)) LIMIT :one FOR SHARE;
 SELECT EXISTS (SELECT "ballot_voters"."coop_id", "ballot_voters"."ballot_id", "ballot_voters"."member_id", "ballot_voters"."reminded_at" FROM "ballot_voters" WHERE (("ballot_voters"."coop_id" = :coop) AND (("ballot_voters"."ballot_id" = :ballot) AND ("ballot_voters"."member_id" = ('00000000-0000-4000-8000-' || :k)::uuid))));
 INSERT INTO "ballot_participations" ("coop_id", "ballot_id", "member_id", "channel", "proxy_holder") VALUES (:coop, :ballot, ('00000000-0000-4000-8000-' || :k)::uuid, 'online', NULL) ON CONFLICT DO NOTHING;
-UPDATE "ballot_proxies" SET "withdrawn_at" = now() WHERE ((("ballot_proxies"."coop_id" = :coop) AND (("ballot_proxies"."ballot_id" = :ballot) AND ("ballot_proxies"."grantor_id" = ('00000000-0000-4000-8000-' || :k)::uuid))) AND ("ballot_proxies"."withdrawn_at" IS NULL));
 INSERT INTO "ballot_papers" ("coop_id", "ballot_id", "id", "answers", "weight", "channel", "receipt_hash", "member_id") VALUES (:coop, :ballot, gen_random_uuid(), '["for"]', 1, 'online', encode(sha256(convert_to(:r::text, 'UTF8')), 'hex'), NULL);
 SELECT pg_advisory_xact_lock(hashtextextended(:chain, 0));
-SELECT "audit_events"."seq" AS last_seq, "audit_events"."hash" AS last_hash FROM "audit_events" WHERE ("audit_events"."coop_id" IS NOT DISTINCT FROM :coop::uuid) ORDER BY "audit_events"."seq" DESC LIMIT :one \gset
+SELECT "audit_events"."seq" AS last_seq, "audit_events"."hash" AS last_hash FROM "audit_events" WHERE ("audit_events"."coop_id" = :coop::uuid) ORDER BY "audit_events"."seq" DESC LIMIT :one \gset
 \set next :last_seq + 1
 INSERT INTO "audit_events" ("coop_id", "seq", "at", "actor", "action", "subject", "data", "prev_hash", "hash") VALUES (:coop, :next, now(), ('00000000-0000-4000-9000-' || :k)::uuid, 'ballot.participated', 'ballot:' || :ballot, ('{"channel": "online", "member_id": "00000000-0000-4000-8000-' || :k || '"}')::jsonb, :last_hash::bytea, sha256(:last_hash::bytea || convert_to('{"action":"ballot.participated","actor":"00000000-0000-4000-9000-' || :k || '","at":"' || now()::text || '","coop_id":"' || :coop || '","data":{"channel":"online","member_id":"00000000-0000-4000-8000-' || :k || '"},"seq":' || :next || ',"subject":"ballot:' || :ballot || '"}', 'UTF8')));
 COMMIT;
