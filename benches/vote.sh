@@ -336,7 +336,7 @@ cpu_row "pgbench vote_request.sql, $conns clients" "${r[7]}" "${r[8]}" "$(per_vo
 cpu_row "pgbench vote_tx.sql, $pool clients" "${q[7]}" "${q[8]}" "$(per_vote "${q[8]}" "${q[4]}")" "${q[9]}" "${q[10]}" "${q[11]}"
 echo "  concord: $(per_vote "${h_cpu[0]}" "$h_n") ms of CPU per vote"
 echo
-echo "opening the ballot (POST …/open: roll of $roll frozen, one e-mail each, in the request): $open_ms ms"
+echo "opening the ballot (POST …/open: roll of $roll frozen; above 200 members the e-mails go out from a background thread): $open_ms ms"
 echo "audit chain of the demo co-op: $last_seq events, $gaps gaps"
 echo "the chain's last-event read (generic plan, $(sql 'SELECT count(*) FROM audit_events') rows):"
 echo "  as the server writes it, coop_id IS NOT DISTINCT FROM \$1: $explain_server"

@@ -353,26 +353,22 @@ async fn announce(
         .closes_at
         .map(|c| crate::web::i18n::datetime_in(c, &what.coop.time_zone))
         .unwrap_or_default();
-    let mails: Vec<Mail> = addresses
-        .into_iter()
-        .map(|(email, name, locale)| {
+    let (mailer, from) = (mailer.clone(), settings.mail_from.clone());
+    let (coop_name, title) = (what.coop.name.clone(), what.ballot.title.clone());
+    let send_all = async move {
+        for (email, name, locale) in addresses {
             let args = [
-                ("coop", what.coop.name.clone()),
-                ("title", what.ballot.title.clone()),
+                ("coop", coop_name.clone()),
+                ("title", title.clone()),
                 ("name", name),
                 ("closes", closes.clone()),
                 ("link", link.clone()),
             ];
-            Mail {
+            let mail = Mail {
                 to: email,
                 subject: text_with(&locale, subject_key, &args),
                 body: text_with(&locale, body_key, &args),
-            }
-        })
-        .collect();
-    let (mailer, from) = (mailer.clone(), settings.mail_from.clone());
-    let send_all = async move {
-        for mail in mails {
+            };
             if let Err(e) = mailer.send(&from, mail).await {
                 tracing::error!(error = %e, "cannot send a ballot e-mail");
             }
@@ -380,11 +376,18 @@ async fn announce(
     };
     // A small co-op's e-mails are sent before the answer; a large roll's are sent in
     // the background, so opening a ballot for 100,000 members does not hold the
-    // secretary's request for the minutes the mail server needs.
+    // secretary's request for the minutes the mail server needs. The background run
+    // gets a thread and a runtime of its own: on the request's worker it would take
+    // turns with every other request that worker serves.
     if what.ballot.roll_size.unwrap_or(0) <= ANNOUNCE_INLINE_UP_TO {
         send_all.await;
     } else {
-        tokio::spawn(send_all);
+        std::thread::spawn(
+            move || match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(runtime) => runtime.block_on(send_all),
+                Err(e) => tracing::error!(error = %e, "cannot start the e-mail thread"),
+            },
+        );
     }
 }
 
