@@ -117,11 +117,16 @@ pub enum Action {
     DraftBylaws,
     /// Comment on drafts of the bylaws.
     CommentBylaws,
+    /// See the fiscal years, and one's own hours and notices of allocation.
+    ViewPatronage,
+    /// Approve a proposed distribution where the bylaws let the board do it, or
+    /// send it back to draft.
+    ApproveDistribution,
 }
 
 impl Action {
     /// Every action, for exhaustive tests.
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 13] = [
         Action::ViewCoop,
         Action::ViewMembers,
         Action::ManageMembers,
@@ -133,6 +138,8 @@ impl Action {
         Action::Vote,
         Action::DraftBylaws,
         Action::CommentBylaws,
+        Action::ViewPatronage,
+        Action::ApproveDistribution,
     ];
 
     /// The roles that allow this action on their own.
@@ -146,6 +153,8 @@ impl Action {
             Action::ManageCapital | Action::ManageDistribution => &[Treasurer],
             Action::ManageBallots => &[Secretary, Board],
             Action::DraftBylaws => &[Board, Secretary],
+            Action::ViewPatronage => &[Member, Treasurer, Secretary, Board, Admin],
+            Action::ApproveDistribution => &[Board],
         }
     }
 }
@@ -161,7 +170,7 @@ mod tests {
 
     /// The whole matrix, written out so a change to any cell shows in review.
     /// Columns: member, treasurer, secretary, board, admin (each role alone).
-    const MATRIX: [(Action, [bool; 5]); 11] = [
+    const MATRIX: [(Action, [bool; 5]); 13] = [
         (Action::ViewCoop, [true, true, true, true, true]),
         (Action::ViewMembers, [false, true, true, true, true]),
         (Action::ManageMembers, [false, false, false, false, true]),
@@ -173,6 +182,8 @@ mod tests {
         (Action::Vote, [true, true, true, true, true]),
         (Action::DraftBylaws, [false, false, true, true, false]),
         (Action::CommentBylaws, [true, true, true, true, true]),
+        (Action::ViewPatronage, [true, true, true, true, true]),
+        (Action::ApproveDistribution, [false, false, false, true, false]),
     ];
 
     #[test]

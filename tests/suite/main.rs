@@ -10,6 +10,7 @@ mod capital;
 mod errors;
 mod offline;
 mod operations;
+mod patronage;
 mod register;
 mod serve;
 mod tenancy;
