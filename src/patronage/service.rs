@@ -1058,7 +1058,11 @@ pub async fn post(state: &AppState, scope: &InCoop, id: Uuid, request: &PostRequ
         .transaction(async |conn| post_in(conn, coop_id, id, date, actor).await)
         .await?;
     if newly && request.notify {
-        send_notices_in(state, &mut conn, scope, id).await?;
+        // The posting is committed: a mail failure is logged, never undoes it, and
+        // the treasurer may send the notices again.
+        if let Err(error) = send_notices_in(state, &mut conn, scope, id).await {
+            tracing::warn!(%error, distribution = %id, "sending the notices of allocation failed");
+        }
     }
     load_view(&mut conn, coop_id, id, None).await
 }

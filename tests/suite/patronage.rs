@@ -20,6 +20,9 @@ fn money(value: &Value) -> String {
 
 impl<'a> Patronage<'a> {
     async fn new(app: &'a TestApp) -> Patronage<'a> {
+        // The demo has a closed year and a draft; these tests start from a clean slate.
+        app.exec("DELETE FROM distributions; DELETE FROM hours_entries; DELETE FROM fiscal_years;")
+            .await;
         // The demo's members joined "today"; for a 2025 year they must have been
         // members since before it. Rémi (the former member) left on 1 July 2025.
         app.exec(
@@ -488,6 +491,74 @@ async fn the_treasurer_runs_a_year_end_distribution_through_the_api() {
     ] {
         assert!(actions.iter().any(|a| a == expected), "{expected} in {actions:?}");
     }
+}
+
+#[tokio::test]
+async fn the_demo_has_a_closed_year_with_hours_and_a_draft() {
+    let app = TestApp::demo().await;
+    let treasurer = app.demo_token("treasurer@demo.coop").await;
+    let get = |path: &str| {
+        app.client()
+            .get(app.at(&format!("/api/v1/coops/demo{path}")))
+            .bearer_auth(&treasurer)
+            .send()
+    };
+    let years = json(get("/fiscal-years").await.unwrap(), 200).await;
+    assert_eq!(years[0]["status"], "closed");
+    let list = json(get("/distributions").await.unwrap(), 200).await;
+    let id = list[0]["id"].as_str().unwrap();
+    let draft = json(get(&format!("/distributions/{id}")).await.unwrap(), 200).await;
+    assert_eq!(draft["status"], "draft");
+    assert_eq!(draft["reproducible"], true);
+    assert_eq!(money(&draft["totals"]["surplus"]), "48210.00");
+    // 30 % to the reserve under the US preset.
+    assert_eq!(money(&draft["totals"]["reserve"]), "14463.00");
+    assert_eq!(draft["totals"]["hours"], "8387");
+}
+
+#[tokio::test]
+async fn the_approving_ballot_settles_a_proposed_distribution() {
+    use concord::patronage::service::settle_from_ballot;
+    use concord::patronage::workflow::DistributionStatus;
+    let app = TestApp::demo().await;
+    let p = Patronage::new(&app).await;
+    let year = p.closed_year().await;
+    let id: uuid::Uuid = p.draft(&year, false).await["id"].as_str().unwrap().parse().unwrap();
+    let coop: String = app.sql("SELECT id::text FROM coops WHERE slug = 'demo'").await[0].get(0);
+    let coop: uuid::Uuid = coop.parse().unwrap();
+    let pool = concord::db::pool(&app.database_url(), 1).unwrap();
+    let mut conn = concord::db::conn(&pool).await.unwrap();
+    // Not proposed yet: a ballot cannot settle it.
+    assert!(settle_from_ballot(&mut conn, coop, id, true, None).await.is_err());
+    json(
+        p.post(
+            &format!("/distributions/{id}/propose"),
+            json!({"ballot_id": uuid::Uuid::now_v7()}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    // Rejected: back to draft, with its rules as they were.
+    assert_eq!(
+        settle_from_ballot(&mut conn, coop, id, false, None).await.unwrap(),
+        DistributionStatus::Draft
+    );
+    json(p.post(&format!("/distributions/{id}/propose"), json!({})).await, 200).await;
+    assert_eq!(
+        settle_from_ballot(&mut conn, coop, id, true, None).await.unwrap(),
+        DistributionStatus::Approved
+    );
+    assert!(settle_from_ballot(&mut conn, coop, id, true, None).await.is_err());
+    let view = p.get(&format!("/distributions/{id}")).await;
+    assert_eq!(view["status"], "approved");
+    let by: Vec<String> = app
+        .sql("SELECT data->>'by' FROM audit_events WHERE action IN ('patronage.distribution_approved', 'patronage.distribution_draft') ORDER BY seq")
+        .await
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(by, ["ballot", "ballot"]);
 }
 
 #[tokio::test]
