@@ -21,11 +21,28 @@ pub struct HoursQuery {
     pub member_id: Option<Uuid>,
 }
 
-/// Which member's worked line the report shows.
+/// Which member's worked line the report shows, and whether to answer every line.
 #[derive(Deserialize, IntoParams)]
 pub struct FocusQuery {
     /// The member (default: the first with patronage).
     pub member_id: Option<Uuid>,
+    /// Answer every member's line (default); `false` answers the totals only, for
+    /// scripts on large co-ops.
+    pub lines: Option<bool>,
+}
+
+/// Whether to answer every member's line.
+#[derive(Deserialize, IntoParams)]
+pub struct LinesQuery {
+    /// Answer every member's line (default); `false` answers the totals only.
+    pub lines: Option<bool>,
+}
+
+fn answer(mut view: DistributionView, lines: Option<bool>) -> DistributionView {
+    if lines == Some(false) {
+        view.lines = Vec::new();
+    }
+    view
 }
 
 /// The co-op's fiscal years.
@@ -137,16 +154,18 @@ pub async fn distributions(state: web::Data<AppState>, scope: InCoop) -> AppResu
 /// Computes a draft distribution for a closed year and answers it at once
 /// (treasurers).
 #[utoipa::path(post, path = "/api/v1/coops/{slug}/distributions", tag = "patronage", request_body = NewDistribution,
-    params(("slug" = String, Path, description = "The co-op's short name")),
+    params(("slug" = String, Path, description = "The co-op's short name"), LinesQuery),
     responses((status = 201, body = DistributionView), (status = 403, body = Problem), (status = 409, body = Problem),
         (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn create_distribution(
     state: web::Data<AppState>,
     scope: InCoop,
+    query: web::Query<LinesQuery>,
     body: web::Json<NewDistribution>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(service::create_distribution(&state, &scope, &body).await?))
+    let view = service::create_distribution(&state, &scope, &body).await?;
+    Ok(HttpResponse::Created().json(answer(view, query.lines)))
 }
 
 /// A distribution: totals, every member's line, a worked line, where it stands
@@ -162,7 +181,8 @@ pub async fn distribution(
     path: web::Path<(String, Uuid)>,
     query: web::Query<FocusQuery>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(service::distribution(&state, &scope, path.1, query.member_id).await?))
+    let view = service::distribution(&state, &scope, path.1, query.member_id).await?;
+    Ok(HttpResponse::Ok().json(answer(view, query.lines)))
 }
 
 /// Proposes a draft to the members, optionally attached to the approving ballot
@@ -216,17 +236,19 @@ pub async fn return_to_draft(
 #[utoipa::path(post, path = "/api/v1/coops/{slug}/distributions/{distribution_id}/post", tag = "patronage",
     request_body = PostRequest,
     params(("slug" = String, Path, description = "The co-op's short name"),
-        ("distribution_id" = Uuid, Path, description = "The distribution")),
+        ("distribution_id" = Uuid, Path, description = "The distribution"), LinesQuery),
     responses((status = 200, body = DistributionView), (status = 403, body = Problem), (status = 409, body = Problem)),
     security(("bearer" = [])))]
 pub async fn post(
     state: web::Data<AppState>,
     scope: InCoop,
     path: web::Path<(String, Uuid)>,
+    query: web::Query<LinesQuery>,
     body: Option<web::Json<PostRequest>>,
 ) -> AppResult<HttpResponse> {
     let request = body.map(|b| b.into_inner()).unwrap_or_default();
-    Ok(HttpResponse::Ok().json(service::post(&state, &scope, path.1, &request).await?))
+    let view = service::post(&state, &scope, path.1, &request).await?;
+    Ok(HttpResponse::Ok().json(answer(view, query.lines)))
 }
 
 /// Reverses a posted distribution with a reason: opposite entries restore every

@@ -585,9 +585,12 @@ pub struct DistributionView {
     pub lines: Vec<Line>,
     /// A worked line for one member ("Albert: 1,607 h of 4,821 h × €50,000.00 = …").
     pub worked_line: Option<String>,
-    /// Whether recomputing from the stored rule set and inputs gives the stored result.
-    pub reproducible: bool,
-    /// The whole allocation as computed (pools, limits, details).
+    /// Whether recomputing from the stored rule set and inputs gives the stored
+    /// result and hash; `null` where this answer did not check (creating and posting
+    /// answer at once; reading a distribution checks).
+    pub reproducible: Option<bool>,
+    /// The allocation's pools, limits and basis totals (its member lines are in
+    /// `lines`).
     #[schema(value_type = Object)]
     pub allocation: Allocation,
 }
@@ -611,21 +614,27 @@ fn worked_line(alloc: &Allocation, inputs: &[StoredInput], key: &str, currency: 
     })
 }
 
+/// A distribution's stored rule set, inputs and result, read.
+type Parsed = (RuleSet, Vec<StoredInput>, Allocation);
+
+#[allow(clippy::too_many_arguments)]
 fn build_view(
     row: &DistributionRow,
+    (rule_set, inputs, mut alloc): Parsed,
     year: FiscalYear,
     entries: &[DistributionEntry],
     currency: Currency,
     focus: Option<Uuid>,
+    verify: bool,
 ) -> AppResult<DistributionView> {
-    let (rule_set, inputs, alloc) = read_row(row)?;
-    let recomputed = allocate::allocate(
-        row.surplus,
-        &rule_set,
-        &inputs.iter().map(|i| i.input.clone()).collect::<Vec<_>>(),
-    );
-    let reproducible =
-        recomputed.as_ref().is_ok_and(|r| *r == alloc) && workflow::rule_set_hash(&rule_set) == row.rule_set_hash;
+    let reproducible = verify.then(|| {
+        let recomputed = allocate::allocate(
+            row.surplus,
+            &rule_set,
+            &inputs.iter().map(|i| i.input.clone()).collect::<Vec<_>>(),
+        );
+        recomputed.as_ref().is_ok_and(|r| *r == alloc) && workflow::rule_set_hash(&rule_set) == row.rule_set_hash
+    });
     let mut owed: HashMap<(Uuid, &str), Decimal> = HashMap::new();
     for e in entries.iter().filter(|e| e.account != "reserve") {
         if let Some(member) = e.member_id {
@@ -684,6 +693,9 @@ fn build_view(
                 .map(|l| l.member.clone())
         });
     let worked_line = key.and_then(|k| worked_line(&alloc, &inputs, &k, currency));
+    // The member lines are answered once, in `lines`.
+    alloc.members = Vec::new();
+    alloc.details = Vec::new();
     Ok(DistributionView {
         id: row.id,
         fiscal_year: year,
@@ -704,17 +716,21 @@ fn build_view(
     })
 }
 
+/// Loads a distribution's view; `verify` recomputes it from the stored rule set and
+/// inputs (reading a distribution does; answering a change at once does not).
 async fn load_view(
     conn: &mut AsyncPgConnection,
     coop_id: Uuid,
     id: Uuid,
     focus: Option<Uuid>,
+    verify: bool,
 ) -> AppResult<DistributionView> {
     let row = store::distribution(conn, coop_id, id).await?;
     let year = store::year(conn, coop_id, row.fiscal_year_id).await?;
     let entries = store::entries(conn, coop_id, id).await?;
     let currency = capital::currency(conn, coop_id).await?;
-    build_view(&row, year, &entries, currency, focus)
+    let parsed = read_row(&row)?;
+    build_view(&row, parsed, year, &entries, currency, focus, verify)
 }
 
 /// Who may read a whole distribution: treasurers, and the board that approves.
@@ -733,7 +749,7 @@ pub async fn distribution(
         return Err(AppError::Forbidden);
     }
     let mut conn = db::conn(&state.pool).await?;
-    load_view(&mut conn, scope.coop.id, id, focus).await
+    load_view(&mut conn, scope.coop.id, id, focus, true).await
 }
 
 /// The co-op's distributions (treasurers and the board).
@@ -830,71 +846,87 @@ pub async fn create_distribution(
     let rules = rule_set_of(new.preset.as_deref(), &new.overrides)?;
     let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
     let mut conn = db::conn(&state.pool).await?;
-    let id = conn
-        .transaction(async |conn| {
-            store::lock(conn, coop_id).await?;
-            let year = store::year(conn, coop_id, new.fiscal_year_id)
-                .await
-                .map_err(|e| match e {
-                    AppError::NotFound => AppError::field("fiscal_year_id", "No such fiscal year."),
-                    other => other,
-                })?;
-            match year.status() {
-                YearStatus::Open => {
-                    return Err(AppError::Conflict(format!(
-                        "the year {} is still open for hours: close it first",
-                        year.label
-                    )))
-                }
-                YearStatus::Distributed => {
-                    return Err(AppError::Conflict(format!(
-                        "the year {} is already distributed",
-                        year.label
-                    )))
-                }
-                YearStatus::Closed => {}
+    conn.transaction(async |conn| {
+        store::lock(conn, coop_id).await?;
+        let year = store::year(conn, coop_id, new.fiscal_year_id)
+            .await
+            .map_err(|e| match e {
+                AppError::NotFound => AppError::field("fiscal_year_id", "No such fiscal year."),
+                other => other,
+            })?;
+        match year.status() {
+            YearStatus::Open => {
+                return Err(AppError::Conflict(format!(
+                    "the year {} is still open for hours: close it first",
+                    year.label
+                )))
             }
-            let inputs = gather_inputs(conn, coop_id, &year).await?;
-            let alloc = allocate::allocate(
+            YearStatus::Distributed => {
+                return Err(AppError::Conflict(format!(
+                    "the year {} is already distributed",
+                    year.label
+                )))
+            }
+            YearStatus::Closed => {}
+        }
+        let inputs = gather_inputs(conn, coop_id, &year).await?;
+        let currency = capital::currency(conn, coop_id).await?;
+        let alloc = allocate::allocate(
+            surplus,
+            &rules,
+            &inputs.iter().map(|i| i.input.clone()).collect::<Vec<_>>(),
+        )
+        .map_err(allocation_error)?;
+        let id = Uuid::now_v7();
+        let hash = workflow::rule_set_hash(&rules);
+        let to_json = |v: serde_json::Result<serde_json::Value>| v.map_err(|e| AppError::internal(e.to_string()));
+        let rule_json = to_json(serde_json::to_value(&rules))?;
+        store::insert_distribution(
+            conn,
+            coop_id,
+            &store::NewDistribution {
+                id,
+                fiscal_year_id: year.id,
                 surplus,
-                &rules,
-                &inputs.iter().map(|i| i.input.clone()).collect::<Vec<_>>(),
-            )
-            .map_err(allocation_error)?;
-            let id = Uuid::now_v7();
-            let hash = workflow::rule_set_hash(&rules);
-            let to_json = |v: serde_json::Result<serde_json::Value>| v.map_err(|e| AppError::internal(e.to_string()));
-            let rule_json = to_json(serde_json::to_value(&rules))?;
-            store::insert_distribution(
-                conn,
-                coop_id,
-                &store::NewDistribution {
-                    id,
-                    fiscal_year_id: year.id,
-                    surplus,
-                    rule_set: &rule_json,
-                    rule_set_hash: &hash,
-                    inputs: &to_json(serde_json::to_value(&inputs))?,
-                    result: &to_json(serde_json::to_value(&alloc))?,
-                    board_may_approve: new.board_may_approve,
-                },
-            )
-            .await?;
-            audit::append(
-                conn,
-                Some(coop_id),
-                Some(actor),
-                "patronage.distribution_drafted",
-                &format!("distribution:{id}"),
-                json!({"fiscal_year": year.id, "surplus": surplus, "rule_set": rule_json, "rule_set_hash": hash,
+                rule_set: &rule_json,
+                rule_set_hash: &hash,
+                inputs: &to_json(serde_json::to_value(&inputs))?,
+                result: &to_json(serde_json::to_value(&alloc))?,
+                board_may_approve: new.board_may_approve,
+            },
+        )
+        .await?;
+        audit::append(
+            conn,
+            Some(coop_id),
+            Some(actor),
+            "patronage.distribution_drafted",
+            &format!("distribution:{id}"),
+            json!({"fiscal_year": year.id, "surplus": surplus, "rule_set": rule_json, "rule_set_hash": hash,
                     "members": inputs.len(), "reserve": alloc.reserve, "share_return": alloc.share_return_total,
                     "patronage": alloc.patronage_total}),
-            )
-            .await?;
-            Ok(id)
-        })
+        )
         .await?;
-    load_view(&mut conn, coop_id, id, None).await
+        // The draft is answered from what was just computed, not read back.
+        let row = DistributionRow {
+            id,
+            fiscal_year_id: year.id,
+            status: DistributionStatus::Draft.as_str().into(),
+            surplus,
+            rule_set: serde_json::Value::Null,
+            rule_set_hash: hash,
+            inputs: serde_json::Value::Null,
+            result: serde_json::Value::Null,
+            board_may_approve: new.board_may_approve,
+            ballot_id: None,
+            created_at: Utc::now(),
+            approved_at: None,
+            posted_at: None,
+            reversed_at: None,
+        };
+        build_view(&row, (rules.clone(), inputs, alloc), year, &[], currency, None, false)
+    })
+    .await
 }
 
 /// Moves a locked distribution one step and audits it; the shared part of every
@@ -954,7 +986,7 @@ pub async fn propose(
         .await
     })
     .await?;
-    load_view(&mut conn, coop_id, id, None).await
+    load_view(&mut conn, coop_id, id, None, false).await
 }
 
 /// The board approves a proposed distribution, where the bylaws let it.
@@ -981,7 +1013,7 @@ pub async fn approve(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<Di
         .await
     })
     .await?;
-    load_view(&mut conn, coop_id, id, None).await
+    load_view(&mut conn, coop_id, id, None, false).await
 }
 
 /// Takes a proposed or approved distribution back to draft (treasurers, or the
@@ -994,7 +1026,7 @@ pub async fn return_to_draft(state: &AppState, scope: &InCoop, id: Uuid) -> AppR
     let mut conn = db::conn(&state.pool).await?;
     conn.transaction(async |conn| step(conn, coop_id, id, Step::ReturnToDraft, Some(actor), None, json!({})).await)
         .await?;
-    load_view(&mut conn, coop_id, id, None).await
+    load_view(&mut conn, coop_id, id, None, false).await
 }
 
 /// Settles a proposed distribution when its approving ballot closes: approved if
@@ -1054,17 +1086,21 @@ pub async fn post(state: &AppState, scope: &InCoop, id: Uuid, request: &PostRequ
     let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
     let date = request.date.unwrap_or_else(|| Utc::now().date_naive());
     let mut conn = db::conn(&state.pool).await?;
-    let newly = conn
-        .transaction(async |conn| post_in(conn, coop_id, id, date, actor).await)
+    let posted = conn
+        .transaction(async |conn| post_locked(conn, coop_id, id, date, actor).await)
         .await?;
-    if newly && request.notify {
+    let Some(view) = posted else {
+        // Already posted: answered as it is.
+        return load_view(&mut conn, coop_id, id, None, false).await;
+    };
+    if request.notify {
         // The posting is committed: a mail failure is logged, never undoes it, and
         // the treasurer may send the notices again.
-        if let Err(error) = send_notices_in(state, &mut conn, scope, id).await {
+        if let Err(error) = send_notices_in(state, &mut conn, scope, &view).await {
             tracing::warn!(%error, distribution = %id, "sending the notices of allocation failed");
         }
     }
-    load_view(&mut conn, coop_id, id, None).await
+    Ok(view)
 }
 
 /// The posting itself, inside the caller's transaction. Returns whether this call
@@ -1076,12 +1112,24 @@ pub async fn post_in(
     date: NaiveDate,
     actor: Uuid,
 ) -> AppResult<bool> {
+    Ok(post_locked(conn, coop_id, id, date, actor).await?.is_some())
+}
+
+/// Posts, and answers the posted distribution from what was written (`None` when
+/// it was already posted).
+async fn post_locked(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    id: Uuid,
+    date: NaiveDate,
+    actor: Uuid,
+) -> AppResult<Option<DistributionView>> {
     // Concurrent posts of one distribution queue on this row lock; the later ones
     // find it posted and change nothing.
-    let row = store::distribution_for_update(conn, coop_id, id).await?;
+    let mut row = store::distribution_for_update(conn, coop_id, id).await?;
     let status = row.status()?;
     if status == DistributionStatus::Posted {
-        return Ok(false);
+        return Ok(None);
     }
     workflow::next_status(status, Step::Post).map_err(conflict)?;
     let year = store::year_for_update(conn, coop_id, row.fiscal_year_id).await?;
@@ -1091,7 +1139,7 @@ pub async fn post_in(
             year.label
         )));
     }
-    let (_, inputs, alloc) = read_row(&row)?;
+    let (rule_set, inputs, alloc) = read_row(&row)?;
     if alloc
         .members
         .iter()
@@ -1159,7 +1207,11 @@ pub async fn post_in(
             "distribution_entries": entries.len(), "capital_entries": retained.len()}),
     )
     .await?;
-    Ok(true)
+    row.status = DistributionStatus::Posted.as_str().into();
+    row.posted_at = Some(Utc::now());
+    let mut year = year;
+    year.status = YearStatus::Distributed.as_str().into();
+    build_view(&row, (rule_set, inputs, alloc), year, &entries, currency, None, false).map(Some)
 }
 
 /// What a reversal sends.
@@ -1253,7 +1305,7 @@ pub async fn reverse(
         .await
     })
     .await?;
-    load_view(&mut conn, coop_id, id, None).await
+    load_view(&mut conn, coop_id, id, None, false).await
 }
 
 /// A payment of what a posted distribution owes a member.
@@ -1343,7 +1395,7 @@ pub async fn record_payment(
         .await
     })
     .await?;
-    load_view(&mut conn, coop_id, id, None).await
+    load_view(&mut conn, coop_id, id, None, false).await
 }
 
 // ---------------------------------------------------------------------------
@@ -1452,7 +1504,7 @@ async fn notice_in(
     member_id: Uuid,
     drafts_too: bool,
 ) -> AppResult<Notice> {
-    let view = load_view(conn, coop_id, id, Some(member_id)).await?;
+    let view = load_view(conn, coop_id, id, Some(member_id), false).await?;
     if view.status == DistributionStatus::Draft && !drafts_too {
         return Err(AppError::NotFound);
     }
@@ -1503,13 +1555,19 @@ pub async fn my_notices(state: &AppState, scope: &InCoop) -> AppResult<Vec<(Dist
 pub async fn send_notices(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<usize> {
     scope.require(Action::ManageDistribution)?;
     let mut conn = db::conn(&state.pool).await?;
-    send_notices_in(state, &mut conn, scope, id).await
+    let view = load_view(&mut conn, scope.coop.id, id, None, false).await?;
+    send_notices_in(state, &mut conn, scope, &view).await
 }
 
-async fn send_notices_in(state: &AppState, conn: &mut AsyncPgConnection, scope: &InCoop, id: Uuid) -> AppResult<usize> {
+async fn send_notices_in(
+    state: &AppState,
+    conn: &mut AsyncPgConnection,
+    scope: &InCoop,
+    view: &DistributionView,
+) -> AppResult<usize> {
     use crate::web::i18n;
     let coop = &scope.coop;
-    let view = load_view(conn, coop.id, id, None).await?;
+    let id = view.id;
     if view.status != DistributionStatus::Posted {
         return Err(AppError::Conflict("notices are sent for a posted distribution".into()));
     }

@@ -285,7 +285,10 @@ async fn the_treasurer_runs_a_year_end_distribution_through_the_api() {
     // The draft: 10 % reserve, 5 % on capital, the rest by hours, 20 % in cash.
     let draft = p.draft(&year, false).await;
     assert_eq!(draft["status"], "draft");
-    assert_eq!(draft["reproducible"], true);
+    let id = draft["id"].as_str().unwrap().to_string();
+    let again = p.get(&format!("/distributions/{id}")).await;
+    assert_eq!(again["reproducible"], true);
+    assert_eq!(again["totals"], draft["totals"]);
     assert_eq!(draft["rule_set_hash"].as_str().unwrap().len(), 64);
     let t = &draft["totals"];
     assert_eq!(money(&t["surplus"]), "10000.00");
@@ -320,7 +323,6 @@ async fn the_treasurer_runs_a_year_end_distribution_through_the_api() {
         draft["worked_line"],
         "Théo Trésorier: 800 h of 4,207 h × €8,987.50 = €1,709.06; cash €341.82, retained €1,367.24"
     );
-    let id = draft["id"].as_str().unwrap().to_string();
 
     // Authorisation: a member cannot post, and another co-op never sees it.
     let member = app.demo_token("member@demo.coop").await;
@@ -562,6 +564,101 @@ async fn the_approving_ballot_settles_a_proposed_distribution() {
 }
 
 #[tokio::test]
+async fn bad_rules_are_refused_and_a_loss_year_posts_to_the_reserve() {
+    let app = TestApp::demo().await;
+    let p = Patronage::new(&app).await;
+    let year = p.closed_year().await;
+    let bad = |body: Value| p.post("/distributions", body);
+    let refused = bad(json!({"fiscal_year_id": year, "surplus": "100.00", "overrides": {"reserve_rate": "1.5"}})).await;
+    assert_eq!(
+        problem(refused, 422, "validation").await["errors"][0]["field"],
+        "reserve_rate"
+    );
+    let refused = bad(json!({"fiscal_year_id": year, "surplus": "100.001"})).await;
+    assert_eq!(
+        problem(refused, 422, "validation").await["errors"][0]["field"],
+        "surplus"
+    );
+    let refused = bad(json!({"fiscal_year_id": year, "surplus": "100.00", "preset": "kibbutz"})).await;
+    assert_eq!(
+        problem(refused, 422, "validation").await["errors"][0]["field"],
+        "preset"
+    );
+    assert_eq!(p.count("SELECT count(*) FROM distributions").await, 0);
+
+    // A loss charged to members' accounts is shown, but cannot be posted yet.
+    let members = json(
+        bad(json!({"fiscal_year_id": year, "surplus": "-4207.00", "preset": "us_worker", "board_may_approve": true}))
+            .await,
+        201,
+    )
+    .await;
+    assert_eq!(members["allocation"]["loss_year"], true);
+    let id = members["id"].as_str().unwrap();
+    json(p.post(&format!("/distributions/{id}/propose"), json!({})).await, 200).await;
+    let board = app.demo_token("board@demo.coop").await;
+    json(
+        p.send(
+            &board,
+            reqwest::Method::POST,
+            &format!("/distributions/{id}/approve"),
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    problem(
+        p.post(&format!("/distributions/{id}/post"), json!({})).await,
+        409,
+        "conflict",
+    )
+    .await;
+    assert_eq!(p.count("SELECT count(*) FROM distribution_entries").await, 0);
+
+    // Borne by the reserve: the reserve takes the whole loss; nobody's account moves.
+    let reserve = json(
+        bad(
+            json!({"fiscal_year_id": year, "surplus": "-4207.00", "overrides": {"loss_to": "reserve"},
+            "board_may_approve": true}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let id = reserve["id"].as_str().unwrap();
+    json(p.post(&format!("/distributions/{id}/propose"), json!({})).await, 200).await;
+    json(
+        p.send(
+            &board,
+            reqwest::Method::POST,
+            &format!("/distributions/{id}/approve"),
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    json(
+        p.post(&format!("/distributions/{id}/post"), json!({"notify": false}))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        p.sum("SELECT sum(amount) FROM distribution_entries WHERE account = 'reserve'")
+            .await,
+        "-4207.00"
+    );
+    assert_eq!(p.count("SELECT count(*) FROM distribution_entries").await, 1);
+    assert_eq!(
+        p.count("SELECT count(*) FROM capital_entries WHERE kind = 'patronage_retained'")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
 async fn many_simultaneous_posts_leave_exactly_one_posting() {
     let app = TestApp::demo().await;
     let p = Patronage::new(&app).await;
@@ -762,6 +859,38 @@ async fn the_treasurer_and_a_member_use_the_pages() {
         .await
         .unwrap();
     assert_eq!(closed.status(), 303);
+    let closed_page = client
+        .get(app.at(&year_page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        closed_page.contains("name=\"surplus\"") && closed_page.contains("1607"),
+        "{closed_page}"
+    );
+    // A bad rule is shown next to its field, and nothing is computed.
+    let refused = client
+        .post(app.at("/c/demo/patronage/distributions"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("fiscal_year_id", year.as_str()),
+            ("surplus", "4821.00"),
+            ("preset", ""),
+            ("reserve_rate", "1.5"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let refused = refused.text().await.unwrap();
+    assert!(refused.contains("id=\"reserve_rate-error\""), "{refused}");
+    assert_eq!(
+        app.sql("SELECT count(*) FROM distributions").await[0].get::<_, i64>(0),
+        0
+    );
     let drafted = client
         .post(app.at("/c/demo/patronage/distributions"))
         .form(&[
