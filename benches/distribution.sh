@@ -21,7 +21,7 @@ data=$(mktemp -d /var/tmp/concord-distribution-XXXXXX)
 chmod 711 "$data"
 port=18$((RANDOM % 900 + 100))
 
-CONCORD_DATA_DIR="$data" RUST_LOG=warn "$bin" serve --demo --bind "127.0.0.1:$port" >"$data/stdout" 2>/dev/null &
+CONCORD_DATA_DIR="$data" RUST_LOG=${RUST_LOG:-warn} "$bin" serve --demo --bind "127.0.0.1:$port" >"$data/stdout" 2>"${BENCH_LOG:-/dev/null}" &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
 until grep -q "^Concord is ready" "$data/stdout"; do sleep 0.05; done

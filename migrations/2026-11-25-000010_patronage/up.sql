@@ -118,7 +118,11 @@ CREATE TABLE distribution_entries (
     entry_date      date NOT NULL,
     reference       text,
     reverses        uuid,
-    recorded_by     uuid REFERENCES users (id),
+    -- Who recorded it. No foreign key: a posting writes one row per member and
+    -- account, and a key to `users` would lock the same user row once per row (its
+    -- check is a FOR KEY SHARE); who posted is also in distribution_postings and the
+    -- audit log (decision 0004).
+    recorded_by     uuid,
     recorded_at     timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (coop_id, id),
     FOREIGN KEY (coop_id, distribution_id) REFERENCES distributions (coop_id, id),

@@ -22,7 +22,7 @@ use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::membership::lifecycle::{MemberId, MemberState, MemberStatus};
+use crate::membership::lifecycle::MemberId;
 use crate::membership::store as members;
 use crate::money::{Currency, Locale, Money};
 use crate::server::AppState;
@@ -436,9 +436,13 @@ pub async fn gather_inputs(
     year: &FiscalYear,
 ) -> AppResult<Vec<StoredInput>> {
     let span = year.span();
-    let register = members::register(conn, coop_id).await?;
-    let ledger = capital::ledger(conn, coop_id).await?;
-    let capital = workflow::eligible_capital(&ledger, span);
+    let started = std::time::Instant::now();
+    let register = store::member_facts(conn, coop_id).await?;
+    tracing::debug!(ms = started.elapsed().as_millis(), "inputs: register read");
+    let movements = store::capital_movements(conn, coop_id).await?;
+    tracing::debug!(ms = started.elapsed().as_millis(), "inputs: capital ledger read");
+    let capital = workflow::eligible_capital(&movements, span);
+    tracing::debug!(ms = started.elapsed().as_millis(), "inputs: eligible capital");
     let mut worked: HashMap<Uuid, (Decimal, Option<Decimal>)> = HashMap::new();
     for line in store::hours(conn, coop_id, year.id, None).await? {
         let entry = worked.entry(line.member_id).or_insert((Decimal::ZERO, None));
@@ -449,10 +453,8 @@ pub async fn gather_inputs(
     }
     let mut inputs = Vec::new();
     for row in register {
-        let state: MemberState =
-            serde_json::from_value(row.state.clone()).map_err(|e| AppError::internal(format!("member state: {e}")))?;
-        let left = matches!(state.status, MemberStatus::Resigned | MemberStatus::Expelled).then_some(state.since);
-        let in_year = state.member_since.is_some_and(|s| s <= span.1) && left.is_none_or(|l| l > span.0);
+        let left = matches!(row.status.as_str(), "resigned" | "expelled").then_some(row.since);
+        let in_year = row.member_since.is_some_and(|s| s <= span.1) && left.is_none_or(|l| l > span.0);
         let hours = worked.get(&row.id).copied();
         let cap = capital.get(&MemberId(row.id)).copied();
         if !in_year && hours.is_none() && cap.is_none() {
@@ -464,8 +466,8 @@ pub async fn gather_inputs(
             hours,
             wages,
             capital: cap.unwrap_or(EligibleCapital::Average(Decimal::ZERO)),
-            months_present: workflow::months_present(state.member_since, left, span),
-            seniority_years: workflow::seniority_years(row.employment_start.or(state.member_since), span.1),
+            months_present: workflow::months_present(row.member_since, left, span),
+            seniority_years: workflow::seniority_years(row.employment_start.or(row.member_since), span.1),
         };
         inputs.push(StoredInput {
             member_id: row.id,
@@ -869,8 +871,10 @@ pub async fn create_distribution(
             }
             YearStatus::Closed => {}
         }
+        let started = std::time::Instant::now();
         let inputs = gather_inputs(conn, coop_id, &year).await?;
         let currency = capital::currency(conn, coop_id).await?;
+        tracing::debug!(ms = started.elapsed().as_millis(), "draft: inputs gathered");
         let alloc = allocate::allocate(
             surplus,
             &rules,
@@ -881,6 +885,8 @@ pub async fn create_distribution(
         let hash = workflow::rule_set_hash(&rules);
         let to_json = |v: serde_json::Result<serde_json::Value>| v.map_err(|e| AppError::internal(e.to_string()));
         let rule_json = to_json(serde_json::to_value(&rules))?;
+        tracing::debug!(ms = started.elapsed().as_millis(), "draft: allocated");
+        tracing::debug!(ms = started.elapsed().as_millis(), "draft: serialised");
         store::insert_distribution(
             conn,
             coop_id,
@@ -907,6 +913,7 @@ pub async fn create_distribution(
                     "patronage": alloc.patronage_total}),
         )
         .await?;
+        tracing::debug!(ms = started.elapsed().as_millis(), "draft: stored");
         // The draft is answered from what was just computed, not read back.
         let row = DistributionRow {
             id,
@@ -1126,6 +1133,7 @@ async fn post_locked(
 ) -> AppResult<Option<DistributionView>> {
     // Concurrent posts of one distribution queue on this row lock; the later ones
     // find it posted and change nothing.
+    let started = std::time::Instant::now();
     let mut row = store::distribution_for_update(conn, coop_id, id).await?;
     let status = row.status()?;
     if status == DistributionStatus::Posted {
@@ -1139,6 +1147,7 @@ async fn post_locked(
             year.label
         )));
     }
+    tracing::debug!(ms = started.elapsed().as_millis(), "posting: distribution read");
     let (rule_set, inputs, alloc) = read_row(&row)?;
     if alloc
         .members
@@ -1189,10 +1198,16 @@ async fn post_locked(
         }
     }
     // The posting row is the idempotency key: a second posting cannot be stored.
+    tracing::debug!(ms = started.elapsed().as_millis(), "posting: entries built");
     store::insert_posting(conn, coop_id, id, "post", date, actor, None).await?;
     store::append_entries(conn, coop_id, id, &entries, actor).await?;
+    tracing::debug!(
+        ms = started.elapsed().as_millis(),
+        "posting: distribution entries written"
+    );
     capital::lock_ledger(conn, coop_id).await?;
     store::append_capital(conn, coop_id, &retained, id, actor).await?;
+    tracing::debug!(ms = started.elapsed().as_millis(), "posting: capital entries written");
     store::set_status(conn, coop_id, id, DistributionStatus::Posted, Some(actor), None).await?;
     store::set_year_status(conn, coop_id, year.id, YearStatus::Distributed, actor).await?;
     let [_, _, (_, cash), (_, kept)] = workflow::parts(&alloc);
@@ -1207,6 +1222,7 @@ async fn post_locked(
             "distribution_entries": entries.len(), "capital_entries": retained.len()}),
     )
     .await?;
+    tracing::debug!(ms = started.elapsed().as_millis(), "posting: written");
     row.status = DistributionStatus::Posted.as_str().into();
     row.posted_at = Some(Utc::now());
     let mut year = year;

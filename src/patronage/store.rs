@@ -10,16 +10,22 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::workflow::{DistributionStatus, HoursLine, YearStatus};
+use super::workflow::{DistributionStatus, HoursLine, Movement, YearStatus};
 use crate::db::schema::{
     capital_entries, distribution_entries, distribution_postings, distributions, fiscal_years, hours_entries,
 };
 use crate::error::{AppError, AppResult};
-use crate::shares::rules::{EntryKind, LedgerEntry};
+use crate::membership::lifecycle::MemberId;
+use crate::shares::rules::{EntryId, EntryKind, LedgerEntry};
 
 /// Rows per multi-row INSERT: 11 columns × 4,000 stays under PostgreSQL's 65,535
 /// parameters per statement.
 const CHUNK: usize = 4_000;
+
+/// Rows per `INSERT … SELECT FROM unnest(arrays)`: one statement with one array per
+/// column is parsed once, which is what lets a posting of 100,000 members write its
+/// ledger rows in seconds.
+const ARRAY_CHUNK: usize = 50_000;
 
 /// Serialises the co-op's patronage writes (years, hours, distributions) until the
 /// transaction ends.
@@ -551,7 +557,8 @@ pub struct DistributionEntry {
     pub reverses: Option<Uuid>,
 }
 
-/// Appends entries to the distribution ledger (never updated, never deleted).
+/// Appends entries to the distribution ledger (never updated, never deleted), one
+/// array per column.
 pub async fn append_entries(
     conn: &mut AsyncPgConnection,
     coop_id: Uuid,
@@ -559,29 +566,28 @@ pub async fn append_entries(
     entries: &[DistributionEntry],
     actor: Uuid,
 ) -> AppResult<()> {
-    for chunk in entries.chunks(CHUNK) {
-        let rows: Vec<_> = chunk
-            .iter()
-            .map(|e| {
-                (
-                    distribution_entries::coop_id.eq(coop_id),
-                    distribution_entries::id.eq(e.id),
-                    distribution_entries::distribution_id.eq(distribution_id),
-                    distribution_entries::member_id.eq(e.member_id),
-                    distribution_entries::account.eq(&e.account),
-                    distribution_entries::kind.eq(&e.kind),
-                    distribution_entries::amount.eq(e.amount),
-                    distribution_entries::entry_date.eq(e.entry_date),
-                    distribution_entries::reference.eq(&e.reference),
-                    distribution_entries::reverses.eq(e.reverses),
-                    distribution_entries::recorded_by.eq(Some(actor)),
-                )
-            })
-            .collect();
-        diesel::insert_into(distribution_entries::table)
-            .values(rows)
-            .execute(conn)
-            .await?;
+    use diesel::sql_types::{Array, Date, Nullable, Numeric, Uuid as SqlUuid};
+    for chunk in entries.chunks(ARRAY_CHUNK) {
+        diesel::sql_query(
+            "INSERT INTO distribution_entries (coop_id, id, distribution_id, member_id, account, kind, amount, \
+             entry_date, reference, reverses, recorded_by) \
+             SELECT $1, e.id, $2, e.member_id, e.account, e.kind, e.amount, e.entry_date, e.reference, e.reverses, $3 \
+             FROM unnest($4, $5, $6, $7, $8, $9, $10, $11) \
+               AS e(id, member_id, account, kind, amount, entry_date, reference, reverses)",
+        )
+        .bind::<SqlUuid, _>(coop_id)
+        .bind::<SqlUuid, _>(distribution_id)
+        .bind::<SqlUuid, _>(actor)
+        .bind::<Array<SqlUuid>, _>(chunk.iter().map(|e| e.id).collect::<Vec<_>>())
+        .bind::<Array<Nullable<SqlUuid>>, _>(chunk.iter().map(|e| e.member_id).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(chunk.iter().map(|e| e.account.clone()).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(chunk.iter().map(|e| e.kind.clone()).collect::<Vec<_>>())
+        .bind::<Array<Numeric>, _>(chunk.iter().map(|e| e.amount).collect::<Vec<_>>())
+        .bind::<Array<Date>, _>(chunk.iter().map(|e| e.entry_date).collect::<Vec<_>>())
+        .bind::<Array<Nullable<Text>>, _>(chunk.iter().map(|e| e.reference.clone()).collect::<Vec<_>>())
+        .bind::<Array<Nullable<SqlUuid>>, _>(chunk.iter().map(|e| e.reverses).collect::<Vec<_>>())
+        .execute(conn)
+        .await?;
     }
     Ok(())
 }
@@ -610,10 +616,10 @@ pub async fn entries(
         .await?)
 }
 
-/// Appends retained patronage (and its reversals) to the capital ledger, many rows
-/// per statement: a posting for 100,000 members must not take 100,000 round trips.
+/// Appends retained patronage (and its reversals) to the capital ledger, one array
+/// per column: a posting for 100,000 members must not take 100,000 round trips.
 /// The entries are built by the service from the allocation (positive amounts, new
-/// ids), so the ledger's per-entry checks have nothing to refuse.
+/// ids), so the ledger's per-entry checks have nothing to refuse (decision 0004).
 pub async fn append_capital(
     conn: &mut AsyncPgConnection,
     coop_id: Uuid,
@@ -621,35 +627,124 @@ pub async fn append_capital(
     distribution_id: Uuid,
     actor: Uuid,
 ) -> AppResult<()> {
-    let reference = distribution_id.to_string();
-    for chunk in entries.chunks(CHUNK) {
-        let mut rows = Vec::with_capacity(chunk.len());
+    use diesel::sql_types::{Array, Date, Jsonb, Nullable, Numeric, Uuid as SqlUuid};
+    for chunk in entries.chunks(ARRAY_CHUNK) {
+        let mut kinds = Vec::with_capacity(chunk.len());
+        let mut amounts = Vec::with_capacity(chunk.len());
+        let mut reverses = Vec::with_capacity(chunk.len());
+        let mut json = Vec::with_capacity(chunk.len());
         for e in chunk {
-            let (kind, amount, reverses) = match &e.kind {
+            let (kind, amount, reversed) = match &e.kind {
                 EntryKind::PatronageRetained { amount, .. } => ("patronage_retained", Some(amount.amount()), None),
                 EntryKind::Reversal { of, .. } => ("reversal", None, Some(of.0)),
                 other => return Err(AppError::internal(format!("not a patronage entry: {}", other.name()))),
             };
-            let json = serde_json::to_value(e).map_err(|err| AppError::internal(err.to_string()))?;
-            rows.push((
-                capital_entries::coop_id.eq(coop_id),
-                capital_entries::id.eq(e.id.0),
-                capital_entries::member_id.eq(e.member.0),
-                capital_entries::kind.eq(kind),
-                capital_entries::entry_date.eq(e.date),
-                capital_entries::amount.eq(amount),
-                capital_entries::reference.eq(Some(reference.clone())),
-                capital_entries::reverses.eq(reverses),
-                capital_entries::entry.eq(json),
-                capital_entries::recorded_by.eq(actor),
-            ));
+            kinds.push(kind.to_string());
+            amounts.push(amount);
+            reverses.push(reversed);
+            json.push(serde_json::to_value(e).map_err(|err| AppError::internal(err.to_string()))?);
         }
-        diesel::insert_into(capital_entries::table)
-            .values(rows)
-            .execute(conn)
-            .await?;
+        diesel::sql_query(
+            "INSERT INTO capital_entries (coop_id, id, member_id, kind, entry_date, amount, reference, reverses, \
+             entry, recorded_by) \
+             SELECT $1, e.id, e.member_id, e.kind, e.entry_date, e.amount, $2, e.reverses, e.entry, $3 \
+             FROM unnest($4, $5, $6, $7, $8, $9, $10) AS e(id, member_id, kind, entry_date, amount, reverses, entry)",
+        )
+        .bind::<SqlUuid, _>(coop_id)
+        .bind::<Text, _>(distribution_id.to_string())
+        .bind::<SqlUuid, _>(actor)
+        .bind::<Array<SqlUuid>, _>(chunk.iter().map(|e| e.id.0).collect::<Vec<_>>())
+        .bind::<Array<SqlUuid>, _>(chunk.iter().map(|e| e.member.0).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(kinds)
+        .bind::<Array<Date>, _>(chunk.iter().map(|e| e.date).collect::<Vec<_>>())
+        .bind::<Array<Nullable<Numeric>>, _>(amounts)
+        .bind::<Array<Nullable<SqlUuid>>, _>(reverses)
+        .bind::<Array<Jsonb>, _>(json)
+        .execute(conn)
+        .await?;
     }
     Ok(())
+}
+
+/// The co-op's capital ledger as movements, from its columns (no JSON), in the
+/// order written.
+pub async fn capital_movements(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<Vec<Movement>> {
+    use rust_decimal::prelude::ToPrimitive;
+    type Row = (Uuid, Uuid, String, NaiveDate, Option<Decimal>, Option<Uuid>);
+    let rows: Vec<Row> = capital_entries::table
+        .filter(capital_entries::coop_id.eq(coop_id))
+        .order(capital_entries::seq)
+        .select((
+            capital_entries::id,
+            capital_entries::member_id,
+            capital_entries::kind,
+            capital_entries::entry_date,
+            capital_entries::amount,
+            capital_entries::reverses,
+        ))
+        .load(conn)
+        .await?;
+    rows.into_iter()
+        .map(|(id, member, kind, date, amount, reverses)| {
+            let cents = match amount {
+                Some(a) => Some(
+                    (a * Decimal::ONE_HUNDRED)
+                        .to_i64()
+                        .ok_or_else(|| AppError::internal(format!("capital amount {a}")))?,
+                ),
+                None => None,
+            };
+            Ok(Movement {
+                id: EntryId(id),
+                member: MemberId(member),
+                date,
+                kind,
+                cents,
+                reverses: reverses.map(EntryId),
+            })
+        })
+        .collect()
+}
+
+/// What a distribution needs to know of each member, read from the register's
+/// columns and the lifecycle state's dates (not the whole state).
+#[derive(Debug, Clone, QueryableByName)]
+pub struct MemberFacts {
+    /// The member.
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub id: Uuid,
+    /// Their number.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+    pub number: Option<i64>,
+    /// Their name.
+    #[diesel(sql_type = Text)]
+    pub display_name: String,
+    /// Their lifecycle status.
+    #[diesel(sql_type = Text)]
+    pub status: String,
+    /// First day as a full member.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Date>)]
+    pub member_since: Option<NaiveDate>,
+    /// The date the status took effect (for a former member: the day they left).
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    pub since: NaiveDate,
+    /// When they started working for the co-op.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Date>)]
+    pub employment_start: Option<NaiveDate>,
+}
+
+/// Every member of the co-op with the facts a distribution needs, by number.
+pub async fn member_facts(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<Vec<MemberFacts>> {
+    Ok(diesel::sql_query(
+        "SELECT m.id, m.number, u.display_name, m.state->>'status' AS status, \
+                (m.state->>'member_since')::date AS member_since, (m.state->>'since')::date AS since, \
+                m.employment_start \
+         FROM members m JOIN users u ON u.id = m.user_id WHERE m.coop_id = $1 \
+         ORDER BY m.number NULLS LAST, m.created_at",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(coop_id)
+    .load(conn)
+    .await?)
 }
 
 /// The retained-patronage entries of the capital ledger written by a distribution

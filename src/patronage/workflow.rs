@@ -381,15 +381,52 @@ pub fn parse_hours_csv(
     }
 }
 
-/// The change in a member's paid-in share capital an entry makes (payments and
-/// shares received add, shares given and redeemed take away), in cents. Entries
-/// that are not paid-in capital (subscriptions not yet paid, redemption payouts,
-/// retained patronage) change nothing.
-fn paid_in_delta(kind: &EntryKind) -> i64 {
-    match kind {
-        EntryKind::Payment { amount, .. } | EntryKind::TransferIn { amount, .. } => amount.cents(),
-        EntryKind::TransferOut { amount, .. } | EntryKind::Redemption { amount, .. } => -amount.cents(),
-        _ => 0,
+/// One capital-ledger entry as the return on shares sees it: what the database's
+/// columns say (kind, member, date, amount, the entry a reversal cancels), so the
+/// entries' JSON need not be read for a year-end distribution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Movement {
+    /// The entry.
+    pub id: EntryId,
+    /// Whose account.
+    pub member: MemberId,
+    /// Its date.
+    pub date: NaiveDate,
+    /// Its kind's stored name (`payment`, `transfer_in`, `reversal`, …).
+    pub kind: String,
+    /// Its amount in cents (none for a reversal).
+    pub cents: Option<i64>,
+    /// The entry a reversal cancels.
+    pub reverses: Option<EntryId>,
+}
+
+impl Movement {
+    /// The movement of a ledger entry.
+    pub fn of(entry: &LedgerEntry) -> Movement {
+        Movement {
+            id: entry.id,
+            member: entry.member,
+            date: entry.date,
+            kind: entry.kind.name().to_string(),
+            cents: entry.kind.amount().map(|a| a.cents()),
+            reverses: match &entry.kind {
+                EntryKind::Reversal { of, .. } => Some(*of),
+                _ => None,
+            },
+        }
+    }
+
+    /// The change in the member's paid-in share capital this entry makes, in cents:
+    /// payments and shares received add, shares given and redeemed take away.
+    /// Subscriptions not yet paid, redemption payouts and retained patronage change
+    /// nothing (a reversal is handled by its caller).
+    fn paid_in_delta(&self) -> i64 {
+        let cents = self.cents.unwrap_or(0);
+        match self.kind.as_str() {
+            "payment" | "transfer_in" => cents,
+            "transfer_out" | "redemption" => -cents,
+            _ => 0,
+        }
     }
 }
 
@@ -403,20 +440,20 @@ fn paid_in_delta(kind: &EntryKind) -> i64 {
 /// capital-days are divided by the days of the year and **rounded half away from
 /// zero to the cent** ([`EligibleCapital::Average`]). Members with no capital in
 /// the year are left out.
-pub fn eligible_capital(ledger: &[LedgerEntry], year: (NaiveDate, NaiveDate)) -> HashMap<MemberId, EligibleCapital> {
-    let by_id: HashMap<EntryId, &LedgerEntry> = ledger.iter().map(|e| (e.id, e)).collect();
+pub fn eligible_capital(ledger: &[Movement], year: (NaiveDate, NaiveDate)) -> HashMap<MemberId, EligibleCapital> {
+    let by_id: HashMap<EntryId, &Movement> = ledger.iter().map(|e| (e.id, e)).collect();
     // Per member: dated changes in cents.
     let mut changes: HashMap<MemberId, Vec<(NaiveDate, i64)>> = HashMap::new();
     for entry in ledger {
-        let (date, delta) = match &entry.kind {
-            EntryKind::Reversal { of, .. } => match by_id.get(of) {
-                Some(target) => (entry.date, -paid_in_delta(&target.kind)),
+        let delta = match entry.reverses {
+            Some(of) => match by_id.get(&of) {
+                Some(target) => -target.paid_in_delta(),
                 None => continue,
             },
-            kind => (entry.date, paid_in_delta(kind)),
+            None => entry.paid_in_delta(),
         };
-        if delta != 0 && date <= year.1 {
-            changes.entry(entry.member).or_default().push((date, delta));
+        if delta != 0 && entry.date <= year.1 {
+            changes.entry(entry.member).or_default().push((entry.date, delta));
         }
     }
     let days_in_year = (year.1 - year.0).num_days() + 1;
@@ -713,7 +750,7 @@ mod tests {
     #[test]
     fn capital_is_averaged_over_the_days_it_was_held() {
         let (a, b, c, e) = (member(1), member(2), member(3), member(4));
-        let ledger = vec![
+        let ledger = [
             // A: €500 paid before the year: the whole year.
             payment(1, a, "2024-06-01", 500),
             // B: €100 paid on 2 July 2025: 183 of 365 days, kept exact.
@@ -724,7 +761,7 @@ mod tests {
             // E: paid after the year: nothing.
             payment(5, e, "2026-01-02", 100),
         ];
-        let caps = eligible_capital(&ledger, year());
+        let caps = eligible_capital(&ledger.iter().map(Movement::of).collect::<Vec<_>>(), year());
         assert_eq!(caps[&a], EligibleCapital::Average(dec!(500.00)));
         assert_eq!(
             caps[&b],
@@ -742,7 +779,7 @@ mod tests {
     #[test]
     fn a_reversed_payment_stops_counting_from_the_reversal() {
         let a = member(1);
-        let ledger = vec![
+        let ledger = [
             payment(1, a, "2024-06-01", 365),
             LedgerEntry {
                 id: EntryId(Uuid::from_u128(9)),
@@ -755,7 +792,7 @@ mod tests {
             },
         ];
         assert_eq!(
-            eligible_capital(&ledger, year())[&a],
+            eligible_capital(&ledger.iter().map(Movement::of).collect::<Vec<_>>(), year())[&a],
             EligibleCapital::Held {
                 capital: dec!(365.00),
                 days_held: 10,
