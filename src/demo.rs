@@ -124,6 +124,7 @@ async fn create_in(conn: &mut AsyncPgConnection) -> AppResult<()> {
     applicant(conn, coop.id).await?;
     // Max Member (the member login of the README) has not voted yet on the open ballots.
     crate::ballots::service::seed_demo(conn, &coop, ids[2], member_ids[4]).await?;
+    patronage(conn, coop.id, ids[1], &member_ids).await?;
     tracing::info!(coop = %coop.slug, "demo co-op created");
     Ok(())
 }
@@ -280,5 +281,76 @@ async fn applicant(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<()>
         motivation: "Je travaille au fournil depuis six mois et je souhaite devenir associée.",
     };
     members::insert(conn, new, &StatusChange::application(today, Actor::User(user.id))).await?;
+    Ok(())
+}
+
+/// A fiscal year closed for hours (the twelve months to yesterday), with every demo
+/// member's hours, and a draft distribution of its surplus under the US worker co-op
+/// preset with a 5 % return on shares, computed by the same code as the treasurer's
+/// pages.
+async fn patronage(conn: &mut AsyncPgConnection, coop_id: Uuid, treasurer: Uuid, member_ids: &[Uuid]) -> AppResult<()> {
+    use crate::patronage::{allocate, service as distribution, store as patronage, workflow};
+    use chrono::Datelike;
+    use rust_decimal::Decimal;
+    let today = Utc::now().date_naive();
+    let (starts_on, ends_on) = (today - Duration::days(365), today - Duration::days(1));
+    let year = patronage::FiscalYear {
+        id: Uuid::now_v7(),
+        label: format!("{}–{}", starts_on.year(), ends_on.year()),
+        starts_on,
+        ends_on,
+        status: workflow::YearStatus::Open.as_str().into(),
+        closed_at: None,
+    };
+    patronage::insert_year(conn, coop_id, &year).await?;
+    // Hours worked in the year, in the order of `member_ids` (Rémi, who left, last).
+    let hours = [1650, 1607, 1200, 900, 1450, 1100, 480];
+    let lines: Vec<workflow::HoursLine> = member_ids
+        .iter()
+        .zip(hours)
+        .map(|(member, hours)| workflow::HoursLine {
+            member: MemberId(*member),
+            period_start: starts_on,
+            period_end: ends_on,
+            hours: Decimal::from(hours),
+            wages: None,
+        })
+        .collect();
+    patronage::insert_hours(conn, coop_id, year.id, &lines, treasurer).await?;
+    patronage::set_year_status(conn, coop_id, year.id, workflow::YearStatus::Closed, treasurer).await?;
+    let inputs = distribution::gather_inputs(conn, coop_id, &year).await?;
+    let overrides = [("share_return_rate".to_string(), "0.05".to_string())].into();
+    let rules = distribution::rule_set_of(Some("us_worker"), &overrides)?;
+    let surplus = Decimal::new(4_821_000, 2);
+    let members: Vec<_> = inputs.iter().map(|i| i.input.clone()).collect();
+    let alloc = allocate::allocate(surplus, &rules, &members)
+        .map_err(|e| AppError::internal(format!("demo distribution: {e}")))?;
+    let json = |v: serde_json::Result<serde_json::Value>| v.map_err(|e| AppError::internal(e.to_string()));
+    let id = Uuid::now_v7();
+    let hash = workflow::rule_set_hash(&rules);
+    patronage::insert_distribution(
+        conn,
+        coop_id,
+        &patronage::NewDistribution {
+            id,
+            fiscal_year_id: year.id,
+            surplus,
+            rule_set: &json(serde_json::to_value(&rules))?,
+            rule_set_hash: &hash,
+            inputs: &json(serde_json::to_value(&inputs))?,
+            result: &json(serde_json::to_value(&alloc))?,
+            board_may_approve: true,
+        },
+    )
+    .await?;
+    audit::append(
+        conn,
+        Some(coop_id),
+        Some(treasurer),
+        "patronage.distribution_drafted",
+        &format!("distribution:{id}"),
+        json!({"fiscal_year": year.id, "surplus": surplus, "rule_set_hash": hash, "demo": true}),
+    )
+    .await?;
     Ok(())
 }

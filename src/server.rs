@@ -24,7 +24,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::Mailer;
 use crate::web::i18n::Translate;
 use crate::web::page::html_errors;
-use crate::{audit, auth, ballots, coops, membership, shares};
+use crate::{audit, auth, ballots, coops, membership, patronage, shares};
 
 /// Everything a request handler can reach.
 pub struct AppState {
@@ -135,10 +135,29 @@ impl AppState {
         shares::api::statement_csv_response,
         audit::api::list,
         audit::api::csv,
+        patronage::api::years,
+        patronage::api::create_year,
+        patronage::api::close_year,
+        patronage::api::hours,
+        patronage::api::record_hours,
+        patronage::api::import_hours,
+        patronage::api::member_hours,
+        patronage::api::distributions,
+        patronage::api::create_distribution,
+        patronage::api::distribution,
+        patronage::api::propose,
+        patronage::api::approve,
+        patronage::api::return_to_draft,
+        patronage::api::post,
+        patronage::api::reverse,
+        patronage::api::record_payment,
+        patronage::api::report_csv,
+        patronage::api::notice,
+        patronage::api::send_notices,
     ),
     components(schemas(FieldError)),
     modifiers(&BearerScheme),
-    tags((name = "auth"), (name = "coops"), (name = "membership"), (name = "shares"), (name = "ballots"), (name = "audit"))
+    tags((name = "auth"), (name = "coops"), (name = "membership"), (name = "shares"), (name = "ballots"), (name = "patronage"), (name = "audit"))
 )]
 pub struct ApiDoc;
 
@@ -391,6 +410,74 @@ pub fn app(
                 )
                 .service(resource("/coops/{slug}/audit").route(web::get().to(audit::api::list)))
                 .service(resource("/coops/{slug}/audit.csv").route(web::get().to(audit::api::csv)))
+                .service(
+                    resource("/coops/{slug}/fiscal-years")
+                        .route(web::get().to(patronage::api::years))
+                        .route(web::post().to(patronage::api::create_year)),
+                )
+                .service(
+                    resource("/coops/{slug}/fiscal-years/{year_id}/close")
+                        .route(web::post().to(patronage::api::close_year)),
+                )
+                .service(
+                    resource("/coops/{slug}/fiscal-years/{year_id}/hours")
+                        .route(web::get().to(patronage::api::hours))
+                        .route(web::post().to(patronage::api::record_hours)),
+                )
+                .service(
+                    resource("/coops/{slug}/fiscal-years/{year_id}/hours/import")
+                        .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
+                        .route(web::post().to(patronage::api::import_hours)),
+                )
+                .service(
+                    resource("/coops/{slug}/members/{member_id}/hours")
+                        .route(web::get().to(patronage::api::member_hours)),
+                )
+                .service(
+                    resource("/coops/{slug}/distributions")
+                        .route(web::get().to(patronage::api::distributions))
+                        .route(web::post().to(patronage::api::create_distribution)),
+                )
+                .service(
+                    resource("/coops/{slug}/distributions/{distribution_id}")
+                        .route(web::get().to(patronage::api::distribution)),
+                )
+                .service(
+                    resource("/coops/{slug}/distributions/{distribution_id}/propose")
+                        .route(web::post().to(patronage::api::propose)),
+                )
+                .service(
+                    resource("/coops/{slug}/distributions/{distribution_id}/approve")
+                        .route(web::post().to(patronage::api::approve)),
+                )
+                .service(
+                    resource("/coops/{slug}/distributions/{distribution_id}/return")
+                        .route(web::post().to(patronage::api::return_to_draft)),
+                )
+                .service(
+                    resource("/coops/{slug}/distributions/{distribution_id}/post")
+                        .route(web::post().to(patronage::api::post)),
+                )
+                .service(
+                    resource("/coops/{slug}/distributions/{distribution_id}/reverse")
+                        .route(web::post().to(patronage::api::reverse)),
+                )
+                .service(
+                    resource("/coops/{slug}/distributions/{distribution_id}/payments")
+                        .route(web::post().to(patronage::api::record_payment)),
+                )
+                .service(
+                    resource("/coops/{slug}/distributions/{distribution_id}/report.csv")
+                        .route(web::get().to(patronage::api::report_csv)),
+                )
+                .service(
+                    resource("/coops/{slug}/distributions/{distribution_id}/notices")
+                        .route(web::post().to(patronage::api::send_notices)),
+                )
+                .service(
+                    resource("/coops/{slug}/distributions/{distribution_id}/notices/{member_id}")
+                        .route(web::get().to(patronage::api::notice)),
+                )
                 .default_service(web::to(not_found)),
         )
         .service(resource("/static/{file:.*}").route(web::get().to(static_file)))
@@ -485,6 +572,48 @@ pub fn app(
         .service(resource("/c/{slug}/ballots/{ballot_id}/{action}").route(web::post().to(ballots::pages::act)))
         .service(resource("/c/{slug}/audit").route(web::get().to(audit::pages::list)))
         .service(resource("/c/{slug}/audit.csv").route(web::get().to(audit::pages::csv)))
+        .service(resource("/c/{slug}/patronage").route(web::get().to(patronage::pages::home)))
+        .service(resource("/c/{slug}/patronage/me").route(web::get().to(patronage::pages::mine)))
+        .service(resource("/c/{slug}/patronage/years").route(web::post().to(patronage::pages::create_year)))
+        .service(resource("/c/{slug}/patronage/years/{year_id}").route(web::get().to(patronage::pages::year)))
+        .service(
+            resource("/c/{slug}/patronage/years/{year_id}/hours").route(web::post().to(patronage::pages::record_hours)),
+        )
+        .service(
+            resource("/c/{slug}/patronage/years/{year_id}/import")
+                .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
+                .route(web::post().to(patronage::pages::import_hours)),
+        )
+        .service(
+            resource("/c/{slug}/patronage/years/{year_id}/close").route(web::post().to(patronage::pages::close_year)),
+        )
+        .service(
+            resource("/c/{slug}/patronage/distributions").route(web::post().to(patronage::pages::create_distribution)),
+        )
+        .service(
+            resource("/c/{slug}/patronage/distributions/{distribution_id}")
+                .route(web::get().to(patronage::pages::distribution)),
+        )
+        .service(
+            resource("/c/{slug}/patronage/distributions/{distribution_id}/print")
+                .route(web::get().to(patronage::pages::print)),
+        )
+        .service(
+            resource("/c/{slug}/patronage/distributions/{distribution_id}/report.csv")
+                .route(web::get().to(patronage::pages::report_csv)),
+        )
+        .service(
+            resource("/c/{slug}/patronage/distributions/{distribution_id}/notice")
+                .route(web::get().to(patronage::pages::my_notice)),
+        )
+        .service(
+            resource("/c/{slug}/patronage/distributions/{distribution_id}/notice/{member_id}")
+                .route(web::get().to(patronage::pages::member_notice)),
+        )
+        .service(
+            resource("/c/{slug}/patronage/distributions/{distribution_id}/{action}")
+                .route(web::post().to(patronage::pages::step)),
+        )
         .default_service(web::to(not_found))
 }
 

@@ -119,11 +119,16 @@ pub enum Action {
     CommentBylaws,
     /// Change the co-op's governance parameters.
     ManageParameters,
+    /// See the fiscal years, and one's own hours and notices of allocation.
+    ViewPatronage,
+    /// Approve a proposed distribution where the bylaws let the board do it, or
+    /// send it back to draft.
+    ApproveDistribution,
 }
 
 impl Action {
     /// Every action, for exhaustive tests.
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 14] = [
         Action::ViewCoop,
         Action::ViewMembers,
         Action::ManageMembers,
@@ -136,6 +141,8 @@ impl Action {
         Action::DraftBylaws,
         Action::CommentBylaws,
         Action::ManageParameters,
+        Action::ViewPatronage,
+        Action::ApproveDistribution,
     ];
 
     /// The roles that allow this action on their own.
@@ -150,6 +157,8 @@ impl Action {
             Action::ManageBallots => &[Secretary, Board],
             Action::DraftBylaws => &[Board, Secretary],
             Action::ManageParameters => &[Board],
+            Action::ViewPatronage => &[Member, Treasurer, Secretary, Board, Admin],
+            Action::ApproveDistribution => &[Board],
         }
     }
 }
@@ -165,7 +174,7 @@ mod tests {
 
     /// The whole matrix, written out so a change to any cell shows in review.
     /// Columns: member, treasurer, secretary, board, admin (each role alone).
-    const MATRIX: [(Action, [bool; 5]); 12] = [
+    const MATRIX: [(Action, [bool; 5]); 14] = [
         (Action::ViewCoop, [true, true, true, true, true]),
         (Action::ViewMembers, [false, true, true, true, true]),
         (Action::ManageMembers, [false, false, false, false, true]),
@@ -178,6 +187,8 @@ mod tests {
         (Action::DraftBylaws, [false, false, true, true, false]),
         (Action::CommentBylaws, [true, true, true, true, true]),
         (Action::ManageParameters, [false, false, false, true, false]),
+        (Action::ViewPatronage, [true, true, true, true, true]),
+        (Action::ApproveDistribution, [false, false, false, true, false]),
     ];
 
     #[test]

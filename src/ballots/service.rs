@@ -406,6 +406,16 @@ async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid, by: By) -
     let participants = store::participants(conn, coop.id, id).await? as u64;
     let result = count(&ballot, &papers, participants)?;
     store::mark_closed(conn, coop.id, id, &result, Utc::now()).await?;
+    // A year-end distribution put to this ballot is decided by its first motion, in
+    // the same transaction as the result: approved if carried, back to draft if not.
+    let first_motion_carried = result.questions.iter().find_map(|q| match q {
+        rules::QuestionResult::Motion(m) => Some(m.carried),
+        rules::QuestionResult::Election { .. } => None,
+    });
+    for distribution in store::distributions_awaiting(conn, coop.id, id).await? {
+        let passed = first_motion_carried.unwrap_or(false);
+        crate::patronage::service::settle_from_ballot(conn, coop.id, distribution, passed, by.user()).await?;
+    }
     audit::append(
         conn,
         Some(coop.id),

@@ -755,3 +755,22 @@ pub async fn roll_addresses(
         .load(conn)
         .await?)
 }
+
+/// The distributions proposed to the members with this ballot as their decision.
+pub async fn distributions_awaiting(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    ballot_id: Uuid,
+) -> AppResult<Vec<Uuid>> {
+    use crate::db::schema::distributions;
+    Ok(distributions::table
+        .filter(
+            distributions::coop_id
+                .eq(coop_id)
+                .and(distributions::ballot_id.eq(ballot_id))
+                .and(distributions::status.eq("proposed")),
+        )
+        .select(distributions::id)
+        .load(conn)
+        .await?)
+}

@@ -212,3 +212,91 @@ diesel::allow_tables_to_appear_in_same_query!(
     share_classes,
     users,
 );
+
+diesel::table! {
+    fiscal_years (coop_id, id) {
+        coop_id -> Uuid,
+        id -> Uuid,
+        label -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        status -> Text,
+        closed_at -> Nullable<Timestamptz>,
+        closed_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    hours_entries (coop_id, id) {
+        coop_id -> Uuid,
+        id -> Uuid,
+        fiscal_year_id -> Uuid,
+        member_id -> Uuid,
+        period_start -> Date,
+        period_end -> Date,
+        hours -> Numeric,
+        wages -> Nullable<Numeric>,
+        recorded_by -> Nullable<Uuid>,
+        recorded_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    distributions (coop_id, id) {
+        coop_id -> Uuid,
+        id -> Uuid,
+        fiscal_year_id -> Uuid,
+        status -> Text,
+        surplus -> Numeric,
+        rule_set -> Jsonb,
+        rule_set_hash -> Text,
+        inputs -> Jsonb,
+        result -> Jsonb,
+        board_may_approve -> Bool,
+        ballot_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        approved_by -> Nullable<Uuid>,
+        approved_at -> Nullable<Timestamptz>,
+        posted_at -> Nullable<Timestamptz>,
+        reversed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    distribution_postings (coop_id, distribution_id, kind) {
+        coop_id -> Uuid,
+        distribution_id -> Uuid,
+        kind -> Text,
+        posted_on -> Date,
+        actor -> Nullable<Uuid>,
+        reason -> Nullable<Text>,
+        recorded_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    distribution_entries (coop_id, id) {
+        coop_id -> Uuid,
+        id -> Uuid,
+        seq -> Int8,
+        distribution_id -> Uuid,
+        member_id -> Nullable<Uuid>,
+        account -> Text,
+        kind -> Text,
+        amount -> Numeric,
+        entry_date -> Date,
+        reference -> Nullable<Text>,
+        reverses -> Nullable<Uuid>,
+        recorded_by -> Nullable<Uuid>,
+        recorded_at -> Timestamptz,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    distribution_entries,
+    distribution_postings,
+    distributions,
+    fiscal_years,
+    hours_entries,
+);

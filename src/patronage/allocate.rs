@@ -21,7 +21,7 @@ use std::cmp::{Ordering, Reverse};
 use std::fmt::Write as _;
 
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::rules::{ExcessTo, MixWeights, PatronageBasis, ReserveBase, RuleSet, RulesError};
 
@@ -65,7 +65,7 @@ impl PartialOrd for MemberKey {
 
 /// A member's eligible capital for the year: paid-in share capital, possibly
 /// averaged over the days it was held.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EligibleCapital {
     /// The eligible (e.g. daily-averaged) capital given directly (money, at
@@ -91,7 +91,7 @@ impl EligibleCapital {
 }
 
 /// One member's figures for the year.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberInput {
     /// Member number or id (see [`MemberKey`] for how ids are ordered).
     pub member: String,
@@ -126,7 +126,7 @@ impl MemberInput {
 /// One member's line of the allocation. `cash + retained = patronage` and
 /// `total = share_return + patronage`; in a loss year charged to members,
 /// `patronage`, `retained` and `total` are negative and `cash` is 0.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberAllocation {
     /// Member number or id.
     pub member: String,
@@ -144,7 +144,7 @@ pub struct MemberAllocation {
 }
 
 /// Which limit fixed the return on shares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ShareReturnLimit {
     /// No return on shares (no rate nor fraction of surplus given, or no
@@ -165,7 +165,7 @@ pub enum ShareReturnLimit {
 }
 
 /// Per-member data behind the figures, for the worked explanation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberDetail {
     /// Member number or id.
     pub member: String,
@@ -189,7 +189,7 @@ pub struct MemberDetail {
 
 /// Totals of the patronage basis over eligible members (weighted by the
 /// seniority coefficients), for explanations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct BasisTotals {
     /// Σ coefficient × hours.
     pub hours: Decimal,
@@ -202,7 +202,7 @@ pub struct BasisTotals {
 /// The result of a distribution. `reserve + share_return_total +
 /// patronage_total = surplus` exactly, and each total is exactly the sum of
 /// the members' lines.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Allocation {
     /// The distributable surplus (negative: a loss).
     pub surplus: Decimal,

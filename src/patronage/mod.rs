@@ -1,8 +1,15 @@
 //! Year-end distribution (patronage): the rule set and its presets
 //! ([`rules`]), the pure allocation with largest-remainder rounding
 //! ([`allocate`]), and the offline `concord allocate` helpers ([`offline`]).
+//! The platform workflow: fiscal years, hours and distributions from draft to
+//! posted ([`workflow`] pure, [`store`], [`service`], [`api`], [`pages`]).
 //! See `docs/rules/distribution.md`.
 
 pub mod allocate;
+pub mod api;
 pub mod offline;
+pub mod pages;
 pub mod rules;
+pub mod service;
+pub mod store;
+pub mod workflow;

@@ -12,6 +12,7 @@ mod errors;
 mod offline;
 mod operations;
 mod parameters;
+mod patronage;
 mod register;
 mod serve;
 mod tenancy;

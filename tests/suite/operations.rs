@@ -70,6 +70,22 @@ async fn the_openapi_document_describes_every_endpoint() {
         "/api/v1/coops/{slug}/ballots/{ballot_id}/papers.blt",
         "/api/v1/coops/{slug}/ballots/{ballot_id}/results.csv",
         "/api/v1/coops/{slug}/parameters",
+        "/api/v1/coops/{slug}/fiscal-years",
+        "/api/v1/coops/{slug}/fiscal-years/{year_id}/close",
+        "/api/v1/coops/{slug}/fiscal-years/{year_id}/hours",
+        "/api/v1/coops/{slug}/fiscal-years/{year_id}/hours/import",
+        "/api/v1/coops/{slug}/members/{member_id}/hours",
+        "/api/v1/coops/{slug}/distributions",
+        "/api/v1/coops/{slug}/distributions/{distribution_id}",
+        "/api/v1/coops/{slug}/distributions/{distribution_id}/propose",
+        "/api/v1/coops/{slug}/distributions/{distribution_id}/approve",
+        "/api/v1/coops/{slug}/distributions/{distribution_id}/return",
+        "/api/v1/coops/{slug}/distributions/{distribution_id}/post",
+        "/api/v1/coops/{slug}/distributions/{distribution_id}/reverse",
+        "/api/v1/coops/{slug}/distributions/{distribution_id}/payments",
+        "/api/v1/coops/{slug}/distributions/{distribution_id}/report.csv",
+        "/api/v1/coops/{slug}/distributions/{distribution_id}/notices",
+        "/api/v1/coops/{slug}/distributions/{distribution_id}/notices/{member_id}",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} is missing");
     }

@@ -1,0 +1,1 @@
+ALTER TABLE distributions DROP CONSTRAINT distributions_ballot_fkey;

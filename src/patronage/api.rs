@@ -1,0 +1,345 @@
+//! Year-end distribution endpoints of the JSON API: fiscal years, hours (and their
+//! CSV import), distributions from draft to posted, the report and the notices.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::service::{
+    self, DistributionView, HoursInput, NewDistribution, NewYear, Notice, PaymentInput, PostRequest, ProposeRequest,
+    ReverseRequest,
+};
+use crate::auth::extract::InCoop;
+use crate::error::{AppError, AppResult, Problem};
+use crate::server::AppState;
+
+/// Whose hours.
+#[derive(Deserialize, IntoParams)]
+pub struct HoursQuery {
+    /// One member (default: everyone, for treasurers).
+    pub member_id: Option<Uuid>,
+}
+
+/// Which member's worked line the report shows, and whether to answer every line.
+#[derive(Deserialize, IntoParams)]
+pub struct FocusQuery {
+    /// The member (default: the first with patronage).
+    pub member_id: Option<Uuid>,
+    /// Answer every member's line (default); `false` answers the totals only, for
+    /// scripts on large co-ops.
+    pub lines: Option<bool>,
+}
+
+/// Whether to answer every member's line.
+#[derive(Deserialize, IntoParams)]
+pub struct LinesQuery {
+    /// Answer every member's line (default); `false` answers the totals only.
+    pub lines: Option<bool>,
+}
+
+fn answer(mut view: DistributionView, lines: Option<bool>) -> DistributionView {
+    if lines == Some(false) {
+        view.lines = Vec::new();
+    }
+    view
+}
+
+/// The co-op's fiscal years.
+#[utoipa::path(get, path = "/api/v1/coops/{slug}/fiscal-years", tag = "patronage",
+    params(("slug" = String, Path, description = "The co-op's short name")),
+    responses((status = 200, description = "The fiscal years, latest first")), security(("bearer" = [])))]
+pub async fn years(state: web::Data<AppState>, scope: InCoop) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::years(&state, &scope).await?))
+}
+
+/// Creates a fiscal year (treasurers).
+#[utoipa::path(post, path = "/api/v1/coops/{slug}/fiscal-years", tag = "patronage", request_body = NewYear,
+    params(("slug" = String, Path, description = "The co-op's short name")),
+    responses((status = 201, description = "The new year"), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn create_year(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    body: web::Json<NewYear>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Created().json(service::create_year(&state, &scope, &body).await?))
+}
+
+/// Closes a fiscal year for hours (treasurers).
+#[utoipa::path(post, path = "/api/v1/coops/{slug}/fiscal-years/{year_id}/close", tag = "patronage",
+    params(("slug" = String, Path, description = "The co-op's short name"), ("year_id" = Uuid, Path, description = "The year")),
+    responses((status = 200, description = "The closed year"), (status = 403, body = Problem), (status = 409, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn close_year(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::close_year(&state, &scope, path.1).await?))
+}
+
+/// The hours of a year (treasurers: everyone's; a member: `?member_id=` their own).
+#[utoipa::path(get, path = "/api/v1/coops/{slug}/fiscal-years/{year_id}/hours", tag = "patronage",
+    params(("slug" = String, Path, description = "The co-op's short name"), ("year_id" = Uuid, Path, description = "The year"), HoursQuery),
+    responses((status = 200, description = "The lines of hours"), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn hours(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+    query: web::Query<HoursQuery>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::hours(&state, &scope, path.1, query.member_id).await?))
+}
+
+/// Records a member's hours for a period, or corrects them (a reason is required
+/// once the year is closed) (treasurers).
+#[utoipa::path(post, path = "/api/v1/coops/{slug}/fiscal-years/{year_id}/hours", tag = "patronage", request_body = HoursInput,
+    params(("slug" = String, Path, description = "The co-op's short name"), ("year_id" = Uuid, Path, description = "The year")),
+    responses((status = 201, description = "The line stored"), (status = 403, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn record_hours(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+    body: web::Json<HoursInput>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Created().json(service::record_hours(&state, &scope, path.1, &body).await?))
+}
+
+/// Imports a year's hours from CSV (`member,period_start,period_end,hours,wages`),
+/// whole or not at all: a bad row imports nothing and the problem lists every bad
+/// line (treasurers).
+#[utoipa::path(post, path = "/api/v1/coops/{slug}/fiscal-years/{year_id}/hours/import", tag = "patronage",
+    request_body(content = String, content_type = "text/csv"),
+    params(("slug" = String, Path, description = "The co-op's short name"), ("year_id" = Uuid, Path, description = "The year")),
+    responses((status = 201, description = "How many lines were imported"), (status = 403, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn import_hours(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let text = std::str::from_utf8(&body).map_err(|_| AppError::field("line 1", "The file is not UTF-8 text."))?;
+    let imported = service::import_hours(&state, &scope, path.1, text).await?;
+    Ok(HttpResponse::Created().json(serde_json::json!({"imported": imported})))
+}
+
+/// A member's hours, year by year (the member, or treasurers).
+#[utoipa::path(get, path = "/api/v1/coops/{slug}/members/{member_id}/hours", tag = "patronage",
+    params(("slug" = String, Path, description = "The co-op's short name"), ("member_id" = Uuid, Path, description = "The member")),
+    responses((status = 200, description = "Hours per year"), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn member_hours(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::member_hours(&state, &scope, path.1).await?))
+}
+
+/// The co-op's distributions (treasurers and the board).
+#[utoipa::path(get, path = "/api/v1/coops/{slug}/distributions", tag = "patronage",
+    params(("slug" = String, Path, description = "The co-op's short name")),
+    responses((status = 200, description = "The distributions, newest first"), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn distributions(state: web::Data<AppState>, scope: InCoop) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::distributions(&state, &scope).await?))
+}
+
+/// Computes a draft distribution for a closed year and answers it at once
+/// (treasurers).
+#[utoipa::path(post, path = "/api/v1/coops/{slug}/distributions", tag = "patronage", request_body = NewDistribution,
+    params(("slug" = String, Path, description = "The co-op's short name"), LinesQuery),
+    responses((status = 201, body = DistributionView), (status = 403, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn create_distribution(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    query: web::Query<LinesQuery>,
+    body: web::Json<NewDistribution>,
+) -> AppResult<HttpResponse> {
+    let view = service::create_distribution(&state, &scope, &body).await?;
+    Ok(HttpResponse::Created().json(answer(view, query.lines)))
+}
+
+/// A distribution: totals, every member's line, a worked line, where it stands
+/// (treasurers and the board).
+#[utoipa::path(get, path = "/api/v1/coops/{slug}/distributions/{distribution_id}", tag = "patronage",
+    params(("slug" = String, Path, description = "The co-op's short name"),
+        ("distribution_id" = Uuid, Path, description = "The distribution"), FocusQuery),
+    responses((status = 200, body = DistributionView), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn distribution(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+    query: web::Query<FocusQuery>,
+) -> AppResult<HttpResponse> {
+    let view = service::distribution(&state, &scope, path.1, query.member_id).await?;
+    Ok(HttpResponse::Ok().json(answer(view, query.lines)))
+}
+
+/// Proposes a draft to the members, optionally attached to the approving ballot
+/// (treasurers).
+#[utoipa::path(post, path = "/api/v1/coops/{slug}/distributions/{distribution_id}/propose", tag = "patronage",
+    request_body = ProposeRequest,
+    params(("slug" = String, Path, description = "The co-op's short name"),
+        ("distribution_id" = Uuid, Path, description = "The distribution")),
+    responses((status = 200, body = DistributionView), (status = 403, body = Problem), (status = 409, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn propose(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+    body: Option<web::Json<ProposeRequest>>,
+) -> AppResult<HttpResponse> {
+    let request = body.map(|b| b.into_inner()).unwrap_or_default();
+    Ok(HttpResponse::Ok().json(service::propose(&state, &scope, path.1, &request).await?))
+}
+
+/// The board approves a proposed distribution, where the bylaws let it.
+#[utoipa::path(post, path = "/api/v1/coops/{slug}/distributions/{distribution_id}/approve", tag = "patronage",
+    params(("slug" = String, Path, description = "The co-op's short name"),
+        ("distribution_id" = Uuid, Path, description = "The distribution")),
+    responses((status = 200, body = DistributionView), (status = 403, body = Problem), (status = 409, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn approve(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::approve(&state, &scope, path.1).await?))
+}
+
+/// Takes a proposed or approved distribution back to draft (treasurers, the board).
+#[utoipa::path(post, path = "/api/v1/coops/{slug}/distributions/{distribution_id}/return", tag = "patronage",
+    params(("slug" = String, Path, description = "The co-op's short name"),
+        ("distribution_id" = Uuid, Path, description = "The distribution")),
+    responses((status = 200, body = DistributionView), (status = 403, body = Problem), (status = 409, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn return_to_draft(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::return_to_draft(&state, &scope, path.1).await?))
+}
+
+/// Posts an approved distribution: every ledger entry in one transaction.
+/// Idempotent: posting it again answers it as posted and writes nothing (treasurers).
+#[utoipa::path(post, path = "/api/v1/coops/{slug}/distributions/{distribution_id}/post", tag = "patronage",
+    request_body = PostRequest,
+    params(("slug" = String, Path, description = "The co-op's short name"),
+        ("distribution_id" = Uuid, Path, description = "The distribution"), LinesQuery),
+    responses((status = 200, body = DistributionView), (status = 403, body = Problem), (status = 409, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn post(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+    query: web::Query<LinesQuery>,
+    body: Option<web::Json<PostRequest>>,
+) -> AppResult<HttpResponse> {
+    let request = body.map(|b| b.into_inner()).unwrap_or_default();
+    let view = service::post(&state, &scope, path.1, &request).await?;
+    Ok(HttpResponse::Ok().json(answer(view, query.lines)))
+}
+
+/// Reverses a posted distribution with a reason: opposite entries restore every
+/// account to the cent (treasurers).
+#[utoipa::path(post, path = "/api/v1/coops/{slug}/distributions/{distribution_id}/reverse", tag = "patronage",
+    request_body = ReverseRequest,
+    params(("slug" = String, Path, description = "The co-op's short name"),
+        ("distribution_id" = Uuid, Path, description = "The distribution")),
+    responses((status = 200, body = DistributionView), (status = 403, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn reverse(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+    body: web::Json<ReverseRequest>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::reverse(&state, &scope, path.1, &body).await?))
+}
+
+/// Records the payment of a share return or of cash patronage (treasurers).
+#[utoipa::path(post, path = "/api/v1/coops/{slug}/distributions/{distribution_id}/payments", tag = "patronage",
+    request_body = PaymentInput,
+    params(("slug" = String, Path, description = "The co-op's short name"),
+        ("distribution_id" = Uuid, Path, description = "The distribution")),
+    responses((status = 201, body = DistributionView), (status = 403, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn record_payment(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+    body: web::Json<PaymentInput>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Created().json(service::record_payment(&state, &scope, path.1, &body).await?))
+}
+
+/// The report as CSV for the accountant (treasurers and the board).
+#[utoipa::path(get, path = "/api/v1/coops/{slug}/distributions/{distribution_id}/report.csv", tag = "patronage",
+    params(("slug" = String, Path, description = "The co-op's short name"),
+        ("distribution_id" = Uuid, Path, description = "The distribution")),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn report_csv(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+) -> AppResult<HttpResponse> {
+    report_csv_download(&state, &scope, path.1).await
+}
+
+/// The CSV download of a report (the API and the report page).
+pub async fn report_csv_download(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<HttpResponse> {
+    let view = service::distribution(state, scope, id, None).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"distribution-{}.csv\"", view.fiscal_year.label),
+        ))
+        .body(service::report_csv(&view)?))
+}
+
+/// A member's notice of allocation (the member once proposed; treasurers and the
+/// board).
+#[utoipa::path(get, path = "/api/v1/coops/{slug}/distributions/{distribution_id}/notices/{member_id}", tag = "patronage",
+    params(("slug" = String, Path, description = "The co-op's short name"),
+        ("distribution_id" = Uuid, Path, description = "The distribution"),
+        ("member_id" = Uuid, Path, description = "The member")),
+    responses((status = 200, body = Notice), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn notice(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid, Uuid)>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::notice(&state, &scope, path.1, path.2).await?))
+}
+
+/// E-mails every member of a posted distribution their notice again (treasurers).
+#[utoipa::path(post, path = "/api/v1/coops/{slug}/distributions/{distribution_id}/notices", tag = "patronage",
+    params(("slug" = String, Path, description = "The co-op's short name"),
+        ("distribution_id" = Uuid, Path, description = "The distribution")),
+    responses((status = 200, description = "How many notices were sent"), (status = 403, body = Problem),
+        (status = 409, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn send_notices(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+) -> AppResult<HttpResponse> {
+    let sent = service::send_notices(&state, &scope, path.1).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({"sent": sent})))
+}

@@ -1,0 +1,1645 @@
+//! Year-end distribution use cases: fiscal years, hours, and a distribution's way
+//! from draft to posted (or reversed). Each change authorises, takes the co-op's
+//! patronage lock, applies the pure rules, writes, and appends its audit event in one
+//! transaction; nothing is half-written.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, NaiveDate, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::allocate::{self, Allocation, AllocationError, EligibleCapital, MemberInput};
+use super::rules::{RuleSet, RulesError};
+use super::store::{self, DistributionEntry, DistributionRow, DistributionSummary, FiscalYear, HoursEntry};
+use super::workflow::{self, DistributionStatus, HoursLine, Step, YearStatus};
+use crate::audit;
+use crate::auth::extract::InCoop;
+use crate::auth::permissions::Action;
+use crate::db;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::membership::lifecycle::MemberId;
+use crate::membership::store as members;
+use crate::money::{Currency, Locale, Money};
+use crate::server::AppState;
+use crate::shares::rules::{EntryId, EntryKind, LedgerEntry};
+use crate::shares::store as capital;
+
+/// The accounts a posted distribution owes members on, until paid.
+pub const PAYABLE_ACCOUNTS: [&str; 2] = ["share_return_payable", "patronage_cash_payable"];
+
+fn conflict(error: impl ToString) -> AppError {
+    AppError::Conflict(error.to_string())
+}
+
+fn money(amount: Decimal, currency: Currency) -> AppResult<Money> {
+    Money::new(amount, currency).map_err(|e| AppError::internal(e.to_string()))
+}
+
+fn parse_decimal(field: &str, text: &str) -> AppResult<Decimal> {
+    text.trim()
+        .parse::<Decimal>()
+        .map_err(|_| AppError::field(field, format!("`{}` is not a number.", text.trim())))
+}
+
+// ---------------------------------------------------------------------------
+// fiscal years
+
+/// A new fiscal year.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub struct NewYear {
+    /// Its name, e.g. "2025".
+    pub label: String,
+    /// First day.
+    pub starts_on: NaiveDate,
+    /// Last day (at most 366 days later).
+    pub ends_on: NaiveDate,
+}
+
+/// Creates a fiscal year (treasurers). Years of one co-op never overlap.
+pub async fn create_year(state: &AppState, scope: &InCoop, new: &NewYear) -> AppResult<FiscalYear> {
+    scope.require(Action::ManageDistribution)?;
+    let label = new.label.trim().to_string();
+    if label.is_empty() || label.chars().count() > 50 {
+        return Err(AppError::field("label", "Give the year a name of 1 to 50 characters."));
+    }
+    workflow::check_year(new.starts_on, new.ends_on).map_err(|(field, reason)| AppError::field(field, reason))?;
+    let year = FiscalYear {
+        id: Uuid::now_v7(),
+        label,
+        starts_on: new.starts_on,
+        ends_on: new.ends_on,
+        status: YearStatus::Open.as_str().into(),
+        closed_at: None,
+    };
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    let mut conn = db::conn(&state.pool).await?;
+    conn.transaction(async |conn| {
+        store::lock(conn, coop_id).await?;
+        let years = store::years(conn, coop_id).await?;
+        if let Some(other) = years.iter().find(|y| workflow::overlaps(y.span(), year.span())) {
+            return Err(AppError::field(
+                "starts_on",
+                format!(
+                    "The year overlaps {} ({} to {}).",
+                    other.label, other.starts_on, other.ends_on
+                ),
+            ));
+        }
+        if years.iter().any(|y| y.label == year.label) {
+            return Err(AppError::field("label", "Another year has this name."));
+        }
+        store::insert_year(conn, coop_id, &year).await?;
+        audit::append(
+            conn,
+            Some(coop_id),
+            Some(actor),
+            "patronage.year_created",
+            &format!("fiscal_year:{}", year.id),
+            json!({"label": year.label, "starts_on": year.starts_on, "ends_on": year.ends_on}),
+        )
+        .await?;
+        Ok(year)
+    })
+    .await
+}
+
+/// The co-op's fiscal years (every member).
+pub async fn years(state: &AppState, scope: &InCoop) -> AppResult<Vec<FiscalYear>> {
+    scope.require(Action::ViewPatronage)?;
+    let mut conn = db::conn(&state.pool).await?;
+    store::years(&mut conn, scope.coop.id).await
+}
+
+/// One fiscal year (every member).
+pub async fn year(state: &AppState, scope: &InCoop, year_id: Uuid) -> AppResult<FiscalYear> {
+    scope.require(Action::ViewPatronage)?;
+    let mut conn = db::conn(&state.pool).await?;
+    store::year(&mut conn, scope.coop.id, year_id).await
+}
+
+/// Closes a year for hours (treasurers): later corrections need a reason, and
+/// distributions may be opened.
+pub async fn close_year(state: &AppState, scope: &InCoop, year_id: Uuid) -> AppResult<FiscalYear> {
+    scope.require(Action::ManageDistribution)?;
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    let mut conn = db::conn(&state.pool).await?;
+    conn.transaction(async |conn| {
+        store::lock(conn, coop_id).await?;
+        let year = store::year_for_update(conn, coop_id, year_id).await?;
+        if year.status() != YearStatus::Open {
+            return Err(AppError::Conflict(format!(
+                "the year {} is already {}",
+                year.label, year.status
+            )));
+        }
+        store::set_year_status(conn, coop_id, year_id, YearStatus::Closed, actor).await?;
+        let hours = store::hours(conn, coop_id, year_id, None).await?;
+        let total: Decimal = hours.iter().map(|h| h.hours).sum();
+        audit::append(
+            conn,
+            Some(coop_id),
+            Some(actor),
+            "patronage.year_closed",
+            &format!("fiscal_year:{year_id}"),
+            json!({"label": year.label, "lines": hours.len(), "hours": total}),
+        )
+        .await?;
+        store::year(conn, coop_id, year_id).await
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------
+// hours
+
+/// One member's hours for one period. Recording a period already recorded
+/// corrects it; once the year is closed, a reason is required.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+pub struct HoursInput {
+    /// The member.
+    pub member_id: Uuid,
+    /// First day of the period.
+    pub period_start: NaiveDate,
+    /// Last day of the period.
+    pub period_end: NaiveDate,
+    /// Hours worked, e.g. "151.67".
+    pub hours: String,
+    /// Wages received, e.g. "2400.00", where the basis needs them.
+    #[serde(default)]
+    pub wages: Option<String>,
+    /// Why, for a correction after the year is closed.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Records or corrects a line of hours (treasurers). Answers the line stored.
+pub async fn record_hours(
+    state: &AppState,
+    scope: &InCoop,
+    year_id: Uuid,
+    input: &HoursInput,
+) -> AppResult<HoursEntry> {
+    scope.require(Action::ManageDistribution)?;
+    let mut errors = Vec::new();
+    let hours = parse_decimal("hours", &input.hours)
+        .map_err(|e| push(&mut errors, e))
+        .ok();
+    let wages = match input.wages.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+        Some(text) => parse_decimal("wages", text).map_err(|e| push(&mut errors, e)).ok(),
+        None => None,
+    };
+    let reason = input
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string);
+    if reason.as_ref().is_some_and(|r| r.chars().count() > 1000) {
+        errors.push(FieldError::new("reason", "The reason is longer than 1,000 characters."));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let line = HoursLine {
+        member: MemberId(input.member_id),
+        period_start: input.period_start,
+        period_end: input.period_end,
+        hours: hours.unwrap_or_default(),
+        wages,
+    };
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    let mut conn = db::conn(&state.pool).await?;
+    conn.transaction(async |conn| {
+        store::lock(conn, coop_id).await?;
+        let year = store::year_for_update(conn, coop_id, year_id).await?;
+        if year.status() == YearStatus::Distributed {
+            return Err(AppError::Conflict(format!(
+                "the year {} is distributed: reverse its distribution before correcting hours",
+                year.label
+            )));
+        }
+        if members::membership_by_id(conn, coop_id, input.member_id)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::field("member_id", "No such member in this co-op."));
+        }
+        let problems = workflow::check_hours(&line, year.span());
+        if !problems.is_empty() {
+            return Err(AppError::Validation(
+                problems.into_iter().map(|(f, m)| FieldError::new(f, m)).collect(),
+            ));
+        }
+        let known = store::hours(conn, coop_id, year_id, Some(input.member_id)).await?;
+        let same = known
+            .iter()
+            .find(|h| h.period_start == line.period_start && h.period_end == line.period_end);
+        let closed = year.status() == YearStatus::Closed;
+        if closed && reason.is_none() {
+            return Err(AppError::field(
+                "reason",
+                "The year is closed for hours: say why this correction is made.",
+            ));
+        }
+        let subject = format!("member:{}", input.member_id);
+        match same {
+            Some(before) => {
+                store::update_hours(conn, coop_id, before.id, line.hours, line.wages, actor).await?;
+                audit::append(
+                    conn,
+                    Some(coop_id),
+                    Some(actor),
+                    "patronage.hours_corrected",
+                    &subject,
+                    json!({"fiscal_year": year_id, "period_start": line.period_start, "period_end": line.period_end,
+                        "before": {"hours": before.hours, "wages": before.wages},
+                        "after": {"hours": line.hours, "wages": line.wages},
+                        "reason": reason, "year_closed": closed}),
+                )
+                .await?;
+            }
+            None => {
+                if let Some(clash) = known
+                    .iter()
+                    .find(|h| workflow::overlaps((h.period_start, h.period_end), (line.period_start, line.period_end)))
+                {
+                    return Err(AppError::field(
+                        "period_start",
+                        format!(
+                            "Hours are already recorded for {} to {}; correct that period instead.",
+                            clash.period_start, clash.period_end
+                        ),
+                    ));
+                }
+                store::insert_hours(conn, coop_id, year_id, std::slice::from_ref(&line), actor).await?;
+                audit::append(
+                    conn,
+                    Some(coop_id),
+                    Some(actor),
+                    "patronage.hours_recorded",
+                    &subject,
+                    json!({"fiscal_year": year_id, "period_start": line.period_start, "period_end": line.period_end,
+                        "hours": line.hours, "wages": line.wages, "reason": reason, "year_closed": closed}),
+                )
+                .await?;
+            }
+        }
+        store::hours(conn, coop_id, year_id, Some(input.member_id))
+            .await?
+            .into_iter()
+            .find(|h| h.period_start == line.period_start)
+            .ok_or(AppError::NotFound)
+    })
+    .await
+}
+
+fn push(errors: &mut Vec<FieldError>, error: AppError) {
+    if let AppError::Validation(found) = error {
+        errors.extend(found);
+    }
+}
+
+/// Imports a year's hours from CSV, whole or not at all (treasurers, open years):
+/// one bad row imports nothing, and every bad row is reported with its line.
+/// Returns the lines imported.
+pub async fn import_hours(state: &AppState, scope: &InCoop, year_id: Uuid, csv_text: &str) -> AppResult<usize> {
+    scope.require(Action::ManageDistribution)?;
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    let mut conn = db::conn(&state.pool).await?;
+    conn.transaction(async |conn| {
+        store::lock(conn, coop_id).await?;
+        let year = store::year_for_update(conn, coop_id, year_id).await?;
+        if year.status() != YearStatus::Open {
+            return Err(AppError::Conflict(format!(
+                "the year {} is {}: correct hours one line at a time, with a reason",
+                year.label, year.status
+            )));
+        }
+        let mut keys = HashMap::new();
+        for row in members::register(conn, coop_id).await? {
+            if let Some(number) = row.number {
+                keys.insert(number.to_string(), MemberId(row.id));
+            }
+            keys.insert(row.email.to_lowercase(), MemberId(row.id));
+        }
+        let existing: Vec<_> = store::hours(conn, coop_id, year_id, None)
+            .await?
+            .into_iter()
+            .map(|h| (MemberId(h.member_id), h.period_start, h.period_end))
+            .collect();
+        let lines = workflow::parse_hours_csv(csv_text, year.span(), &keys, &existing).map_err(|errors| {
+            AppError::Validation(
+                errors
+                    .into_iter()
+                    .map(|e| FieldError::new(format!("line {}", e.line), e.reason))
+                    .collect(),
+            )
+        })?;
+        if lines.is_empty() {
+            return Err(AppError::field("line 2", "The file has no lines of hours."));
+        }
+        store::insert_hours(conn, coop_id, year_id, &lines, actor).await?;
+        let total: Decimal = lines.iter().map(|l| l.hours).sum();
+        audit::append(
+            conn,
+            Some(coop_id),
+            Some(actor),
+            "patronage.hours_imported",
+            &format!("fiscal_year:{year_id}"),
+            json!({"lines": lines.len(), "hours": total}),
+        )
+        .await?;
+        Ok(lines.len())
+    })
+    .await
+}
+
+/// The hours of a year: everyone's for treasurers, or one member's (the member
+/// themself, or treasurers).
+pub async fn hours(
+    state: &AppState,
+    scope: &InCoop,
+    year_id: Uuid,
+    member: Option<Uuid>,
+) -> AppResult<Vec<HoursEntry>> {
+    scope.require(Action::ViewPatronage)?;
+    if member != Some(scope.member_id) && !scope.can(Action::ManageDistribution) {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = db::conn(&state.pool).await?;
+    store::year(&mut conn, scope.coop.id, year_id).await?;
+    store::hours(&mut conn, scope.coop.id, year_id, member).await
+}
+
+/// A member's hours in one year.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct YearHours {
+    /// The year.
+    pub year: FiscalYear,
+    /// Its lines.
+    pub lines: Vec<HoursEntry>,
+    /// Total hours.
+    #[schema(value_type = String)]
+    pub total: Decimal,
+}
+
+/// A member's hours, year by year (the member themself, or treasurers).
+pub async fn member_hours(state: &AppState, scope: &InCoop, member_id: Uuid) -> AppResult<Vec<YearHours>> {
+    scope.require(Action::ViewPatronage)?;
+    if member_id != scope.member_id && !scope.can(Action::ManageDistribution) {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = db::conn(&state.pool).await?;
+    if members::membership_by_id(&mut conn, scope.coop.id, member_id)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::NotFound);
+    }
+    let mut out = Vec::new();
+    for year in store::years(&mut conn, scope.coop.id).await? {
+        let lines = store::hours(&mut conn, scope.coop.id, year.id, Some(member_id)).await?;
+        let total = lines.iter().map(|l| l.hours).sum();
+        out.push(YearHours { year, lines, total });
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------
+// distributions: inputs and views
+
+/// One member's input to a distribution, as stored with it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredInput {
+    /// The member.
+    pub member_id: Uuid,
+    /// Their number, when they have one.
+    pub number: Option<i64>,
+    /// Their name at the time.
+    pub name: String,
+    /// What the allocation was given (its `member` is the number, or the id).
+    pub input: MemberInput,
+}
+
+/// Builds every member's input for a year: hours and wages from the hours table,
+/// eligible capital from the capital ledger, presence and seniority from the
+/// register. Members of the year (even those who left during it) and anyone with
+/// hours or capital in it are included; the rule set decides who is eligible.
+pub async fn gather_inputs(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    year: &FiscalYear,
+) -> AppResult<Vec<StoredInput>> {
+    let span = year.span();
+    let started = std::time::Instant::now();
+    let register = store::member_facts(conn, coop_id).await?;
+    tracing::debug!(ms = started.elapsed().as_millis(), "inputs: register read");
+    let movements = store::capital_movements(conn, coop_id).await?;
+    tracing::debug!(ms = started.elapsed().as_millis(), "inputs: capital ledger read");
+    let capital = workflow::eligible_capital(&movements, span);
+    tracing::debug!(ms = started.elapsed().as_millis(), "inputs: eligible capital");
+    let mut worked: HashMap<Uuid, (Decimal, Option<Decimal>)> = HashMap::new();
+    for line in store::hours(conn, coop_id, year.id, None).await? {
+        let entry = worked.entry(line.member_id).or_insert((Decimal::ZERO, None));
+        entry.0 += line.hours;
+        if let Some(w) = line.wages {
+            entry.1 = Some(entry.1.unwrap_or_default() + w);
+        }
+    }
+    let mut inputs = Vec::new();
+    for row in register {
+        let left = matches!(row.status.as_str(), "resigned" | "expelled").then_some(row.since);
+        let in_year = row.member_since.is_some_and(|s| s <= span.1) && left.is_none_or(|l| l > span.0);
+        let hours = worked.get(&row.id).copied();
+        let cap = capital.get(&MemberId(row.id)).copied();
+        if !in_year && hours.is_none() && cap.is_none() {
+            continue;
+        }
+        let (hours, wages) = hours.unwrap_or((Decimal::ZERO, None));
+        let input = MemberInput {
+            member: row.number.map_or_else(|| row.id.to_string(), |n| n.to_string()),
+            hours,
+            wages,
+            capital: cap.unwrap_or(EligibleCapital::Average(Decimal::ZERO)),
+            months_present: workflow::months_present(row.member_since, left, span),
+            seniority_years: workflow::seniority_years(row.employment_start.or(row.member_since), span.1),
+        };
+        inputs.push(StoredInput {
+            member_id: row.id,
+            number: row.number,
+            name: row.display_name,
+            input,
+        });
+    }
+    Ok(inputs)
+}
+
+/// One member's line of a distribution, with what is still owed once posted.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Line {
+    /// The member.
+    pub member_id: Uuid,
+    /// Their number.
+    pub number: Option<i64>,
+    /// Their name.
+    pub name: String,
+    /// Hours worked in the year.
+    #[schema(value_type = String)]
+    pub hours: Decimal,
+    /// Wages, where recorded.
+    #[schema(value_type = Option<String>)]
+    pub wages: Option<Decimal>,
+    /// Eligible capital (averaged over the days held).
+    #[schema(value_type = Object)]
+    pub eligible_capital: Money,
+    /// Whether they share in the patronage pool.
+    pub eligible: bool,
+    /// Why not, if not.
+    pub ineligible_reason: Option<String>,
+    /// Return on their shares.
+    #[schema(value_type = Object)]
+    pub share_return: Money,
+    /// Their patronage.
+    #[schema(value_type = Object)]
+    pub patronage: Money,
+    /// Of which paid in cash.
+    #[schema(value_type = Object)]
+    pub cash: Money,
+    /// Of which retained in their capital account.
+    #[schema(value_type = Object)]
+    pub retained: Money,
+    /// Share return + patronage.
+    #[schema(value_type = Object)]
+    pub total: Money,
+    /// Share return still to pay (posted distributions).
+    #[schema(value_type = Object)]
+    pub share_return_owed: Money,
+    /// Cash patronage still to pay (posted distributions).
+    #[schema(value_type = Object)]
+    pub cash_owed: Money,
+}
+
+/// The totals of a distribution.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Totals {
+    /// The surplus.
+    #[schema(value_type = Object)]
+    pub surplus: Money,
+    /// To the collective reserve.
+    #[schema(value_type = Object)]
+    pub reserve: Money,
+    /// Returns on shares.
+    #[schema(value_type = Object)]
+    pub share_return: Money,
+    /// The patronage pool.
+    #[schema(value_type = Object)]
+    pub patronage: Money,
+    /// Patronage paid in cash.
+    #[schema(value_type = Object)]
+    pub cash: Money,
+    /// Patronage retained in capital accounts.
+    #[schema(value_type = Object)]
+    pub retained: Money,
+    /// Hours worked by everyone.
+    #[schema(value_type = String)]
+    pub hours: Decimal,
+    /// Still owed to members (posted distributions).
+    #[schema(value_type = Object)]
+    pub owed: Money,
+}
+
+/// A distribution, its figures and where it stands: the draft, the report and the
+/// record of a posted distribution are the same view.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DistributionView {
+    /// Its id.
+    pub id: Uuid,
+    /// The fiscal year.
+    pub fiscal_year: FiscalYear,
+    /// draft, proposed, approved, posted or reversed.
+    #[schema(value_type = String)]
+    pub status: DistributionStatus,
+    /// The rule set applied.
+    #[schema(value_type = Object)]
+    pub rule_set: RuleSet,
+    /// SHA-256 of the canonical rule set.
+    pub rule_set_hash: String,
+    /// Whether the bylaws let the board approve it.
+    pub board_may_approve: bool,
+    /// The approving ballot, if attached.
+    pub ballot_id: Option<Uuid>,
+    /// When computed, approved, posted, reversed.
+    pub created_at: chrono::DateTime<Utc>,
+    /// When approved.
+    pub approved_at: Option<chrono::DateTime<Utc>>,
+    /// When posted.
+    pub posted_at: Option<chrono::DateTime<Utc>>,
+    /// When reversed.
+    pub reversed_at: Option<chrono::DateTime<Utc>>,
+    /// The totals.
+    pub totals: Totals,
+    /// Every member's line, by member number.
+    pub lines: Vec<Line>,
+    /// A worked line for one member ("Albert: 1,607 h of 4,821 h × €50,000.00 = …").
+    pub worked_line: Option<String>,
+    /// Whether recomputing from the stored rule set and inputs gives the stored
+    /// result and hash; `null` where this answer did not check (creating and posting
+    /// answer at once; reading a distribution checks).
+    pub reproducible: Option<bool>,
+    /// The allocation's pools, limits and basis totals (its member lines are in
+    /// `lines`).
+    #[schema(value_type = Object)]
+    pub allocation: Allocation,
+}
+
+fn read_row(row: &DistributionRow) -> AppResult<(RuleSet, Vec<StoredInput>, Allocation)> {
+    let internal = |what: &str, e: serde_json::Error| AppError::internal(format!("distribution {what}: {e}"));
+    Ok((
+        serde_json::from_value(row.rule_set.clone()).map_err(|e| internal("rule set", e))?,
+        serde_json::from_value(row.inputs.clone()).map_err(|e| internal("inputs", e))?,
+        serde_json::from_value(row.result.clone()).map_err(|e| internal("result", e))?,
+    ))
+}
+
+/// The worked line for `member_key`, with the member's name in front.
+fn worked_line(alloc: &Allocation, inputs: &[StoredInput], key: &str, currency: Currency) -> Option<String> {
+    let text = allocate::explain(alloc, key, currency.symbol(Locale::En))?;
+    let name = inputs.iter().find(|i| i.input.member == key).map(|i| i.name.clone())?;
+    Some(match text.strip_prefix(&format!("{key}: ")) {
+        Some(rest) => format!("{name}: {rest}"),
+        None => text,
+    })
+}
+
+/// A distribution's stored rule set, inputs and result, read.
+type Parsed = (RuleSet, Vec<StoredInput>, Allocation);
+
+#[allow(clippy::too_many_arguments)]
+fn build_view(
+    row: &DistributionRow,
+    (rule_set, inputs, mut alloc): Parsed,
+    year: FiscalYear,
+    entries: &[DistributionEntry],
+    currency: Currency,
+    focus: Option<Uuid>,
+    verify: bool,
+) -> AppResult<DistributionView> {
+    let reproducible = verify.then(|| {
+        let recomputed = allocate::allocate(
+            row.surplus,
+            &rule_set,
+            &inputs.iter().map(|i| i.input.clone()).collect::<Vec<_>>(),
+        );
+        recomputed.as_ref().is_ok_and(|r| *r == alloc) && workflow::rule_set_hash(&rule_set) == row.rule_set_hash
+    });
+    let mut owed: HashMap<(Uuid, &str), Decimal> = HashMap::new();
+    for e in entries.iter().filter(|e| e.account != "reserve") {
+        if let Some(member) = e.member_id {
+            *owed.entry((member, e.account.as_str())).or_default() += e.amount;
+        }
+    }
+    let by_key: HashMap<&str, &StoredInput> = inputs.iter().map(|i| (i.input.member.as_str(), i)).collect();
+    let m = |d: Decimal| money(d, currency);
+    let mut lines = Vec::with_capacity(alloc.members.len());
+    for (line, detail) in alloc.members.iter().zip(&alloc.details) {
+        let Some(input) = by_key.get(line.member.as_str()) else {
+            return Err(AppError::internal(format!("no input for {}", line.member)));
+        };
+        let get = |account: &str| owed.get(&(input.member_id, account)).copied().unwrap_or_default();
+        lines.push(Line {
+            member_id: input.member_id,
+            number: input.number,
+            name: input.name.clone(),
+            hours: detail.hours,
+            wages: detail.wages,
+            eligible_capital: m(detail
+                .eligible_capital
+                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))?,
+            eligible: detail.eligible,
+            ineligible_reason: detail.ineligible_reason.clone(),
+            share_return: m(line.share_return)?,
+            patronage: m(line.patronage)?,
+            cash: m(line.cash)?,
+            retained: m(line.retained)?,
+            total: m(line.total)?,
+            share_return_owed: m(get("share_return_payable"))?,
+            cash_owed: m(get("patronage_cash_payable"))?,
+        });
+    }
+    let [_, _, (_, cash), (_, retained)] = workflow::parts(&alloc);
+    let owed_total: Decimal = owed.values().copied().sum();
+    let totals = Totals {
+        surplus: m(alloc.surplus)?,
+        reserve: m(alloc.reserve)?,
+        share_return: m(alloc.share_return_total)?,
+        patronage: m(alloc.patronage_total)?,
+        cash: m(cash)?,
+        retained: m(retained)?,
+        hours: alloc.basis_totals.hours,
+        owed: m(owed_total)?,
+    };
+    // The worked line of the member asked for, else of the first member with patronage.
+    let key = focus
+        .and_then(|id| inputs.iter().find(|i| i.member_id == id))
+        .map(|i| i.input.member.clone())
+        .or_else(|| {
+            alloc
+                .members
+                .iter()
+                .find(|l| !l.patronage.is_zero())
+                .map(|l| l.member.clone())
+        });
+    let worked_line = key.and_then(|k| worked_line(&alloc, &inputs, &k, currency));
+    // The member lines are answered once, in `lines`.
+    alloc.members = Vec::new();
+    alloc.details = Vec::new();
+    Ok(DistributionView {
+        id: row.id,
+        fiscal_year: year,
+        status: row.status()?,
+        rule_set,
+        rule_set_hash: row.rule_set_hash.clone(),
+        board_may_approve: row.board_may_approve,
+        ballot_id: row.ballot_id,
+        created_at: row.created_at,
+        approved_at: row.approved_at,
+        posted_at: row.posted_at,
+        reversed_at: row.reversed_at,
+        totals,
+        lines,
+        worked_line,
+        reproducible,
+        allocation: alloc,
+    })
+}
+
+/// Loads a distribution's view; `verify` recomputes it from the stored rule set and
+/// inputs (reading a distribution does; answering a change at once does not).
+async fn load_view(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    id: Uuid,
+    focus: Option<Uuid>,
+    verify: bool,
+) -> AppResult<DistributionView> {
+    let row = store::distribution(conn, coop_id, id).await?;
+    let year = store::year(conn, coop_id, row.fiscal_year_id).await?;
+    let entries = store::entries(conn, coop_id, id).await?;
+    let currency = capital::currency(conn, coop_id).await?;
+    let parsed = read_row(&row)?;
+    build_view(&row, parsed, year, &entries, currency, focus, verify)
+}
+
+/// Who may read a whole distribution: treasurers, and the board that approves.
+fn may_read_all(scope: &InCoop) -> bool {
+    scope.can(Action::ManageDistribution) || scope.can(Action::ApproveDistribution)
+}
+
+/// A distribution with every line (treasurers and the board).
+pub async fn distribution(
+    state: &AppState,
+    scope: &InCoop,
+    id: Uuid,
+    focus: Option<Uuid>,
+) -> AppResult<DistributionView> {
+    if !may_read_all(scope) {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = db::conn(&state.pool).await?;
+    load_view(&mut conn, scope.coop.id, id, focus, true).await
+}
+
+/// The co-op's distributions (treasurers and the board).
+pub async fn distributions(state: &AppState, scope: &InCoop) -> AppResult<Vec<DistributionSummary>> {
+    if !may_read_all(scope) {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = db::conn(&state.pool).await?;
+    store::distributions(&mut conn, scope.coop.id).await
+}
+
+// ---------------------------------------------------------------------------
+// distributions: the workflow
+
+/// A distribution to compute for a closed year.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+pub struct NewDistribution {
+    /// The closed fiscal year.
+    pub fiscal_year_id: Uuid,
+    /// The distributable surplus from the approved accounts, e.g. "50000.00"
+    /// (negative for a loss year).
+    pub surplus: String,
+    /// The preset the rule set starts from: scop_fr, us_worker, ca_federal, qc_worker.
+    #[serde(default)]
+    pub preset: Option<String>,
+    /// Keys of `RULES.toml` that override the preset, decimals as strings:
+    /// {"reserve_rate": "0.30", "cash_min_rate": "0.20"}; "true"/"false" for flags.
+    #[serde(default)]
+    pub overrides: BTreeMap<String, String>,
+    /// The bylaws let the board approve the distribution (otherwise a ballot does).
+    #[serde(default)]
+    pub board_may_approve: bool,
+}
+
+/// The rule set a request asks for: the preset with its overrides, read exactly as
+/// `RULES.toml` is, so the offline command and the platform accept the same keys.
+pub fn rule_set_of(preset: Option<&str>, overrides: &BTreeMap<String, String>) -> AppResult<RuleSet> {
+    let mut table = toml::Table::new();
+    if let Some(preset) = preset.map(str::trim).filter(|p| !p.is_empty()) {
+        table.insert("preset".into(), toml::Value::String(preset.into()));
+    }
+    for (key, value) in overrides {
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        if key == "preset" || !key.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+            return Err(AppError::field(key.clone(), "Unknown rule."));
+        }
+        let value = match value {
+            "true" => toml::Value::Boolean(true),
+            "false" => toml::Value::Boolean(false),
+            other => toml::Value::String(other.into()),
+        };
+        table.insert(key.clone(), value);
+    }
+    let text = toml::to_string(&table).map_err(|e| AppError::internal(e.to_string()))?;
+    RuleSet::from_toml(&text).map_err(rules_error)
+}
+
+fn rules_error(error: RulesError) -> AppError {
+    match &error {
+        RulesError::Invalid { field, reason } => AppError::field(field.clone(), reason.clone()),
+        RulesError::Toml(message) => AppError::field("overrides", message.clone()),
+    }
+}
+
+fn allocation_error(error: AllocationError) -> AppError {
+    match error {
+        AllocationError::Rules(e) => rules_error(e),
+        AllocationError::Surplus(reason) => AppError::field("surplus", reason),
+        AllocationError::Member { member, field, reason } => {
+            AppError::field(format!("members[{member}].{field}"), reason)
+        }
+        other => AppError::Conflict(other.to_string()),
+    }
+}
+
+/// Computes a draft distribution for a closed year (treasurers) and answers it at
+/// once, with the rule set, its hash and every input stored.
+pub async fn create_distribution(
+    state: &AppState,
+    scope: &InCoop,
+    new: &NewDistribution,
+) -> AppResult<DistributionView> {
+    scope.require(Action::ManageDistribution)?;
+    let surplus = parse_decimal("surplus", &new.surplus)?;
+    if surplus.normalize().scale() > 2 || surplus.abs() > Decimal::from(1_000_000_000_000i64) {
+        return Err(AppError::field(
+            "surplus",
+            "Give the surplus in money: at most 2 decimals.",
+        ));
+    }
+    let rules = rule_set_of(new.preset.as_deref(), &new.overrides)?;
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    let mut conn = db::conn(&state.pool).await?;
+    conn.transaction(async |conn| {
+        store::lock(conn, coop_id).await?;
+        let year = store::year(conn, coop_id, new.fiscal_year_id)
+            .await
+            .map_err(|e| match e {
+                AppError::NotFound => AppError::field("fiscal_year_id", "No such fiscal year."),
+                other => other,
+            })?;
+        match year.status() {
+            YearStatus::Open => {
+                return Err(AppError::Conflict(format!(
+                    "the year {} is still open for hours: close it first",
+                    year.label
+                )))
+            }
+            YearStatus::Distributed => {
+                return Err(AppError::Conflict(format!(
+                    "the year {} is already distributed",
+                    year.label
+                )))
+            }
+            YearStatus::Closed => {}
+        }
+        let started = std::time::Instant::now();
+        let inputs = gather_inputs(conn, coop_id, &year).await?;
+        let currency = capital::currency(conn, coop_id).await?;
+        tracing::debug!(ms = started.elapsed().as_millis(), "draft: inputs gathered");
+        let alloc = allocate::allocate(
+            surplus,
+            &rules,
+            &inputs.iter().map(|i| i.input.clone()).collect::<Vec<_>>(),
+        )
+        .map_err(allocation_error)?;
+        let id = Uuid::now_v7();
+        let hash = workflow::rule_set_hash(&rules);
+        let to_json = |v: serde_json::Result<serde_json::Value>| v.map_err(|e| AppError::internal(e.to_string()));
+        let rule_json = to_json(serde_json::to_value(&rules))?;
+        tracing::debug!(ms = started.elapsed().as_millis(), "draft: allocated");
+        tracing::debug!(ms = started.elapsed().as_millis(), "draft: serialised");
+        store::insert_distribution(
+            conn,
+            coop_id,
+            &store::NewDistribution {
+                id,
+                fiscal_year_id: year.id,
+                surplus,
+                rule_set: &rule_json,
+                rule_set_hash: &hash,
+                inputs: &to_json(serde_json::to_value(&inputs))?,
+                result: &to_json(serde_json::to_value(&alloc))?,
+                board_may_approve: new.board_may_approve,
+            },
+        )
+        .await?;
+        audit::append(
+            conn,
+            Some(coop_id),
+            Some(actor),
+            "patronage.distribution_drafted",
+            &format!("distribution:{id}"),
+            json!({"fiscal_year": year.id, "surplus": surplus, "rule_set": rule_json, "rule_set_hash": hash,
+                    "members": inputs.len(), "reserve": alloc.reserve, "share_return": alloc.share_return_total,
+                    "patronage": alloc.patronage_total}),
+        )
+        .await?;
+        tracing::debug!(ms = started.elapsed().as_millis(), "draft: stored");
+        // The draft is answered from what was just computed, not read back.
+        let row = DistributionRow {
+            id,
+            fiscal_year_id: year.id,
+            status: DistributionStatus::Draft.as_str().into(),
+            surplus,
+            rule_set: serde_json::Value::Null,
+            rule_set_hash: hash,
+            inputs: serde_json::Value::Null,
+            result: serde_json::Value::Null,
+            board_may_approve: new.board_may_approve,
+            ballot_id: None,
+            created_at: Utc::now(),
+            approved_at: None,
+            posted_at: None,
+            reversed_at: None,
+        };
+        build_view(&row, (rules.clone(), inputs, alloc), year, &[], currency, None, false)
+    })
+    .await
+}
+
+/// Moves a locked distribution one step and audits it; the shared part of every
+/// step but posting and reversal.
+async fn step(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    id: Uuid,
+    step: Step,
+    actor: Option<Uuid>,
+    ballot_id: Option<Uuid>,
+    detail: serde_json::Value,
+) -> AppResult<DistributionStatus> {
+    let row = store::distribution_for_update(conn, coop_id, id).await?;
+    let next = workflow::next_status(row.status()?, step).map_err(conflict)?;
+    store::set_status(conn, coop_id, id, next, actor, ballot_id).await?;
+    audit::append(
+        conn,
+        Some(coop_id),
+        actor,
+        &format!("patronage.distribution_{}", next.as_str()),
+        &format!("distribution:{id}"),
+        detail,
+    )
+    .await?;
+    Ok(next)
+}
+
+/// What proposing sends.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+pub struct ProposeRequest {
+    /// The ballot (the AGM motion) that approves it, if one is attached.
+    #[serde(default)]
+    pub ballot_id: Option<Uuid>,
+}
+
+/// Proposes a draft to the members (treasurers), optionally attached to a ballot.
+pub async fn propose(
+    state: &AppState,
+    scope: &InCoop,
+    id: Uuid,
+    request: &ProposeRequest,
+) -> AppResult<DistributionView> {
+    scope.require(Action::ManageDistribution)?;
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    let mut conn = db::conn(&state.pool).await?;
+    conn.transaction(async |conn| {
+        step(
+            conn,
+            coop_id,
+            id,
+            Step::Propose,
+            Some(actor),
+            request.ballot_id,
+            json!({"ballot_id": request.ballot_id}),
+        )
+        .await
+    })
+    .await?;
+    load_view(&mut conn, coop_id, id, None, false).await
+}
+
+/// The board approves a proposed distribution, where the bylaws let it.
+pub async fn approve(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<DistributionView> {
+    scope.require(Action::ApproveDistribution)?;
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    let mut conn = db::conn(&state.pool).await?;
+    conn.transaction(async |conn| {
+        let row = store::distribution_for_update(conn, coop_id, id).await?;
+        if !row.board_may_approve {
+            return Err(AppError::Conflict(
+                "this distribution is approved by the members' ballot, not by the board".into(),
+            ));
+        }
+        step(
+            conn,
+            coop_id,
+            id,
+            Step::Approve,
+            Some(actor),
+            None,
+            json!({"by": "board"}),
+        )
+        .await
+    })
+    .await?;
+    load_view(&mut conn, coop_id, id, None, false).await
+}
+
+/// Takes a proposed or approved distribution back to draft (treasurers, or the
+/// board refusing it).
+pub async fn return_to_draft(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<DistributionView> {
+    if !may_read_all(scope) {
+        return Err(AppError::Forbidden);
+    }
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    let mut conn = db::conn(&state.pool).await?;
+    conn.transaction(async |conn| step(conn, coop_id, id, Step::ReturnToDraft, Some(actor), None, json!({})).await)
+        .await?;
+    load_view(&mut conn, coop_id, id, None, false).await
+}
+
+/// Settles a proposed distribution when its approving ballot closes: approved if
+/// the ballot passed, back to draft (with its rules visible) if it did not. Called
+/// by the ballots code inside its own transaction; `actor` is whoever closed the
+/// ballot (`None` for the scheduler).
+pub async fn settle_from_ballot(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    distribution_id: Uuid,
+    passed: bool,
+    actor: Option<Uuid>,
+) -> AppResult<DistributionStatus> {
+    let how = if passed { Step::Approve } else { Step::ReturnToDraft };
+    step(
+        conn,
+        coop_id,
+        distribution_id,
+        how,
+        actor,
+        None,
+        json!({"by": "ballot", "passed": passed}),
+    )
+    .await
+}
+
+/// What posting sends.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub struct PostRequest {
+    /// The date of the entries (default: today).
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// E-mail every member their notice once posted (default: yes).
+    #[serde(default = "yes")]
+    pub notify: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for PostRequest {
+    fn default() -> Self {
+        PostRequest {
+            date: None,
+            notify: true,
+        }
+    }
+}
+
+/// Posts an approved distribution (treasurers): every ledger entry in one
+/// transaction. Idempotent: posting a posted distribution changes nothing and
+/// answers it as it is, so a double click or two treasurers at once leave exactly
+/// one posting. Members get their notices by e-mail after the commit.
+pub async fn post(state: &AppState, scope: &InCoop, id: Uuid, request: &PostRequest) -> AppResult<DistributionView> {
+    scope.require(Action::ManageDistribution)?;
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    let date = request.date.unwrap_or_else(|| Utc::now().date_naive());
+    let mut conn = db::conn(&state.pool).await?;
+    let posted = conn
+        .transaction(async |conn| post_locked(conn, coop_id, id, date, actor).await)
+        .await?;
+    let Some(view) = posted else {
+        // Already posted: answered as it is.
+        return load_view(&mut conn, coop_id, id, None, false).await;
+    };
+    if request.notify {
+        // The posting is committed: a mail failure is logged, never undoes it, and
+        // the treasurer may send the notices again.
+        if let Err(error) = send_notices_in(state, &mut conn, scope, &view).await {
+            tracing::warn!(%error, distribution = %id, "sending the notices of allocation failed");
+        }
+    }
+    Ok(view)
+}
+
+/// The posting itself, inside the caller's transaction. Returns whether this call
+/// posted (false: it was already posted).
+pub async fn post_in(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    id: Uuid,
+    date: NaiveDate,
+    actor: Uuid,
+) -> AppResult<bool> {
+    Ok(post_locked(conn, coop_id, id, date, actor).await?.is_some())
+}
+
+/// Posts, and answers the posted distribution from what was written (`None` when
+/// it was already posted).
+async fn post_locked(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    id: Uuid,
+    date: NaiveDate,
+    actor: Uuid,
+) -> AppResult<Option<DistributionView>> {
+    // Concurrent posts of one distribution queue on this row lock; the later ones
+    // find it posted and change nothing.
+    let started = std::time::Instant::now();
+    let mut row = store::distribution_for_update(conn, coop_id, id).await?;
+    let status = row.status()?;
+    if status == DistributionStatus::Posted {
+        return Ok(None);
+    }
+    workflow::next_status(status, Step::Post).map_err(conflict)?;
+    let year = store::year_for_update(conn, coop_id, row.fiscal_year_id).await?;
+    if year.status() == YearStatus::Distributed {
+        return Err(AppError::Conflict(format!(
+            "another distribution of {} is posted",
+            year.label
+        )));
+    }
+    tracing::debug!(ms = started.elapsed().as_millis(), "posting: distribution read");
+    let (rule_set, inputs, alloc) = read_row(&row)?;
+    if alloc
+        .members
+        .iter()
+        .any(|m| m.retained.is_sign_negative() && !m.retained.is_zero())
+    {
+        return Err(AppError::Conflict(
+            "charging a loss to members' capital accounts cannot be posted yet: choose loss_to = \"reserve\"".into(),
+        ));
+    }
+    let currency = capital::currency(conn, coop_id).await?;
+    let by_key: HashMap<&str, Uuid> = inputs.iter().map(|i| (i.input.member.as_str(), i.member_id)).collect();
+    let mut entries = Vec::new();
+    let mut retained = Vec::new();
+    let entry = |member: Option<Uuid>, account: &str, amount: Decimal| DistributionEntry {
+        id: Uuid::now_v7(),
+        member_id: member,
+        account: account.into(),
+        kind: "allocation".into(),
+        amount,
+        entry_date: date,
+        reference: None,
+        reverses: None,
+    };
+    if !alloc.reserve.is_zero() {
+        entries.push(entry(None, "reserve", alloc.reserve));
+    }
+    for line in &alloc.members {
+        let member = *by_key
+            .get(line.member.as_str())
+            .ok_or_else(|| AppError::internal(format!("no input for {}", line.member)))?;
+        if line.share_return > Decimal::ZERO {
+            entries.push(entry(Some(member), "share_return_payable", line.share_return));
+        }
+        if line.cash > Decimal::ZERO {
+            entries.push(entry(Some(member), "patronage_cash_payable", line.cash));
+        }
+        if line.retained > Decimal::ZERO {
+            retained.push(LedgerEntry {
+                id: EntryId(Uuid::now_v7()),
+                member: MemberId(member),
+                date,
+                kind: EntryKind::PatronageRetained {
+                    fiscal_year: year.ends_on.year(),
+                    amount: money(line.retained, currency)?,
+                },
+            });
+        }
+    }
+    // The posting row is the idempotency key: a second posting cannot be stored.
+    tracing::debug!(ms = started.elapsed().as_millis(), "posting: entries built");
+    store::insert_posting(conn, coop_id, id, "post", date, actor, None).await?;
+    store::append_entries(conn, coop_id, id, &entries, actor).await?;
+    tracing::debug!(
+        ms = started.elapsed().as_millis(),
+        "posting: distribution entries written"
+    );
+    capital::lock_ledger(conn, coop_id).await?;
+    store::append_capital(conn, coop_id, &retained, id, actor).await?;
+    tracing::debug!(ms = started.elapsed().as_millis(), "posting: capital entries written");
+    store::set_status(conn, coop_id, id, DistributionStatus::Posted, Some(actor), None).await?;
+    store::set_year_status(conn, coop_id, year.id, YearStatus::Distributed, actor).await?;
+    let [_, _, (_, cash), (_, kept)] = workflow::parts(&alloc);
+    audit::append(
+        conn,
+        Some(coop_id),
+        Some(actor),
+        "patronage.distribution_posted",
+        &format!("distribution:{id}"),
+        json!({"fiscal_year": year.id, "date": date, "rule_set_hash": row.rule_set_hash,
+            "reserve": alloc.reserve, "share_return": alloc.share_return_total, "cash": cash, "retained": kept,
+            "distribution_entries": entries.len(), "capital_entries": retained.len()}),
+    )
+    .await?;
+    tracing::debug!(ms = started.elapsed().as_millis(), "posting: written");
+    row.status = DistributionStatus::Posted.as_str().into();
+    row.posted_at = Some(Utc::now());
+    let mut year = year;
+    year.status = YearStatus::Distributed.as_str().into();
+    build_view(&row, (rule_set, inputs, alloc), year, &entries, currency, None, false).map(Some)
+}
+
+/// What a reversal sends.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+pub struct ReverseRequest {
+    /// Why; required.
+    pub reason: String,
+    /// The date of the reversing entries (default: today).
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+}
+
+/// Reverses a posted distribution (treasurers): opposite entries restore every
+/// account to the cent, the year is closed again (a corrected distribution may be
+/// computed), and the reason is recorded. Refused once a payment was recorded.
+pub async fn reverse(
+    state: &AppState,
+    scope: &InCoop,
+    id: Uuid,
+    request: &ReverseRequest,
+) -> AppResult<DistributionView> {
+    scope.require(Action::ManageDistribution)?;
+    let reason = request.reason.trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 2000 {
+        return Err(AppError::field(
+            "reason",
+            "Say why the distribution is reversed (at most 2,000 characters).",
+        ));
+    }
+    let date = request.date.unwrap_or_else(|| Utc::now().date_naive());
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    let mut conn = db::conn(&state.pool).await?;
+    conn.transaction(async |conn| {
+        let row = store::distribution_for_update(conn, coop_id, id).await?;
+        workflow::next_status(row.status()?, Step::Reverse).map_err(conflict)?;
+        let posted_on = store::posted_on(conn, coop_id, id).await?.unwrap_or(date);
+        if date < posted_on {
+            return Err(AppError::field(
+                "date",
+                format!("The reversal cannot be dated before the posting ({posted_on})."),
+            ));
+        }
+        let entries = store::entries(conn, coop_id, id).await?;
+        if entries.iter().any(|e| e.kind == "payment") {
+            return Err(AppError::Conflict(
+                "payments were recorded against this distribution: it cannot be reversed".into(),
+            ));
+        }
+        let opposite: Vec<DistributionEntry> = entries
+            .iter()
+            .filter(|e| e.kind == "allocation")
+            .map(|e| DistributionEntry {
+                id: Uuid::now_v7(),
+                member_id: e.member_id,
+                account: e.account.clone(),
+                kind: "reversal".into(),
+                amount: -e.amount,
+                entry_date: date,
+                reference: None,
+                reverses: Some(e.id),
+            })
+            .collect();
+        let retained: Vec<LedgerEntry> = store::retained_entries(conn, coop_id, id)
+            .await?
+            .into_iter()
+            .map(|e| LedgerEntry {
+                id: EntryId(Uuid::now_v7()),
+                member: e.member,
+                date,
+                kind: EntryKind::Reversal {
+                    of: e.id,
+                    reason: reason.clone(),
+                },
+            })
+            .collect();
+        store::insert_posting(conn, coop_id, id, "reversal", date, actor, Some(&reason)).await?;
+        store::append_entries(conn, coop_id, id, &opposite, actor).await?;
+        capital::lock_ledger(conn, coop_id).await?;
+        store::append_capital(conn, coop_id, &retained, id, actor).await?;
+        store::set_status(conn, coop_id, id, DistributionStatus::Reversed, Some(actor), None).await?;
+        store::set_year_status(conn, coop_id, row.fiscal_year_id, YearStatus::Closed, actor).await?;
+        audit::append(
+            conn,
+            Some(coop_id),
+            Some(actor),
+            "patronage.distribution_reversed",
+            &format!("distribution:{id}"),
+            json!({"reason": reason, "date": date, "distribution_entries": opposite.len(),
+                "capital_entries": retained.len()}),
+        )
+        .await
+    })
+    .await?;
+    load_view(&mut conn, coop_id, id, None, false).await
+}
+
+/// A payment of what a posted distribution owes a member.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+pub struct PaymentInput {
+    /// The member paid.
+    pub member_id: Uuid,
+    /// `share_return_payable` or `patronage_cash_payable`.
+    pub account: String,
+    /// The amount, e.g. "120.50"; at most what is owed.
+    pub amount: String,
+    /// The date paid (default: today).
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// The bank reference.
+    #[serde(default)]
+    pub reference: Option<String>,
+}
+
+/// Records a payment of a share return or of cash patronage (treasurers).
+pub async fn record_payment(
+    state: &AppState,
+    scope: &InCoop,
+    id: Uuid,
+    input: &PaymentInput,
+) -> AppResult<DistributionView> {
+    scope.require(Action::ManageDistribution)?;
+    if !PAYABLE_ACCOUNTS.contains(&input.account.as_str()) {
+        return Err(AppError::field(
+            "account",
+            "Choose share_return_payable or patronage_cash_payable.",
+        ));
+    }
+    let amount = parse_decimal("amount", &input.amount)?;
+    if amount <= Decimal::ZERO || amount.normalize().scale() > 2 {
+        return Err(AppError::field(
+            "amount",
+            "Give a positive amount with at most 2 decimals.",
+        ));
+    }
+    let date = input.date.unwrap_or_else(|| Utc::now().date_naive());
+    let reference = input
+        .reference
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string);
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    let mut conn = db::conn(&state.pool).await?;
+    conn.transaction(async |conn| {
+        let row = store::distribution_for_update(conn, coop_id, id).await?;
+        if row.status()? != DistributionStatus::Posted {
+            return Err(AppError::Conflict("only a posted distribution is paid".into()));
+        }
+        let owed: Decimal = store::entries(conn, coop_id, id)
+            .await?
+            .iter()
+            .filter(|e| e.member_id == Some(input.member_id) && e.account == input.account)
+            .map(|e| e.amount)
+            .sum();
+        if amount > owed {
+            return Err(AppError::field(
+                "amount",
+                format!("Only {owed} is owed on this account."),
+            ));
+        }
+        let entry = DistributionEntry {
+            id: Uuid::now_v7(),
+            member_id: Some(input.member_id),
+            account: input.account.clone(),
+            kind: "payment".into(),
+            amount: -amount,
+            entry_date: date,
+            reference: reference.clone(),
+            reverses: None,
+        };
+        store::append_entries(conn, coop_id, id, std::slice::from_ref(&entry), actor).await?;
+        audit::append(
+            conn,
+            Some(coop_id),
+            Some(actor),
+            "patronage.payment_recorded",
+            &format!("member:{}", input.member_id),
+            json!({"distribution": id, "account": input.account, "amount": amount, "date": date,
+                "reference": reference}),
+        )
+        .await
+    })
+    .await?;
+    load_view(&mut conn, coop_id, id, None, false).await
+}
+
+// ---------------------------------------------------------------------------
+// the report and the notices
+
+/// The report as CSV for the accountant: one row per member, then the totals.
+pub fn report_csv(view: &DistributionView) -> AppResult<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| AppError::internal(e.to_string());
+    writer
+        .write_record([
+            "number",
+            "name",
+            "hours",
+            "wages",
+            "eligible_capital",
+            "share_return",
+            "patronage",
+            "cash",
+            "retained",
+            "total",
+            "share_return_owed",
+            "cash_owed",
+        ])
+        .map_err(fail)?;
+    for l in &view.lines {
+        writer
+            .write_record([
+                l.number.map(|n| n.to_string()).unwrap_or_default(),
+                l.name.clone(),
+                l.hours.to_string(),
+                l.wages.map(|w| w.to_string()).unwrap_or_default(),
+                l.eligible_capital.amount().to_string(),
+                l.share_return.amount().to_string(),
+                l.patronage.amount().to_string(),
+                l.cash.amount().to_string(),
+                l.retained.amount().to_string(),
+                l.total.amount().to_string(),
+                l.share_return_owed.amount().to_string(),
+                l.cash_owed.amount().to_string(),
+            ])
+            .map_err(fail)?;
+    }
+    let t = &view.totals;
+    writer
+        .write_record([
+            String::new(),
+            format!("TOTAL (surplus {}, reserve {})", t.surplus.amount(), t.reserve.amount()),
+            t.hours.to_string(),
+            String::new(),
+            String::new(),
+            t.share_return.amount().to_string(),
+            t.patronage.amount().to_string(),
+            t.cash.amount().to_string(),
+            t.retained.amount().to_string(),
+            (t.share_return.amount() + t.patronage.amount()).to_string(),
+            String::new(),
+            t.owed.amount().to_string(),
+        ])
+        .map_err(fail)?;
+    writer.into_inner().map_err(|e| AppError::internal(e.to_string()))
+}
+
+/// A member's notice of allocation.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Notice {
+    /// The distribution.
+    pub distribution_id: Uuid,
+    /// Its status (a notice is final once posted).
+    #[schema(value_type = String)]
+    pub status: DistributionStatus,
+    /// The fiscal year.
+    pub fiscal_year: FiscalYear,
+    /// The member's line.
+    pub line: Line,
+    /// Their hours in the year.
+    pub hours: Vec<HoursEntry>,
+    /// The totals of the distribution.
+    pub totals: Totals,
+    /// The rule set applied.
+    #[schema(value_type = Object)]
+    pub rule_set: RuleSet,
+    /// SHA-256 of the rule set.
+    pub rule_set_hash: String,
+    /// The worked line of their figures.
+    pub worked_line: Option<String>,
+    /// The date posted.
+    pub posted_on: Option<NaiveDate>,
+}
+
+/// A member's notice (the member themself once the distribution is proposed;
+/// treasurers and the board at any time).
+pub async fn notice(state: &AppState, scope: &InCoop, id: Uuid, member_id: Uuid) -> AppResult<Notice> {
+    scope.require(Action::ViewPatronage)?;
+    if member_id != scope.member_id && !may_read_all(scope) {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = db::conn(&state.pool).await?;
+    notice_in(&mut conn, scope.coop.id, id, member_id, may_read_all(scope)).await
+}
+
+async fn notice_in(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    id: Uuid,
+    member_id: Uuid,
+    drafts_too: bool,
+) -> AppResult<Notice> {
+    let view = load_view(conn, coop_id, id, Some(member_id), false).await?;
+    if view.status == DistributionStatus::Draft && !drafts_too {
+        return Err(AppError::NotFound);
+    }
+    let line = view
+        .lines
+        .iter()
+        .find(|l| l.member_id == member_id)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    let hours = store::hours(conn, coop_id, view.fiscal_year.id, Some(member_id)).await?;
+    let posted_on = store::posted_on(conn, coop_id, id).await?;
+    Ok(Notice {
+        distribution_id: id,
+        status: view.status,
+        fiscal_year: view.fiscal_year,
+        line,
+        hours,
+        totals: view.totals,
+        rule_set: view.rule_set,
+        rule_set_hash: view.rule_set_hash,
+        worked_line: view.worked_line,
+        posted_on,
+    })
+}
+
+/// The distributions a member has a notice in (proposed or later), newest first.
+pub async fn my_notices(state: &AppState, scope: &InCoop) -> AppResult<Vec<(DistributionSummary, FiscalYear)>> {
+    scope.require(Action::ViewPatronage)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let mut out = Vec::new();
+    for summary in store::distributions(&mut conn, scope.coop.id).await? {
+        if summary.status == DistributionStatus::Draft.as_str() {
+            continue;
+        }
+        let row = store::distribution(&mut conn, scope.coop.id, summary.id).await?;
+        let inputs: Vec<StoredInput> =
+            serde_json::from_value(row.inputs).map_err(|e| AppError::internal(e.to_string()))?;
+        if inputs.iter().any(|i| i.member_id == scope.member_id) {
+            let year = store::year(&mut conn, scope.coop.id, summary.fiscal_year_id).await?;
+            out.push((summary, year));
+        }
+    }
+    Ok(out)
+}
+
+/// E-mails every member of a posted distribution their notice (treasurers; also
+/// done on posting). Returns the notices sent.
+pub async fn send_notices(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<usize> {
+    scope.require(Action::ManageDistribution)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let view = load_view(&mut conn, scope.coop.id, id, None, false).await?;
+    send_notices_in(state, &mut conn, scope, &view).await
+}
+
+async fn send_notices_in(
+    state: &AppState,
+    conn: &mut AsyncPgConnection,
+    scope: &InCoop,
+    view: &DistributionView,
+) -> AppResult<usize> {
+    use crate::web::i18n;
+    let coop = &scope.coop;
+    let id = view.id;
+    if view.status != DistributionStatus::Posted {
+        return Err(AppError::Conflict("notices are sent for a posted distribution".into()));
+    }
+    let people: HashMap<Uuid, (String, String)> = members::register(conn, coop.id)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, (r.email, r.display_name)))
+        .collect();
+    let mut locales: HashMap<String, String> = HashMap::new();
+    let mut sent = 0;
+    for line in &view.lines {
+        if line.total.is_zero() {
+            continue;
+        }
+        let Some((email, _)) = people.get(&line.member_id) else {
+            continue;
+        };
+        let lang = match locales.get(email) {
+            Some(lang) => lang.clone(),
+            None => {
+                let lang = crate::auth::store::find_by_email(conn, email)
+                    .await?
+                    .map_or_else(|| coop.locale.clone(), |u| u.locale);
+                locales.insert(email.clone(), lang.clone());
+                lang
+            }
+        };
+        let locale = Locale::from_tag(&lang).unwrap_or(Locale::En);
+        let link = format!(
+            "{}/c/{}/patronage/distributions/{}/notice",
+            state.settings.public_url, coop.slug, id
+        );
+        let mail = crate::mail::Mail {
+            to: email.clone(),
+            subject: i18n::text_with(
+                &lang,
+                "mail-notice-subject",
+                &[("coop", coop.name.clone()), ("year", view.fiscal_year.label.clone())],
+            ),
+            body: i18n::text_with(
+                &lang,
+                "mail-notice-body",
+                &[
+                    ("coop", coop.name.clone()),
+                    ("year", view.fiscal_year.label.clone()),
+                    ("hours", line.hours.to_string()),
+                    ("share_return", line.share_return.format(locale)),
+                    ("patronage", line.patronage.format(locale)),
+                    ("cash", line.cash.format(locale)),
+                    ("retained", line.retained.format(locale)),
+                    ("link", link),
+                ],
+            ),
+        };
+        state.mailer.send(&state.settings.mail_from, mail).await?;
+        sent += 1;
+    }
+    Ok(sent)
+}

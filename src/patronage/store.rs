@@ -1,0 +1,768 @@
+//! Fiscal years, hours, distributions and their ledger in the database. Every query
+//! takes the co-op it is scoped to.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::workflow::{DistributionStatus, HoursLine, Movement, YearStatus};
+use crate::db::schema::{
+    capital_entries, distribution_entries, distribution_postings, distributions, fiscal_years, hours_entries,
+};
+use crate::error::{AppError, AppResult};
+use crate::membership::lifecycle::MemberId;
+use crate::shares::rules::{EntryId, EntryKind, LedgerEntry};
+
+/// Rows per multi-row INSERT: 11 columns × 4,000 stays under PostgreSQL's 65,535
+/// parameters per statement.
+const CHUNK: usize = 4_000;
+
+/// Rows per `INSERT … SELECT FROM unnest(arrays)`: one statement with one array per
+/// column is parsed once, which is what lets a posting of 100,000 members write its
+/// ledger rows in seconds.
+const ARRAY_CHUNK: usize = 50_000;
+
+/// Serialises the co-op's patronage writes (years, hours, distributions) until the
+/// transaction ends.
+pub async fn lock(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<()> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .bind::<Text, _>(format!("patronage:{coop_id}"))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A fiscal year.
+#[derive(Debug, Clone, Queryable, Serialize, ToSchema)]
+pub struct FiscalYear {
+    /// Its id.
+    pub id: Uuid,
+    /// Its name ("2025").
+    pub label: String,
+    /// First day.
+    pub starts_on: NaiveDate,
+    /// Last day.
+    pub ends_on: NaiveDate,
+    /// `open`, `closed` or `distributed`.
+    pub status: String,
+    /// When it was closed for hours.
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+impl FiscalYear {
+    /// The status as the rules know it.
+    pub fn status(&self) -> YearStatus {
+        YearStatus::parse(&self.status).unwrap_or(YearStatus::Open)
+    }
+
+    /// First and last day.
+    pub fn span(&self) -> (NaiveDate, NaiveDate) {
+        (self.starts_on, self.ends_on)
+    }
+}
+
+type YearColumns = (
+    fiscal_years::id,
+    fiscal_years::label,
+    fiscal_years::starts_on,
+    fiscal_years::ends_on,
+    fiscal_years::status,
+    fiscal_years::closed_at,
+);
+
+const YEAR_COLUMNS: YearColumns = (
+    fiscal_years::id,
+    fiscal_years::label,
+    fiscal_years::starts_on,
+    fiscal_years::ends_on,
+    fiscal_years::status,
+    fiscal_years::closed_at,
+);
+
+/// Stores a new fiscal year.
+pub async fn insert_year(conn: &mut AsyncPgConnection, coop_id: Uuid, year: &FiscalYear) -> AppResult<()> {
+    diesel::insert_into(fiscal_years::table)
+        .values((
+            fiscal_years::coop_id.eq(coop_id),
+            fiscal_years::id.eq(year.id),
+            fiscal_years::label.eq(&year.label),
+            fiscal_years::starts_on.eq(year.starts_on),
+            fiscal_years::ends_on.eq(year.ends_on),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The co-op's fiscal years, latest first.
+pub async fn years(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<Vec<FiscalYear>> {
+    Ok(fiscal_years::table
+        .filter(fiscal_years::coop_id.eq(coop_id))
+        .order(fiscal_years::starts_on.desc())
+        .select(YEAR_COLUMNS)
+        .load(conn)
+        .await?)
+}
+
+/// One fiscal year of the co-op.
+pub async fn year(conn: &mut AsyncPgConnection, coop_id: Uuid, id: Uuid) -> AppResult<FiscalYear> {
+    fiscal_years::table
+        .find((coop_id, id))
+        .select(YEAR_COLUMNS)
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+/// One fiscal year, locked until the transaction ends.
+pub async fn year_for_update(conn: &mut AsyncPgConnection, coop_id: Uuid, id: Uuid) -> AppResult<FiscalYear> {
+    fiscal_years::table
+        .find((coop_id, id))
+        .select(YEAR_COLUMNS)
+        .for_update()
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+/// Changes a year's status (closing records when and by whom).
+pub async fn set_year_status(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    id: Uuid,
+    status: YearStatus,
+    actor: Uuid,
+) -> AppResult<()> {
+    let target = fiscal_years::table.find((coop_id, id));
+    match status {
+        YearStatus::Closed => {
+            diesel::update(target)
+                .set((
+                    fiscal_years::status.eq(status.as_str()),
+                    fiscal_years::closed_at.eq(Some(Utc::now())),
+                    fiscal_years::closed_by.eq(Some(actor)),
+                ))
+                .execute(conn)
+                .await?
+        }
+        _ => {
+            diesel::update(target)
+                .set(fiscal_years::status.eq(status.as_str()))
+                .execute(conn)
+                .await?
+        }
+    };
+    Ok(())
+}
+
+/// One member's hours for one period, as stored.
+#[derive(Debug, Clone, Queryable, Serialize, ToSchema)]
+pub struct HoursEntry {
+    /// Its id.
+    pub id: Uuid,
+    /// The member.
+    pub member_id: Uuid,
+    /// First day of the period.
+    pub period_start: NaiveDate,
+    /// Last day of the period.
+    pub period_end: NaiveDate,
+    /// Hours worked.
+    #[schema(value_type = String)]
+    pub hours: Decimal,
+    /// Wages received.
+    #[schema(value_type = Option<String>)]
+    pub wages: Option<Decimal>,
+}
+
+/// The hours of a year, of one member or of all, by member then period.
+pub async fn hours(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    year_id: Uuid,
+    member: Option<Uuid>,
+) -> AppResult<Vec<HoursEntry>> {
+    let mut query = hours_entries::table
+        .filter(hours_entries::coop_id.eq(coop_id))
+        .filter(hours_entries::fiscal_year_id.eq(year_id))
+        .into_boxed();
+    if let Some(member) = member {
+        query = query.filter(hours_entries::member_id.eq(member));
+    }
+    Ok(query
+        .order((hours_entries::member_id, hours_entries::period_start))
+        .select((
+            hours_entries::id,
+            hours_entries::member_id,
+            hours_entries::period_start,
+            hours_entries::period_end,
+            hours_entries::hours,
+            hours_entries::wages,
+        ))
+        .load(conn)
+        .await?)
+}
+
+/// Stores new lines of hours (many rows per statement).
+pub async fn insert_hours(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    year_id: Uuid,
+    lines: &[HoursLine],
+    actor: Uuid,
+) -> AppResult<()> {
+    for chunk in lines.chunks(CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|l| {
+                (
+                    hours_entries::coop_id.eq(coop_id),
+                    hours_entries::id.eq(Uuid::now_v7()),
+                    hours_entries::fiscal_year_id.eq(year_id),
+                    hours_entries::member_id.eq(l.member.0),
+                    hours_entries::period_start.eq(l.period_start),
+                    hours_entries::period_end.eq(l.period_end),
+                    hours_entries::hours.eq(l.hours),
+                    hours_entries::wages.eq(l.wages),
+                    hours_entries::recorded_by.eq(Some(actor)),
+                )
+            })
+            .collect();
+        diesel::insert_into(hours_entries::table)
+            .values(rows)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Corrects the figures of a recorded period.
+pub async fn update_hours(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    id: Uuid,
+    hours: Decimal,
+    wages: Option<Decimal>,
+    actor: Uuid,
+) -> AppResult<()> {
+    diesel::update(hours_entries::table.find((coop_id, id)))
+        .set((
+            hours_entries::hours.eq(hours),
+            hours_entries::wages.eq(wages),
+            hours_entries::recorded_by.eq(Some(actor)),
+            hours_entries::recorded_at.eq(Utc::now()),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A distribution as stored.
+#[derive(Debug, Clone, Queryable)]
+pub struct DistributionRow {
+    /// Its id.
+    pub id: Uuid,
+    /// The fiscal year.
+    pub fiscal_year_id: Uuid,
+    /// Its status.
+    pub status: String,
+    /// The surplus distributed.
+    pub surplus: Decimal,
+    /// The rule set applied.
+    pub rule_set: serde_json::Value,
+    /// Its hash.
+    pub rule_set_hash: String,
+    /// Every member input used.
+    pub inputs: serde_json::Value,
+    /// The allocation.
+    pub result: serde_json::Value,
+    /// Whether the board may approve it.
+    pub board_may_approve: bool,
+    /// The approving ballot.
+    pub ballot_id: Option<Uuid>,
+    /// When it was computed.
+    pub created_at: DateTime<Utc>,
+    /// When approved.
+    pub approved_at: Option<DateTime<Utc>>,
+    /// When posted.
+    pub posted_at: Option<DateTime<Utc>>,
+    /// When reversed.
+    pub reversed_at: Option<DateTime<Utc>>,
+}
+
+impl DistributionRow {
+    /// The status as the rules know it.
+    pub fn status(&self) -> AppResult<DistributionStatus> {
+        DistributionStatus::parse(&self.status).ok_or_else(|| AppError::internal(format!("status {}", self.status)))
+    }
+}
+
+type DistributionColumns = (
+    distributions::id,
+    distributions::fiscal_year_id,
+    distributions::status,
+    distributions::surplus,
+    distributions::rule_set,
+    distributions::rule_set_hash,
+    distributions::inputs,
+    distributions::result,
+    distributions::board_may_approve,
+    distributions::ballot_id,
+    distributions::created_at,
+    distributions::approved_at,
+    distributions::posted_at,
+    distributions::reversed_at,
+);
+
+const DISTRIBUTION_COLUMNS: DistributionColumns = (
+    distributions::id,
+    distributions::fiscal_year_id,
+    distributions::status,
+    distributions::surplus,
+    distributions::rule_set,
+    distributions::rule_set_hash,
+    distributions::inputs,
+    distributions::result,
+    distributions::board_may_approve,
+    distributions::ballot_id,
+    distributions::created_at,
+    distributions::approved_at,
+    distributions::posted_at,
+    distributions::reversed_at,
+);
+
+/// What a new distribution stores.
+pub struct NewDistribution<'a> {
+    /// Its id.
+    pub id: Uuid,
+    /// The fiscal year.
+    pub fiscal_year_id: Uuid,
+    /// The surplus.
+    pub surplus: Decimal,
+    /// The rule set, its hash, the inputs and the result.
+    pub rule_set: &'a serde_json::Value,
+    /// SHA-256 of the canonical rule set.
+    pub rule_set_hash: &'a str,
+    /// Every member input.
+    pub inputs: &'a serde_json::Value,
+    /// The allocation.
+    pub result: &'a serde_json::Value,
+    /// Whether the board may approve.
+    pub board_may_approve: bool,
+}
+
+/// Stores a new draft distribution.
+pub async fn insert_distribution(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    new: &NewDistribution<'_>,
+) -> AppResult<()> {
+    diesel::insert_into(distributions::table)
+        .values((
+            distributions::coop_id.eq(coop_id),
+            distributions::id.eq(new.id),
+            distributions::fiscal_year_id.eq(new.fiscal_year_id),
+            distributions::surplus.eq(new.surplus),
+            distributions::rule_set.eq(new.rule_set),
+            distributions::rule_set_hash.eq(new.rule_set_hash),
+            distributions::inputs.eq(new.inputs),
+            distributions::result.eq(new.result),
+            distributions::board_may_approve.eq(new.board_may_approve),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// One distribution of the co-op.
+pub async fn distribution(conn: &mut AsyncPgConnection, coop_id: Uuid, id: Uuid) -> AppResult<DistributionRow> {
+    distributions::table
+        .find((coop_id, id))
+        .select(DISTRIBUTION_COLUMNS)
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+/// One distribution, locked until the transaction ends: two posts of the same
+/// distribution queue here, and the second sees the first one's result.
+pub async fn distribution_for_update(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    id: Uuid,
+) -> AppResult<DistributionRow> {
+    distributions::table
+        .find((coop_id, id))
+        .select(DISTRIBUTION_COLUMNS)
+        .for_update()
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+/// A distribution in a list.
+#[derive(Debug, Clone, Queryable, Serialize, ToSchema)]
+pub struct DistributionSummary {
+    /// Its id.
+    pub id: Uuid,
+    /// The fiscal year.
+    pub fiscal_year_id: Uuid,
+    /// Its status.
+    pub status: String,
+    /// The surplus.
+    #[schema(value_type = String)]
+    pub surplus: Decimal,
+    /// When it was computed.
+    pub created_at: DateTime<Utc>,
+}
+
+/// The co-op's distributions, newest first.
+pub async fn distributions(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<Vec<DistributionSummary>> {
+    Ok(distributions::table
+        .filter(distributions::coop_id.eq(coop_id))
+        .order(distributions::created_at.desc())
+        .select((
+            distributions::id,
+            distributions::fiscal_year_id,
+            distributions::status,
+            distributions::surplus,
+            distributions::created_at,
+        ))
+        .load(conn)
+        .await?)
+}
+
+/// Records a change of status, with who and when for the steps that keep it (who
+/// posted and reversed, and why, is in the postings).
+pub async fn set_status(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    id: Uuid,
+    status: DistributionStatus,
+    actor: Option<Uuid>,
+    ballot_id: Option<Uuid>,
+) -> AppResult<()> {
+    let now = Utc::now();
+    let target = distributions::table.find((coop_id, id));
+    let status_column = distributions::status.eq(status.as_str());
+    match status {
+        DistributionStatus::Draft => {
+            diesel::update(target)
+                .set((
+                    status_column,
+                    distributions::approved_at.eq(None::<DateTime<Utc>>),
+                    distributions::approved_by.eq(None::<Uuid>),
+                ))
+                .execute(conn)
+                .await?
+        }
+        DistributionStatus::Proposed => {
+            diesel::update(target)
+                .set((status_column, distributions::ballot_id.eq(ballot_id)))
+                .execute(conn)
+                .await?
+        }
+        DistributionStatus::Approved => {
+            diesel::update(target)
+                .set((
+                    status_column,
+                    distributions::approved_at.eq(Some(now)),
+                    distributions::approved_by.eq(actor),
+                ))
+                .execute(conn)
+                .await?
+        }
+        DistributionStatus::Posted => {
+            diesel::update(target)
+                .set((status_column, distributions::posted_at.eq(Some(now))))
+                .execute(conn)
+                .await?
+        }
+        DistributionStatus::Reversed => {
+            diesel::update(target)
+                .set((status_column, distributions::reversed_at.eq(Some(now))))
+                .execute(conn)
+                .await?
+        }
+    };
+    Ok(())
+}
+
+/// Records the posting or the reversal of a distribution; a second one of the same
+/// kind is refused by the key.
+pub async fn insert_posting(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    distribution_id: Uuid,
+    kind: &str,
+    date: NaiveDate,
+    actor: Uuid,
+    reason: Option<&str>,
+) -> AppResult<()> {
+    diesel::insert_into(distribution_postings::table)
+        .values((
+            distribution_postings::coop_id.eq(coop_id),
+            distribution_postings::distribution_id.eq(distribution_id),
+            distribution_postings::kind.eq(kind),
+            distribution_postings::posted_on.eq(date),
+            distribution_postings::actor.eq(Some(actor)),
+            distribution_postings::reason.eq(reason),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The date a distribution was posted, if it was.
+pub async fn posted_on(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    distribution_id: Uuid,
+) -> AppResult<Option<NaiveDate>> {
+    Ok(distribution_postings::table
+        .find((coop_id, distribution_id, "post"))
+        .select(distribution_postings::posted_on)
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// An entry of the distribution ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Serialize, ToSchema)]
+pub struct DistributionEntry {
+    /// Its id.
+    pub id: Uuid,
+    /// The member, except for the reserve.
+    pub member_id: Option<Uuid>,
+    /// `reserve`, `share_return_payable` or `patronage_cash_payable`.
+    pub account: String,
+    /// `allocation`, `payment` or `reversal`.
+    pub kind: String,
+    /// Signed amount: allocations credit, payments (negative) settle.
+    #[schema(value_type = String)]
+    pub amount: Decimal,
+    /// Its date.
+    pub entry_date: NaiveDate,
+    /// A payment's bank reference.
+    pub reference: Option<String>,
+    /// The entry a reversal cancels.
+    pub reverses: Option<Uuid>,
+}
+
+/// Appends entries to the distribution ledger (never updated, never deleted), one
+/// array per column.
+pub async fn append_entries(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    distribution_id: Uuid,
+    entries: &[DistributionEntry],
+    actor: Uuid,
+) -> AppResult<()> {
+    use diesel::sql_types::{Array, Date, Nullable, Numeric, Uuid as SqlUuid};
+    for chunk in entries.chunks(ARRAY_CHUNK) {
+        diesel::sql_query(
+            "INSERT INTO distribution_entries (coop_id, id, distribution_id, member_id, account, kind, amount, \
+             entry_date, reference, reverses, recorded_by) \
+             SELECT $1, e.id, $2, e.member_id, e.account, e.kind, e.amount, e.entry_date, e.reference, e.reverses, $3 \
+             FROM unnest($4, $5, $6, $7, $8, $9, $10, $11) \
+               AS e(id, member_id, account, kind, amount, entry_date, reference, reverses)",
+        )
+        .bind::<SqlUuid, _>(coop_id)
+        .bind::<SqlUuid, _>(distribution_id)
+        .bind::<SqlUuid, _>(actor)
+        .bind::<Array<SqlUuid>, _>(chunk.iter().map(|e| e.id).collect::<Vec<_>>())
+        .bind::<Array<Nullable<SqlUuid>>, _>(chunk.iter().map(|e| e.member_id).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(chunk.iter().map(|e| e.account.clone()).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(chunk.iter().map(|e| e.kind.clone()).collect::<Vec<_>>())
+        .bind::<Array<Numeric>, _>(chunk.iter().map(|e| e.amount).collect::<Vec<_>>())
+        .bind::<Array<Date>, _>(chunk.iter().map(|e| e.entry_date).collect::<Vec<_>>())
+        .bind::<Array<Nullable<Text>>, _>(chunk.iter().map(|e| e.reference.clone()).collect::<Vec<_>>())
+        .bind::<Array<Nullable<SqlUuid>>, _>(chunk.iter().map(|e| e.reverses).collect::<Vec<_>>())
+        .execute(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The ledger of one distribution, in the order written.
+pub async fn entries(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    distribution_id: Uuid,
+) -> AppResult<Vec<DistributionEntry>> {
+    Ok(distribution_entries::table
+        .filter(distribution_entries::coop_id.eq(coop_id))
+        .filter(distribution_entries::distribution_id.eq(distribution_id))
+        .order(distribution_entries::seq)
+        .select((
+            distribution_entries::id,
+            distribution_entries::member_id,
+            distribution_entries::account,
+            distribution_entries::kind,
+            distribution_entries::amount,
+            distribution_entries::entry_date,
+            distribution_entries::reference,
+            distribution_entries::reverses,
+        ))
+        .load(conn)
+        .await?)
+}
+
+/// Appends retained patronage (and its reversals) to the capital ledger, one array
+/// per column: a posting for 100,000 members must not take 100,000 round trips.
+/// The entries are built by the service from the allocation (positive amounts, new
+/// ids), so the ledger's per-entry checks have nothing to refuse (decision 0006).
+pub async fn append_capital(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    entries: &[LedgerEntry],
+    distribution_id: Uuid,
+    actor: Uuid,
+) -> AppResult<()> {
+    use diesel::sql_types::{Array, Date, Jsonb, Nullable, Numeric, Uuid as SqlUuid};
+    for chunk in entries.chunks(ARRAY_CHUNK) {
+        let mut kinds = Vec::with_capacity(chunk.len());
+        let mut amounts = Vec::with_capacity(chunk.len());
+        let mut reverses = Vec::with_capacity(chunk.len());
+        let mut json = Vec::with_capacity(chunk.len());
+        for e in chunk {
+            let (kind, amount, reversed) = match &e.kind {
+                EntryKind::PatronageRetained { amount, .. } => ("patronage_retained", Some(amount.amount()), None),
+                EntryKind::Reversal { of, .. } => ("reversal", None, Some(of.0)),
+                other => return Err(AppError::internal(format!("not a patronage entry: {}", other.name()))),
+            };
+            kinds.push(kind.to_string());
+            amounts.push(amount);
+            reverses.push(reversed);
+            json.push(serde_json::to_value(e).map_err(|err| AppError::internal(err.to_string()))?);
+        }
+        diesel::sql_query(
+            "INSERT INTO capital_entries (coop_id, id, member_id, kind, entry_date, amount, reference, reverses, \
+             entry, recorded_by) \
+             SELECT $1, e.id, e.member_id, e.kind, e.entry_date, e.amount, $2, e.reverses, e.entry, $3 \
+             FROM unnest($4, $5, $6, $7, $8, $9, $10) AS e(id, member_id, kind, entry_date, amount, reverses, entry)",
+        )
+        .bind::<SqlUuid, _>(coop_id)
+        .bind::<Text, _>(distribution_id.to_string())
+        .bind::<SqlUuid, _>(actor)
+        .bind::<Array<SqlUuid>, _>(chunk.iter().map(|e| e.id.0).collect::<Vec<_>>())
+        .bind::<Array<SqlUuid>, _>(chunk.iter().map(|e| e.member.0).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(kinds)
+        .bind::<Array<Date>, _>(chunk.iter().map(|e| e.date).collect::<Vec<_>>())
+        .bind::<Array<Nullable<Numeric>>, _>(amounts)
+        .bind::<Array<Nullable<SqlUuid>>, _>(reverses)
+        .bind::<Array<Jsonb>, _>(json)
+        .execute(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The co-op's capital ledger as movements, from its columns (no JSON), in the
+/// order written.
+pub async fn capital_movements(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<Vec<Movement>> {
+    use rust_decimal::prelude::ToPrimitive;
+    type Row = (Uuid, Uuid, String, NaiveDate, Option<Decimal>, Option<Uuid>);
+    let rows: Vec<Row> = capital_entries::table
+        .filter(capital_entries::coop_id.eq(coop_id))
+        .order(capital_entries::seq)
+        .select((
+            capital_entries::id,
+            capital_entries::member_id,
+            capital_entries::kind,
+            capital_entries::entry_date,
+            capital_entries::amount,
+            capital_entries::reverses,
+        ))
+        .load(conn)
+        .await?;
+    rows.into_iter()
+        .map(|(id, member, kind, date, amount, reverses)| {
+            let cents = match amount {
+                Some(a) => Some(
+                    (a * Decimal::ONE_HUNDRED)
+                        .to_i64()
+                        .ok_or_else(|| AppError::internal(format!("capital amount {a}")))?,
+                ),
+                None => None,
+            };
+            Ok(Movement {
+                id: EntryId(id),
+                member: MemberId(member),
+                date,
+                kind,
+                cents,
+                reverses: reverses.map(EntryId),
+            })
+        })
+        .collect()
+}
+
+/// What a distribution needs to know of each member, read from the register's
+/// columns and the lifecycle state's dates (not the whole state).
+#[derive(Debug, Clone, QueryableByName)]
+pub struct MemberFacts {
+    /// The member.
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub id: Uuid,
+    /// Their number.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+    pub number: Option<i64>,
+    /// Their name.
+    #[diesel(sql_type = Text)]
+    pub display_name: String,
+    /// Their lifecycle status.
+    #[diesel(sql_type = Text)]
+    pub status: String,
+    /// First day as a full member.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Date>)]
+    pub member_since: Option<NaiveDate>,
+    /// The date the status took effect (for a former member: the day they left).
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    pub since: NaiveDate,
+    /// When they started working for the co-op.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Date>)]
+    pub employment_start: Option<NaiveDate>,
+}
+
+/// Every member of the co-op with the facts a distribution needs, by number.
+pub async fn member_facts(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<Vec<MemberFacts>> {
+    Ok(diesel::sql_query(
+        "SELECT m.id, m.number, u.display_name, m.state->>'status' AS status, \
+                (m.state->>'member_since')::date AS member_since, (m.state->>'since')::date AS since, \
+                m.employment_start \
+         FROM members m JOIN users u ON u.id = m.user_id WHERE m.coop_id = $1 \
+         ORDER BY m.number NULLS LAST, m.created_at",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(coop_id)
+    .load(conn)
+    .await?)
+}
+
+/// The retained-patronage entries of the capital ledger written by a distribution
+/// (its id is their reference).
+pub async fn retained_entries(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    distribution_id: Uuid,
+) -> AppResult<Vec<LedgerEntry>> {
+    let rows: Vec<serde_json::Value> = capital_entries::table
+        .filter(capital_entries::coop_id.eq(coop_id))
+        .filter(capital_entries::kind.eq("patronage_retained"))
+        .filter(capital_entries::reference.eq(distribution_id.to_string()))
+        .order(capital_entries::seq)
+        .select(capital_entries::entry)
+        .load(conn)
+        .await?;
+    rows.into_iter()
+        .map(|v| serde_json::from_value(v).map_err(|e| AppError::internal(format!("ledger entry: {e}"))))
+        .collect()
+}

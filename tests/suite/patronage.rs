@@ -1,0 +1,999 @@
+//! The year-end distribution through HTTP: fiscal years, hours (imported all or
+//! nothing), a draft with exact figures, approval, posting (once, even when asked
+//! many times at once), notices, payments, and a reversal that restores every
+//! account to the cent.
+
+use crate::common::{csrf_of, json, problem, TestApp};
+use serde_json::{json, Value};
+
+struct Patronage<'a> {
+    app: &'a TestApp,
+    treasurer: String,
+}
+
+fn money(value: &Value) -> String {
+    value["amount"]
+        .as_str()
+        .unwrap_or_else(|| panic!("money in {value}"))
+        .to_string()
+}
+
+impl<'a> Patronage<'a> {
+    async fn new(app: &'a TestApp) -> Patronage<'a> {
+        // The demo has a closed year and a draft; these tests start from a clean slate.
+        app.exec("DELETE FROM distributions; DELETE FROM hours_entries; DELETE FROM fiscal_years;")
+            .await;
+        // The demo's members joined "today"; for a 2025 year they must have been
+        // members since before it. Rémi (the former member) left on 1 July 2025.
+        app.exec(
+            "UPDATE members SET state = jsonb_set(state, '{member_since}', '\"2020-01-01\"') WHERE number IS NOT NULL;
+             UPDATE members m SET state = jsonb_set(m.state, '{since}', '\"2025-07-01\"')
+               FROM users u WHERE u.id = m.user_id AND u.email = 'remi@example.org';",
+        )
+        .await;
+        Patronage {
+            app,
+            treasurer: app.demo_token("treasurer@demo.coop").await,
+        }
+    }
+
+    async fn send(&self, token: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> reqwest::Response {
+        let mut request = self
+            .app
+            .client()
+            .request(method, self.app.at(&format!("/api/v1/coops/demo{path}")))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap()
+    }
+
+    async fn post(&self, path: &str, body: Value) -> reqwest::Response {
+        self.send(&self.treasurer, reqwest::Method::POST, path, Some(body))
+            .await
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        json(self.send(&self.treasurer, reqwest::Method::GET, path, None).await, 200).await
+    }
+
+    async fn import(&self, year: &str, csv: &str) -> reqwest::Response {
+        self.app
+            .client()
+            .post(
+                self.app
+                    .at(&format!("/api/v1/coops/demo/fiscal-years/{year}/hours/import")),
+            )
+            .bearer_auth(&self.treasurer)
+            .header("content-type", "text/csv")
+            .body(csv.to_string())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn member(&self, email: &str) -> (String, i64) {
+        let row = &self
+            .app
+            .sql(&format!(
+                "SELECT m.id::text, m.number FROM members m JOIN users u ON u.id = m.user_id \
+                 JOIN coops c ON c.id = m.coop_id WHERE c.slug = 'demo' AND u.email = '{email}'"
+            ))
+            .await[0];
+        (row.get(0), row.get(1))
+    }
+
+    async fn count(&self, sql: &str) -> i64 {
+        self.app.sql(sql).await[0].get(0)
+    }
+
+    async fn sum(&self, sql: &str) -> String {
+        self.app
+            .sql(&format!("SELECT coalesce(({sql}), 0)::numeric(14,2)::text"))
+            .await[0]
+            .get(0)
+    }
+
+    /// A 2025 year with capital and hours, closed: Max has €200 paid before the
+    /// year, Marie €100 paid on 2 July (183 of 365 days), and hours for Max 1607,
+    /// Marie 1200, Théo 800 and Rémi 600 (he left on 1 July).
+    async fn closed_year(&self) -> String {
+        let year = json(
+            self.post(
+                "/fiscal-years",
+                json!({"label": "2025", "starts_on": "2025-01-01", "ends_on": "2025-12-31"}),
+            )
+            .await,
+            201,
+        )
+        .await["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let class = self.get("/share-classes").await[0]["id"].as_str().unwrap().to_string();
+        for (email, shares, date) in [
+            ("member@demo.coop", 4, "2024-12-15"),
+            ("marie@demo.coop", 2, "2025-07-02"),
+        ] {
+            let (member, _) = self.member(email).await;
+            let subscription = json(
+                self.post(
+                    "/capital/entries",
+                    json!({"operation": "subscribe", "member_id": member, "class_id": class, "shares": shares,
+                        "date": date}),
+                )
+                .await,
+                201,
+            )
+            .await[0]["kind"]["subscription"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            let amount = format!("{}.00", shares * 50);
+            json(
+                self.post(
+                    "/capital/entries",
+                    json!({"operation": "payment", "subscription_id": subscription, "date": date,
+                        "amount": amount, "method": "bank_transfer", "reference": format!("P-{email}")}),
+                )
+                .await,
+                201,
+            )
+            .await;
+        }
+        let (_, max) = self.member("member@demo.coop").await;
+        let (_, theo) = self.member("treasurer@demo.coop").await;
+        let csv = format!(
+            "member,period_start,period_end,hours,wages\n\
+             {max},2025-01-01,2025-12-31,1607,\n\
+             marie@demo.coop,2025-01-01,2025-12-31,1200.00,\n\
+             {theo},2025-01-01,2025-06-30,800,\n"
+        );
+        assert_eq!(json(self.import(&year, &csv).await, 201).await["imported"], 3);
+        let (remi, _) = self.member("remi@example.org").await;
+        json(
+            self.post(
+                &format!("/fiscal-years/{year}/hours"),
+                json!({"member_id": remi, "period_start": "2025-01-01", "period_end": "2025-06-30", "hours": "600"}),
+            )
+            .await,
+            201,
+        )
+        .await;
+        json(self.post(&format!("/fiscal-years/{year}/close"), json!({})).await, 200).await;
+        year
+    }
+
+    async fn draft(&self, year: &str, board_may_approve: bool) -> Value {
+        json(
+            self.post(
+                "/distributions",
+                json!({"fiscal_year_id": year, "surplus": "10000.00", "board_may_approve": board_may_approve,
+                    "overrides": {"reserve_rate": "0.10", "share_return_rate": "0.05", "cash_min_rate": "0.20"}}),
+            )
+            .await,
+            201,
+        )
+        .await
+    }
+
+    /// A distribution proposed and approved by the board, ready to post.
+    async fn approved(&self, year: &str) -> String {
+        let draft = self.draft(year, true).await;
+        let id = draft["id"].as_str().unwrap().to_string();
+        json(self.post(&format!("/distributions/{id}/propose"), json!({})).await, 200).await;
+        let board = self.app.demo_token("board@demo.coop").await;
+        let approved = self
+            .send(
+                &board,
+                reqwest::Method::POST,
+                &format!("/distributions/{id}/approve"),
+                None,
+            )
+            .await;
+        assert_eq!(json(approved, 200).await["status"], "approved");
+        id
+    }
+}
+
+fn line(view: &Value, number: i64) -> &Value {
+    view["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["number"] == number)
+        .unwrap_or_else(|| panic!("no line for {number}"))
+}
+
+#[tokio::test]
+async fn the_treasurer_runs_a_year_end_distribution_through_the_api() {
+    let app = TestApp::demo().await;
+    let p = Patronage::new(&app).await;
+    let year = json(
+        p.post(
+            "/fiscal-years",
+            json!({"label": "2025", "starts_on": "2025-01-01", "ends_on": "2025-12-31"}),
+        )
+        .await,
+        201,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let overlap = p
+        .post(
+            "/fiscal-years",
+            json!({"label": "2025b", "starts_on": "2025-06-01", "ends_on": "2026-05-31"}),
+        )
+        .await;
+    assert_eq!(
+        problem(overlap, 422, "validation").await["errors"][0]["field"],
+        "starts_on"
+    );
+
+    // One bad row: nothing is imported, every bad line is named.
+    let (max, max_number) = p.member("member@demo.coop").await;
+    let bad = format!(
+        "member,period_start,period_end,hours\n\
+         {max_number},2025-01-01,2025-06-30,800\n\
+         999,2025-01-01,2025-06-30,10\n\
+         marie@demo.coop,2025-01-01,2025-06-30,-3\n\
+         {max_number},2025-06-01,2025-06-30,10\n\
+         marie@demo.coop,2025-07-01,2026-01-31,10\n"
+    );
+    let refused = problem(p.import(&year, &bad).await, 422, "validation").await;
+    let fields: Vec<&str> = refused["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["line 3", "line 4", "line 5", "line 6"], "{refused}");
+    assert_eq!(p.count("SELECT count(*) FROM hours_entries").await, 0);
+    p.app.exec("DELETE FROM fiscal_years").await;
+
+    let year = p.closed_year().await;
+    // After closing, a correction needs a reason, and keeps before and after.
+    let correction = json!({"member_id": max, "period_start": "2025-01-01", "period_end": "2025-12-31",
+        "hours": "1607.00"});
+    let refused = p.post(&format!("/fiscal-years/{year}/hours"), correction.clone()).await;
+    assert_eq!(
+        problem(refused, 422, "validation").await["errors"][0]["field"],
+        "reason"
+    );
+    let mut with_reason = correction.clone();
+    with_reason["reason"] = json!("payroll export checked");
+    json(p.post(&format!("/fiscal-years/{year}/hours"), with_reason).await, 201).await;
+    let audit = app
+        .sql("SELECT data::text FROM audit_events WHERE action = 'patronage.hours_corrected'")
+        .await;
+    let data: String = audit[0].get(0);
+    assert!(
+        data.contains("\"before\"") && data.contains("payroll export checked"),
+        "{data}"
+    );
+    // Imports are for open years only.
+    problem(
+        p.import(&year, "member,period_start,period_end,hours\n").await,
+        409,
+        "conflict",
+    )
+    .await;
+
+    // The draft: 10 % reserve, 5 % on capital, the rest by hours, 20 % in cash.
+    let draft = p.draft(&year, false).await;
+    assert_eq!(draft["status"], "draft");
+    let id = draft["id"].as_str().unwrap().to_string();
+    let again = p.get(&format!("/distributions/{id}")).await;
+    assert_eq!(again["reproducible"], true);
+    assert_eq!(again["totals"], draft["totals"]);
+    assert_eq!(draft["rule_set_hash"].as_str().unwrap().len(), 64);
+    let t = &draft["totals"];
+    assert_eq!(money(&t["surplus"]), "10000.00");
+    assert_eq!(money(&t["reserve"]), "1000.00");
+    // Max: 5 % × €200.00 = €10.00. Marie: 5 % × €100.00 × 183/365 = €2.5068…, and no
+    // one earns more than rate × capital, so €2.50.
+    assert_eq!(money(&t["share_return"]), "12.50");
+    assert_eq!(money(&t["patronage"]), "8987.50");
+    assert_eq!(t["hours"], "4207");
+    let (_, marie_number) = p.member("marie@demo.coop").await;
+    let (_, theo_number) = p.member("treasurer@demo.coop").await;
+    let (remi, remi_number) = p.member("remi@example.org").await;
+    let max_line = line(&draft, max_number);
+    assert_eq!(money(&max_line["share_return"]), "10.00");
+    assert_eq!(money(&max_line["eligible_capital"]), "200.00");
+    assert_eq!(money(&line(&draft, marie_number)["eligible_capital"]), "50.14");
+    assert_eq!(money(&line(&draft, marie_number)["share_return"]), "2.50");
+    // 8,987.50 by hours, in cents: 1607/4207 → 343,306.91…; 1200 → 256,358.45…;
+    // 800 → 170,905.63…; 600 → 128,179.23…. The floors leave 2 cents, which go to
+    // the largest remainders: Max (.69) and Théo (.63).
+    let patronage: Vec<String> = [max_number, marie_number, theo_number, remi_number]
+        .iter()
+        .map(|n| money(&line(&draft, *n)["patronage"]))
+        .collect();
+    assert_eq!(patronage, ["3433.07", "2563.58", "1709.06", "1281.79"]);
+    // Cash is at least 20 %, rounded up: 3,433.07 × 0.2 = 686.614 → 686.62.
+    assert_eq!(money(&max_line["cash"]), "686.62");
+    assert_eq!(money(&max_line["retained"]), "2746.45");
+    // Rémi left on 1 July: his hours count, and so does his patronage.
+    assert_eq!(money(&line(&draft, remi_number)["total"]), "1281.79");
+    assert_eq!(
+        draft["worked_line"],
+        "Théo Trésorier: 800 h of 4,207 h × €8,987.50 = €1,709.06; cash €341.82, retained €1,367.24"
+    );
+
+    // Authorisation: a member cannot post, and another co-op never sees it.
+    let member = app.demo_token("member@demo.coop").await;
+    let refused = p
+        .send(
+            &member,
+            reqwest::Method::POST,
+            &format!("/distributions/{id}/post"),
+            None,
+        )
+        .await;
+    problem(refused, 403, "forbidden").await;
+    problem(
+        p.send(&member, reqwest::Method::GET, &format!("/distributions/{id}"), None)
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    // Not yet approved: it cannot be posted; the members' ballot approves it, not the board.
+    problem(
+        p.post(&format!("/distributions/{id}/post"), json!({})).await,
+        409,
+        "conflict",
+    )
+    .await;
+    let proposed = json(p.post(&format!("/distributions/{id}/propose"), json!({})).await, 200).await;
+    assert_eq!(proposed["status"], "proposed");
+    let board = app.demo_token("board@demo.coop").await;
+    let by_board = p
+        .send(
+            &board,
+            reqwest::Method::POST,
+            &format!("/distributions/{id}/approve"),
+            None,
+        )
+        .await;
+    problem(by_board, 409, "conflict").await;
+    // The ballot passes (as the ballots code will call it).
+    app.exec(&format!(
+        "UPDATE distributions SET status = 'approved', approved_at = now() WHERE id = '{id}'"
+    ))
+    .await;
+    let posted = json(
+        p.post(&format!("/distributions/{id}/post"), json!({"date": "2026-03-31"}))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(posted["status"], "posted");
+    assert_eq!(
+        p.count("SELECT count(*) FROM fiscal_years WHERE status = 'distributed'")
+            .await,
+        1
+    );
+
+    // The ledgers: reserve, payables, and retained patronage in the capital accounts.
+    assert_eq!(
+        p.sum("SELECT sum(amount) FROM distribution_entries WHERE account = 'reserve'")
+            .await,
+        "1000.00"
+    );
+    assert_eq!(
+        p.sum("SELECT sum(amount) FROM distribution_entries WHERE account = 'share_return_payable'")
+            .await,
+        "12.50"
+    );
+    let cash = money(&posted["totals"]["cash"]);
+    let retained = money(&posted["totals"]["retained"]);
+    assert_eq!(
+        p.sum("SELECT sum(amount) FROM distribution_entries WHERE account = 'patronage_cash_payable'")
+            .await,
+        cash
+    );
+    assert_eq!(
+        p.sum("SELECT sum(amount) FROM capital_entries WHERE kind = 'patronage_retained'")
+            .await,
+        retained
+    );
+    let statement = p.get(&format!("/members/{max}/capital?as_of=2026-04-01")).await;
+    assert_eq!(money(&statement["account"]["retained_patronage"]), "2746.45");
+    assert_eq!(money(&statement["account"]["balance"]), "2946.45");
+
+    // Max's notice, his alone, and by e-mail.
+    let notice = json(
+        p.send(
+            &member,
+            reqwest::Method::GET,
+            &format!("/distributions/{id}/notices/{max}"),
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(money(&notice["line"]["cash"]), "686.62");
+    assert_eq!(notice["posted_on"], "2026-03-31");
+    problem(
+        p.send(
+            &member,
+            reqwest::Method::GET,
+            &format!("/distributions/{id}/notices/{remi}"),
+            None,
+        )
+        .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let mail = app
+        .outbox()
+        .into_iter()
+        .find(|m| m.contains("To: member@demo.coop") && m.contains("2025"))
+        .expect("a notice to Max");
+    assert!(mail.contains("686.62"), "{mail}");
+
+    // Reversal: a reason is required; every account back to the cent.
+    let no_reason = p
+        .post(&format!("/distributions/{id}/reverse"), json!({"reason": " "}))
+        .await;
+    problem(no_reason, 422, "validation").await;
+    let reversed = json(
+        p.post(
+            &format!("/distributions/{id}/reverse"),
+            json!({"reason": "surplus misstated", "date": "2026-04-02"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(reversed["status"], "reversed");
+    for account in ["reserve", "share_return_payable", "patronage_cash_payable"] {
+        assert_eq!(
+            p.sum(&format!(
+                "SELECT sum(amount) FROM distribution_entries WHERE account = '{account}'"
+            ))
+            .await,
+            "0.00",
+            "{account}"
+        );
+    }
+    let statement = p.get(&format!("/members/{max}/capital?as_of=2026-04-03")).await;
+    assert_eq!(money(&statement["account"]["retained_patronage"]), "0.00");
+    assert_eq!(money(&statement["account"]["balance"]), "200.00");
+    problem(
+        p.post(&format!("/distributions/{id}/reverse"), json!({"reason": "again"}))
+            .await,
+        409,
+        "conflict",
+    )
+    .await;
+    // The year is open to a corrected distribution.
+    assert_eq!(p.get("/fiscal-years").await[0]["status"], "closed");
+    let actions: Vec<String> = app
+        .sql("SELECT action FROM audit_events WHERE action LIKE 'patronage.%' ORDER BY seq")
+        .await
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for expected in [
+        "patronage.year_created",
+        "patronage.hours_imported",
+        "patronage.year_closed",
+        "patronage.distribution_drafted",
+        "patronage.distribution_proposed",
+        "patronage.distribution_posted",
+        "patronage.distribution_reversed",
+    ] {
+        assert!(actions.iter().any(|a| a == expected), "{expected} in {actions:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_demo_has_a_closed_year_with_hours_and_a_draft() {
+    let app = TestApp::demo().await;
+    let treasurer = app.demo_token("treasurer@demo.coop").await;
+    let get = |path: &str| {
+        app.client()
+            .get(app.at(&format!("/api/v1/coops/demo{path}")))
+            .bearer_auth(&treasurer)
+            .send()
+    };
+    let years = json(get("/fiscal-years").await.unwrap(), 200).await;
+    assert_eq!(years[0]["status"], "closed");
+    let list = json(get("/distributions").await.unwrap(), 200).await;
+    let id = list[0]["id"].as_str().unwrap();
+    let draft = json(get(&format!("/distributions/{id}")).await.unwrap(), 200).await;
+    assert_eq!(draft["status"], "draft");
+    assert_eq!(draft["reproducible"], true);
+    assert_eq!(money(&draft["totals"]["surplus"]), "48210.00");
+    // 30 % to the reserve under the US preset.
+    assert_eq!(money(&draft["totals"]["reserve"]), "14463.00");
+    assert_eq!(draft["totals"]["hours"], "8387");
+}
+
+#[tokio::test]
+async fn the_approving_ballot_settles_a_proposed_distribution() {
+    let app = TestApp::demo().await;
+    let p = Patronage::new(&app).await;
+    let year = p.closed_year().await;
+    let id = p.draft(&year, false).await["id"].as_str().unwrap().to_string();
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let client = app.client();
+    // The AGM motion that decides the distribution, opened by the secretary.
+    let agm = || async {
+        let body = json!({"title": "Approve the distribution", "closes_at": "2031-01-01T00:00:00Z",
+            "questions": [{"title": "Approve the year's distribution", "kind": "motion",
+                           "threshold": {"kind": "simple"}, "base": "cast_excluding_abstentions"}]});
+        let created = client
+            .post(app.at("/api/v1/coops/demo/ballots"))
+            .bearer_auth(&secretary)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let ballot = json(created, 201).await["id"].as_str().unwrap().to_string();
+        let opened = client
+            .post(app.at(&format!("/api/v1/coops/demo/ballots/{ballot}/open")))
+            .bearer_auth(&secretary)
+            .send()
+            .await
+            .unwrap();
+        json(opened, 200).await;
+        ballot
+    };
+    let vote_and_close = |ballot: String, answer: &'static str| {
+        let (client, secretary) = (client.clone(), secretary.clone());
+        let app = &app;
+        async move {
+            let member = app.demo_token("member@demo.coop").await;
+            let cast = client
+                .post(app.at(&format!("/api/v1/coops/demo/ballots/{ballot}/votes")))
+                .bearer_auth(&member)
+                .json(&json!({"answers": [answer]}))
+                .send()
+                .await
+                .unwrap();
+            json(cast, 201).await;
+            let closed = client
+                .post(app.at(&format!("/api/v1/coops/demo/ballots/{ballot}/close")))
+                .bearer_auth(&secretary)
+                .send()
+                .await
+                .unwrap();
+            json(closed, 200).await;
+        }
+    };
+    // A ballot that does not exist cannot decide it.
+    let unknown = p
+        .post(
+            &format!("/distributions/{id}/propose"),
+            json!({"ballot_id": uuid::Uuid::now_v7()}),
+        )
+        .await;
+    assert_eq!(unknown.status(), 404);
+    // Rejected by the members: back to draft, with its rules as they were.
+    let first = agm().await;
+    json(
+        p.post(&format!("/distributions/{id}/propose"), json!({"ballot_id": first}))
+            .await,
+        200,
+    )
+    .await;
+    vote_and_close(first, "against").await;
+    assert_eq!(p.get(&format!("/distributions/{id}")).await["status"], "draft");
+    // Approved by the next one.
+    let second = agm().await;
+    json(
+        p.post(&format!("/distributions/{id}/propose"), json!({"ballot_id": second}))
+            .await,
+        200,
+    )
+    .await;
+    vote_and_close(second, "for").await;
+    let view = p.get(&format!("/distributions/{id}")).await;
+    assert_eq!(view["status"], "approved");
+    let by: Vec<String> = app
+        .sql("SELECT data->>'by' FROM audit_events WHERE action IN ('patronage.distribution_approved', 'patronage.distribution_draft') ORDER BY seq")
+        .await
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(by, ["ballot", "ballot"]);
+}
+
+#[tokio::test]
+async fn bad_rules_are_refused_and_a_loss_year_posts_to_the_reserve() {
+    let app = TestApp::demo().await;
+    let p = Patronage::new(&app).await;
+    let year = p.closed_year().await;
+    let bad = |body: Value| p.post("/distributions", body);
+    let refused = bad(json!({"fiscal_year_id": year, "surplus": "100.00", "overrides": {"reserve_rate": "1.5"}})).await;
+    assert_eq!(
+        problem(refused, 422, "validation").await["errors"][0]["field"],
+        "reserve_rate"
+    );
+    let refused = bad(json!({"fiscal_year_id": year, "surplus": "100.001"})).await;
+    assert_eq!(
+        problem(refused, 422, "validation").await["errors"][0]["field"],
+        "surplus"
+    );
+    let refused = bad(json!({"fiscal_year_id": year, "surplus": "100.00", "preset": "kibbutz"})).await;
+    assert_eq!(
+        problem(refused, 422, "validation").await["errors"][0]["field"],
+        "preset"
+    );
+    assert_eq!(p.count("SELECT count(*) FROM distributions").await, 0);
+
+    // A loss charged to members' accounts is shown, but cannot be posted yet.
+    let members = json(
+        bad(json!({"fiscal_year_id": year, "surplus": "-4207.00", "preset": "us_worker", "board_may_approve": true}))
+            .await,
+        201,
+    )
+    .await;
+    assert_eq!(members["allocation"]["loss_year"], true);
+    let id = members["id"].as_str().unwrap();
+    json(p.post(&format!("/distributions/{id}/propose"), json!({})).await, 200).await;
+    let board = app.demo_token("board@demo.coop").await;
+    json(
+        p.send(
+            &board,
+            reqwest::Method::POST,
+            &format!("/distributions/{id}/approve"),
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    problem(
+        p.post(&format!("/distributions/{id}/post"), json!({})).await,
+        409,
+        "conflict",
+    )
+    .await;
+    assert_eq!(p.count("SELECT count(*) FROM distribution_entries").await, 0);
+
+    // Borne by the reserve: the reserve takes the whole loss; nobody's account moves.
+    let reserve = json(
+        bad(
+            json!({"fiscal_year_id": year, "surplus": "-4207.00", "overrides": {"loss_to": "reserve"},
+            "board_may_approve": true}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let id = reserve["id"].as_str().unwrap();
+    json(p.post(&format!("/distributions/{id}/propose"), json!({})).await, 200).await;
+    json(
+        p.send(
+            &board,
+            reqwest::Method::POST,
+            &format!("/distributions/{id}/approve"),
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    json(
+        p.post(&format!("/distributions/{id}/post"), json!({"notify": false}))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        p.sum("SELECT sum(amount) FROM distribution_entries WHERE account = 'reserve'")
+            .await,
+        "-4207.00"
+    );
+    assert_eq!(p.count("SELECT count(*) FROM distribution_entries").await, 1);
+    assert_eq!(
+        p.count("SELECT count(*) FROM capital_entries WHERE kind = 'patronage_retained'")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn many_simultaneous_posts_leave_exactly_one_posting() {
+    let app = TestApp::demo().await;
+    let p = Patronage::new(&app).await;
+    let year = p.closed_year().await;
+    let id = p.approved(&year).await;
+    let path = format!("/distributions/{id}/post");
+    let posts = (0..12).map(|_| p.post(&path, json!({"notify": false})));
+    let answers = futures::future::join_all(posts).await;
+    for answer in answers {
+        assert_eq!(json(answer, 200).await["status"], "posted");
+    }
+    assert_eq!(p.count("SELECT count(*) FROM distribution_postings").await, 1);
+    // Reserve, 2 share returns, 4 cash payables; 4 retained amounts.
+    assert_eq!(p.count("SELECT count(*) FROM distribution_entries").await, 7);
+    assert_eq!(
+        p.count("SELECT count(*) FROM capital_entries WHERE kind = 'patronage_retained'")
+            .await,
+        4
+    );
+    let total = p
+        .sum(
+            "SELECT (SELECT sum(amount) FROM distribution_entries) + \
+             (SELECT sum(amount) FROM capital_entries WHERE kind = 'patronage_retained')",
+        )
+        .await;
+    assert_eq!(total, "10000.00");
+    assert_eq!(
+        p.count("SELECT count(*) FROM audit_events WHERE action = 'patronage.distribution_posted'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn cash_is_tracked_until_paid() {
+    let app = TestApp::demo().await;
+    let p = Patronage::new(&app).await;
+    let year = p.closed_year().await;
+    let id = p.approved(&year).await;
+    json(
+        p.post(&format!("/distributions/{id}/post"), json!({"notify": false}))
+            .await,
+        200,
+    )
+    .await;
+    let (max, max_number) = p.member("member@demo.coop").await;
+    let pay = |amount: &str| {
+        json!({"member_id": max, "account": "patronage_cash_payable", "amount": amount, "date": "2026-04-10",
+            "reference": "VIR-77"})
+    };
+    let over = p.post(&format!("/distributions/{id}/payments"), pay("686.63")).await;
+    problem(over, 422, "validation").await;
+    let paid = json(
+        p.post(&format!("/distributions/{id}/payments"), pay("600.00")).await,
+        201,
+    )
+    .await;
+    assert_eq!(money(&line(&paid, max_number)["cash_owed"]), "86.62");
+    let paid = json(
+        p.post(&format!("/distributions/{id}/payments"), pay("86.62")).await,
+        201,
+    )
+    .await;
+    assert_eq!(money(&line(&paid, max_number)["cash_owed"]), "0.00");
+    problem(
+        p.post(&format!("/distributions/{id}/reverse"), json!({"reason": "too late"}))
+            .await,
+        409,
+        "conflict",
+    )
+    .await;
+    let csv = app
+        .client()
+        .get(app.at(&format!("/api/v1/coops/demo/distributions/{id}/report.csv")))
+        .bearer_auth(&p.treasurer)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with("number,name,hours"), "{csv}");
+    assert!(csv.contains(&format!("{max_number},Max Member,1607.00,")), "{csv}");
+}
+
+#[tokio::test]
+async fn another_coops_distribution_answers_404() {
+    let app = TestApp::demo().await;
+    let p = Patronage::new(&app).await;
+    let year = p.closed_year().await;
+    let id = p.draft(&year, false).await["id"].as_str().unwrap().to_string();
+    // The demo's treasurer is also the treasurer of another co-op.
+    app.exec(
+        "INSERT INTO coops (id, slug, name, currency, time_zone) VALUES (gen_random_uuid(), 'other', 'Other', 'EUR', 'Europe/Paris');
+         INSERT INTO members (coop_id, id, user_id, roles, number, status, state)
+           SELECT c.id, gen_random_uuid(), m.user_id, '{member,treasurer}', 1, 'member', m.state
+           FROM coops c, members m JOIN users u ON u.id = m.user_id
+           WHERE c.slug = 'other' AND u.email = 'treasurer@demo.coop';",
+    )
+    .await;
+    for path in [
+        format!("/api/v1/coops/other/distributions/{id}"),
+        format!("/api/v1/coops/other/fiscal-years/{year}/hours"),
+    ] {
+        let response = app
+            .client()
+            .get(app.at(&path))
+            .bearer_auth(&p.treasurer)
+            .send()
+            .await
+            .unwrap();
+        problem(response, 404, "not-found").await;
+    }
+    let response = app
+        .client()
+        .post(app.at(&format!("/api/v1/coops/other/distributions/{id}/post")))
+        .bearer_auth(&p.treasurer)
+        .send()
+        .await
+        .unwrap();
+    problem(response, 404, "not-found").await;
+    // A co-op the caller does not belong to at all.
+    let member = app.demo_token("member@demo.coop").await;
+    let response = app
+        .client()
+        .get(app.at("/api/v1/coops/other/fiscal-years"))
+        .bearer_auth(&member)
+        .send()
+        .await
+        .unwrap();
+    problem(response, 404, "not-found").await;
+}
+
+#[tokio::test]
+async fn the_treasurer_and_a_member_use_the_pages() {
+    let app = TestApp::demo().await;
+    let p = Patronage::new(&app).await;
+    let client = app.signed_in("treasurer@demo.coop").await;
+    let home = client
+        .get(app.at("/c/demo/patronage"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&home);
+    let created = client
+        .post(app.at("/c/demo/patronage/years"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("label", "2025"),
+            ("starts_on", "2025-01-01"),
+            ("ends_on", "2024-12-31"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 422);
+    assert!(created.text().await.unwrap().contains("aria-invalid"));
+    let created = client
+        .post(app.at("/c/demo/patronage/years"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("label", "2025"),
+            ("starts_on", "2025-01-01"),
+            ("ends_on", "2025-12-31"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 303);
+    let year_page = created.headers()["location"].to_str().unwrap().to_string();
+    let year: String = app.sql("SELECT id::text FROM fiscal_years").await[0].get(0);
+    assert_eq!(year_page, format!("/c/demo/patronage/years/{year}"));
+    let (_, max_number) = p.member("member@demo.coop").await;
+    let bad = format!("member,period_start,period_end,hours\n{max_number},2025-01-01,2025-12-31,99999\n");
+    let refused = client
+        .post(app.at(&format!("{year_page}/import")))
+        .form(&[("csrf", csrf.as_str()), ("csv", bad.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("line 2"));
+    let good = format!("member,period_start,period_end,hours\n{max_number},2025-01-01,2025-12-31,1607\nmarie@demo.coop,2025-01-01,2025-12-31,1200\n");
+    let imported = client
+        .post(app.at(&format!("{year_page}/import")))
+        .form(&[("csrf", csrf.as_str()), ("csv", good.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(imported.status(), 303);
+    let closed = client
+        .post(app.at(&format!("{year_page}/close")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(closed.status(), 303);
+    let closed_page = client
+        .get(app.at(&year_page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        closed_page.contains("name=\"surplus\"") && closed_page.contains("1607"),
+        "{closed_page}"
+    );
+    // A bad rule is shown next to its field, and nothing is computed.
+    let refused = client
+        .post(app.at("/c/demo/patronage/distributions"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("fiscal_year_id", year.as_str()),
+            ("surplus", "4821.00"),
+            ("preset", ""),
+            ("reserve_rate", "1.5"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let refused = refused.text().await.unwrap();
+    assert!(refused.contains("id=\"reserve_rate-error\""), "{refused}");
+    assert_eq!(
+        app.sql("SELECT count(*) FROM distributions").await[0].get::<_, i64>(0),
+        0
+    );
+    let drafted = client
+        .post(app.at("/c/demo/patronage/distributions"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("fiscal_year_id", year.as_str()),
+            ("surplus", "4821.00"),
+            ("preset", ""),
+            ("reserve_rate", "0.10"),
+            ("cash_min_rate", "0.20"),
+            ("share_return_rate", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(drafted.status(), 303);
+    let location = drafted.headers()["location"].to_str().unwrap().to_string();
+    let page = client
+        .get(app.at(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<svg"), "{page}");
+    assert!(page.contains("Max Member: 1,607 h of 2,807 h"), "{page}");
+    let print = client.get(app.at(&format!("{location}/print"))).send().await.unwrap();
+    assert_eq!(print.status(), 200);
+    let id = location.rsplit('/').next().unwrap().to_string();
+    let proposed = client
+        .post(app.at(&format!("{location}/propose")))
+        .form(&[("csrf", csrf.as_str()), ("ballot_id", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(proposed.status(), 303);
+    // The member sees their hours, and their notice once proposed, in their language.
+    let member = app.signed_in("marie@demo.coop").await;
+    let mine = member
+        .get(app.at("/c/demo/patronage/me"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(mine.contains("1200"), "{mine}");
+    let notice = member
+        .get(app.at(&format!("/c/demo/patronage/distributions/{id}/notice")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(notice.status(), 200);
+    let notice = notice.text().await.unwrap();
+    assert!(
+        notice.contains("<html lang=\"fr\">") && notice.contains("Avis"),
+        "{notice}"
+    );
+    let forbidden = member.get(app.at(&location)).send().await.unwrap();
+    assert_eq!(forbidden.status(), 403);
+}
