@@ -97,7 +97,7 @@ start=$(date +%s.%N)
 psql -c "\\copy bench_copy FROM '$data/rows.csv' WITH (FORMAT csv)"
 copy=$(echo "$(date +%s.%N) - $start" | bc)
 
-echo "machine: $(nproc) cores; binary: $bin; members: $members; ledger rows posted: $rows"
+echo "machine: $(nproc) cores, load average $(cut -d" " -f1-3 /proc/loadavg); binary: $bin; members: $members; ledger rows posted: $rows"
 printf '| step | seconds |\n|---|---|\n'
 printf '| compute the draft (API, %s members) | %.3f |\n' "$members" "$compute"
 printf '| post it (API, one transaction) | %.3f |\n' "$post"

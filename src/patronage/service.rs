@@ -1206,7 +1206,7 @@ async fn post_locked(
         "posting: distribution entries written"
     );
     capital::lock_ledger(conn, coop_id).await?;
-    store::append_capital(conn, coop_id, &retained, id, actor).await?;
+    store::append_capital(conn, coop_id, &retained, id).await?;
     tracing::debug!(ms = started.elapsed().as_millis(), "posting: capital entries written");
     store::set_status(conn, coop_id, id, DistributionStatus::Posted, Some(actor), None).await?;
     store::set_year_status(conn, coop_id, year.id, YearStatus::Distributed, actor).await?;
@@ -1306,7 +1306,7 @@ pub async fn reverse(
         store::insert_posting(conn, coop_id, id, "reversal", date, actor, Some(&reason)).await?;
         store::append_entries(conn, coop_id, id, &opposite, actor).await?;
         capital::lock_ledger(conn, coop_id).await?;
-        store::append_capital(conn, coop_id, &retained, id, actor).await?;
+        store::append_capital(conn, coop_id, &retained, id).await?;
         store::set_status(conn, coop_id, id, DistributionStatus::Reversed, Some(actor), None).await?;
         store::set_year_status(conn, coop_id, row.fiscal_year_id, YearStatus::Closed, actor).await?;
         audit::append(

@@ -620,12 +620,14 @@ pub async fn entries(
 /// per column: a posting for 100,000 members must not take 100,000 round trips.
 /// The entries are built by the service from the allocation (positive amounts, new
 /// ids), so the ledger's per-entry checks have nothing to refuse (decision 0006).
+/// Their reference is the distribution; `recorded_by` is left empty, because its key
+/// to `users` would lock the poster's row once per entry: who posted is on the
+/// distribution's posting and in the audit log.
 pub async fn append_capital(
     conn: &mut AsyncPgConnection,
     coop_id: Uuid,
     entries: &[LedgerEntry],
     distribution_id: Uuid,
-    actor: Uuid,
 ) -> AppResult<()> {
     use diesel::sql_types::{Array, Date, Jsonb, Nullable, Numeric, Uuid as SqlUuid};
     for chunk in entries.chunks(ARRAY_CHUNK) {
@@ -647,12 +649,11 @@ pub async fn append_capital(
         diesel::sql_query(
             "INSERT INTO capital_entries (coop_id, id, member_id, kind, entry_date, amount, reference, reverses, \
              entry, recorded_by) \
-             SELECT $1, e.id, e.member_id, e.kind, e.entry_date, e.amount, $2, e.reverses, e.entry, $3 \
-             FROM unnest($4, $5, $6, $7, $8, $9, $10) AS e(id, member_id, kind, entry_date, amount, reverses, entry)",
+             SELECT $1, e.id, e.member_id, e.kind, e.entry_date, e.amount, $2, e.reverses, e.entry, NULL \
+             FROM unnest($3, $4, $5, $6, $7, $8, $9) AS e(id, member_id, kind, entry_date, amount, reverses, entry)",
         )
         .bind::<SqlUuid, _>(coop_id)
         .bind::<Text, _>(distribution_id.to_string())
-        .bind::<SqlUuid, _>(actor)
         .bind::<Array<SqlUuid>, _>(chunk.iter().map(|e| e.id.0).collect::<Vec<_>>())
         .bind::<Array<SqlUuid>, _>(chunk.iter().map(|e| e.member.0).collect::<Vec<_>>())
         .bind::<Array<Text>, _>(kinds)
