@@ -13,6 +13,7 @@ pub mod coops;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod import;
 pub mod mail;
 pub mod membership;
 pub mod money;

@@ -770,6 +770,34 @@ pub async fn show(
     render_ballot(&req, &state, &scope, path.1, |_| {}, StatusCode::OK).await
 }
 
+/// The ballot page again after a refused action: field errors next to their fields,
+/// a conflict (the ballot's state forbids it) next to `conflict_field`.
+async fn refused(
+    req: &HttpRequest,
+    state: &AppState,
+    scope: &InCoop,
+    id: Uuid,
+    error: AppError,
+    conflict_field: &str,
+) -> AppResult<HttpResponse> {
+    let (errors, status) = match error {
+        AppError::Validation(errors) => (errors, StatusCode::UNPROCESSABLE_ENTITY),
+        AppError::Conflict(message) => (vec![FieldError::new(conflict_field, message)], StatusCode::CONFLICT),
+        other => return Err(other),
+    };
+    render_ballot(
+        req,
+        state,
+        scope,
+        id,
+        |p| {
+            p.errors(&errors);
+        },
+        status,
+    )
+    .await
+}
+
 /// Open, close or cancel (secretaries and the board).
 pub async fn act(
     req: HttpRequest,
@@ -789,34 +817,7 @@ pub async fn act(
     };
     match done {
         Ok(()) => Ok(see_other(&format!("/c/{}/ballots/{id}", scope.coop.slug))),
-        Err(AppError::Validation(errors)) => {
-            render_ballot(
-                &req,
-                &state,
-                &scope,
-                id,
-                |p| {
-                    p.errors(&errors);
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(AppError::Conflict(message)) => {
-            let errors = [FieldError::new("action", message)];
-            render_ballot(
-                &req,
-                &state,
-                &scope,
-                id,
-                |p| {
-                    p.errors(&errors);
-                },
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(e) => Err(e),
+        Err(e) => refused(&req, &state, &scope, id, e, "action").await,
     }
 }
 
@@ -839,34 +840,7 @@ pub async fn proxy(
     };
     match outcome {
         Ok(()) => Ok(see_other(&format!("/c/{}/ballots/{id}", scope.coop.slug))),
-        Err(AppError::Validation(errors)) => {
-            render_ballot(
-                &req,
-                &state,
-                &scope,
-                id,
-                |p| {
-                    p.errors(&errors);
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(AppError::Conflict(message)) => {
-            let errors = [FieldError::new("holder_id", message)];
-            render_ballot(
-                &req,
-                &state,
-                &scope,
-                id,
-                |p| {
-                    p.errors(&errors);
-                },
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(e) => Err(e),
+        Err(e) => refused(&req, &state, &scope, id, e, "holder_id").await,
     }
 }
 
@@ -903,20 +877,7 @@ pub async fn check_receipt(
             )
             .await
         }
-        Err(AppError::Validation(errors)) => {
-            render_ballot(
-                &req,
-                &state,
-                &scope,
-                id,
-                |p| {
-                    p.errors(&errors);
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e),
+        Err(e) => refused(&req, &state, &scope, id, e, "code").await,
     }
 }
 

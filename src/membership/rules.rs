@@ -102,14 +102,7 @@ pub enum ImportStatus {
     Applicant,
 }
 
-/// A bad row of a register import: its line and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportError {
-    /// The line in the file (the header is line 1).
-    pub line: usize,
-    /// What is wrong.
-    pub reason: String,
-}
+pub use crate::import::ImportError;
 
 /// The columns a register import accepts; `name` and `email` are required.
 pub const IMPORT_COLUMNS: [&str; 7] = [
@@ -131,53 +124,21 @@ pub fn parse_register_import(
     taken_numbers: &[i64],
     taken_emails: &[String],
 ) -> Result<Vec<ImportRow>, Vec<ImportError>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(csv_text.as_bytes());
-    let header_error = |reason: String| vec![ImportError { line: 1, reason }];
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| header_error(format!("cannot read the header: {e}")))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
-        .collect();
-    if let Some(unknown) = headers.iter().find(|h| !IMPORT_COLUMNS.contains(&h.as_str())) {
-        return Err(header_error(format!(
-            "unknown column `{unknown}`; the columns are {}",
-            IMPORT_COLUMNS.join(", ")
-        )));
-    }
-    for required in ["name", "email"] {
-        if !headers.iter().any(|h| h == required) {
-            return Err(header_error(format!("the column `{required}` is required")));
-        }
-    }
-    let column = |name: &str| headers.iter().position(|h| h == name);
+    let records = crate::import::rows(csv_text, &IMPORT_COLUMNS, &["name", "email"]).map_err(|e| vec![e])?;
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     let mut seen_numbers: std::collections::HashSet<i64> = taken_numbers.iter().copied().collect();
     let mut seen_emails: std::collections::HashSet<String> = taken_emails.iter().map(|e| e.to_lowercase()).collect();
-    for (index, record) in reader.records().enumerate() {
-        let line = index + 2;
+    for record in records {
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                errors.push(ImportError {
-                    line,
-                    reason: format!("unreadable row: {e}"),
-                });
+                errors.push(e);
                 continue;
             }
         };
-        if record.len() != headers.len() {
-            errors.push(ImportError {
-                line,
-                reason: format!("{} fields where the header has {}", record.len(), headers.len()),
-            });
-            continue;
-        }
-        let field = |name: &str| column(name).and_then(|i| record.get(i)).unwrap_or("").to_string();
+        let line = record.line;
+        let field = |name: &str| record.get(name);
         let mut reasons = Vec::new();
         let name = field("name");
         if name.is_empty() || name.chars().count() > 100 {

@@ -241,14 +241,7 @@ pub fn overlaps(a: (NaiveDate, NaiveDate), b: (NaiveDate, NaiveDate)) -> bool {
     a.0 <= b.1 && b.0 <= a.1
 }
 
-/// A refused line of an import.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ImportError {
-    /// The line in the file (the header is line 1).
-    pub line: usize,
-    /// Why.
-    pub reason: String,
-}
+pub use crate::import::ImportError;
 
 /// The columns of an hours file; `wages` may be left out or empty.
 pub const HOURS_COLUMNS: [&str; 5] = ["member", "period_start", "period_end", "hours", "wages"];
@@ -266,55 +259,23 @@ pub fn parse_hours_csv(
     members: &HashMap<String, MemberId>,
     existing: &[(MemberId, NaiveDate, NaiveDate)],
 ) -> Result<Vec<HoursLine>, Vec<ImportError>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let header_error = |reason: String| vec![ImportError { line: 1, reason }];
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| header_error(format!("cannot read the header: {e}")))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
-        .collect();
-    if let Some(unknown) = headers.iter().find(|h| !HOURS_COLUMNS.contains(&h.as_str())) {
-        return Err(header_error(format!(
-            "unknown column `{unknown}`; the columns are {}",
-            HOURS_COLUMNS.join(", ")
-        )));
-    }
-    for required in &HOURS_COLUMNS[..4] {
-        if !headers.iter().any(|h| h == required) {
-            return Err(header_error(format!("the column `{required}` is required")));
-        }
-    }
-    let column = |name: &str| headers.iter().position(|h| h == name);
+    let records = crate::import::rows(text, &HOURS_COLUMNS, &HOURS_COLUMNS[..4]).map_err(|e| vec![e])?;
     let mut periods: HashMap<MemberId, Vec<(NaiveDate, NaiveDate, usize)>> = HashMap::new();
     for (member, start, end) in existing {
         periods.entry(*member).or_default().push((*start, *end, 0));
     }
     let mut lines = Vec::new();
     let mut errors = Vec::new();
-    for (index, record) in reader.records().enumerate() {
-        let line = index + 2;
+    for record in records {
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                errors.push(ImportError {
-                    line,
-                    reason: format!("unreadable row: {e}"),
-                });
+                errors.push(e);
                 continue;
             }
         };
-        if record.len() != headers.len() {
-            errors.push(ImportError {
-                line,
-                reason: format!("{} fields where the header has {}", record.len(), headers.len()),
-            });
-            continue;
-        }
-        let field = |name: &str| column(name).and_then(|i| record.get(i)).unwrap_or("").to_string();
+        let line = record.line;
+        let field = |name: &str| record.get(name);
         let mut reasons = Vec::new();
         let who = field("member");
         let member = members.get(&who.to_lowercase()).copied();

@@ -1,0 +1,110 @@
+//! Reading an all-or-nothing CSV import (the register, hours): the header is checked
+//! against the columns the import knows, and every row comes back with its line
+//! number, so that each bad row can be reported with its line and reason and
+//! nothing is imported unless every row is good.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+/// A refused line of an import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportError {
+    /// The line in the file (the header is line 1).
+    pub line: usize,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// One data row: its line in the file and its fields by (lower-case) column name.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The line in the file.
+    pub line: usize,
+    fields: HashMap<String, String>,
+}
+
+impl Row {
+    /// The trimmed value of a column; empty when the column is absent.
+    pub fn get(&self, column: &str) -> String {
+        self.fields.get(column).cloned().unwrap_or_default()
+    }
+}
+
+/// Reads a CSV text with a header. Refuses the whole file (as line 1) when the header
+/// cannot be read, names a column not in `allowed`, or lacks one of `required`;
+/// otherwise answers every row, or why it cannot be read (line number and reason).
+pub fn rows(text: &str, allowed: &[&str], required: &[&str]) -> Result<Vec<Result<Row, ImportError>>, ImportError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header_error = |reason: String| ImportError { line: 1, reason };
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| header_error(format!("cannot read the header: {e}")))?
+        .iter()
+        // A spreadsheet's UTF-8 export often starts with a byte-order mark.
+        .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
+        .collect();
+    if let Some(unknown) = headers.iter().find(|h| !allowed.contains(&h.as_str())) {
+        return Err(header_error(format!(
+            "unknown column `{unknown}`; the columns are {}",
+            allowed.join(", ")
+        )));
+    }
+    if let Some(missing) = required.iter().find(|r| !headers.iter().any(|h| h == *r)) {
+        return Err(header_error(format!("the column `{missing}` is required")));
+    }
+    Ok(reader
+        .records()
+        .enumerate()
+        .map(|(index, record)| {
+            let line = index + 2;
+            let record = record.map_err(|e| ImportError {
+                line,
+                reason: format!("unreadable row: {e}"),
+            })?;
+            if record.len() != headers.len() {
+                return Err(ImportError {
+                    line,
+                    reason: format!("{} fields where the header has {}", record.len(), headers.len()),
+                });
+            }
+            Ok(Row {
+                line,
+                fields: headers.iter().cloned().zip(record.iter().map(String::from)).collect(),
+            })
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_is_checked_and_rows_carry_their_lines() {
+        let rows = rows(
+            "\u{feff}Name,email\n Ana , ana@example.org\nBen\n",
+            &["name", "email"],
+            &["name"],
+        )
+        .unwrap();
+        let first = rows[0].as_ref().unwrap();
+        assert_eq!(
+            (first.line, first.get("name"), first.get("email")),
+            (2, "Ana".into(), "ana@example.org".into())
+        );
+        assert_eq!(first.get("absent"), "");
+        assert_eq!(rows[1].as_ref().unwrap_err().reason, "1 fields where the header has 2");
+        assert_eq!(rows[1].as_ref().unwrap_err().line, 3);
+        let unknown = super::rows("name,shoe\n", &["name"], &[]).unwrap_err();
+        assert_eq!(
+            (unknown.line, unknown.reason.as_str()),
+            (1, "unknown column `shoe`; the columns are name")
+        );
+        let missing = super::rows("email\n", &["name", "email"], &["name"]).unwrap_err();
+        assert_eq!(missing.reason, "the column `name` is required");
+    }
+}
