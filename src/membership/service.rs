@@ -607,79 +607,97 @@ pub async fn import_register(state: &AppState, scope: &InCoop, csv_text: &str) -
     let locale = scope.coop.locale.clone();
     let today = Utc::now().date_naive();
     let mut conn = db::conn(&state.pool).await?;
-    conn.transaction(async |conn| {
-        // One import at a time per co-op, and no number taken meanwhile.
-        store::lock_register(conn, coop_id).await?;
-        let (numbers, emails) = store::taken_numbers_and_emails(conn, coop_id).await?;
-        let rows = parse_register_import(csv_text, today, &numbers, &emails).map_err(|errors| {
-            AppError::Validation(
-                errors
-                    .into_iter()
-                    .map(|e| FieldError::new(format!("line {}", e.line), e.reason))
-                    .collect(),
-            )
-        })?;
-        if let Some(highest) = rows.iter().filter_map(|r| r.number).max() {
-            store::skip_member_numbers(conn, coop_id, highest).await?;
-        }
-        for row in &rows {
-            let user = match users::find_by_email(conn, &row.email).await? {
-                Some(user) => user,
-                None => users::create(conn, &row.email, &row.name, &locale, None, false).await?,
-            };
-            let (member_state, number, first) = match row.status {
-                ImportStatus::Member => {
-                    let number = match row.number {
-                        Some(number) => number,
-                        None => store::take_member_number(conn, coop_id).await?,
-                    };
-                    let change = StatusChange {
-                        status: MemberStatus::Member,
-                        effective: row.since,
-                        recorded_on: today,
-                        actor: Actor::User(actor),
-                        transition: TransitionName::Admit,
-                        decision_ref: Some("imported register".into()),
-                        reason: None,
-                    };
-                    (
-                        MemberState::member_from(row.since, "imported register"),
-                        Some(number),
-                        change,
-                    )
-                }
-                ImportStatus::Applicant => (
-                    MemberState::applicant(row.since),
-                    None,
-                    StatusChange::application(row.since, Actor::User(actor)),
-                ),
-            };
-            let new = store::NewMember {
-                coop_id,
-                user_id: user.id,
-                roles: &row.roles,
-                state: &member_state,
-                number,
-                motivation: "",
-            };
-            let member_id = store::insert(conn, new, &first).await?;
-            if !row.worker {
-                store::set_employment_status(conn, coop_id, member_id, "non_worker").await?;
+    let imported: usize = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            // One import at a time per co-op, and no number taken meanwhile.
+            store::lock_register(conn, coop_id).await?;
+            let (numbers, emails) = store::taken_numbers_and_emails(conn, coop_id).await?;
+            let rows = parse_register_import(csv_text, today, &numbers, &emails).map_err(|errors| {
+                AppError::Validation(
+                    errors
+                        .into_iter()
+                        .map(|e| FieldError::new(format!("line {}", e.line), e.reason))
+                        .collect(),
+                )
+            })?;
+            if let Some(highest) = rows.iter().filter_map(|r| r.number).max() {
+                store::skip_member_numbers(conn, coop_id, highest).await?;
             }
-        }
-        audit::append(
-            conn,
-            Some(coop_id),
-            Some(actor),
-            "member.register_imported",
-            &format!("coop:{coop_id}"),
-            json!({"rows": rows.len(), "emails": rows.iter().map(|r| r.email.clone()).collect::<Vec<_>>()}),
-        )
+            for row in &rows {
+                let user = match users::find_by_email(conn, &row.email).await? {
+                    Some(user) => user,
+                    None => users::create(conn, &row.email, &row.name, &locale, None, false).await?,
+                };
+                let (member_state, number, first) = match row.status {
+                    ImportStatus::Member => {
+                        let number = match row.number {
+                            Some(number) => number,
+                            None => store::take_member_number(conn, coop_id).await?,
+                        };
+                        let change = StatusChange {
+                            status: MemberStatus::Member,
+                            effective: row.since,
+                            recorded_on: today,
+                            actor: Actor::User(actor),
+                            transition: TransitionName::Admit,
+                            decision_ref: Some("imported register".into()),
+                            reason: None,
+                        };
+                        (
+                            MemberState::member_from(row.since, "imported register"),
+                            Some(number),
+                            change,
+                        )
+                    }
+                    ImportStatus::Applicant => (
+                        MemberState::applicant(row.since),
+                        None,
+                        StatusChange::application(row.since, Actor::User(actor)),
+                    ),
+                };
+                let new = store::NewMember {
+                    coop_id,
+                    user_id: user.id,
+                    roles: &row.roles,
+                    state: &member_state,
+                    number,
+                    motivation: "",
+                };
+                let member_id = store::insert(conn, new, &first).await?;
+                if !row.worker {
+                    store::set_employment_status(conn, coop_id, member_id, "non_worker").await?;
+                }
+            }
+            audit::append(
+                conn,
+                Some(coop_id),
+                Some(actor),
+                "member.register_imported",
+                &format!("coop:{coop_id}"),
+                json!({"rows": rows.len(), "emails": rows.iter().map(|r| r.email.clone()).collect::<Vec<_>>()}),
+            )
+            .await?;
+            Ok(rows.len())
+        })
         .await?;
-        Ok(rows.len())
-    })
-    .await
+    // A large import changes the tables' sizes at once; fresh statistics keep the
+    // plans that follow (the foreign-key checks of the next ballot's roll, above all)
+    // on their indexes. Measured: opening a ballot for 100,000 just-imported members
+    // took 30–40 s on stale statistics and 4 s after this. A failure only costs speed.
+    if imported >= ANALYZE_AFTER_IMPORT_OF {
+        use diesel_async::RunQueryDsl;
+        if let Err(e) = diesel::sql_query("ANALYZE users, members, member_status_changes")
+            .execute(&mut conn)
+            .await
+        {
+            tracing::warn!(error = %e, "statistics not refreshed after an import");
+        }
+    }
+    Ok(imported)
 }
+
+/// The size of an import after which the tables' statistics are refreshed.
+const ANALYZE_AFTER_IMPORT_OF: usize = 1000;
 
 /// A member's profile on the register, as the register's keepers edit it.
 #[derive(Debug, Clone, serde::Deserialize, serde::Serialize, utoipa::ToSchema, Default)]
