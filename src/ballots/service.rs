@@ -681,8 +681,9 @@ pub async fn cast(state: &AppState, scope: &InCoop, id: Uuid, input: &CastInput)
         let hash = code
             .as_deref()
             .map(|c| rules::receipt_hash(&rules::normalise_receipt(c).unwrap_or_default()));
-        // Open ballots keep a receipt too (it proves the paper is in the count), and
-        // name the voter.
+        // Every online paper carries a receipt hash (a table constraint). An open
+        // ballot's paper names its voter instead, so its hash is of a random value
+        // that nobody holds.
         let open_receipt = (!secret).then(|| {
             let mut bytes = [0u8; 32];
             rand::rng().fill_bytes(&mut bytes);
