@@ -564,10 +564,8 @@ pub fn app(
                 .route(web::get().to(ballots::pages::meeting_form))
                 .route(web::post().to(ballots::pages::meeting)),
         )
-        .service(
-            resource("/c/{slug}/ballots/{ballot_id}/results.csv").route(web::get().to(ballots::pages::results_csv)),
-        )
-        .service(resource("/c/{slug}/ballots/{ballot_id}/papers.blt").route(web::get().to(ballots::pages::papers_blt)))
+        .service(resource("/c/{slug}/ballots/{ballot_id}/results.csv").route(web::get().to(ballots::api::results_csv)))
+        .service(resource("/c/{slug}/ballots/{ballot_id}/papers.blt").route(web::get().to(ballots::api::papers_blt)))
         .service(resource("/c/{slug}/ballots/{ballot_id}/receipts.txt").route(web::get().to(ballots::pages::receipts)))
         .service(resource("/c/{slug}/ballots/{ballot_id}/{action}").route(web::post().to(ballots::pages::act)))
         .service(resource("/c/{slug}/audit").route(web::get().to(audit::pages::list)))

@@ -1264,37 +1264,8 @@ pub async fn meeting(
 }
 
 // ---------------------------------------------------------------------------
-// Exports for the pages (the session cookie cannot drive the API)
-
-/// The results as CSV.
-pub async fn results_csv(state: web::Data<AppState>, scope: InCoop, path: BallotPath) -> AppResult<HttpResponse> {
-    let csv = service::results_csv(&state, &scope, path.1).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"ballot-{}-results.csv\"", path.1),
-        ))
-        .body(csv))
-}
-
-/// The papers of an election question as BLT.
-pub async fn papers_blt(
-    state: web::Data<AppState>,
-    scope: InCoop,
-    path: BallotPath,
-    query: web::Query<super::api::QuestionQuery>,
-) -> AppResult<HttpResponse> {
-    let question = query.question.unwrap_or(1).saturating_sub(1);
-    let blt = service::papers_blt(&state, &scope, path.1, question).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/plain; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"ballot-{}-q{}.blt\"", path.1, question + 1),
-        ))
-        .body(blt))
-}
+// Exports for the pages (the CSV and BLT downloads are the API's own handlers,
+// mounted under /c/ where the session cookie is the credential)
 
 /// The published receipt list, one hash per line.
 pub async fn receipts(state: web::Data<AppState>, scope: InCoop, path: BallotPath) -> AppResult<HttpResponse> {

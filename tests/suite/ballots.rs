@@ -919,6 +919,17 @@ async fn the_secretary_and_a_member_run_a_ballot_through_the_pages() {
         "{result}"
     );
     assert!(result.contains("<svg"), "charts are drawn on the server");
+    let csv = member
+        .get(app.at(&format!("{ballot}/results.csv")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(csv
+        .text()
+        .await
+        .unwrap()
+        .contains("1,Buy the new oven,for,1,1,not carried"));
     let check = post_form(&app, &member, &ballot, &format!("{ballot}/check"), &[("code", code)]).await;
     assert!(check.text().await.unwrap().contains("Your paper is in the count"));
 }
