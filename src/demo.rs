@@ -125,6 +125,9 @@ async fn create_in(conn: &mut AsyncPgConnection) -> AppResult<()> {
     // Max Member (the member login of the README) has not voted yet on the open ballots.
     crate::ballots::service::seed_demo(conn, &coop, ids[2], member_ids[4]).await?;
     patronage(conn, coop.id, ids[1], &member_ids).await?;
+    // Bea (board) drafts; Amina, Théo, Sam vote for the amendment and Bea abstains;
+    // Max comments on the open draft.
+    crate::bylaws::service::seed_demo(conn, &coop, ids[3], &member_ids[..4], member_ids[4]).await?;
     tracing::info!(coop = %coop.slug, "demo co-op created");
     Ok(())
 }

@@ -74,3 +74,46 @@ impl Mailer {
 pub fn is_valid_address(address: &str) -> bool {
     address.len() <= 254 && address.parse::<lettre::Address>().is_ok()
 }
+
+/// Sends one translated message to each recipient (`(email, name, locale)`): the
+/// subject and body are the Fluent messages `subject_key` and `body_key` with
+/// `args` and the recipient's `name`. Failures are logged, never returned: callers
+/// send after their transaction has committed. With `in_background`, the sending
+/// gets a thread and a runtime of its own, so a large co-op's announcement does not
+/// hold the request that triggered it (on the request's worker it would take turns
+/// with every other request that worker serves).
+pub async fn send_all(
+    mailer: &Mailer,
+    from: &str,
+    recipients: Vec<(String, String, String)>,
+    (subject_key, body_key): (&'static str, &'static str),
+    args: Vec<(&'static str, String)>,
+    in_background: bool,
+) {
+    use crate::web::i18n::text_with;
+    let (mailer, from) = (mailer.clone(), from.to_string());
+    let send = async move {
+        for (email, name, locale) in recipients {
+            let mut with_name = args.clone();
+            with_name.push(("name", name));
+            let mail = Mail {
+                to: email,
+                subject: text_with(&locale, subject_key, &with_name),
+                body: text_with(&locale, body_key, &with_name),
+            };
+            if mailer.send(&from, mail).await.is_err() {
+                tracing::error!(subject_key, "an announcement was not sent");
+            }
+        }
+    };
+    if !in_background {
+        send.await;
+        return;
+    }
+    std::thread::spawn(
+        move || match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(runtime) => runtime.block_on(send),
+            Err(e) => tracing::error!(error = %e, "cannot start the e-mail thread"),
+        },
+    );
+}

@@ -24,7 +24,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::Mailer;
 use crate::web::i18n::Translate;
 use crate::web::page::html_errors;
-use crate::{audit, auth, ballots, coops, membership, patronage, shares};
+use crate::{audit, auth, ballots, bylaws, coops, membership, patronage, shares};
 
 /// Everything a request handler can reach.
 pub struct AppState {
@@ -154,10 +154,28 @@ impl AppState {
         patronage::api::report_csv,
         patronage::api::notice,
         patronage::api::send_notices,
+        bylaws::api::current,
+        bylaws::api::import,
+        bylaws::api::history,
+        bylaws::api::version,
+        bylaws::api::markdown,
+        bylaws::api::compare,
+        bylaws::api::amendments,
+        bylaws::api::create_amendment,
+        bylaws::api::amendment,
+        bylaws::api::revise,
+        bylaws::api::share,
+        bylaws::api::withdraw,
+        bylaws::api::rebase,
+        bylaws::api::submit,
+        bylaws::api::comments,
+        bylaws::api::add_comment,
+        bylaws::api::edit_comment,
+        bylaws::api::hide_comment,
     ),
     components(schemas(FieldError)),
     modifiers(&BearerScheme),
-    tags((name = "auth"), (name = "coops"), (name = "membership"), (name = "shares"), (name = "ballots"), (name = "patronage"), (name = "audit"))
+    tags((name = "auth"), (name = "coops"), (name = "membership"), (name = "shares"), (name = "ballots"), (name = "patronage"), (name = "bylaws"), (name = "audit"))
 )]
 pub struct ApiDoc;
 
@@ -478,8 +496,10 @@ pub fn app(
                     resource("/coops/{slug}/distributions/{distribution_id}/notices/{member_id}")
                         .route(web::get().to(patronage::api::notice)),
                 )
+                .configure(bylaws::api::routes)
                 .default_service(web::to(not_found)),
         )
+        .configure(bylaws::pages::routes)
         .service(resource("/static/{file:.*}").route(web::get().to(static_file)))
         .service(resource("/").route(web::get().to(auth::pages::home)))
         .service(

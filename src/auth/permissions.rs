@@ -117,6 +117,8 @@ pub enum Action {
     DraftBylaws,
     /// Comment on drafts of the bylaws.
     CommentBylaws,
+    /// Hide members' comments on drafts of the bylaws.
+    ModerateComments,
     /// Change the co-op's governance parameters.
     ManageParameters,
     /// See the fiscal years, and one's own hours and notices of allocation.
@@ -128,7 +130,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for exhaustive tests.
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Action::ViewCoop,
         Action::ViewMembers,
         Action::ManageMembers,
@@ -140,6 +142,7 @@ impl Action {
         Action::Vote,
         Action::DraftBylaws,
         Action::CommentBylaws,
+        Action::ModerateComments,
         Action::ManageParameters,
         Action::ViewPatronage,
         Action::ApproveDistribution,
@@ -155,7 +158,7 @@ impl Action {
             Action::ManageRegister => &[Secretary, Board],
             Action::ManageCapital | Action::ManageDistribution => &[Treasurer],
             Action::ManageBallots => &[Secretary, Board],
-            Action::DraftBylaws => &[Board, Secretary],
+            Action::DraftBylaws | Action::ModerateComments => &[Board, Secretary],
             Action::ManageParameters => &[Board],
             Action::ViewPatronage => &[Member, Treasurer, Secretary, Board, Admin],
             Action::ApproveDistribution => &[Board],
@@ -174,7 +177,7 @@ mod tests {
 
     /// The whole matrix, written out so a change to any cell shows in review.
     /// Columns: member, treasurer, secretary, board, admin (each role alone).
-    const MATRIX: [(Action, [bool; 5]); 14] = [
+    const MATRIX: [(Action, [bool; 5]); 15] = [
         (Action::ViewCoop, [true, true, true, true, true]),
         (Action::ViewMembers, [false, true, true, true, true]),
         (Action::ManageMembers, [false, false, false, false, true]),
@@ -186,6 +189,7 @@ mod tests {
         (Action::Vote, [true, true, true, true, true]),
         (Action::DraftBylaws, [false, false, true, true, false]),
         (Action::CommentBylaws, [true, true, true, true, true]),
+        (Action::ModerateComments, [false, false, true, true, false]),
         (Action::ManageParameters, [false, false, false, true, false]),
         (Action::ViewPatronage, [true, true, true, true, true]),
         (Action::ApproveDistribution, [false, false, false, true, false]),

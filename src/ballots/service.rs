@@ -120,8 +120,36 @@ fn check_window(
     Ok(())
 }
 
-async fn validated(conn: &mut AsyncPgConnection, coop: &Coop, input: &BallotInput) -> AppResult<Settings> {
-    let parameters = store::parameters(conn, coop.id).await?;
+/// The parameters a ballot must respect: the bylaws' amendment procedure for a
+/// ballot that decides an amendment (of the version in force, never the
+/// amendment's own), otherwise the co-op's ordinary rule.
+async fn parameters_for(
+    conn: &mut AsyncPgConnection,
+    coop: &Coop,
+    ballot: Option<Uuid>,
+) -> AppResult<BallotParameters> {
+    if let Some(id) = ballot {
+        if crate::bylaws::store::amendment_of_ballot(conn, coop.id, id)
+            .await?
+            .is_some()
+        {
+            if let Some(current) = crate::bylaws::store::current(conn, coop.id).await? {
+                return Ok(current
+                    .schedule
+                    .ballot_parameters(crate::bylaws::rules::DecisionKind::BylawAmendment));
+            }
+        }
+    }
+    store::parameters(conn, coop.id).await
+}
+
+async fn validated(
+    conn: &mut AsyncPgConnection,
+    coop: &Coop,
+    input: &BallotInput,
+    parameters: &BallotParameters,
+) -> AppResult<Settings> {
+    let parameters = *parameters;
     let settings = input.settings.unwrap_or_else(|| default_settings(&parameters));
     let roll = eligible_members(conn, coop).await?.len() as u64;
     rules::validate_ballot(
@@ -162,31 +190,44 @@ pub async fn create(state: &AppState, scope: &InCoop, input: &BallotInput) -> Ap
     scope.require(Action::ManageBallots)?;
     let mut conn = db::conn(&state.pool).await?;
     let (coop, actor) = (&scope.coop, scope.caller.user.id);
-    let id = Uuid::now_v7();
     conn.transaction(async |conn| {
-        let settings = validated(conn, coop, input).await?;
-        let fields = BallotFields {
-            title: input.title.trim(),
-            description: &input.description,
-            settings: &settings,
-            questions: &input.questions,
-            opens_at: input.opens_at,
-            closes_at: input.closes_at,
-        };
-        store::insert(conn, coop.id, id, &fields).await?;
-        audit::append(
-            conn,
-            Some(coop.id),
-            Some(actor),
-            "ballot.created",
-            &format!("ballot:{id}"),
-            json!({"title": fields.title, "settings": settings, "questions": input.questions,
-                   "opens_at": input.opens_at, "closes_at": input.closes_at}),
-        )
-        .await?;
-        store::find(conn, coop.id, id, Lock::None).await
+        let parameters = store::parameters(conn, coop.id).await?;
+        create_in(conn, coop, actor, input, &parameters).await
     })
     .await
+}
+
+/// Creates a draft ballot inside the caller's transaction, checked against
+/// `parameters` (the ordinary rule, or the rule of the decision it takes).
+pub(crate) async fn create_in(
+    conn: &mut AsyncPgConnection,
+    coop: &Coop,
+    actor: Uuid,
+    input: &BallotInput,
+    parameters: &BallotParameters,
+) -> AppResult<Ballot> {
+    let id = Uuid::now_v7();
+    let settings = validated(conn, coop, input, parameters).await?;
+    let fields = BallotFields {
+        title: input.title.trim(),
+        description: &input.description,
+        settings: &settings,
+        questions: &input.questions,
+        opens_at: input.opens_at,
+        closes_at: input.closes_at,
+    };
+    store::insert(conn, coop.id, id, &fields).await?;
+    audit::append(
+        conn,
+        Some(coop.id),
+        Some(actor),
+        "ballot.created",
+        &format!("ballot:{id}"),
+        json!({"title": fields.title, "settings": settings, "questions": input.questions,
+               "opens_at": input.opens_at, "closes_at": input.closes_at}),
+    )
+    .await?;
+    store::find(conn, coop.id, id, Lock::None).await
 }
 
 /// Replaces a draft's title, settings and questions.
@@ -197,7 +238,8 @@ pub async fn update(state: &AppState, scope: &InCoop, id: Uuid, input: &BallotIn
     conn.transaction(async |conn| {
         let ballot = store::find(conn, coop.id, id, Lock::Update).await?;
         step(ballot.status, Step::Edit)?;
-        let settings = validated(conn, coop, input).await?;
+        let parameters = parameters_for(conn, coop, Some(id)).await?;
+        let settings = validated(conn, coop, input, &parameters).await?;
         let fields = BallotFields {
             title: input.title.trim(),
             description: &input.description,
@@ -232,7 +274,7 @@ pub enum By {
 }
 
 impl By {
-    fn user(self) -> Option<Uuid> {
+    pub(crate) fn user(self) -> Option<Uuid> {
         match self {
             By::User(u) => Some(u),
             By::Clock => None,
@@ -241,12 +283,12 @@ impl By {
 }
 
 /// A ballot that has just opened or closed, with its co-op: what the members are told about.
-struct Changed {
-    coop: Coop,
-    ballot: Ballot,
+pub(crate) struct Changed {
+    pub(crate) coop: Coop,
+    pub(crate) ballot: Ballot,
 }
 
-async fn open_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid, by: By) -> AppResult<Changed> {
+pub(crate) async fn open_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid, by: By) -> AppResult<Changed> {
     let ballot = store::find(conn, coop.id, id, Lock::Update).await?;
     step(ballot.status, Step::Open)?;
     let now = Utc::now();
@@ -267,7 +309,7 @@ async fn open_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid, by: By) ->
             _ => {}
         }
     }
-    let parameters = store::parameters(conn, coop.id).await?;
+    let parameters = parameters_for(conn, coop, Some(id)).await?;
     let roll = eligible_members(conn, coop).await?;
     // The parameters may have changed since the draft was written; the roll is now known.
     rules::validate_ballot(
@@ -319,20 +361,21 @@ pub async fn open(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<Ballo
 }
 
 #[derive(Clone, Copy)]
-enum Announcement {
+pub(crate) enum Announcement {
+    /// The ballot opened.
     Opened,
+    /// Its result is published.
     Result,
 }
 
 /// E-mails the roll after a commit. A failure is logged; it never undoes the change.
-async fn announce(
+pub(crate) async fn announce(
     conn: &mut AsyncPgConnection,
     mailer: &Mailer,
     settings: &crate::config::Settings,
     what: &Changed,
     kind: Announcement,
 ) {
-    use crate::web::i18n::text_with;
     let addresses = match store::roll_addresses(conn, what.coop.id, what.ballot.id).await {
         Ok(a) => a,
         Err(e) => {
@@ -344,7 +387,7 @@ async fn announce(
         "{}/c/{}/ballots/{}",
         settings.public_url, what.coop.slug, what.ballot.id
     );
-    let (subject_key, body_key) = match kind {
+    let keys = match kind {
         Announcement::Opened => ("mail-ballot-opened-subject", "mail-ballot-opened-body"),
         Announcement::Result => ("mail-ballot-result-subject", "mail-ballot-result-body"),
     };
@@ -353,48 +396,26 @@ async fn announce(
         .closes_at
         .map(|c| crate::web::i18n::datetime_in(c, &what.coop.time_zone))
         .unwrap_or_default();
-    let (mailer, from) = (mailer.clone(), settings.mail_from.clone());
-    let (coop_name, title) = (what.coop.name.clone(), what.ballot.title.clone());
-    let send_all = async move {
-        for (email, name, locale) in addresses {
-            let args = [
-                ("coop", coop_name.clone()),
-                ("title", title.clone()),
-                ("name", name),
-                ("closes", closes.clone()),
-                ("link", link.clone()),
-            ];
-            let mail = Mail {
-                to: email,
-                subject: text_with(&locale, subject_key, &args),
-                body: text_with(&locale, body_key, &args),
-            };
-            if let Err(e) = mailer.send(&from, mail).await {
-                tracing::error!(error = %e, "cannot send a ballot e-mail");
-            }
-        }
-    };
+    let args = vec![
+        ("coop", what.coop.name.clone()),
+        ("title", what.ballot.title.clone()),
+        ("closes", closes),
+        ("link", link),
+    ];
     // A small co-op's e-mails are sent before the answer; a large roll's are sent in
     // the background, so opening a ballot for 100,000 members does not hold the
-    // secretary's request for the minutes the mail server needs. The background run
-    // gets a thread and a runtime of its own: on the request's worker it would take
-    // turns with every other request that worker serves.
-    if what.ballot.roll_size.unwrap_or(0) <= ANNOUNCE_INLINE_UP_TO {
-        send_all.await;
-    } else {
-        std::thread::spawn(
-            move || match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-                Ok(runtime) => runtime.block_on(send_all),
-                Err(e) => tracing::error!(error = %e, "cannot start the e-mail thread"),
-            },
-        );
+    // secretary's request for the minutes the mail server needs.
+    let in_background = what.ballot.roll_size.unwrap_or(0) > ANNOUNCE_INLINE_UP_TO;
+    crate::mail::send_all(mailer, &settings.mail_from, addresses, keys, args, in_background).await;
+    if let Announcement::Result = kind {
+        crate::bylaws::service::announce_decided(conn, (mailer, settings), &what.coop, what.ballot.id).await;
     }
 }
 
 /// The largest roll whose announcements are sent within the request.
 const ANNOUNCE_INLINE_UP_TO: i32 = 200;
 
-async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid, by: By) -> AppResult<Changed> {
+pub(crate) async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid, by: By) -> AppResult<Changed> {
     let ballot = store::find(conn, coop.id, id, Lock::Update).await?;
     step(ballot.status, Step::Close)?;
     if let (By::Clock, Some(c)) = (by, ballot.closes_at) {
@@ -416,6 +437,9 @@ async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid, by: By) -
         let passed = first_motion_carried.unwrap_or(false);
         crate::patronage::service::settle_from_ballot(conn, coop.id, distribution, passed, by.user()).await?;
     }
+    // So is an amendment of the bylaws: adopted (a new version in force) or rejected.
+    crate::bylaws::service::settle_from_ballot(conn, coop, id, first_motion_carried.unwrap_or(false), by.user())
+        .await?;
     audit::append(
         conn,
         Some(coop.id),
@@ -477,6 +501,7 @@ pub async fn cancel(state: &AppState, scope: &InCoop, id: Uuid, reason: &str) ->
         let ballot = store::find(conn, coop_id, id, Lock::Update).await?;
         step(ballot.status, Step::Cancel)?;
         store::mark_cancelled(conn, coop_id, id, reason, Utc::now()).await?;
+        crate::bylaws::service::ballot_cancelled(conn, coop_id, id, actor).await?;
         audit::append(
             conn,
             Some(coop_id),
@@ -1420,33 +1445,45 @@ pub async fn seed_demo(conn: &mut AsyncPgConnection, coop: &Coop, secretary: Uui
             .map(|l| l.member_id)
             .filter(|m| *m != keep_for)
             .collect();
-        for (voter, answers) in voters.iter().zip(&papers) {
-            store::insert_participation(conn, coop.id, id, *voter, "online", None).await?;
-            let mut bytes = [0u8; rules::RECEIPT_BYTES];
-            rand::rng().fill_bytes(&mut bytes);
-            let code = rules::receipt_code(bytes);
-            let hash = rules::receipt_hash(&rules::normalise_receipt(&code).unwrap_or_default());
-            let paper = store::NewPaper {
-                answers,
-                weight: 1,
-                channel: "online",
-                receipt_hash: Some(&hash),
-                member_id: None,
-            };
-            store::insert_paper(conn, coop.id, id, &paper).await?;
-            audit::append(
-                conn,
-                Some(coop.id),
-                None,
-                "ballot.participated",
-                &format!("ballot:{id}"),
-                json!({"member_id": voter, "channel": "online"}),
-            )
-            .await?;
-        }
+        seed_papers(conn, coop.id, id, voters.into_iter().zip(papers)).await?;
         if days.is_none() {
             close_in(conn, coop, id, By::User(secretary)).await?;
         }
+    }
+    Ok(())
+}
+
+/// Demo papers on an open secret ballot: each voter's participation and an
+/// anonymous paper (with a receipt nobody holds), as a vote would write them.
+pub(crate) async fn seed_papers(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    id: Uuid,
+    papers: impl IntoIterator<Item = (Uuid, Vec<Answer>)>,
+) -> AppResult<()> {
+    for (voter, answers) in papers {
+        store::insert_participation(conn, coop_id, id, voter, "online", None).await?;
+        let mut bytes = [0u8; rules::RECEIPT_BYTES];
+        rand::rng().fill_bytes(&mut bytes);
+        let code = rules::receipt_code(bytes);
+        let hash = rules::receipt_hash(&rules::normalise_receipt(&code).unwrap_or_default());
+        let paper = store::NewPaper {
+            answers: &answers,
+            weight: 1,
+            channel: "online",
+            receipt_hash: Some(&hash),
+            member_id: None,
+        };
+        store::insert_paper(conn, coop_id, id, &paper).await?;
+        audit::append(
+            conn,
+            Some(coop_id),
+            None,
+            "ballot.participated",
+            &format!("ballot:{id}"),
+            json!({"member_id": voter, "channel": "online"}),
+        )
+        .await?;
     }
     Ok(())
 }

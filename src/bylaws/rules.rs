@@ -1266,6 +1266,65 @@ pub fn apply(base: &Bylaws, amendment: &Amendment) -> Result<Bylaws, AmendmentEr
     Ok(result)
 }
 
+/// The article edits that turn `old` into `new`, for an amendment drafted by
+/// editing the whole text: repeals (and articles that change place or section)
+/// first, then rewordings in place, then insertions in the order of `new`, each
+/// after the article that precedes it there. `apply(old, edits_between(old, new))`
+/// gives `new` whenever `new` is valid and normalised (as [`parse_markdown`] makes it).
+pub fn edits_between(old: &Bylaws, new: &Bylaws) -> Vec<ArticleEdit> {
+    let old_numbers: Vec<&str> = old.articles.iter().map(|a| a.number.as_str()).collect();
+    let new_numbers: Vec<&str> = new.articles.iter().map(|a| a.number.as_str()).collect();
+    // Articles that keep their place (the longest common sequence) and section.
+    let mut stays = std::collections::BTreeSet::new();
+    for op in similar::capture_diff_slices(Algorithm::Myers, &old_numbers, &new_numbers) {
+        if let DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } = op
+        {
+            for k in 0..len {
+                if old.articles[old_index + k].section == new.articles[new_index + k].section {
+                    stays.insert(new_index + k);
+                }
+            }
+        }
+    }
+    let staying = |number: &str| {
+        new_numbers
+            .iter()
+            .position(|n| *n == number)
+            .filter(|j| stays.contains(j))
+    };
+    let mut edits: Vec<ArticleEdit> = old
+        .articles
+        .iter()
+        .filter(|a| staying(&a.number).is_none())
+        .map(|a| ArticleEdit::Remove {
+            number: a.number.clone(),
+        })
+        .collect();
+    for &j in &stays {
+        let (a, before) = (&new.articles[j], old.article(&new.articles[j].number));
+        if before.is_some_and(|b| b.title != a.title || b.body != a.body) {
+            edits.push(ArticleEdit::Replace {
+                number: a.number.clone(),
+                title: a.title.clone(),
+                body: a.body.clone(),
+            });
+        }
+    }
+    for (j, a) in new.articles.iter().enumerate() {
+        if !stays.contains(&j) {
+            edits.push(ArticleEdit::Insert {
+                after: j.checked_sub(1).map(|k| new.articles[k].number.clone()),
+                article: a.clone(),
+            });
+        }
+    }
+    edits
+}
+
 /// The schedule in force once the amendment is adopted: its own, or `current`.
 pub fn adopted_schedule(current: &GovernanceSchedule, amendment: &Amendment) -> GovernanceSchedule {
     amendment.parameters.clone().unwrap_or_else(|| current.clone())
@@ -1955,6 +2014,49 @@ impl GovernanceSchedule {
     }
 }
 
+/// One field of the governance schedule an amendment changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleChange {
+    /// The field's path as the API names it (`decisions.ordinary.quorum`).
+    pub field: String,
+    /// Its value in force, as JSON text.
+    pub old: String,
+    /// Its value once adopted, as JSON text.
+    pub new: String,
+}
+
+/// The fields of the schedule that differ between `old` and `new`, in a stable
+/// order, each at the deepest level where the two differ in shape (a quorum that
+/// changes kind is one change, not one per sub-field).
+pub fn schedule_changes(old: &GovernanceSchedule, new: &GovernanceSchedule) -> Vec<ScheduleChange> {
+    fn walk(path: &str, old: &serde_json::Value, new: &serde_json::Value, out: &mut Vec<ScheduleChange>) {
+        use serde_json::Value::Object;
+        match (old, new) {
+            (Object(a), Object(b)) if a.keys().eq(b.keys()) => {
+                for (key, value) in a {
+                    let sub = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    walk(&sub, value, &b[key], out);
+                }
+            }
+            _ if old != new => out.push(ScheduleChange {
+                field: path.to_string(),
+                old: old.to_string(),
+                new: new.to_string(),
+            }),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    // A schedule always serialises (plain data), so `Null` is never compared.
+    let as_json = |s: &GovernanceSchedule| serde_json::to_value(s).unwrap_or_default();
+    walk("", &as_json(old), &as_json(new), &mut out);
+    out
+}
+
 /// Whether `new` changes how an amendment is decided: the amendment rule, or
 /// who votes on it and how (proxies, secrecy, notice, members on leave, the paid
 /// qualifying share). Informative — for the ballot page to say "this amendment
@@ -1983,6 +2085,66 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn edits_between_rebuilds_the_edited_text() {
+        let old = parse_markdown(
+            "## One\n\n# Article 1 — Name\n\nAcme.\n\n# Article 2 — Aim\n\nWork.\n\n\
+             ## Two\n\n# Article 3 — Votes\n\nOne each.\n\n# Article 4 — Money\n\nCents.\n",
+        )
+        .unwrap();
+        let new = parse_markdown(
+            "## One\n\n# Article 1 — Name\n\nAcme Co-op.\n\n# Article 3 — Votes\n\nOne each.\n\n\
+             ## Two\n\n# Article 5 — Reserve\n\nHalf.\n\n# Article 4 — Money\n\nCents.\n",
+        )
+        .unwrap();
+        let edits = edits_between(&old, &new);
+        assert_eq!(
+            apply(
+                &old,
+                &Amendment {
+                    base_version: 1,
+                    changes: edits.clone(),
+                    parameters: None,
+                    rationale: "x".into()
+                }
+            )
+            .unwrap(),
+            new
+        );
+        assert!(edits.contains(&ArticleEdit::Remove { number: "2".into() }));
+        assert!(edits.contains(&ArticleEdit::Replace {
+            number: "1".into(),
+            title: "Name".into(),
+            body: "Acme Co-op.".into()
+        }));
+        assert!(edits_between(&old, &old).is_empty());
+    }
+
+    #[test]
+    fn schedule_changes_name_each_changed_field() {
+        let old = GovernanceSchedule::defaults();
+        assert!(schedule_changes(&old, &old).is_empty());
+        let mut new = old.clone();
+        new.notice_days = 21;
+        new.decisions.ordinary.quorum = Quorum::Count { count: 10 };
+        let changes = schedule_changes(&old, &new);
+        assert_eq!(
+            changes,
+            vec![
+                ScheduleChange {
+                    field: "decisions.ordinary.quorum".into(),
+                    old: r#"{"denominator":4,"kind":"fraction","numerator":1}"#.into(),
+                    new: r#"{"count":10,"kind":"count"}"#.into(),
+                },
+                ScheduleChange {
+                    field: "notice_days".into(),
+                    old: "15".into(),
+                    new: "21".into()
+                },
+            ]
+        );
+    }
 
     fn art(number: &str, title: &str, body: &str, section: Option<&str>) -> Article {
         Article {
@@ -2857,6 +3019,12 @@ mod tests {
         #[test]
         fn compare_is_empty_only_for_equal_versions(a in bylaws_strategy(), b in bylaws_strategy()) {
             prop_assert_eq!(compare(&a, &b).is_empty(), a == b);
+        }
+
+        #[test]
+        fn edits_between_two_versions_turn_one_into_the_other(a in bylaws_strategy(), b in bylaws_strategy()) {
+            let edited = apply(&a, &amendment(1, edits_between(&a, &b)));
+            prop_assert_eq!(edited, Ok(b));
         }
 
         #[test]

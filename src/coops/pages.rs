@@ -147,10 +147,15 @@ fn render_parameters(
     form: &ParametersForm,
     errors: &[FieldError],
     done: bool,
+    bylaws_version: Option<i32>,
 ) -> AppResult<HttpResponse> {
     let mut page = Page::in_coop(req, scope)?;
     page.insert("form", form)
-        .insert("can_manage", &scope.can(Action::ManageParameters))
+        .insert("bylaws_version", &bylaws_version)
+        .insert(
+            "can_manage",
+            &(scope.can(Action::ManageParameters) && bylaws_version.is_none()),
+        )
         .insert("saved", &done)
         .errors(errors);
     let status = if errors.is_empty() {
@@ -175,7 +180,15 @@ pub async fn parameters(
     query: web::Query<SavedQuery>,
 ) -> AppResult<HttpResponse> {
     let current = super::service::parameters(&state, &scope).await?;
-    render_parameters(&req, &scope, &ParametersForm::of(&current), &[], query.done.is_some())
+    let bylaws = crate::bylaws::service::current(&state, &scope).await?.map(|v| v.number);
+    render_parameters(
+        &req,
+        &scope,
+        &ParametersForm::of(&current),
+        &[],
+        query.done.is_some(),
+        bylaws,
+    )
 }
 
 /// Saves the parameters (the board).
@@ -206,5 +219,5 @@ pub async fn save_parameters(
         },
         Err(errors) => errors,
     };
-    render_parameters(&req, &scope, &form, &errors, false)
+    render_parameters(&req, &scope, &form, &errors, false, None)
 }

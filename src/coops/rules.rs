@@ -49,6 +49,37 @@ pub struct Parameters {
     pub ballots: BallotParameters,
 }
 
+impl Parameters {
+    /// The parameters a governance schedule sets (the bylaws' version in force):
+    /// the membership fields, and the ordinary rule with the proxy limit and
+    /// secrecy for ballots. `None` when the schedule's capital floor is not an amount
+    /// (the schedule's own validation refuses that first).
+    pub fn from_schedule(schedule: &crate::bylaws::rules::GovernanceSchedule) -> Option<Parameters> {
+        use crate::bylaws::rules::DecisionKind;
+        Some(Parameters {
+            requires_qualifying_share: schedule.qualifying_share_must_be_paid,
+            probation_months: schedule.probation_months,
+            members_on_leave_may_vote: schedule.members_on_leave_vote,
+            redemption_hold: schedule.redemption_hold,
+            capital_floor: schedule.capital_floor.parse().ok()?,
+            ballots: schedule.ballot_parameters(DecisionKind::Ordinary),
+        })
+    }
+
+    /// The schedule that carries these parameters (every other setting from
+    /// Concord's defaults), for a co-op adopting its first bylaws.
+    pub fn to_schedule(&self) -> crate::bylaws::rules::GovernanceSchedule {
+        crate::bylaws::rules::GovernanceSchedule::from_flat(
+            self.requires_qualifying_share,
+            self.probation_months,
+            self.members_on_leave_may_vote,
+            self.redemption_hold,
+            format!("{:.2}", self.capital_floor),
+            self.ballots,
+        )
+    }
+}
+
 /// The largest amount Concord stores (NUMERIC(14,2)).
 const MAX_AMOUNT: i64 = 999_999_999_999;
 

@@ -86,6 +86,14 @@ pub async fn set_parameters(
     let mut conn = crate::db::conn(&state.pool).await?;
     let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
     conn.transaction(async |conn| {
+        // Once the co-op has bylaws in Concord, they carry these parameters: only an
+        // amendment adopted by the members changes them.
+        if let Some(bylaws) = crate::bylaws::store::current(conn, coop_id).await? {
+            return Err(AppError::Conflict(format!(
+                "The bylaws in force (version {}) set these parameters: change them by amendment.",
+                bylaws.number
+            )));
+        }
         let before = store::parameters(conn, coop_id).await?;
         store::save_parameters(conn, coop_id, new).await?;
         audit::append(

@@ -300,3 +300,66 @@ diesel::allow_tables_to_appear_in_same_query!(
     fiscal_years,
     hours_entries,
 );
+
+diesel::table! {
+    bylaw_versions (coop_id, number) {
+        coop_id -> Uuid,
+        number -> Int4,
+        articles -> Jsonb,
+        schedule -> Jsonb,
+        adopted_at -> Timestamptz,
+        reference -> Text,
+        amendment_id -> Nullable<Uuid>,
+        ballot_id -> Nullable<Uuid>,
+        adopted_by -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    bylaw_amendments (coop_id, id) {
+        coop_id -> Uuid,
+        id -> Uuid,
+        title -> Text,
+        status -> Text,
+        base_version -> Int4,
+        revision -> Int4,
+        ballot_id -> Nullable<Uuid>,
+        adopted_version -> Nullable<Int4>,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    bylaw_revisions (coop_id, amendment_id, revision) {
+        coop_id -> Uuid,
+        amendment_id -> Uuid,
+        revision -> Int4,
+        amendment -> Jsonb,
+        note -> Text,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    bylaw_comments (coop_id, id) {
+        coop_id -> Uuid,
+        id -> Uuid,
+        amendment_id -> Uuid,
+        article -> Nullable<Text>,
+        parent_id -> Nullable<Uuid>,
+        author_member -> Uuid,
+        body -> Text,
+        created_at -> Timestamptz,
+        edited_at -> Nullable<Timestamptz>,
+        hidden_at -> Nullable<Timestamptz>,
+        hidden_by -> Nullable<Uuid>,
+        hidden_reason -> Nullable<Text>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(bylaw_amendments, bylaw_comments, bylaw_revisions, bylaw_versions,);
+diesel::allow_tables_to_appear_in_same_query!(bylaw_comments, members);
+diesel::allow_tables_to_appear_in_same_query!(bylaw_comments, users);

@@ -147,6 +147,11 @@ mod tests {
         let en = keys(include_str!("../../locales/en/main.ftl"));
         let fr = keys(include_str!("../../locales/fr/main.ftl"));
         assert_eq!(en, fr);
+        let (en, fr) = (
+            keys(include_str!("../../locales/en/bylaws.ftl")),
+            keys(include_str!("../../locales/fr/bylaws.ftl")),
+        );
+        assert_eq!(en, fr);
         assert!(en.len() > 50);
     }
 

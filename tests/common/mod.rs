@@ -283,6 +283,19 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("{statements}: {e}"));
     }
 
+    /// Makes the demo co-op one that has not adopted bylaws in Concord yet (its
+    /// parameters are then the board's to set), as a co-op is before its first
+    /// import. The append-only triggers are lifted for this setup only.
+    pub async fn without_bylaws(&self) {
+        self.exec(
+            "ALTER TABLE bylaw_versions DISABLE TRIGGER USER; ALTER TABLE bylaw_revisions DISABLE TRIGGER USER;
+             DELETE FROM bylaw_comments; DELETE FROM bylaw_revisions; DELETE FROM bylaw_amendments;
+             DELETE FROM bylaw_versions;
+             ALTER TABLE bylaw_versions ENABLE TRIGGER USER; ALTER TABLE bylaw_revisions ENABLE TRIGGER USER;",
+        )
+        .await;
+    }
+
     /// The connection string of the test's database.
     pub fn database_url(&self) -> String {
         cluster().connection_string(&self.database)

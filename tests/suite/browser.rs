@@ -267,3 +267,101 @@ async fn the_secretary_opens_and_closes_a_meeting_vote() {
     browser.screenshot("ballot-result").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_board_amends_the_bylaws_a_member_comments_and_a_meeting_adopts_it() {
+    let app = TestApp::demo().await;
+    let text = app
+        .client()
+        .get(app.at("/api/v1/coops/demo/bylaws/versions/2/markdown"))
+        .bearer_auth(app.demo_token("board@demo.coop").await)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+
+    // The board drafts by editing the text, and shares the draft.
+    let board = Browser::start(1280, 900).await;
+    sign_in(&board, &app, "board@demo.coop").await;
+    board.goto(&app.at("/c/demo/bylaws/amendments/new")).await;
+    board.fill("#title", "Our new workshop").await;
+    board.fill("#rationale", "We moved to a bigger workshop in May.").await;
+    board
+        .fill("#text", &text.replace("12 Wheel Street", "14 Wheel Street"))
+        .await;
+    board
+        .click_and_wait_for(
+            "form[action$='/amendments'] button[type=submit]",
+            "form[action$='/share'] button",
+        )
+        .await;
+    assert!(board.text(".change").await.contains("Article 1"));
+    board
+        .click_and_wait_for("form[action$='/share'] button", "h1 .status-open")
+        .await;
+    let id = board.path().await.rsplit('/').next().unwrap().to_string();
+    board.screenshot("bylaws-amendment").await;
+
+    // Max reads it on his phone and comments on article 1.
+    let member = Browser::start(360, 740).await;
+    sign_in(&member, &app, "member@demo.coop").await;
+    member.goto(&app.at(&format!("/c/demo/bylaws/amendments/{id}"))).await;
+    member.click("#article option[value='1']").await;
+    member
+        .fill("#body", "Good news: there is room for the second bike.")
+        .await;
+    member
+        .click_and_wait_for("#comments form.card button[type=submit]", ".comment")
+        .await;
+    assert!(member.text(".comment").await.contains("room for the second bike"));
+    member.close().await;
+
+    // Put to a meeting's vote; four members vote for on paper; the close adopts it.
+    board.goto(&app.at(&format!("/c/demo/bylaws/amendments/{id}"))).await;
+    board.click("#mode option[value=meeting]").await;
+    board
+        .click_and_wait_for("form[action$='/submit'] button", "a.ballot-link")
+        .await;
+    board
+        .click_and_wait_for("a.ballot-link", "form[action$='/open'] button")
+        .await;
+    board
+        .click_and_wait_for("form[action$='/open'] button", "form[action$='/close'] button")
+        .await;
+    let ballot = board.path().await.rsplit('/').next().unwrap().to_string();
+    board.goto(&app.at(&format!("/c/demo/ballots/{ballot}/meeting"))).await;
+    for email in [
+        "admin@demo.coop",
+        "treasurer@demo.coop",
+        "board@demo.coop",
+        "member@demo.coop",
+    ] {
+        let member: String = app
+            .sql(&format!(
+                "SELECT m.id::text FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = '{email}'"
+            ))
+            .await[0]
+            .get(0);
+        board.click(&format!("input[name=member][value='{member}']")).await;
+    }
+    board.fill("#papers", "4 | for").await;
+    board
+        .click_and_wait(
+            "form[action$='/meeting'] button[type=submit]",
+            &app.at(&format!("/c/demo/ballots/{ballot}/roll")),
+        )
+        .await;
+    board.goto(&app.at(&format!("/c/demo/ballots/{ballot}"))).await;
+    board
+        .click_and_wait_for("form[action$='/close'] button", "#results")
+        .await;
+
+    // Version 3 is in force.
+    board.goto(&app.at("/c/demo/bylaws")).await;
+    let page = board.text("main").await;
+    assert!(page.contains("Version 3") && page.contains("14 Wheel Street"), "{page}");
+    board.screenshot("bylaws-in-force").await;
+    board.close().await;
+}

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod ballots;
 mod browser;
+mod bylaws;
 mod capital;
 mod errors;
 mod offline;

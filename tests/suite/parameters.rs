@@ -9,6 +9,7 @@ const PATH: &str = "/api/v1/coops/demo/parameters";
 #[tokio::test]
 async fn the_board_changes_the_rules_and_new_ballots_follow_them() {
     let app = TestApp::demo().await;
+    app.without_bylaws().await;
     let (board, member) = (
         app.demo_token("board@demo.coop").await,
         app.demo_token("member@demo.coop").await,
@@ -121,6 +122,7 @@ async fn bad_rules_are_refused_field_by_field_and_change_nothing() {
 #[tokio::test]
 async fn the_rules_page_shows_everyone_and_saves_for_the_board() {
     let app = TestApp::demo().await;
+    app.without_bylaws().await;
     let member = app.signed_in("member@demo.coop").await;
     let page = member
         .get(app.at("/c/demo/parameters"))
@@ -180,4 +182,32 @@ async fn the_rules_page_shows_everyone_and_saves_for_the_board() {
         (stored[0].get::<_, String>(0), stored[0].get::<_, String>(1)),
         ("1000.00".into(), "4".into())
     );
+}
+
+#[tokio::test]
+async fn once_bylaws_are_in_force_only_an_amendment_changes_the_rules() {
+    let app = TestApp::demo().await;
+    let board = app.demo_token("board@demo.coop").await;
+    let client = app.client();
+    let current = json(client.get(app.at(PATH)).bearer_auth(&board).send().await.unwrap(), 200).await;
+    let refused = client
+        .put(app.at(PATH))
+        .bearer_auth(&board)
+        .json(&current)
+        .send()
+        .await
+        .unwrap();
+    let p = problem(refused, 409, "conflict").await;
+    assert!(p["detail"].as_str().unwrap().contains("version 2"), "{p}");
+    let page = app
+        .signed_in("board@demo.coop")
+        .await
+        .get(app.at("/c/demo/parameters"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("version 2 of the bylaws") && !page.contains("type=\"submit\" class=\"primary\""));
 }

@@ -1,0 +1,162 @@
+## Bylaws
+nav-bylaws = Bylaws
+bylaws-title = Bylaws
+bylaws-none = The co-op has not adopted its bylaws in Concord yet.
+bylaws-none-value = none
+bylaws-yes = yes
+bylaws-no = no
+bylaws-version-line = Version { $number }, in force since { $date }.
+bylaws-not-in-force = This version is no longer in force.
+bylaws-history = History of the bylaws
+bylaws-amendments = Amendments
+bylaws-export-markdown = Download as Markdown
+bylaws-new-amendment = Draft an amendment
+bylaws-outline = Outline
+bylaws-article = Article { $number }
+bylaws-schedule = Governance parameters
+bylaws-schedule-explain = Concord applies these settings to ballots, admissions, redemptions and the year-end distribution. They change only by amendment.
+bylaws-rule = { $threshold } of { $base }; quorum: { $quorum }
+bylaws-quorum-none = none
+bylaws-quorum-count = { $count } members
+bylaws-quorum-fraction = { $fraction } of the roll
+bylaws-decision-ordinary = Ordinary decisions
+bylaws-decision-bylaw_amendment = Amendments of the bylaws
+bylaws-decision-admission = Admissions
+bylaws-decision-expulsion = Expulsions
+bylaws-decision-distribution_approval = Approval of the year-end distribution
+bylaws-decision-dissolution = Dissolution
+bylaws-proxies-per-holder = at most { $count } per member
+bylaws-proxies-one-per = one per { $members } members on the roll
+bylaws-field-proxies = Proxies
+bylaws-field-secret = Secret ballots
+bylaws-field-on-leave = Members on leave vote
+bylaws-field-paid-share = The qualifying share must be fully paid to vote
+bylaws-field-probation = Probation (months)
+bylaws-field-redemption-hold = Redemptions wait for the year's accounts
+bylaws-field-capital-floor = Capital floor
+bylaws-field-notice = Notice before a vote (days)
+bylaws-field-preset = Distribution rule set
+bylaws-field-basis = Patronage measured by
+bylaws-field-reserve-rate = Share of the surplus to the reserve
+bylaws-field-share-return-rate = Yearly cap on the return on shares
+bylaws-field-approved-by = The distribution is approved by
+bylaws-basis-hours = hours worked
+bylaws-basis-wages = wages
+bylaws-basis-equal = equal shares
+bylaws-approver-members_ballot = the members, by ballot
+bylaws-approver-board = the board
+bylaws-import = Adopt the first bylaws
+bylaws-import-source = Start from
+bylaws-import-markdown = our bylaws, pasted or uploaded below
+bylaws-import-model-en = Concord's model bylaws (English)
+bylaws-import-model-fr = Concord's model bylaws (French)
+bylaws-import-text = The bylaws in Markdown
+bylaws-import-hint = One heading per article: "# Article 1 — Name". "## Title" before an article starts a section.
+bylaws-import-file = Upload a Markdown file
+bylaws-import-reference = The decision that adopted them (e.g. "Founding general meeting, 12 March 2024")
+bylaws-import-schedule-hint = The governance parameters start from the co-op's current settings (or the model's); amend them like any article.
+bylaws-import-submit = Adopt as version 1
+bylaws-version = Version
+bylaws-adopted = In force since
+bylaws-reference = Decision
+bylaws-the-amendment = the amendment
+bylaws-the-ballot = the ballot
+bylaws-compare-previous = Compare with the previous version
+bylaws-compare-from = From version
+bylaws-compare-to = to version
+bylaws-compare = Compare
+bylaws-compare-title = What changed from version { $from } to version { $to }
+bylaws-no-change = Nothing changes.
+bylaws-change-added = new article
+bylaws-change-removed = repealed
+bylaws-change-retitled = new title
+bylaws-change-body = reworded
+bylaws-change-moved = moved to another section
+bylaws-change-reordered = moved
+bylaws-setting = Setting
+bylaws-before = Before
+bylaws-after = After
+bylaws-no-amendment = No amendment yet.
+amendment-status-draft = draft
+amendment-status-open = open for comments
+amendment-status-voting = put to the vote
+amendment-status-adopted = adopted
+amendment-status-rejected = rejected
+amendment-status-conflict = carried, but in conflict
+amendment-status-withdrawn = withdrawn
+bylaws-edit-title = Amendment to the bylaws
+bylaws-field-title = Title
+bylaws-field-rationale = Why (shown with the ballot)
+bylaws-field-text = The bylaws as they would read once amended
+bylaws-field-text-hint = Edit the articles as you want them. Concord works out what changes, article by article.
+bylaws-members-and-votes = Members and votes
+bylaws-check-secret_ballots = Secret ballots
+bylaws-check-members_on_leave_vote = Members on leave vote
+bylaws-check-qualifying_share_must_be_paid = The qualifying share must be fully paid to vote
+bylaws-check-redemption_hold = Redemptions wait for the year's accounts
+bylaws-input-probation_months = Probation in months (empty: none)
+bylaws-input-capital_floor = Capital floor
+bylaws-input-notice_days = Days of notice before a vote
+bylaws-input-reserve_rate = Share of the surplus to the reserve (0.15 is 15 %)
+bylaws-input-share_return_rate = Yearly cap on the return on shares (0.02 is 2 %)
+bylaws-distribution = Year-end distribution
+bylaws-field-note = What changed in this revision
+bylaws-save-draft = Save the draft
+bylaws-drafted-on = Drafted on version { $number }; revision { $revision }.
+bylaws-made-version = became version { $number }
+bylaws-conflicts = This draft clashes with version { $number }
+bylaws-conflicts-explain = Another amendment changed the same articles or settings. Revise the draft on the version in force before it goes to the vote.
+bylaws-stale = Drafted on version { $base }; version { $number } is in force. Bring it up to date before the vote.
+bylaws-rationale = Why
+bylaws-what-changes = What changes
+bylaws-procedure = How it is decided
+bylaws-procedure-line = Under version { $number } in force: { $rule }.
+bylaws-procedure-changed = This amendment changes the amendment procedure itself: it is decided under the procedure in force.
+bylaws-steps = Next steps
+bylaws-revise = Revise
+bylaws-share = Share with the members for comments
+bylaws-rebase = Bring up to date with version { $number }
+bylaws-withdraw = Withdraw
+bylaws-submit-title = Put to the vote
+bylaws-opens-at = Opens at (empty: now; the bylaws' notice allows { $earliest } at the earliest)
+bylaws-submit = Create the ballot
+bylaws-comments = Comments
+bylaws-on-the-whole = On the amendment as a whole
+bylaws-edited = edited
+bylaws-hidden = Hidden by the secretary: { $reason }
+bylaws-edit-comment = Edit
+bylaws-your-comment = Your comment
+bylaws-save-comment = Save
+bylaws-hide-comment = Hide
+bylaws-hide-reason = Why it is hidden
+bylaws-hide = Hide the comment
+bylaws-reply = Reply
+bylaws-send = Send
+bylaws-no-comment = No comment yet.
+bylaws-new-comment = Comment
+bylaws-comment-on = About
+bylaws-revisions = Revisions
+bylaws-ballot-title = Bylaws amendment: { $title }
+bylaws-ballot-question = Do you adopt this amendment of the bylaws? The full text and what it changes are linked below.
+bylaws-ballot-attachment = The amendment and what it changes
+mail-amendment-shared-subject = Draft amendment open for comments: { $title } ({ $coop })
+mail-amendment-shared-body =
+    Hello { $name },
+
+    The board of { $coop } has shared a draft amendment of the bylaws, "{ $title }".
+    Read what it changes and comment article by article:
+    { $link }
+mail-amendment-vote-subject = Amendment put to the vote: { $title } ({ $coop })
+mail-amendment-vote-body =
+    Hello { $name },
+
+    The amendment "{ $title }" of the bylaws of { $coop } is put to the members' vote.
+    Read it and find the ballot here:
+    { $link }
+mail-amendment-adopted-subject = Amendment adopted: { $title } ({ $coop })
+mail-amendment-adopted-body =
+    Hello { $name },
+
+    The members of { $coop } adopted the amendment "{ $title }". The new version of the bylaws is in force:
+    { $link }
+parameters-from-bylaws = These parameters come from version { $number } of the bylaws; they change by amendment.

@@ -1,0 +1,162 @@
+## Statuts
+nav-bylaws = Statuts
+bylaws-title = Statuts
+bylaws-none = La coopérative n'a pas encore adopté ses statuts dans Concord.
+bylaws-none-value = aucune
+bylaws-yes = oui
+bylaws-no = non
+bylaws-version-line = Version { $number }, en vigueur depuis le { $date }.
+bylaws-not-in-force = Cette version n'est plus en vigueur.
+bylaws-history = Historique des statuts
+bylaws-amendments = Modifications
+bylaws-export-markdown = Télécharger en Markdown
+bylaws-new-amendment = Rédiger une modification
+bylaws-outline = Sommaire
+bylaws-article = Article { $number }
+bylaws-schedule = Paramètres de gouvernance
+bylaws-schedule-explain = Concord applique ces réglages aux scrutins, aux admissions, aux remboursements et à la répartition de fin d'exercice. Ils ne changent que par modification des statuts.
+bylaws-rule = { $threshold } des { $base } ; quorum : { $quorum }
+bylaws-quorum-none = aucun
+bylaws-quorum-count = { $count } associés
+bylaws-quorum-fraction = { $fraction } de la liste électorale
+bylaws-decision-ordinary = Décisions ordinaires
+bylaws-decision-bylaw_amendment = Modifications des statuts
+bylaws-decision-admission = Admissions
+bylaws-decision-expulsion = Exclusions
+bylaws-decision-distribution_approval = Approbation de la répartition
+bylaws-decision-dissolution = Dissolution
+bylaws-proxies-per-holder = au plus { $count } par associé
+bylaws-proxies-one-per = un pour { $members } associés inscrits
+bylaws-field-proxies = Procurations
+bylaws-field-secret = Vote à bulletin secret
+bylaws-field-on-leave = Les associés en congé votent
+bylaws-field-paid-share = La part de qualification doit être libérée pour voter
+bylaws-field-probation = Période probatoire (mois)
+bylaws-field-redemption-hold = Les remboursements attendent l'approbation des comptes
+bylaws-field-capital-floor = Capital minimum
+bylaws-field-notice = Préavis avant un vote (jours)
+bylaws-field-preset = Règles de répartition
+bylaws-field-basis = Ristourne selon
+bylaws-field-reserve-rate = Part de l'excédent mise en réserve
+bylaws-field-share-return-rate = Plafond annuel de la rémunération des parts
+bylaws-field-approved-by = La répartition est approuvée par
+bylaws-basis-hours = les heures travaillées
+bylaws-basis-wages = les salaires
+bylaws-basis-equal = parts égales
+bylaws-approver-members_ballot = les associés, par scrutin
+bylaws-approver-board = le conseil
+bylaws-import = Adopter les premiers statuts
+bylaws-import-source = À partir de
+bylaws-import-markdown = nos statuts, collés ou téléversés ci-dessous
+bylaws-import-model-en = les statuts types de Concord (anglais)
+bylaws-import-model-fr = les statuts types de Concord (français)
+bylaws-import-text = Les statuts en Markdown
+bylaws-import-hint = Un titre par article : « # Article 1 — Dénomination ». « ## Titre » avant un article ouvre une section.
+bylaws-import-file = Téléverser un fichier Markdown
+bylaws-import-reference = La décision qui les a adoptés (p. ex. « Assemblée constitutive du 12 mars 2024 »)
+bylaws-import-schedule-hint = Les paramètres de gouvernance partent des réglages actuels de la coopérative (ou de ceux du modèle) ; ils se modifient comme un article.
+bylaws-import-submit = Adopter comme version 1
+bylaws-version = Version
+bylaws-adopted = En vigueur depuis
+bylaws-reference = Décision
+bylaws-the-amendment = la modification
+bylaws-the-ballot = le scrutin
+bylaws-compare-previous = Comparer avec la version précédente
+bylaws-compare-from = De la version
+bylaws-compare-to = à la version
+bylaws-compare = Comparer
+bylaws-compare-title = Ce qui change de la version { $from } à la version { $to }
+bylaws-no-change = Rien ne change.
+bylaws-change-added = nouvel article
+bylaws-change-removed = abrogé
+bylaws-change-retitled = nouveau titre
+bylaws-change-body = reformulé
+bylaws-change-moved = déplacé dans une autre section
+bylaws-change-reordered = déplacé
+bylaws-setting = Réglage
+bylaws-before = Avant
+bylaws-after = Après
+bylaws-no-amendment = Aucune modification pour l'instant.
+amendment-status-draft = brouillon
+amendment-status-open = ouverte aux commentaires
+amendment-status-voting = soumise au vote
+amendment-status-adopted = adoptée
+amendment-status-rejected = rejetée
+amendment-status-conflict = votée, mais en conflit
+amendment-status-withdrawn = retirée
+bylaws-edit-title = Modification des statuts
+bylaws-field-title = Titre
+bylaws-field-rationale = Pourquoi (affiché avec le scrutin)
+bylaws-field-text = Les statuts tels qu'ils seraient une fois modifiés
+bylaws-field-text-hint = Modifiez les articles comme vous les voulez. Concord en déduit les changements, article par article.
+bylaws-members-and-votes = Associés et votes
+bylaws-check-secret_ballots = Vote à bulletin secret
+bylaws-check-members_on_leave_vote = Les associés en congé votent
+bylaws-check-qualifying_share_must_be_paid = La part de qualification doit être libérée pour voter
+bylaws-check-redemption_hold = Les remboursements attendent l'approbation des comptes
+bylaws-input-probation_months = Période probatoire en mois (vide : aucune)
+bylaws-input-capital_floor = Capital minimum
+bylaws-input-notice_days = Jours de préavis avant un vote
+bylaws-input-reserve_rate = Part de l'excédent mise en réserve (0.15 pour 15 %)
+bylaws-input-share_return_rate = Plafond annuel de la rémunération des parts (0.02 pour 2 %)
+bylaws-distribution = Répartition de fin d'exercice
+bylaws-field-note = Ce qui change dans cette révision
+bylaws-save-draft = Enregistrer le brouillon
+bylaws-drafted-on = Rédigée sur la version { $number } ; révision { $revision }.
+bylaws-made-version = devenue la version { $number }
+bylaws-conflicts = Ce brouillon entre en conflit avec la version { $number }
+bylaws-conflicts-explain = Une autre modification a changé les mêmes articles ou réglages. Révisez le brouillon sur la version en vigueur avant le vote.
+bylaws-stale = Rédigée sur la version { $base } ; la version { $number } est en vigueur. Mettez-la à jour avant le vote.
+bylaws-rationale = Pourquoi
+bylaws-what-changes = Ce qui change
+bylaws-procedure = Comment elle est décidée
+bylaws-procedure-line = Selon la version { $number } en vigueur : { $rule }.
+bylaws-procedure-changed = Cette modification change la procédure de modification elle-même : elle est décidée selon la procédure en vigueur.
+bylaws-steps = Étapes suivantes
+bylaws-revise = Réviser
+bylaws-share = Partager avec les associés pour commentaires
+bylaws-rebase = Mettre à jour sur la version { $number }
+bylaws-withdraw = Retirer
+bylaws-submit-title = Soumettre au vote
+bylaws-opens-at = Ouverture (vide : maintenant ; le préavis des statuts permet le { $earliest } au plus tôt)
+bylaws-submit = Créer le scrutin
+bylaws-comments = Commentaires
+bylaws-on-the-whole = Sur l'ensemble de la modification
+bylaws-edited = modifié
+bylaws-hidden = Masqué par le secrétariat : { $reason }
+bylaws-edit-comment = Modifier
+bylaws-your-comment = Votre commentaire
+bylaws-save-comment = Enregistrer
+bylaws-hide-comment = Masquer
+bylaws-hide-reason = Motif du masquage
+bylaws-hide = Masquer le commentaire
+bylaws-reply = Répondre
+bylaws-send = Envoyer
+bylaws-no-comment = Aucun commentaire pour l'instant.
+bylaws-new-comment = Commenter
+bylaws-comment-on = À propos de
+bylaws-revisions = Révisions
+bylaws-ballot-title = Modification des statuts : { $title }
+bylaws-ballot-question = Adoptez-vous cette modification des statuts ? Le texte complet et ce qu'il change sont en lien ci-dessous.
+bylaws-ballot-attachment = La modification et ce qu'elle change
+mail-amendment-shared-subject = Projet de modification ouvert aux commentaires : { $title } ({ $coop })
+mail-amendment-shared-body =
+    Bonjour { $name },
+
+    Le conseil de { $coop } partage un projet de modification des statuts, « { $title } ».
+    Lisez ce qu'il change et commentez article par article :
+    { $link }
+mail-amendment-vote-subject = Modification soumise au vote : { $title } ({ $coop })
+mail-amendment-vote-body =
+    Bonjour { $name },
+
+    La modification « { $title } » des statuts de { $coop } est soumise au vote des associés.
+    Lisez-la et trouvez le scrutin ici :
+    { $link }
+mail-amendment-adopted-subject = Modification adoptée : { $title } ({ $coop })
+mail-amendment-adopted-body =
+    Bonjour { $name },
+
+    Les associés de { $coop } ont adopté la modification « { $title } ». La nouvelle version des statuts est en vigueur :
+    { $link }
+parameters-from-bylaws = Ces paramètres viennent de la version { $number } des statuts ; ils changent par modification des statuts.
