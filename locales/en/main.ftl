@@ -558,3 +558,4 @@ mail-notice-body =
 
     Your notice, with the rules applied:
     { $link }
+nav-label = Main menu

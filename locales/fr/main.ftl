@@ -558,3 +558,4 @@ mail-notice-body =
 
     Votre avis, avec les règles appliquées :
     { $link }
+nav-label = Menu principal

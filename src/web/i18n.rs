@@ -133,26 +133,167 @@ mod tests {
         assert_eq!(from_accept_language(""), None);
     }
 
+    /// Every Fluent key of a language, from all its files.
+    fn keys_of(lang: &str) -> std::collections::BTreeSet<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang);
+        let mut keys = std::collections::BTreeSet::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            keys.extend(
+                text.lines()
+                    .filter(|l| !l.starts_with(' ') && !l.starts_with('#') && l.contains(" ="))
+                    .map(|l| l.split(" =").next().unwrap().trim().to_string()),
+            );
+        }
+        keys
+    }
+
+    fn templates() -> Vec<(std::path::PathBuf, String)> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<(std::path::PathBuf, String)>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "html") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    out.push((path, text));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"),
+            &mut out,
+        );
+        out
+    }
+
+    /// `text` without the spans between `open` and `close`.
+    fn without(text: &str, open: &str, close: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(start) = rest.find(open) {
+            out.push_str(&rest[..start]);
+            out.push(' ');
+            rest = rest[start..]
+                .find(close)
+                .map_or("", |end| &rest[start + end + close.len()..]);
+        }
+        out.push_str(rest);
+        out
+    }
+
     #[test]
     fn both_languages_have_every_key() {
-        let keys = |text: &str| -> Vec<String> {
-            let mut keys: Vec<String> = text
-                .lines()
-                .filter(|l| !l.starts_with(' ') && !l.starts_with('#') && l.contains(" ="))
-                .map(|l| l.split(" =").next().unwrap().trim().to_string())
-                .collect();
-            keys.sort();
-            keys
-        };
-        let en = keys(include_str!("../../locales/en/main.ftl"));
-        let fr = keys(include_str!("../../locales/fr/main.ftl"));
-        assert_eq!(en, fr);
-        let (en, fr) = (
-            keys(include_str!("../../locales/en/bylaws.ftl")),
-            keys(include_str!("../../locales/fr/bylaws.ftl")),
+        let (en, fr) = (keys_of("en"), keys_of("fr"));
+        assert_eq!(
+            en.difference(&fr).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "missing in French"
         );
-        assert_eq!(en, fr);
+        assert_eq!(
+            fr.difference(&en).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "missing in English"
+        );
         assert!(en.len() > 50);
+    }
+
+    #[test]
+    fn every_key_a_template_names_exists() {
+        let keys = keys_of("en");
+        for (path, text) in templates() {
+            for (i, _) in text.match_indices("t(key=\"") {
+                let rest = &text[i + 7..];
+                let end = rest.find('"').unwrap();
+                let key = &rest[..end];
+                // `key="prefix-" ~ value`: one of a family, checked by the pages' tests.
+                if rest[end + 1..].trim_start().starts_with('~') {
+                    continue;
+                }
+                assert!(keys.contains(key), "{}: unknown key {key}", path.display());
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_the_code_names_exists() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let keys = keys_of("en");
+        let mut files = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let mut checked = 0;
+        for path in files {
+            let code = std::fs::read_to_string(&path).unwrap();
+            for call in ["text(", "text_with(", "i18n::text("] {
+                for (i, _) in code.match_indices(call) {
+                    // The key is the second argument when it is a literal: `text(lang, "key"`.
+                    let args = &code[i + call.len()..];
+                    let Some((_, rest)) = args.split_once(',') else {
+                        continue;
+                    };
+                    let rest = rest.trim_start();
+                    if let Some(literal) = rest.strip_prefix('"') {
+                        let key = &literal[..literal.find('"').unwrap()];
+                        if key.contains('-') && !key.contains(' ') {
+                            assert!(keys.contains(key), "{}: unknown key {key}", path.display());
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 20, "the scan found the calls ({checked})");
+    }
+
+    #[test]
+    fn templates_show_no_untranslated_words() {
+        // Names that are the same in every language: the product, the languages in
+        // their own words, a file format.
+        const SAME_IN_EVERY_LANGUAGE: [&str; 4] = ["Concord", "English", "Français", "CSV"];
+        // The macros write attributes (aria-invalid…), not text.
+        for (path, text) in templates().into_iter().filter(|(p, _)| !p.ends_with("macros.html")) {
+            let mut visible = without(&text, "{#", "#}");
+            for (open, close) in [("<script", "</script>"), ("{%", "%}"), ("{{", "}}"), ("<", ">")] {
+                visible = without(&visible, open, close);
+            }
+            for word in visible
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| w.chars().count() > 1)
+            {
+                assert!(
+                    SAME_IN_EVERY_LANGUAGE.contains(&word),
+                    "{}: \"{word}\" is shown untranslated",
+                    path.display()
+                );
+            }
+            // Labels read out by screen readers are text too.
+            for attribute in ["aria-label=\"", "title=\"", "alt=\""] {
+                for (i, _) in text.match_indices(attribute) {
+                    let value = &text[i + attribute.len()..];
+                    let value = &value[..value.find('"').unwrap()];
+                    assert!(
+                        value.is_empty() || value.starts_with("{{"),
+                        "{}: {attribute}{value}\" is not translated",
+                        path.display()
+                    );
+                }
+            }
+        }
     }
 
     #[test]
