@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod ballots;
 pub mod bylaws;
+pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod coops;

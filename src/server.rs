@@ -500,6 +500,7 @@ pub fn app(
                 .default_service(web::to(not_found)),
         )
         .configure(bylaws::pages::routes)
+        .configure(crate::calendar::routes)
         .service(resource("/static/{file:.*}").route(web::get().to(static_file)))
         .service(resource("/").route(web::get().to(auth::pages::home)))
         .service(

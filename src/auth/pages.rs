@@ -141,7 +141,7 @@ pub struct DoneQuery {
     done: Option<String>,
 }
 
-fn account_page(req: &HttpRequest, caller: &Caller, done: Option<&str>) -> AppResult<Page> {
+pub(crate) fn account_page(req: &HttpRequest, caller: &Caller, done: Option<&str>) -> AppResult<Page> {
     let mut page = Page::new(req, Some(&caller.user), None)?;
     page.insert("done", &done);
     page.insert("display_name", &caller.user.display_name);
@@ -150,8 +150,18 @@ fn account_page(req: &HttpRequest, caller: &Caller, done: Option<&str>) -> AppRe
 }
 
 /// The account page: name, language, password, sessions.
-pub async fn account(req: HttpRequest, caller: Caller, query: web::Query<DoneQuery>) -> AppResult<HttpResponse> {
-    account_page(&req, &caller, query.done.as_deref())?.render("auth/account.html")
+pub async fn account(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<DoneQuery>,
+) -> AppResult<HttpResponse> {
+    let mut page = account_page(&req, &caller, query.done.as_deref())?;
+    page.insert(
+        "has_calendar",
+        &crate::calendar::has_feed(&state, caller.user.id).await?,
+    );
+    page.render("auth/account.html")
 }
 
 /// What the profile form sends.

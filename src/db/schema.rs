@@ -363,3 +363,11 @@ diesel::table! {
 diesel::allow_tables_to_appear_in_same_query!(bylaw_amendments, bylaw_comments, bylaw_revisions, bylaw_versions,);
 diesel::allow_tables_to_appear_in_same_query!(bylaw_comments, members);
 diesel::allow_tables_to_appear_in_same_query!(bylaw_comments, users);
+
+diesel::table! {
+    calendar_feeds (user_id) {
+        user_id -> Uuid,
+        token_hash -> Bytea,
+        created_at -> Timestamptz,
+    }
+}

@@ -562,9 +562,19 @@ pub async fn statement(state: &AppState, scope: &InCoop, member_id: Uuid, as_of:
     {
         return Err(AppError::NotFound);
     }
-    let currency = store::currency(&mut conn, scope.coop.id).await?;
-    let classes = store::classes(&mut conn, scope.coop.id, currency).await?;
-    let ledger = store::ledger(&mut conn, scope.coop.id).await?;
+    statement_in(&mut conn, scope.coop.id, member_id, as_of).await
+}
+
+/// A member's statement as of a date, for a caller already authorised.
+pub(crate) async fn statement_in(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    member_id: Uuid,
+    as_of: NaiveDate,
+) -> AppResult<Statement> {
+    let currency = store::currency(conn, coop_id).await?;
+    let classes = store::classes(conn, coop_id, currency).await?;
+    let ledger = store::ledger(conn, coop_id).await?;
     let account = rules::account(&ledger, MemberId(member_id), as_of, currency).map_err(share_error)?;
     let mut subscriptions = Vec::new();
     for entry in ledger.iter().filter(|e| e.member.0 == member_id) {

@@ -8,6 +8,7 @@ mod auth;
 mod ballots;
 mod browser;
 mod bylaws;
+mod calendar;
 mod capital;
 mod errors;
 mod offline;
