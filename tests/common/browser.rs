@@ -79,6 +79,63 @@ impl Browser {
         }
     }
 
+    /// The accessibility problems of the page as axe-core rates them serious or
+    /// critical (WCAG 2.x A and AA rules), one line each: rule, impact, what and where.
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        self.client.execute(axe_source(), vec![]).await.unwrap();
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
+                                    resultTypes: ['violations']})
+                    .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                        .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' +
+                             v.nodes.map(n => n.target.join(' ')).join(', '))))
+                    .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(found).unwrap()
+    }
+
+    /// Presses Tab until the focused element matches `selector` (at most 80 times),
+    /// as a keyboard user moves through a page; the focus must be visible there.
+    pub async fn tab_to(&self, selector: &str) {
+        for _ in 0..80 {
+            let focused = self
+                .client
+                .execute(
+                    "return document.activeElement.matches(arguments[0])",
+                    vec![json!(selector)],
+                )
+                .await
+                .unwrap();
+            if focused == json!(true) {
+                let outline = self
+                    .client
+                    .execute(
+                        "const s = getComputedStyle(document.activeElement); \
+                         return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                assert_eq!(outline, json!(true), "the focus on {selector} is visible");
+                return;
+            }
+            self.press(fantoccini::key::Key::Tab).await;
+        }
+        panic!("Tab never reached {selector}");
+    }
+
+    /// Presses one key on the focused element (Tab, Space, Enter).
+    pub async fn press(&self, key: fantoccini::key::Key) {
+        let focused = self.client.active_element().await.unwrap();
+        focused.send_keys(&char::from(key).to_string()).await.unwrap();
+    }
+
     /// Opens a URL.
     pub async fn goto(&self, url: &str) {
         self.client.goto(url).await.unwrap();
@@ -187,4 +244,23 @@ fn which(program: &str) -> PathBuf {
                 .find(|p| p.is_file())
         })
         .unwrap_or_else(|| panic!("{program} is not installed (apt-get install chromium chromium-driver)"))
+}
+
+/// axe-core's script, from the npm registry: `npm ci` in the repository the first
+/// time (package.json pins the version), as the tests start their own PostgreSQL.
+fn axe_source() -> &'static str {
+    static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SOURCE.get_or_init(|| {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let script = root.join("node_modules/axe-core/axe.min.js");
+        if !script.exists() {
+            let status = Command::new("npm")
+                .args(["ci", "--silent", "--no-audit", "--no-fund"])
+                .current_dir(&root)
+                .status()
+                .expect("npm is installed (it fetches axe-core for the accessibility audit)");
+            assert!(status.success(), "npm ci failed");
+        }
+        std::fs::read_to_string(script).expect("axe-core is installed")
+    })
 }

@@ -365,3 +365,142 @@ async fn the_board_amends_the_bylaws_a_member_comments_and_a_meeting_adopts_it()
     board.screenshot("bylaws-in-force").await;
     board.close().await;
 }
+
+/// Every page of the main journeys, by who sees it.
+const AUDITED_PAGES: [(&str, &[&str]); 3] = [
+    (
+        "member@demo.coop",
+        &[
+            "/",
+            "/account",
+            "/c/demo",
+            "/c/demo/ballots",
+            "/c/demo/capital/me",
+            "/c/demo/patronage",
+            "/c/demo/bylaws",
+            "/c/demo/bylaws/versions",
+            "/c/demo/bylaws/compare?from=1&to=2",
+            "/c/demo/bylaws/amendments",
+            "/c/demo/parameters",
+        ],
+    ),
+    (
+        "board@demo.coop",
+        &[
+            "/c/demo/register",
+            "/c/demo/ballots/new",
+            "/c/demo/bylaws/amendments/new",
+        ],
+    ),
+    ("treasurer@demo.coop", &["/c/demo/capital"]),
+];
+
+#[tokio::test]
+async fn the_main_pages_pass_the_accessibility_audit() {
+    let app = TestApp::demo().await;
+    let mut found = Vec::new();
+    for (email, pages) in AUDITED_PAGES {
+        let browser = Browser::start(1280, 900).await;
+        sign_in(&browser, &app, email).await;
+        for page in pages {
+            browser.goto(&app.at(page)).await;
+            found.extend(
+                browser
+                    .accessibility_violations()
+                    .await
+                    .into_iter()
+                    .map(|v| format!("{page} ({email}): {v}")),
+            );
+        }
+        // The ballot and amendment pages, whose addresses hold ids.
+        if email == "member@demo.coop" {
+            // The audit itself works: an image without a text alternative is found.
+            browser.goto(&app.at("/c/demo")).await;
+            browser
+                .client
+                .execute(
+                    "document.querySelector('main').append(document.createElement('img'))",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let control = browser.accessibility_violations().await;
+            assert!(
+                control.iter().any(|v| v.starts_with("image-alt (critical)")),
+                "{control:?}"
+            );
+            for title in ["Buy a second delivery bike", "Annual general meeting 2025"] {
+                browser
+                    .goto(&app.at(&format!("/c/demo/ballots/{}", ballot_id(&app, title).await)))
+                    .await;
+                found.extend(
+                    browser
+                        .accessibility_violations()
+                        .await
+                        .into_iter()
+                        .map(|v| format!("{title}: {v}")),
+                );
+            }
+            let amendment: String = app
+                .sql("SELECT id::text FROM bylaw_amendments WHERE status = 'open'")
+                .await[0]
+                .get(0);
+            browser
+                .goto(&app.at(&format!("/c/demo/bylaws/amendments/{amendment}")))
+                .await;
+            found.extend(
+                browser
+                    .accessibility_violations()
+                    .await
+                    .into_iter()
+                    .map(|v| format!("amendment: {v}")),
+            );
+        }
+        browser.close().await;
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[tokio::test]
+async fn a_member_votes_with_the_keyboard_alone() {
+    use fantoccini::key::Key;
+    let app = TestApp::demo().await;
+    let bike = ballot_id(&app, "Buy a second delivery bike").await;
+    let browser = Browser::start(1280, 900).await;
+    sign_in(&browser, &app, "member@demo.coop").await;
+    // From the home page: Tab to the ballot's "vote now" link, Enter.
+    browser
+        .tab_to(&format!("section.open-ballots a[href='/c/demo/ballots/{bike}/vote']"))
+        .await;
+    browser.press(Key::Enter).await;
+    browser
+        .client
+        .wait()
+        .for_element(fantoccini::Locator::Css("input[name=answer][value=for]"))
+        .await
+        .unwrap();
+    // Tab to the first choice, Space to choose it, Tab to the button, Enter.
+    browser.tab_to("input[name=answer][value=for]").await;
+    browser.press(Key::Space).await;
+    browser.tab_to("form.vote button[type=submit]").await;
+    browser.press(Key::Enter).await;
+    browser
+        .client
+        .wait()
+        .for_element(fantoccini::Locator::Css("#receipt-code"))
+        .await
+        .unwrap();
+    assert_eq!(browser.text("h1").await, "Vote recorded");
+    let papers = app
+        .sql(&format!(
+            "SELECT answers::text FROM ballot_papers WHERE ballot_id = '{bike}' ORDER BY answers::text"
+        ))
+        .await;
+    let answers: Vec<String> = papers.iter().map(|r| r.get(0)).collect();
+    assert_eq!(
+        answers,
+        ["[\"against\"]", "[\"for\"]", "[\"for\"]"],
+        "Max's paper is the third"
+    );
+    browser.close().await;
+}
