@@ -7,6 +7,7 @@
 
 pub mod allocate;
 pub mod api;
+pub mod limits;
 pub mod offline;
 pub mod pages;
 pub mod rules;
