@@ -151,6 +151,7 @@ impl AppState {
         patronage::api::post,
         patronage::api::reverse,
         patronage::api::record_payment,
+        patronage::api::reverse_payment,
         patronage::api::report_csv,
         patronage::api::notice,
         patronage::api::send_notices,
@@ -465,6 +466,10 @@ pub fn app(
                 .service(
                     resource("/coops/{slug}/distributions/{distribution_id}/payments")
                         .route(web::post().to(patronage::api::record_payment)),
+                )
+                .service(
+                    resource("/coops/{slug}/distributions/{distribution_id}/payments/{payment_id}/reverse")
+                        .route(web::post().to(patronage::api::reverse_payment)),
                 )
                 .service(
                     resource("/coops/{slug}/distributions/{distribution_id}/report.csv")

@@ -7,8 +7,8 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::service::{
-    self, DistributionView, HoursInput, NewDistribution, NewYear, Notice, PaymentInput, PostRequest, ProposeRequest,
-    ReverseRequest,
+    self, DistributionView, HoursInput, NewDistribution, NewYear, Notice, PaymentInput, PaymentReversal, PostRequest,
+    ProposeRequest, ReverseRequest,
 };
 use crate::auth::extract::InCoop;
 use crate::error::{AppError, AppResult, Problem};
@@ -284,6 +284,25 @@ pub async fn record_payment(
     body: web::Json<PaymentInput>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(service::record_payment(&state, &scope, path.1, &body).await?))
+}
+
+/// Reverses a recorded payment, with a reason (treasurers): the amount is owed again.
+#[utoipa::path(post,
+    path = "/api/v1/coops/{slug}/distributions/{distribution_id}/payments/{payment_id}/reverse", tag = "patronage",
+    request_body = PaymentReversal,
+    params(("slug" = String, Path, description = "The co-op's short name"),
+        ("distribution_id" = Uuid, Path, description = "The distribution"),
+        ("payment_id" = Uuid, Path, description = "The payment's ledger entry")),
+    responses((status = 200, body = DistributionView), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn reverse_payment(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid, Uuid)>,
+    body: web::Json<PaymentReversal>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::reverse_payment(&state, &scope, path.1, path.2, &body).await?))
 }
 
 /// The report as CSV for the accountant (treasurers and the board).

@@ -12,8 +12,8 @@ use uuid::Uuid;
 
 use super::rules::Preset;
 use super::service::{
-    self, DistributionView, HoursInput, NewDistribution, NewYear, PaymentInput, PostRequest, ProposeRequest,
-    ReverseRequest,
+    self, DistributionView, HoursInput, NewDistribution, NewYear, PaymentInput, PaymentReversal, PostRequest,
+    ProposeRequest, ReverseRequest,
 };
 use super::workflow;
 use crate::auth::extract::InCoop;
@@ -422,6 +422,8 @@ pub struct StepForm {
     amount: String,
     #[serde(default)]
     reference: String,
+    #[serde(default)]
+    payment_id: String,
 }
 
 /// One of the workflow's buttons on the distribution page.
@@ -476,6 +478,19 @@ pub async fn step(
                 };
                 if errors.is_empty() {
                     service::record_payment(&state, &scope, id, &input).await
+                } else {
+                    Err(AppError::Validation(errors))
+                }
+            }
+            "payment-reverse" => {
+                let mut errors = Vec::new();
+                let payment = parse_uuid("payment_id", &form.payment_id, &mut errors);
+                let request = PaymentReversal {
+                    reason: form.reason.clone(),
+                    date,
+                };
+                if errors.is_empty() {
+                    service::reverse_payment(&state, &scope, id, payment, &request).await
                 } else {
                     Err(AppError::Validation(errors))
                 }
