@@ -6,6 +6,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use super::own_rules::{self, OwnRules, OwnRulesView};
 use super::service::{
     self, DistributionView, HoursInput, NewDistribution, NewYear, Notice, PaymentInput, PaymentReversal, PostRequest,
     ProposeRequest, ReverseRequest,
@@ -361,4 +362,28 @@ pub async fn send_notices(
 ) -> AppResult<HttpResponse> {
     let sent = service::send_notices(&state, &scope, path.1).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({"sent": sent})))
+}
+
+/// The co-op's own rule set, from which a new distribution starts (treasurers and
+/// the board).
+#[utoipa::path(get, path = "/api/v1/coops/{slug}/rule-set", tag = "patronage",
+    params(("slug" = String, Path, description = "The co-op's short name")),
+    responses((status = 200, body = OwnRulesView), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn own_rules(state: web::Data<AppState>, scope: InCoop) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(own_rules::get(&state, &scope).await?))
+}
+
+/// Saves the co-op's own rule set: a preset and the keys of `RULES.toml` that
+/// override it (treasurers and the board).
+#[utoipa::path(put, path = "/api/v1/coops/{slug}/rule-set", tag = "patronage", request_body = OwnRules,
+    params(("slug" = String, Path, description = "The co-op's short name")),
+    responses((status = 200, body = OwnRulesView), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn save_own_rules(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    body: web::Json<OwnRules>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(own_rules::save(&state, &scope, &body).await?))
 }

@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::allocate::{self, Allocation, AllocationError, EligibleCapital, MemberInput};
+use super::own_rules;
 use super::rules::{RuleSet, RulesError};
 use super::store::{self, DistributionEntry, DistributionRow, DistributionSummary, FiscalYear, HoursEntry};
 use super::workflow::{self, DistributionStatus, HoursLine, Step, YearStatus};
@@ -848,9 +849,15 @@ pub async fn create_distribution(
             "Give the surplus in money: at most 2 decimals.",
         ));
     }
-    let rules = rule_set_of(new.preset.as_deref(), &new.overrides)?;
     let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
     let mut conn = db::conn(&state.pool).await?;
+    // A request that names no rules starts from the co-op's own rule set, if saved.
+    let names_rules = new.preset.as_deref().is_some_and(|p| !p.trim().is_empty())
+        || new.overrides.values().any(|v| !v.trim().is_empty());
+    let rules = match own_rules::load(&mut conn, coop_id).await? {
+        Some(own) if !names_rules => rule_set_of(own.preset.as_deref(), &own.overrides)?,
+        _ => rule_set_of(new.preset.as_deref(), &new.overrides)?,
+    };
     conn.transaction(async |conn| {
         store::lock(conn, coop_id).await?;
         let year = store::year(conn, coop_id, new.fiscal_year_id)

@@ -1170,3 +1170,98 @@ async fn the_treasurer_and_a_member_use_the_pages() {
     let forbidden = member.get(app.at(&location)).send().await.unwrap();
     assert_eq!(forbidden.status(), 403);
 }
+
+#[tokio::test]
+async fn the_coop_saves_its_own_rule_set_and_a_new_distribution_starts_from_it() {
+    let app = TestApp::demo().await;
+    let p = Patronage::new(&app).await;
+    let year = p.closed_year().await;
+    let put = |token: String, body: Value| {
+        let p = &p;
+        async move { p.send(&token, reqwest::Method::PUT, "/rule-set", Some(body)).await }
+    };
+    // Checked as a distribution's rules are: nothing stored on a bad rule.
+    let refused = put(
+        p.treasurer.clone(),
+        json!({"preset": "us_worker", "overrides": {"reserve_rate": "1.5"}}),
+    )
+    .await;
+    assert_eq!(
+        problem(refused, 422, "validation").await["errors"][0]["field"],
+        "reserve_rate"
+    );
+    let member = app.demo_token("member@demo.coop").await;
+    problem(put(member, json!({"preset": "us_worker"})).await, 403, "forbidden").await;
+    assert_eq!(p.count("SELECT count(*) FROM coop_rule_sets").await, 0);
+    // The board saves it; the treasurer reads it back.
+    let board = app.demo_token("board@demo.coop").await;
+    let saved = json(
+        put(
+            board,
+            json!({"preset": "us_worker", "overrides": {"reserve_rate": "0.10", "share_return_rate": "0.05"}}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(saved["rule_set"]["reserve_rate"], "0.10");
+    let read = p.get("/rule-set").await;
+    assert_eq!(read["saved"]["preset"], "us_worker");
+    assert_eq!(read["rule_set_hash"], saved["rule_set_hash"]);
+    // A distribution that names no rules starts from it; one that names rules does not.
+    let own = json(
+        p.post("/distributions", json!({"fiscal_year_id": year, "surplus": "10000.00"}))
+            .await,
+        201,
+    )
+    .await;
+    assert_eq!(own["rule_set_hash"], saved["rule_set_hash"]);
+    assert_eq!(money(&own["totals"]["reserve"]), "1000.00");
+    let named = json(
+        p.post(
+            "/distributions",
+            json!({"fiscal_year_id": year, "surplus": "10000.00", "overrides": {"reserve_rate": "0.20"}}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(money(&named["totals"]["reserve"]), "2000.00");
+    assert_eq!(
+        p.count("SELECT count(*) FROM audit_events WHERE action = 'patronage.rule_set_saved'")
+            .await,
+        1
+    );
+    // The page: saved from the patronage home, a bad rate shown next to its field.
+    let client = app.signed_in("treasurer@demo.coop").await;
+    let home = client
+        .get(app.at("/c/demo/patronage"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains("0.10"), "{home}");
+    let csrf = csrf_of(&home);
+    let bad = client
+        .post(app.at("/c/demo/patronage/rules"))
+        .form(&[("csrf", csrf.as_str()), ("preset", "scop_fr"), ("cash_min_rate", "2")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.unwrap().contains("field-error"));
+    let good = client
+        .post(app.at("/c/demo/patronage/rules"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("preset", "scop_fr"),
+            ("cash_min_rate", "0.30"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(good.status(), 303);
+    assert_eq!(p.get("/rule-set").await["saved"]["overrides"]["cash_min_rate"], "0.30");
+}
