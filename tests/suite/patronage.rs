@@ -1243,6 +1243,16 @@ async fn the_coop_saves_its_own_rule_set_and_a_new_distribution_starts_from_it()
         .await
         .unwrap();
     assert!(home.contains("0.10"), "{home}");
+    // The year's page says which rules a draft with nothing named will use.
+    let year_page = client
+        .get(app.at(&format!("/c/demo/patronage/years/{year}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(year_page.contains("<code>reserve_rate = 0.10</code>"), "{year_page}");
     let csrf = csrf_of(&home);
     let bad = client
         .post(app.at("/c/demo/patronage/rules"))
