@@ -14,6 +14,20 @@ async fn sign_in_as(browser: &Browser, app: &TestApp, email: &str) {
         .await;
 }
 
+/// What the API answers `email` for a path under the demo co-op.
+async fn api_get(app: &TestApp, email: &str, path: &str) -> serde_json::Value {
+    let token = app.demo_token(email).await;
+    let response = app
+        .client()
+        .get(app.at(&format!("/api/v1/coops/demo{path}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
 async fn sign_out(browser: &Browser, app: &TestApp) {
     browser
         .click_and_wait("form[action='/logout'] button[type=submit]", &app.at("/login"))
@@ -48,17 +62,7 @@ async fn the_treasurer_computes_proposes_and_posts_a_distribution_and_a_member_r
     assert_eq!(path, format!("/c/demo/patronage/distributions/{id}"));
     browser.screenshot("distribution-draft").await;
     // The draft shows the worked line the API computes, to the cent.
-    let treasurer = app.demo_token("treasurer@demo.coop").await;
-    let view: serde_json::Value = app
-        .client()
-        .get(app.at(&format!("/api/v1/coops/demo/distributions/{id}")))
-        .bearer_auth(&treasurer)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let view = api_get(&app, "treasurer@demo.coop", &format!("/distributions/{id}")).await;
     let worked = view["worked_line"].as_str().unwrap().to_string();
     // us_worker: 30 % of €50,000.00 to the reserve, the pool is €35,000.00.
     assert!(
@@ -104,21 +108,11 @@ async fn the_treasurer_computes_proposes_and_posts_a_distribution_and_a_member_r
 
     // The member reads their own notice: the figures the API gives them.
     sign_in_as(&browser, &app, "member@demo.coop").await;
-    let member = app.demo_token("member@demo.coop").await;
     let me: String = app
         .sql("SELECT m.id::text FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = 'member@demo.coop'")
         .await[0]
         .get(0);
-    let notice: serde_json::Value = app
-        .client()
-        .get(app.at(&format!("/api/v1/coops/demo/distributions/{id}/notices/{me}")))
-        .bearer_auth(&member)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let notice = api_get(&app, "member@demo.coop", &format!("/distributions/{id}/notices/{me}")).await;
     browser
         .goto(&app.at(&format!("/c/demo/patronage/distributions/{id}/notice")))
         .await;
