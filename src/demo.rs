@@ -328,7 +328,7 @@ async fn patronage(conn: &mut AsyncPgConnection, coop_id: Uuid, treasurer: Uuid,
     let members: Vec<_> = inputs.iter().map(|i| i.input.clone()).collect();
     let alloc = allocate::allocate(surplus, &rules, &members)
         .map_err(|e| AppError::internal(format!("demo distribution: {e}")))?;
-    let json = |v: serde_json::Result<serde_json::Value>| v.map_err(|e| AppError::internal(e.to_string()));
+    let json = |v: serde_json::Result<String>| v.map_err(|e| AppError::internal(e.to_string()));
     let id = Uuid::now_v7();
     let hash = workflow::rule_set_hash(&rules);
     patronage::insert_distribution(
@@ -338,10 +338,10 @@ async fn patronage(conn: &mut AsyncPgConnection, coop_id: Uuid, treasurer: Uuid,
             id,
             fiscal_year_id: year.id,
             surplus,
-            rule_set: &json(serde_json::to_value(&rules))?,
+            rule_set: &json(serde_json::to_string(&rules))?,
             rule_set_hash: &hash,
-            inputs: &json(serde_json::to_value(&inputs))?,
-            result: &json(serde_json::to_value(&alloc))?,
+            inputs: &json(serde_json::to_string(&inputs))?,
+            result: &json(serde_json::to_string(&alloc))?,
             board_may_approve: true,
         },
     )

@@ -151,6 +151,9 @@ impl AppState {
         patronage::api::post,
         patronage::api::reverse,
         patronage::api::record_payment,
+        patronage::api::reverse_payment,
+        patronage::api::own_rules,
+        patronage::api::save_own_rules,
         patronage::api::report_csv,
         patronage::api::notice,
         patronage::api::send_notices,
@@ -485,6 +488,15 @@ pub fn app(
                         .route(web::post().to(patronage::api::record_payment)),
                 )
                 .service(
+                    resource("/coops/{slug}/rule-set")
+                        .route(web::get().to(patronage::api::own_rules))
+                        .route(web::put().to(patronage::api::save_own_rules)),
+                )
+                .service(
+                    resource("/coops/{slug}/distributions/{distribution_id}/payments/{payment_id}/reverse")
+                        .route(web::post().to(patronage::api::reverse_payment)),
+                )
+                .service(
                     resource("/coops/{slug}/distributions/{distribution_id}/report.csv")
                         .route(web::get().to(patronage::api::report_csv)),
                 )
@@ -594,6 +606,7 @@ pub fn app(
         .service(resource("/c/{slug}/patronage").route(web::get().to(patronage::pages::home)))
         .service(resource("/c/{slug}/patronage/me").route(web::get().to(patronage::pages::mine)))
         .service(resource("/c/{slug}/patronage/years").route(web::post().to(patronage::pages::create_year)))
+        .service(resource("/c/{slug}/patronage/rules").route(web::post().to(patronage::pages::save_rules)))
         .service(resource("/c/{slug}/patronage/years/{year_id}").route(web::get().to(patronage::pages::year)))
         .service(
             resource("/c/{slug}/patronage/years/{year_id}/hours").route(web::post().to(patronage::pages::record_hours)),

@@ -6,9 +6,10 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use super::own_rules::{self, OwnRules, OwnRulesView};
 use super::service::{
-    self, DistributionView, HoursInput, NewDistribution, NewYear, Notice, PaymentInput, PostRequest, ProposeRequest,
-    ReverseRequest,
+    self, DistributionView, HoursInput, NewDistribution, NewYear, Notice, PaymentInput, PaymentReversal, PostRequest,
+    ProposeRequest, ReverseRequest,
 };
 use crate::auth::extract::InCoop;
 use crate::error::{AppError, AppResult, Problem};
@@ -286,6 +287,25 @@ pub async fn record_payment(
     Ok(HttpResponse::Created().json(service::record_payment(&state, &scope, path.1, &body).await?))
 }
 
+/// Reverses a recorded payment, with a reason (treasurers): the amount is owed again.
+#[utoipa::path(post,
+    path = "/api/v1/coops/{slug}/distributions/{distribution_id}/payments/{payment_id}/reverse", tag = "patronage",
+    request_body = PaymentReversal,
+    params(("slug" = String, Path, description = "The co-op's short name"),
+        ("distribution_id" = Uuid, Path, description = "The distribution"),
+        ("payment_id" = Uuid, Path, description = "The payment's ledger entry")),
+    responses((status = 200, body = DistributionView), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn reverse_payment(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid, Uuid)>,
+    body: web::Json<PaymentReversal>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::reverse_payment(&state, &scope, path.1, path.2, &body).await?))
+}
+
 /// The report as CSV for the accountant (treasurers and the board).
 #[utoipa::path(get, path = "/api/v1/coops/{slug}/distributions/{distribution_id}/report.csv", tag = "patronage",
     params(("slug" = String, Path, description = "The co-op's short name"),
@@ -342,4 +362,28 @@ pub async fn send_notices(
 ) -> AppResult<HttpResponse> {
     let sent = service::send_notices(&state, &scope, path.1).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({"sent": sent})))
+}
+
+/// The co-op's own rule set, from which a new distribution starts (treasurers and
+/// the board).
+#[utoipa::path(get, path = "/api/v1/coops/{slug}/rule-set", tag = "patronage",
+    params(("slug" = String, Path, description = "The co-op's short name")),
+    responses((status = 200, body = OwnRulesView), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn own_rules(state: web::Data<AppState>, scope: InCoop) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(own_rules::get(&state, &scope).await?))
+}
+
+/// Saves the co-op's own rule set: a preset and the keys of `RULES.toml` that
+/// override it (treasurers and the board).
+#[utoipa::path(put, path = "/api/v1/coops/{slug}/rule-set", tag = "patronage", request_body = OwnRules,
+    params(("slug" = String, Path, description = "The co-op's short name")),
+    responses((status = 200, body = OwnRulesView), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn save_own_rules(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    body: web::Json<OwnRules>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(own_rules::save(&state, &scope, &body).await?))
 }

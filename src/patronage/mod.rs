@@ -2,13 +2,15 @@
 //! ([`rules`]), the pure allocation with largest-remainder rounding
 //! ([`allocate`]), and the offline `concord allocate` helpers ([`offline`]).
 //! The platform workflow: fiscal years, hours and distributions from draft to
-//! posted ([`workflow`] pure, [`store`], [`service`], [`api`], [`pages`]).
+//! posted ([`workflow`] pure, [`store`], [`service`], [`api`], [`pages`]); the
+//! co-op's own rule set ([`own_rules`]).
 //! See `docs/rules/distribution.md`.
 
 pub mod allocate;
 pub mod api;
 pub mod limits;
 pub mod offline;
+pub mod own_rules;
 pub mod pages;
 pub mod rules;
 pub mod service;

@@ -10,10 +10,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::own_rules::{self, OwnRules};
 use super::rules::Preset;
 use super::service::{
-    self, DistributionView, HoursInput, NewDistribution, NewYear, PaymentInput, PostRequest, ProposeRequest,
-    ReverseRequest,
+    self, DistributionView, HoursInput, NewDistribution, NewYear, PaymentInput, PaymentReversal, PostRequest,
+    ProposeRequest, ReverseRequest,
 };
 use super::workflow;
 use crate::auth::extract::InCoop;
@@ -84,12 +85,56 @@ async fn home_page(req: &HttpRequest, state: &AppState, scope: &InCoop) -> AppRe
         .iter()
         .map(|d| serde_json::json!({"d": d, "year": labels.get(&d.fiscal_year_id)}))
         .collect();
+    let own = if manage || scope.can(Action::ApproveDistribution) {
+        Some(own_rules::get(state, scope).await?)
+    } else {
+        None
+    };
+    let rules_form = own
+        .as_ref()
+        .and_then(|o| o.saved.as_ref())
+        .map(|saved| DraftForm {
+            preset: saved.preset.clone().unwrap_or_default(),
+            rules: saved.overrides.clone(),
+            ..DraftForm::default()
+        })
+        .unwrap_or_default();
     let mut page = Page::in_coop(req, scope)?;
     page.insert("years", &years)
         .insert("distributions", &distributions)
         .insert("can_manage", &manage)
+        .insert("own_rules", &own)
+        .insert("rules_form", &rules_form)
+        .insert("presets", &Preset::ALL.map(|p| p.name()))
+        .insert("rule_fields", &RULE_FIELDS)
         .insert("form", &YearForm::default());
     Ok(page)
+}
+
+/// Saves the co-op's own rule set from the patronage home (treasurers and the board).
+pub async fn save_rules(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    scope: InCoop,
+    form: PageForm<DraftForm>,
+) -> AppResult<HttpResponse> {
+    let form = form.0;
+    let input = OwnRules {
+        preset: Some(form.preset.clone()),
+        overrides: form
+            .rules
+            .iter()
+            .filter(|(k, _)| RULE_FIELDS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    };
+    let errors = match own_rules::save(&state, &scope, &input).await {
+        Ok(_) => return Ok(see_other(&format!("{}?done=rules", base(&scope)))),
+        Err(e) => form_errors(e, "preset")?,
+    };
+    let mut page = home_page(&req, &state, &scope).await?;
+    page.insert("rules_form", &form).errors(&errors);
+    page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "patronage/home.html")
 }
 
 /// The patronage home: fiscal years and distributions.
@@ -171,6 +216,7 @@ async fn year_page(req: &HttpRequest, state: &AppState, scope: &InCoop, year_id:
         .insert("rule_fields", &RULE_FIELDS)
         .insert("hours_form", &HoursForm::default())
         .insert("draft_form", &DraftForm::default())
+        .insert("own_rules", &own_rules::get(state, scope).await?.saved)
         .insert("csv", "");
     Ok(page)
 }
@@ -422,6 +468,8 @@ pub struct StepForm {
     amount: String,
     #[serde(default)]
     reference: String,
+    #[serde(default)]
+    payment_id: String,
 }
 
 /// One of the workflow's buttons on the distribution page.
@@ -476,6 +524,19 @@ pub async fn step(
                 };
                 if errors.is_empty() {
                     service::record_payment(&state, &scope, id, &input).await
+                } else {
+                    Err(AppError::Validation(errors))
+                }
+            }
+            "payment-reverse" => {
+                let mut errors = Vec::new();
+                let payment = parse_uuid("payment_id", &form.payment_id, &mut errors);
+                let request = PaymentReversal {
+                    reason: form.reason.clone(),
+                    date,
+                };
+                if errors.is_empty() {
+                    service::reverse_payment(&state, &scope, id, payment, &request).await
                 } else {
                     Err(AppError::Validation(errors))
                 }

@@ -3,7 +3,7 @@
 //! patronage lock, applies the pure rules, writes, and appends its audit event in one
 //! transaction; nothing is half-written.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::allocate::{self, Allocation, AllocationError, EligibleCapital, MemberInput};
+use super::own_rules;
 use super::rules::{RuleSet, RulesError};
 use super::store::{self, DistributionEntry, DistributionRow, DistributionSummary, FiscalYear, HoursEntry};
 use super::workflow::{self, DistributionStatus, HoursLine, Step, YearStatus};
@@ -595,14 +596,16 @@ pub struct DistributionView {
     /// `lines`).
     #[schema(value_type = Object)]
     pub allocation: Allocation,
+    /// The payments recorded and their reversals, in the order written.
+    pub payments: Vec<DistributionEntry>,
 }
 
 fn read_row(row: &DistributionRow) -> AppResult<(RuleSet, Vec<StoredInput>, Allocation)> {
     let internal = |what: &str, e: serde_json::Error| AppError::internal(format!("distribution {what}: {e}"));
     Ok((
-        serde_json::from_value(row.rule_set.clone()).map_err(|e| internal("rule set", e))?,
-        serde_json::from_value(row.inputs.clone()).map_err(|e| internal("inputs", e))?,
-        serde_json::from_value(row.result.clone()).map_err(|e| internal("result", e))?,
+        serde_json::from_str(&row.rule_set).map_err(|e| internal("rule set", e))?,
+        serde_json::from_str(&row.inputs).map_err(|e| internal("inputs", e))?,
+        serde_json::from_str(&row.result).map_err(|e| internal("result", e))?,
     ))
 }
 
@@ -715,6 +718,7 @@ fn build_view(
         worked_line,
         reproducible,
         allocation: alloc,
+        payments: payments_of(entries),
     })
 }
 
@@ -845,9 +849,15 @@ pub async fn create_distribution(
             "Give the surplus in money: at most 2 decimals.",
         ));
     }
-    let rules = rule_set_of(new.preset.as_deref(), &new.overrides)?;
     let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
     let mut conn = db::conn(&state.pool).await?;
+    // A request that names no rules starts from the co-op's own rule set, if saved.
+    let names_rules = new.preset.as_deref().is_some_and(|p| !p.trim().is_empty())
+        || new.overrides.values().any(|v| !v.trim().is_empty());
+    let rules = match own_rules::load(&mut conn, coop_id).await? {
+        Some(own) if !names_rules => rule_set_of(own.preset.as_deref(), &own.overrides)?,
+        _ => rule_set_of(new.preset.as_deref(), &new.overrides)?,
+    };
     conn.transaction(async |conn| {
         store::lock(conn, coop_id).await?;
         let year = store::year(conn, coop_id, new.fiscal_year_id)
@@ -883,9 +893,13 @@ pub async fn create_distribution(
         .map_err(allocation_error)?;
         let id = Uuid::now_v7();
         let hash = workflow::rule_set_hash(&rules);
-        let to_json = |v: serde_json::Result<serde_json::Value>| v.map_err(|e| AppError::internal(e.to_string()));
-        let rule_json = to_json(serde_json::to_value(&rules))?;
+        let to_json = |v: serde_json::Result<String>| v.map_err(|e| AppError::internal(e.to_string()));
+        let rule_json = to_json(serde_json::to_string(&rules))?;
         tracing::debug!(ms = started.elapsed().as_millis(), "draft: allocated");
+        let (inputs_json, result_json) = (
+            to_json(serde_json::to_string(&inputs))?,
+            to_json(serde_json::to_string(&alloc))?,
+        );
         tracing::debug!(ms = started.elapsed().as_millis(), "draft: serialised");
         store::insert_distribution(
             conn,
@@ -896,8 +910,8 @@ pub async fn create_distribution(
                 surplus,
                 rule_set: &rule_json,
                 rule_set_hash: &hash,
-                inputs: &to_json(serde_json::to_value(&inputs))?,
-                result: &to_json(serde_json::to_value(&alloc))?,
+                inputs: &inputs_json,
+                result: &result_json,
                 board_may_approve: new.board_may_approve,
             },
         )
@@ -908,7 +922,7 @@ pub async fn create_distribution(
             Some(actor),
             "patronage.distribution_drafted",
             &format!("distribution:{id}"),
-            json!({"fiscal_year": year.id, "surplus": surplus, "rule_set": rule_json, "rule_set_hash": hash,
+            json!({"fiscal_year": year.id, "surplus": surplus, "rule_set": rules, "rule_set_hash": hash,
                     "members": inputs.len(), "reserve": alloc.reserve, "share_return": alloc.share_return_total,
                     "patronage": alloc.patronage_total}),
         )
@@ -920,10 +934,10 @@ pub async fn create_distribution(
             fiscal_year_id: year.id,
             status: DistributionStatus::Draft.as_str().into(),
             surplus,
-            rule_set: serde_json::Value::Null,
+            rule_set: String::new(),
             rule_set_hash: hash,
-            inputs: serde_json::Value::Null,
-            result: serde_json::Value::Null,
+            inputs: String::new(),
+            result: String::new(),
             board_may_approve: new.board_may_approve,
             ballot_id: None,
             created_at: Utc::now(),
@@ -1149,17 +1163,31 @@ async fn post_locked(
     }
     tracing::debug!(ms = started.elapsed().as_millis(), "posting: distribution read");
     let (rule_set, inputs, alloc) = read_row(&row)?;
-    if alloc
-        .members
-        .iter()
-        .any(|m| m.retained.is_sign_negative() && !m.retained.is_zero())
-    {
-        return Err(AppError::Conflict(
-            "charging a loss to members' capital accounts cannot be posted yet: choose loss_to = \"reserve\"".into(),
-        ));
-    }
     let currency = capital::currency(conn, coop_id).await?;
     let by_key: HashMap<&str, Uuid> = inputs.iter().map(|i| (i.input.member.as_str(), i.member_id)).collect();
+    let member_of = |key: &str| {
+        by_key
+            .get(key)
+            .copied()
+            .ok_or_else(|| AppError::internal(format!("no input for {key}")))
+    };
+    // Retained balances are read and charged under the capital ledger's lock.
+    capital::lock_ledger(conn, coop_id).await?;
+    let mut losses = Vec::new();
+    for line in alloc.members.iter().filter(|m| m.retained < Decimal::ZERO) {
+        losses.push((MemberId(member_of(&line.member)?), -line.retained));
+    }
+    let (charges, loss_to_reserve) = if losses.is_empty() {
+        (Vec::new(), Decimal::ZERO)
+    } else {
+        let ids: Vec<Uuid> = losses.iter().map(|(m, _)| m.0).collect();
+        let balances: HashMap<MemberId, Decimal> = store::retained_balances(conn, coop_id, &ids, date)
+            .await?
+            .into_iter()
+            .map(|(m, b)| (MemberId(m), b))
+            .collect();
+        workflow::charge_losses(&losses, &balances)
+    };
     let mut entries = Vec::new();
     let mut retained = Vec::new();
     let entry = |member: Option<Uuid>, account: &str, amount: Decimal| DistributionEntry {
@@ -1172,13 +1200,13 @@ async fn post_locked(
         reference: None,
         reverses: None,
     };
-    if !alloc.reserve.is_zero() {
-        entries.push(entry(None, "reserve", alloc.reserve));
+    // What no member's account can bear of a loss charged to members, the reserve bears.
+    let reserve = alloc.reserve - loss_to_reserve;
+    if !reserve.is_zero() {
+        entries.push(entry(None, "reserve", reserve));
     }
     for line in &alloc.members {
-        let member = *by_key
-            .get(line.member.as_str())
-            .ok_or_else(|| AppError::internal(format!("no input for {}", line.member)))?;
+        let member = member_of(&line.member)?;
         if line.share_return > Decimal::ZERO {
             entries.push(entry(Some(member), "share_return_payable", line.share_return));
         }
@@ -1197,6 +1225,17 @@ async fn post_locked(
             });
         }
     }
+    for (member, amount) in charges.iter().filter(|(_, a)| *a > Decimal::ZERO) {
+        retained.push(LedgerEntry {
+            id: EntryId(Uuid::now_v7()),
+            member: *member,
+            date,
+            kind: EntryKind::PatronageLoss {
+                fiscal_year: year.ends_on.year(),
+                amount: money(*amount, currency)?,
+            },
+        });
+    }
     // The posting row is the idempotency key: a second posting cannot be stored.
     tracing::debug!(ms = started.elapsed().as_millis(), "posting: entries built");
     store::insert_posting(conn, coop_id, id, "post", date, actor, None).await?;
@@ -1205,7 +1244,6 @@ async fn post_locked(
         ms = started.elapsed().as_millis(),
         "posting: distribution entries written"
     );
-    capital::lock_ledger(conn, coop_id).await?;
     store::append_capital(conn, coop_id, &retained, id).await?;
     tracing::debug!(ms = started.elapsed().as_millis(), "posting: capital entries written");
     store::set_status(conn, coop_id, id, DistributionStatus::Posted, Some(actor), None).await?;
@@ -1219,7 +1257,8 @@ async fn post_locked(
         &format!("distribution:{id}"),
         json!({"fiscal_year": year.id, "date": date, "rule_set_hash": row.rule_set_hash,
             "reserve": alloc.reserve, "share_return": alloc.share_return_total, "cash": cash, "retained": kept,
-            "distribution_entries": entries.len(), "capital_entries": retained.len()}),
+            "distribution_entries": entries.len(), "capital_entries": retained.len(),
+            "loss_charged": charges.iter().map(|(_, a)| *a).sum::<Decimal>(), "loss_to_reserve": loss_to_reserve}),
     )
     .await?;
     tracing::debug!(ms = started.elapsed().as_millis(), "posting: written");
@@ -1242,7 +1281,8 @@ pub struct ReverseRequest {
 
 /// Reverses a posted distribution (treasurers): opposite entries restore every
 /// account to the cent, the year is closed again (a corrected distribution may be
-/// computed), and the reason is recorded. Refused once a payment was recorded.
+/// computed), and the reason is recorded. Refused while a payment stands: each
+/// payment is reversed first ([`reverse_payment`]).
 pub async fn reverse(
     state: &AppState,
     scope: &InCoop,
@@ -1250,13 +1290,10 @@ pub async fn reverse(
     request: &ReverseRequest,
 ) -> AppResult<DistributionView> {
     scope.require(Action::ManageDistribution)?;
-    let reason = request.reason.trim().to_string();
-    if reason.is_empty() || reason.chars().count() > 2000 {
-        return Err(AppError::field(
-            "reason",
-            "Say why the distribution is reversed (at most 2,000 characters).",
-        ));
-    }
+    let reason = reason_of(
+        &request.reason,
+        "Say why the distribution is reversed (at most 2,000 characters).",
+    )?;
     let date = request.date.unwrap_or_else(|| Utc::now().date_naive());
     let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
     let mut conn = db::conn(&state.pool).await?;
@@ -1271,9 +1308,12 @@ pub async fn reverse(
             ));
         }
         let entries = store::entries(conn, coop_id, id).await?;
-        if entries.iter().any(|e| e.kind == "payment") {
+        // Money paid out is not undone by reversing the allocation: each payment is
+        // reversed first (it was not made, or was repaid), so what the reversal
+        // cancels is exactly what is still owed.
+        if !unreversed_payments(&entries).is_empty() {
             return Err(AppError::Conflict(
-                "payments were recorded against this distribution: it cannot be reversed".into(),
+                "payments were recorded against this distribution: reverse each payment first".into(),
             ));
         }
         let opposite: Vec<DistributionEntry> = entries
@@ -1407,6 +1447,116 @@ pub async fn record_payment(
             &format!("member:{}", input.member_id),
             json!({"distribution": id, "account": input.account, "amount": amount, "date": date,
                 "reference": reference}),
+        )
+        .await
+    })
+    .await?;
+    load_view(&mut conn, coop_id, id, None, false).await
+}
+
+/// The payments of a distribution's ledger that no entry reverses.
+fn unreversed_payments(entries: &[DistributionEntry]) -> Vec<&DistributionEntry> {
+    let reversed: HashSet<Uuid> = entries.iter().filter_map(|e| e.reverses).collect();
+    entries
+        .iter()
+        .filter(|e| e.kind == "payment" && !reversed.contains(&e.id))
+        .collect()
+}
+
+/// The payments of a distribution's ledger and the reversals of payments.
+fn payments_of(entries: &[DistributionEntry]) -> Vec<DistributionEntry> {
+    let paid: HashSet<Uuid> = entries.iter().filter(|e| e.kind == "payment").map(|e| e.id).collect();
+    entries
+        .iter()
+        .filter(|e| paid.contains(&e.id) || e.reverses.is_some_and(|r| paid.contains(&r)))
+        .cloned()
+        .collect()
+}
+
+/// A required reason (a reversal's), trimmed, at most 2,000 characters.
+fn reason_of(text: &str, message: &str) -> AppResult<String> {
+    let reason = text.trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 2000 {
+        return Err(AppError::field("reason", message));
+    }
+    Ok(reason)
+}
+
+/// What reversing a payment sends.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+pub struct PaymentReversal {
+    /// Why; required ("the transfer was returned", "recorded twice").
+    pub reason: String,
+    /// The date of the reversing entry (default: today); not before the payment.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+}
+
+/// Reverses a recorded payment (treasurers): an entry of the opposite amount that
+/// names the payment (at most once), so the amount is owed again; the reason is in
+/// the audit event. A posting whose payments are all reversed may be reversed.
+pub async fn reverse_payment(
+    state: &AppState,
+    scope: &InCoop,
+    id: Uuid,
+    payment_id: Uuid,
+    request: &PaymentReversal,
+) -> AppResult<DistributionView> {
+    scope.require(Action::ManageDistribution)?;
+    let reason = reason_of(
+        &request.reason,
+        "Say why the payment is reversed (at most 2,000 characters).",
+    )?;
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    let mut conn = db::conn(&state.pool).await?;
+    conn.transaction(async |conn| {
+        let row = store::distribution_for_update(conn, coop_id, id).await?;
+        if row.status()? != DistributionStatus::Posted {
+            return Err(AppError::Conflict(
+                "only a posted distribution's payments are reversed".into(),
+            ));
+        }
+        let entries = store::entries(conn, coop_id, id).await?;
+        let payment = entries
+            .iter()
+            .find(|e| e.id == payment_id && e.kind == "payment")
+            .ok_or(AppError::NotFound)?;
+        if entries.iter().any(|e| e.reverses == Some(payment.id)) {
+            return Err(AppError::Conflict("this payment is already reversed".into()));
+        }
+        let date = request.date.unwrap_or_else(|| Utc::now().date_naive());
+        if date < payment.entry_date {
+            return Err(AppError::field(
+                "date",
+                format!(
+                    "The reversal cannot be dated before the payment ({}).",
+                    payment.entry_date
+                ),
+            ));
+        }
+        // The exact opposite of the payment: the amount is owed again.
+        let reversal = DistributionEntry {
+            id: Uuid::now_v7(),
+            member_id: payment.member_id,
+            account: payment.account.clone(),
+            kind: "reversal".into(),
+            amount: -payment.amount,
+            entry_date: date,
+            reference: None,
+            reverses: Some(payment.id),
+        };
+        store::append_entries(conn, coop_id, id, std::slice::from_ref(&reversal), actor).await?;
+        audit::append(
+            conn,
+            Some(coop_id),
+            Some(actor),
+            "patronage.payment_reversed",
+            &format!(
+                "member:{}",
+                payment.member_id.map(|m| m.to_string()).unwrap_or_default()
+            ),
+            json!({"distribution": id, "payment": payment.id, "account": payment.account,
+                "amount": reversal.amount, "date": reversal.entry_date, "reason": reason}),
         )
         .await
     })
@@ -1557,7 +1707,7 @@ pub async fn my_notices(state: &AppState, scope: &InCoop) -> AppResult<Vec<(Dist
         }
         let row = store::distribution(&mut conn, scope.coop.id, summary.id).await?;
         let inputs: Vec<StoredInput> =
-            serde_json::from_value(row.inputs).map_err(|e| AppError::internal(e.to_string()))?;
+            serde_json::from_str(&row.inputs).map_err(|e| AppError::internal(e.to_string()))?;
         if inputs.iter().any(|i| i.member_id == scope.member_id) {
             let year = store::year(&mut conn, scope.coop.id, summary.fiscal_year_id).await?;
             out.push((summary, year));

@@ -1,7 +1,11 @@
 //! Fiscal years, hours, distributions and their ledger in the database. Every query
 //! takes the co-op it is scoped to.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
+use diesel::dsl::sql;
+use diesel::expression::SqlLiteral;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -274,14 +278,14 @@ pub struct DistributionRow {
     pub status: String,
     /// The surplus distributed.
     pub surplus: Decimal,
-    /// The rule set applied.
-    pub rule_set: serde_json::Value,
+    /// The rule set applied (JSON text).
+    pub rule_set: String,
     /// Its hash.
     pub rule_set_hash: String,
-    /// Every member input used.
-    pub inputs: serde_json::Value,
-    /// The allocation.
-    pub result: serde_json::Value,
+    /// Every member input used (JSON text).
+    pub inputs: String,
+    /// The allocation (JSON text).
+    pub result: String,
     /// Whether the board may approve it.
     pub board_may_approve: bool,
     /// The approving ballot.
@@ -308,10 +312,10 @@ type DistributionColumns = (
     distributions::fiscal_year_id,
     distributions::status,
     distributions::surplus,
-    distributions::rule_set,
+    SqlLiteral<Text>,
     distributions::rule_set_hash,
-    distributions::inputs,
-    distributions::result,
+    SqlLiteral<Text>,
+    SqlLiteral<Text>,
     distributions::board_may_approve,
     distributions::ballot_id,
     distributions::created_at,
@@ -320,22 +324,27 @@ type DistributionColumns = (
     distributions::reversed_at,
 );
 
-const DISTRIBUTION_COLUMNS: DistributionColumns = (
-    distributions::id,
-    distributions::fiscal_year_id,
-    distributions::status,
-    distributions::surplus,
-    distributions::rule_set,
-    distributions::rule_set_hash,
-    distributions::inputs,
-    distributions::result,
-    distributions::board_may_approve,
-    distributions::ballot_id,
-    distributions::created_at,
-    distributions::approved_at,
-    distributions::posted_at,
-    distributions::reversed_at,
-);
+/// The columns of a distribution, its JSON read as text: the inputs and result of
+/// 100,000 members are parsed once, straight into their types, rather than through
+/// a `serde_json::Value` tree (decision 0006).
+fn distribution_columns() -> DistributionColumns {
+    (
+        distributions::id,
+        distributions::fiscal_year_id,
+        distributions::status,
+        distributions::surplus,
+        sql::<Text>("distributions.rule_set::text"),
+        distributions::rule_set_hash,
+        sql::<Text>("distributions.inputs::text"),
+        sql::<Text>("distributions.result::text"),
+        distributions::board_may_approve,
+        distributions::ballot_id,
+        distributions::created_at,
+        distributions::approved_at,
+        distributions::posted_at,
+        distributions::reversed_at,
+    )
+}
 
 /// What a new distribution stores.
 pub struct NewDistribution<'a> {
@@ -345,38 +354,41 @@ pub struct NewDistribution<'a> {
     pub fiscal_year_id: Uuid,
     /// The surplus.
     pub surplus: Decimal,
-    /// The rule set, its hash, the inputs and the result.
-    pub rule_set: &'a serde_json::Value,
+    /// The rule set (JSON text).
+    pub rule_set: &'a str,
     /// SHA-256 of the canonical rule set.
     pub rule_set_hash: &'a str,
-    /// Every member input.
-    pub inputs: &'a serde_json::Value,
-    /// The allocation.
-    pub result: &'a serde_json::Value,
+    /// Every member input (JSON text).
+    pub inputs: &'a str,
+    /// The allocation (JSON text).
+    pub result: &'a str,
     /// Whether the board may approve.
     pub board_may_approve: bool,
 }
 
-/// Stores a new draft distribution.
+/// Stores a new draft distribution. The JSON is sent as text and cast by the
+/// server: no `serde_json::Value` tree is built for 100,000 members' inputs.
 pub async fn insert_distribution(
     conn: &mut AsyncPgConnection,
     coop_id: Uuid,
     new: &NewDistribution<'_>,
 ) -> AppResult<()> {
-    diesel::insert_into(distributions::table)
-        .values((
-            distributions::coop_id.eq(coop_id),
-            distributions::id.eq(new.id),
-            distributions::fiscal_year_id.eq(new.fiscal_year_id),
-            distributions::surplus.eq(new.surplus),
-            distributions::rule_set.eq(new.rule_set),
-            distributions::rule_set_hash.eq(new.rule_set_hash),
-            distributions::inputs.eq(new.inputs),
-            distributions::result.eq(new.result),
-            distributions::board_may_approve.eq(new.board_may_approve),
-        ))
-        .execute(conn)
-        .await?;
+    use diesel::sql_types::{Bool, Numeric, Uuid as SqlUuid};
+    diesel::sql_query(
+        "INSERT INTO distributions (coop_id, id, fiscal_year_id, surplus, rule_set, rule_set_hash, inputs, result, \
+         board_may_approve) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::json, $8::json, $9)",
+    )
+    .bind::<SqlUuid, _>(coop_id)
+    .bind::<SqlUuid, _>(new.id)
+    .bind::<SqlUuid, _>(new.fiscal_year_id)
+    .bind::<Numeric, _>(new.surplus)
+    .bind::<Text, _>(new.rule_set)
+    .bind::<Text, _>(new.rule_set_hash)
+    .bind::<Text, _>(new.inputs)
+    .bind::<Text, _>(new.result)
+    .bind::<Bool, _>(new.board_may_approve)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -384,7 +396,7 @@ pub async fn insert_distribution(
 pub async fn distribution(conn: &mut AsyncPgConnection, coop_id: Uuid, id: Uuid) -> AppResult<DistributionRow> {
     distributions::table
         .find((coop_id, id))
-        .select(DISTRIBUTION_COLUMNS)
+        .select(distribution_columns())
         .first(conn)
         .await
         .optional()?
@@ -400,7 +412,7 @@ pub async fn distribution_for_update(
 ) -> AppResult<DistributionRow> {
     distributions::table
         .find((coop_id, id))
-        .select(DISTRIBUTION_COLUMNS)
+        .select(distribution_columns())
         .for_update()
         .first(conn)
         .await
@@ -629,7 +641,7 @@ pub async fn append_capital(
     entries: &[LedgerEntry],
     distribution_id: Uuid,
 ) -> AppResult<()> {
-    use diesel::sql_types::{Array, Date, Jsonb, Nullable, Numeric, Uuid as SqlUuid};
+    use diesel::sql_types::{Array, Date, Nullable, Numeric, Uuid as SqlUuid};
     for chunk in entries.chunks(ARRAY_CHUNK) {
         let mut kinds = Vec::with_capacity(chunk.len());
         let mut amounts = Vec::with_capacity(chunk.len());
@@ -638,18 +650,19 @@ pub async fn append_capital(
         for e in chunk {
             let (kind, amount, reversed) = match &e.kind {
                 EntryKind::PatronageRetained { amount, .. } => ("patronage_retained", Some(amount.amount()), None),
+                EntryKind::PatronageLoss { amount, .. } => ("patronage_loss", Some(amount.amount()), None),
                 EntryKind::Reversal { of, .. } => ("reversal", None, Some(of.0)),
                 other => return Err(AppError::internal(format!("not a patronage entry: {}", other.name()))),
             };
             kinds.push(kind.to_string());
             amounts.push(amount);
             reverses.push(reversed);
-            json.push(serde_json::to_value(e).map_err(|err| AppError::internal(err.to_string()))?);
+            json.push(serde_json::to_string(e).map_err(|err| AppError::internal(err.to_string()))?);
         }
         diesel::sql_query(
             "INSERT INTO capital_entries (coop_id, id, member_id, kind, entry_date, amount, reference, reverses, \
              entry, recorded_by) \
-             SELECT $1, e.id, e.member_id, e.kind, e.entry_date, e.amount, $2, e.reverses, e.entry, NULL \
+             SELECT $1, e.id, e.member_id, e.kind, e.entry_date, e.amount, $2, e.reverses, e.entry::jsonb, NULL \
              FROM unnest($3, $4, $5, $6, $7, $8, $9) AS e(id, member_id, kind, entry_date, amount, reverses, entry)",
         )
         .bind::<SqlUuid, _>(coop_id)
@@ -660,7 +673,7 @@ pub async fn append_capital(
         .bind::<Array<Date>, _>(chunk.iter().map(|e| e.date).collect::<Vec<_>>())
         .bind::<Array<Nullable<Numeric>>, _>(amounts)
         .bind::<Array<Nullable<SqlUuid>>, _>(reverses)
-        .bind::<Array<Jsonb>, _>(json)
+        .bind::<Array<Text>, _>(json)
         .execute(conn)
         .await?;
     }
@@ -748,8 +761,42 @@ pub async fn member_facts(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppRes
     .await?)
 }
 
-/// The retained-patronage entries of the capital ledger written by a distribution
-/// (its id is their reference).
+/// Each member's retained patronage on `as_of` (retained amounts less losses
+/// charged, entries reversed left out), for the members given: what a loss may
+/// take from their account.
+pub async fn retained_balances(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    members: &[Uuid],
+    as_of: NaiveDate,
+) -> AppResult<HashMap<Uuid, Decimal>> {
+    use diesel::sql_types::{Array, Date, Numeric, Uuid as SqlUuid};
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = SqlUuid)]
+        member_id: Uuid,
+        #[diesel(sql_type = Numeric)]
+        balance: Decimal,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT c.member_id, sum(CASE c.kind WHEN 'patronage_loss' THEN -c.amount ELSE c.amount END) AS balance \
+         FROM capital_entries c \
+         WHERE c.coop_id = $1 AND c.member_id = ANY($2) AND c.entry_date <= $3 \
+           AND c.kind IN ('patronage_retained', 'patronage_loss') \
+           AND NOT EXISTS (SELECT 1 FROM capital_entries r WHERE r.coop_id = c.coop_id AND r.reverses = c.id \
+                           AND r.entry_date <= $3) \
+         GROUP BY c.member_id",
+    )
+    .bind::<SqlUuid, _>(coop_id)
+    .bind::<Array<SqlUuid>, _>(members)
+    .bind::<Date, _>(as_of)
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.member_id, r.balance)).collect())
+}
+
+/// The patronage entries of the capital ledger written by a distribution
+/// (retained amounts and losses charged; its id is their reference).
 pub async fn retained_entries(
     conn: &mut AsyncPgConnection,
     coop_id: Uuid,
@@ -757,7 +804,7 @@ pub async fn retained_entries(
 ) -> AppResult<Vec<LedgerEntry>> {
     let rows: Vec<serde_json::Value> = capital_entries::table
         .filter(capital_entries::coop_id.eq(coop_id))
-        .filter(capital_entries::kind.eq("patronage_retained"))
+        .filter(capital_entries::kind.eq_any(["patronage_retained", "patronage_loss"]))
         .filter(capital_entries::reference.eq(distribution_id.to_string()))
         .order(capital_entries::seq)
         .select(capital_entries::entry)

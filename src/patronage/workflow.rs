@@ -12,6 +12,7 @@ use std::fmt;
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -19,6 +20,7 @@ use sha2::{Digest, Sha256};
 use super::allocate::{Allocation, EligibleCapital};
 use super::rules::RuleSet;
 use crate::membership::lifecycle::MemberId;
+use crate::shares::rules::chargeable_loss;
 use crate::shares::rules::{EntryId, EntryKind, LedgerEntry};
 
 /// The most hours one member may record per day of a period: a ceiling that
@@ -389,6 +391,29 @@ impl Movement {
             _ => 0,
         }
     }
+}
+
+/// A loss allocated to members, charged to their capital accounts: each member's
+/// charge is their allocated loss (positive), never more than their retained
+/// patronage (`shares::rules::chargeable_loss`: no account goes below zero).
+/// Returns the charges, in the order given, and what no account could bear, which
+/// the reserve bears.
+pub fn charge_losses(
+    losses: &[(MemberId, Decimal)],
+    retained: &HashMap<MemberId, Decimal>,
+) -> (Vec<(MemberId, Decimal)>, Decimal) {
+    let cents = |d: Decimal| (d * Decimal::ONE_HUNDRED).trunc().to_i64().unwrap_or(i64::MAX);
+    let mut to_reserve = Decimal::ZERO;
+    let charges = losses
+        .iter()
+        .map(|(member, loss)| {
+            let balance = retained.get(member).copied().unwrap_or_default();
+            let charged = Decimal::new(chargeable_loss(cents(balance), cents(*loss)), 2);
+            to_reserve += *loss - charged;
+            (*member, charged)
+        })
+        .collect();
+    (charges, to_reserve)
 }
 
 /// Each member's eligible capital for a fiscal year, from the capital ledger:
@@ -804,5 +829,30 @@ mod tests {
         // 250 / 1000 of 600 px, then 375 and 375.
         assert!(svg.contains(r#"<rect x="0.0" y="0" width="150.0""#), "{svg}");
         assert!(svg.contains(r#"width="225.0""#));
+    }
+
+    #[test]
+    fn a_loss_is_charged_up_to_each_retained_balance_and_the_reserve_bears_the_rest() {
+        let (a, b, c) = (
+            MemberId(uuid::Uuid::from_u128(1)),
+            MemberId(uuid::Uuid::from_u128(2)),
+            MemberId(uuid::Uuid::from_u128(3)),
+        );
+        let losses = [
+            (a, Decimal::new(160_712, 2)),
+            (b, Decimal::new(120_011, 2)),
+            (c, Decimal::new(80_007, 2)),
+        ];
+        let retained = HashMap::from([(a, Decimal::new(500_000, 2)), (b, Decimal::new(50_000, 2))]);
+        let (charges, to_reserve) = charge_losses(&losses, &retained);
+        assert_eq!(
+            charges,
+            vec![
+                (a, Decimal::new(160_712, 2)),
+                (b, Decimal::new(50_000, 2)),
+                (c, Decimal::ZERO)
+            ]
+        );
+        assert_eq!(to_reserve, Decimal::new(150_018, 2));
     }
 }

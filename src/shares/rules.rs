@@ -468,6 +468,16 @@ pub enum EntryKind {
         /// Amount retained.
         amount: Money,
     },
+    /// A loss of a fiscal year charged to the member's capital account (written by
+    /// a posted distribution whose rules allocate a loss to members): it takes
+    /// `amount` from the retained patronage, never more than the retained balance
+    /// ([`chargeable_loss`]); the co-op's reserve bears the rest.
+    PatronageLoss {
+        /// The fiscal year (the year it ends in).
+        fiscal_year: i32,
+        /// Amount charged, positive.
+        amount: Money,
+    },
     /// Cancels the effect of entry `of` from this entry's date on.
     /// Reversing a subscription cancels it.
     Reversal {
@@ -489,6 +499,7 @@ impl EntryKind {
             EntryKind::Redemption { .. } => "redemption",
             EntryKind::RedemptionPaid { .. } => "redemption_paid",
             EntryKind::PatronageRetained { .. } => "patronage_retained",
+            EntryKind::PatronageLoss { .. } => "patronage_loss",
             EntryKind::Reversal { .. } => "reversal",
         }
     }
@@ -502,7 +513,7 @@ impl EntryKind {
             | EntryKind::TransferIn { class, .. }
             | EntryKind::Redemption { class, .. }
             | EntryKind::RedemptionPaid { class, .. } => Some(*class),
-            EntryKind::PatronageRetained { .. } | EntryKind::Reversal { .. } => None,
+            EntryKind::PatronageRetained { .. } | EntryKind::PatronageLoss { .. } | EntryKind::Reversal { .. } => None,
         }
     }
 
@@ -526,7 +537,8 @@ impl EntryKind {
             | EntryKind::TransferIn { amount, .. }
             | EntryKind::Redemption { amount, .. }
             | EntryKind::RedemptionPaid { amount, .. }
-            | EntryKind::PatronageRetained { amount, .. } => Some(*amount),
+            | EntryKind::PatronageRetained { amount, .. }
+            | EntryKind::PatronageLoss { amount, .. } => Some(*amount),
             EntryKind::Reversal { .. } => None,
         }
     }
@@ -961,6 +973,7 @@ impl Position {
                 self.redemptions.entry(*redemption).or_default().1 += amount.cents();
             }
             EntryKind::PatronageRetained { amount, .. } => self.retained += amount.cents(),
+            EntryKind::PatronageLoss { amount, .. } => self.retained -= amount.cents(),
             EntryKind::Reversal { .. } => {}
         }
     }
@@ -1648,6 +1661,15 @@ pub fn retain_patronage(ledger: &[LedgerEntry], req: &RetainRequest) -> Result<L
     })
 }
 
+/// How much of a loss of `loss_cents` (positive) a member's capital account can
+/// bear when its retained patronage is `retained_cents`: all of it, but never
+/// more than the retained balance, so no account goes below zero (paid-in share
+/// capital is redeemed at par and is never charged). The co-op's reserve bears
+/// the rest. A negative balance or loss charges nothing.
+pub fn chargeable_loss(retained_cents: i64, loss_cents: i64) -> i64 {
+    loss_cents.min(retained_cents).max(0)
+}
+
 /// A correction: reverse an earlier entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReversalRequest {
@@ -2061,6 +2083,7 @@ pub fn coop_totals(entries: &[LedgerEntry], as_of: NaiveDate, currency: Currency
             }
             EntryKind::RedemptionPaid { amount, .. } => red_paid += amount.cents(),
             EntryKind::PatronageRetained { amount, .. } => retained += amount.cents(),
+            EntryKind::PatronageLoss { amount, .. } => retained -= amount.cents(),
             EntryKind::Reversal { .. } => {}
         }
     }
@@ -3414,5 +3437,14 @@ mod tests {
         ] {
             assert!(kinds.contains(k), "no {k} was ever accepted: {kinds:?}");
         }
+    }
+
+    #[test]
+    fn a_loss_takes_the_retained_balance_at_most() {
+        assert_eq!(chargeable_loss(50_000, 12_345), 12_345);
+        assert_eq!(chargeable_loss(10_000, 12_345), 10_000);
+        assert_eq!(chargeable_loss(0, 12_345), 0);
+        assert_eq!(chargeable_loss(-500, 12_345), 0);
+        assert_eq!(chargeable_loss(10_000, 0), 0);
     }
 }

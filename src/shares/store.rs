@@ -154,6 +154,7 @@ fn columns(
             None,
         ),
         EntryKind::PatronageRetained { amount, .. } => ("patronage_retained", None, Some(amount.amount()), None, None),
+        EntryKind::PatronageLoss { amount, .. } => ("patronage_loss", None, Some(amount.amount()), None, None),
         EntryKind::Reversal { of, .. } => ("reversal", None, None, None, Some(of.0)),
     }
 }

@@ -15,6 +15,7 @@ mod offline;
 mod operations;
 mod parameters;
 mod patronage;
+mod patronage_browser;
 mod register;
 mod serve;
 mod tenancy;

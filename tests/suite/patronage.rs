@@ -609,7 +609,7 @@ async fn the_approving_ballot_settles_a_proposed_distribution() {
 }
 
 #[tokio::test]
-async fn bad_rules_are_refused_and_a_loss_year_posts_to_the_reserve() {
+async fn bad_rules_are_refused_and_a_loss_year_posts_to_members_and_the_reserve() {
     let app = TestApp::demo().await;
     let p = Patronage::new(&app).await;
     let year = p.closed_year().await;
@@ -631,7 +631,19 @@ async fn bad_rules_are_refused_and_a_loss_year_posts_to_the_reserve() {
     );
     assert_eq!(p.count("SELECT count(*) FROM distributions").await, 0);
 
-    // A loss charged to members' accounts is shown, but cannot be posted yet.
+    // A loss charged to members' accounts, in proportion to patronage: each account
+    // bears its share but never goes below zero, and the reserve bears the rest.
+    // Max has €500.00 of patronage retained from an earlier year; nobody else has any.
+    let (max, max_number) = p.member("member@demo.coop").await;
+    app.exec(&format!(
+        "INSERT INTO capital_entries (coop_id, id, member_id, kind, entry_date, amount, reference, entry) \
+         SELECT c.id, e.id, '{max}', 'patronage_retained', '2024-03-31', 500.00, 'earlier', \
+           jsonb_build_object('id', e.id, 'member', '{max}'::uuid, 'date', '2024-03-31', 'kind', \
+             jsonb_build_object('kind', 'patronage_retained', 'fiscal_year', 2023, \
+               'amount', jsonb_build_object('amount', '500.00', 'currency', 'EUR'))) \
+         FROM coops c, (SELECT gen_random_uuid() AS id) e WHERE c.slug = 'demo'"
+    ))
+    .await;
     let members = json(
         bad(json!({"fiscal_year_id": year, "surplus": "-4207.00", "preset": "us_worker", "board_may_approve": true}))
             .await,
@@ -639,6 +651,7 @@ async fn bad_rules_are_refused_and_a_loss_year_posts_to_the_reserve() {
     )
     .await;
     assert_eq!(members["allocation"]["loss_year"], true);
+    assert_eq!(money(&line(&members, max_number)["retained"]), "-1607.00");
     let id = members["id"].as_str().unwrap();
     json(p.post(&format!("/distributions/{id}/propose"), json!({})).await, 200).await;
     let board = app.demo_token("board@demo.coop").await;
@@ -653,13 +666,54 @@ async fn bad_rules_are_refused_and_a_loss_year_posts_to_the_reserve() {
         200,
     )
     .await;
-    problem(
-        p.post(&format!("/distributions/{id}/post"), json!({})).await,
-        409,
-        "conflict",
+    json(
+        p.post(
+            &format!("/distributions/{id}/post"),
+            json!({"notify": false, "date": "2026-03-31"}),
+        )
+        .await,
+        200,
     )
     .await;
-    assert_eq!(p.count("SELECT count(*) FROM distribution_entries").await, 0);
+    let of_max = format!(
+        "SELECT sum(CASE kind WHEN 'patronage_loss' THEN -amount ELSE amount END) \
+         FROM capital_entries WHERE member_id = '{max}' AND kind IN ('patronage_retained', 'patronage_loss')"
+    );
+    assert_eq!(p.sum(&of_max).await, "0.00");
+    assert_eq!(
+        p.sum("SELECT sum(amount) FROM capital_entries WHERE kind = 'patronage_loss'")
+            .await,
+        "500.00"
+    );
+    assert_eq!(
+        p.count("SELECT count(*) FROM capital_entries WHERE kind = 'patronage_loss'")
+            .await,
+        1
+    );
+    assert_eq!(
+        p.sum("SELECT sum(amount) FROM distribution_entries WHERE account = 'reserve'")
+            .await,
+        "-3707.00"
+    );
+    // The reversal restores every account: Max has his €500.00 again, the reserve 0.
+    json(
+        p.post(
+            &format!("/distributions/{id}/reverse"),
+            json!({"reason": "the loss goes to the reserve"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        p.sum(&of_max.replace(
+            "kind IN",
+            "NOT EXISTS (SELECT 1 FROM capital_entries r WHERE r.reverses = capital_entries.id) AND kind IN"
+        ))
+        .await,
+        "500.00"
+    );
+    assert_eq!(p.sum("SELECT sum(amount) FROM distribution_entries").await, "0.00");
 
     // Borne by the reserve: the reserve takes the whole loss; nobody's account moves.
     let reserve = json(
@@ -690,15 +744,14 @@ async fn bad_rules_are_refused_and_a_loss_year_posts_to_the_reserve() {
         200,
     )
     .await;
+    let of_this = format!("SELECT {{}} FROM distribution_entries WHERE distribution_id = '{id}'");
+    assert_eq!(p.sum(&of_this.replace("{}", "sum(amount)")).await, "-4207.00");
+    assert_eq!(p.count(&of_this.replace("{}", "count(*)")).await, 1);
     assert_eq!(
-        p.sum("SELECT sum(amount) FROM distribution_entries WHERE account = 'reserve'")
-            .await,
-        "-4207.00"
-    );
-    assert_eq!(p.count("SELECT count(*) FROM distribution_entries").await, 1);
-    assert_eq!(
-        p.count("SELECT count(*) FROM capital_entries WHERE kind = 'patronage_retained'")
-            .await,
+        p.count(&format!(
+            "SELECT count(*) FROM capital_entries WHERE reference = '{id}'"
+        ))
+        .await,
         0
     );
 }
@@ -775,6 +828,80 @@ async fn cash_is_tracked_until_paid() {
         "conflict",
     )
     .await;
+    // Each payment is reversed (with a reason, never before its date, once), and the
+    // amount is owed again; then the posting itself can be reversed.
+    let payments: Vec<String> = paid["payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(payments.len(), 2);
+    let reverse = |payment: &str| format!("/distributions/{id}/payments/{payment}/reverse");
+    problem(
+        p.post(&reverse(&payments[0]), json!({"reason": " "})).await,
+        422,
+        "validation",
+    )
+    .await;
+    problem(
+        p.post(
+            &reverse(&payments[0]),
+            json!({"reason": "bounced", "date": "2026-04-09"}),
+        )
+        .await,
+        422,
+        "validation",
+    )
+    .await;
+    let unpaid = json(
+        p.post(
+            &reverse(&payments[0]),
+            json!({"reason": "the transfer was returned", "date": "2026-04-12"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(money(&line(&unpaid, max_number)["cash_owed"]), "600.00");
+    problem(
+        p.post(&reverse(&payments[0]), json!({"reason": "twice"})).await,
+        409,
+        "conflict",
+    )
+    .await;
+    problem(
+        p.post(&reverse(&id), json!({"reason": "not a payment"})).await,
+        404,
+        "not-found",
+    )
+    .await;
+    json(
+        p.post(
+            &reverse(&payments[1]),
+            json!({"reason": "recorded twice", "date": "2026-04-12"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let reversed = json(
+        p.post(
+            &format!("/distributions/{id}/reverse"),
+            json!({"reason": "wrong surplus"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(reversed["status"], "reversed");
+    assert_eq!(money(&reversed["totals"]["owed"]), "0.00");
+    assert_eq!(p.sum("SELECT sum(amount) FROM distribution_entries").await, "0.00");
+    assert_eq!(
+        p.count("SELECT count(*) FROM audit_events WHERE action = 'patronage.payment_reversed'")
+            .await,
+        2
+    );
     let csv = app
         .client()
         .get(app.at(&format!("/api/v1/coops/demo/distributions/{id}/report.csv")))
@@ -835,6 +962,52 @@ async fn another_coops_distribution_answers_404() {
         .await
         .unwrap();
     problem(response, 404, "not-found").await;
+    // The database itself refuses ledger rows that point into another co-op (its
+    // keys are checked per statement, decision 0006), and a member or distribution
+    // named by the ledger cannot be deleted.
+    let (client, connection) = tokio_postgres::connect(&app.database_url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let (max, _) = p.member("member@demo.coop").await;
+    let other = "(SELECT id FROM coops WHERE slug = 'other')";
+    let demo = "(SELECT id FROM coops WHERE slug = 'demo')";
+    for statement in [
+        format!(
+            "INSERT INTO distribution_entries (coop_id, id, distribution_id, member_id, account, kind, amount, entry_date) \
+             VALUES ({other}, gen_random_uuid(), '{id}', NULL, 'reserve', 'allocation', 1, '2026-01-01')"
+        ),
+        format!(
+            "INSERT INTO distribution_entries (coop_id, id, distribution_id, member_id, account, kind, amount, entry_date) \
+             VALUES ({demo}, gen_random_uuid(), '{id}', gen_random_uuid(), 'share_return_payable', 'allocation', 1, \
+             '2026-01-01')"
+        ),
+        format!(
+            "INSERT INTO capital_entries (coop_id, id, member_id, kind, entry_date, amount, entry) \
+             VALUES ({other}, gen_random_uuid(), '{max}', 'patronage_retained', '2026-01-01', 1, '{{}}')"
+        ),
+    ] {
+        let error = client.batch_execute(&statement).await.unwrap_err();
+        assert_eq!(error.code(), Some(&tokio_postgres::error::SqlState::FOREIGN_KEY_VIOLATION), "{statement}");
+    }
+    client
+        .batch_execute(&format!(
+            "INSERT INTO distribution_entries (coop_id, id, distribution_id, member_id, account, kind, amount, entry_date) \
+             VALUES ({demo}, gen_random_uuid(), '{id}', '{max}', 'share_return_payable', 'allocation', 1, '2026-01-01')"
+        ))
+        .await
+        .unwrap();
+    for statement in [
+        format!("DELETE FROM members WHERE id = '{max}'"),
+        format!("DELETE FROM distributions WHERE id = '{id}'"),
+    ] {
+        let error = client.batch_execute(&statement).await.unwrap_err();
+        assert_eq!(
+            error.code(),
+            Some(&tokio_postgres::error::SqlState::FOREIGN_KEY_VIOLATION),
+            "{statement}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -996,4 +1169,109 @@ async fn the_treasurer_and_a_member_use_the_pages() {
     );
     let forbidden = member.get(app.at(&location)).send().await.unwrap();
     assert_eq!(forbidden.status(), 403);
+}
+
+#[tokio::test]
+async fn the_coop_saves_its_own_rule_set_and_a_new_distribution_starts_from_it() {
+    let app = TestApp::demo().await;
+    let p = Patronage::new(&app).await;
+    let year = p.closed_year().await;
+    let put = |token: String, body: Value| {
+        let p = &p;
+        async move { p.send(&token, reqwest::Method::PUT, "/rule-set", Some(body)).await }
+    };
+    // Checked as a distribution's rules are: nothing stored on a bad rule.
+    let refused = put(
+        p.treasurer.clone(),
+        json!({"preset": "us_worker", "overrides": {"reserve_rate": "1.5"}}),
+    )
+    .await;
+    assert_eq!(
+        problem(refused, 422, "validation").await["errors"][0]["field"],
+        "reserve_rate"
+    );
+    let member = app.demo_token("member@demo.coop").await;
+    problem(put(member, json!({"preset": "us_worker"})).await, 403, "forbidden").await;
+    assert_eq!(p.count("SELECT count(*) FROM coop_rule_sets").await, 0);
+    // The board saves it; the treasurer reads it back.
+    let board = app.demo_token("board@demo.coop").await;
+    let saved = json(
+        put(
+            board,
+            json!({"preset": "us_worker", "overrides": {"reserve_rate": "0.10", "share_return_rate": "0.05"}}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(saved["rule_set"]["reserve_rate"], "0.10");
+    let read = p.get("/rule-set").await;
+    assert_eq!(read["saved"]["preset"], "us_worker");
+    assert_eq!(read["rule_set_hash"], saved["rule_set_hash"]);
+    // A distribution that names no rules starts from it; one that names rules does not.
+    let own = json(
+        p.post("/distributions", json!({"fiscal_year_id": year, "surplus": "10000.00"}))
+            .await,
+        201,
+    )
+    .await;
+    assert_eq!(own["rule_set_hash"], saved["rule_set_hash"]);
+    assert_eq!(money(&own["totals"]["reserve"]), "1000.00");
+    let named = json(
+        p.post(
+            "/distributions",
+            json!({"fiscal_year_id": year, "surplus": "10000.00", "overrides": {"reserve_rate": "0.20"}}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(money(&named["totals"]["reserve"]), "2000.00");
+    assert_eq!(
+        p.count("SELECT count(*) FROM audit_events WHERE action = 'patronage.rule_set_saved'")
+            .await,
+        1
+    );
+    // The page: saved from the patronage home, a bad rate shown next to its field.
+    let client = app.signed_in("treasurer@demo.coop").await;
+    let home = client
+        .get(app.at("/c/demo/patronage"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains("0.10"), "{home}");
+    // The year's page says which rules a draft with nothing named will use.
+    let year_page = client
+        .get(app.at(&format!("/c/demo/patronage/years/{year}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(year_page.contains("<code>reserve_rate = 0.10</code>"), "{year_page}");
+    let csrf = csrf_of(&home);
+    let bad = client
+        .post(app.at("/c/demo/patronage/rules"))
+        .form(&[("csrf", csrf.as_str()), ("preset", "scop_fr"), ("cash_min_rate", "2")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.unwrap().contains("field-error"));
+    let good = client
+        .post(app.at("/c/demo/patronage/rules"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("preset", "scop_fr"),
+            ("cash_min_rate", "0.30"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(good.status(), 303);
+    assert_eq!(p.get("/rule-set").await["saved"]["overrides"]["cash_min_rate"], "0.30");
 }

@@ -1,0 +1,1 @@
+DROP TABLE coop_rule_sets;
