@@ -1074,6 +1074,11 @@ pub async fn seed_demo(
     let mut schedule = crate::coops::store::parameters(conn, coop.id).await?.to_schedule();
     // The demo lets a visitor put an amendment to the vote at once.
     schedule.notice_days = 0;
+    // The demo co-op's year-end practice: at least 10 % to the reserve, at most 5 % a
+    // year on shares, approved by the board.
+    schedule.distribution.reserve_rate = "0.10".into();
+    schedule.distribution.share_return_rate = "0.05".into();
+    schedule.distribution.approved_by = rules::DistributionApprover::Board;
     store::insert_version(
         conn,
         coop.id,

@@ -858,6 +858,18 @@ pub async fn create_distribution(
         Some(own) if !names_rules => rule_set_of(own.preset.as_deref(), &own.overrides)?,
         _ => rule_set_of(new.preset.as_deref(), &new.overrides)?,
     };
+    // The bylaws in force bound the rules: the least reserve, the most return on
+    // shares, and who approves.
+    if let Some(version) = crate::bylaws::store::current(&mut conn, coop_id).await? {
+        if let Some(limits) = super::limits::BylawLimits::of(version.number, &version.schedule.distribution) {
+            let errors = super::limits::check(&rules, new.board_may_approve, &limits);
+            if !errors.is_empty() {
+                return Err(AppError::Validation(
+                    errors.into_iter().map(|(f, m)| FieldError::new(f, m)).collect(),
+                ));
+            }
+        }
+    }
     conn.transaction(async |conn| {
         store::lock(conn, coop_id).await?;
         let year = store::year(conn, coop_id, new.fiscal_year_id)

@@ -645,8 +645,12 @@ async fn bad_rules_are_refused_and_a_loss_year_posts_to_members_and_the_reserve(
     ))
     .await;
     let members = json(
-        bad(json!({"fiscal_year_id": year, "surplus": "-4207.00", "preset": "us_worker", "board_may_approve": true}))
-            .await,
+        // The demo's bylaws put at least 10 % in the reserve (idle in a loss year).
+        bad(
+            json!({"fiscal_year_id": year, "surplus": "-4207.00", "preset": "us_worker", "board_may_approve": true,
+                   "overrides": {"reserve_rate": "0.10"}}),
+        )
+        .await,
         201,
     )
     .await;
@@ -717,10 +721,8 @@ async fn bad_rules_are_refused_and_a_loss_year_posts_to_members_and_the_reserve(
 
     // Borne by the reserve: the reserve takes the whole loss; nobody's account moves.
     let reserve = json(
-        bad(
-            json!({"fiscal_year_id": year, "surplus": "-4207.00", "overrides": {"loss_to": "reserve"},
-            "board_may_approve": true}),
-        )
+        bad(json!({"fiscal_year_id": year, "surplus": "-4207.00",
+            "overrides": {"loss_to": "reserve", "reserve_rate": "0.10"}, "board_may_approve": true}))
         .await,
         201,
     )
@@ -1274,4 +1276,53 @@ async fn the_coop_saves_its_own_rule_set_and_a_new_distribution_starts_from_it()
         .unwrap();
     assert_eq!(good.status(), 303);
     assert_eq!(p.get("/rule-set").await["saved"]["overrides"]["cash_min_rate"], "0.30");
+}
+
+#[tokio::test]
+async fn a_distribution_beyond_the_bylaws_in_force_is_refused() {
+    let app = TestApp::demo().await;
+    let p = Patronage::new(&app).await;
+    let year = p.closed_year().await;
+    let before = p.count("SELECT count(*) FROM distributions").await;
+    // The demo's bylaws (version 2): at least 10 % to the reserve, at most 5 % a year
+    // on shares, approved by the board.
+    let refused = p
+        .post(
+            "/distributions",
+            json!({"fiscal_year_id": year, "surplus": "10000.00",
+                   "overrides": {"reserve_rate": "0.05", "share_return_rate": "0.08"}}),
+        )
+        .await;
+    let body = problem(refused, 422, "validation").await;
+    let errors: Vec<(&str, &str)> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (
+                "reserve_rate",
+                "The bylaws (version 2) put at least 10 % of the surplus in the reserve."
+            ),
+            (
+                "share_return_rate",
+                "The bylaws (version 2) cap the return on shares at 5 % a year."
+            ),
+        ]
+    );
+    assert_eq!(p.count("SELECT count(*) FROM distributions").await, before);
+    // At the limits, it is drafted.
+    json(
+        p.post(
+            "/distributions",
+            json!({"fiscal_year_id": year, "surplus": "10000.00",
+                   "overrides": {"reserve_rate": "0.10", "share_return_rate": "0.05"}}),
+        )
+        .await,
+        201,
+    )
+    .await;
 }
