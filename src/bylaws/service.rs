@@ -831,6 +831,12 @@ pub(crate) async fn ballot_cancelled(
     .await
 }
 
+/// Whether members who do not draft may see an amendment in this status: not while
+/// it is the board's draft, nor once withdrawn (it may never have been shared).
+fn shown_to_members(status: &str) -> bool {
+    !matches!(status, "draft" | "withdrawn")
+}
+
 /// The co-op's amendments a caller may see (drafts only for those who draft).
 pub async fn amendments(state: &AppState, scope: &InCoop) -> AppResult<Vec<AmendmentRow>> {
     scope.require(Action::ViewCoop)?;
@@ -839,7 +845,7 @@ pub async fn amendments(state: &AppState, scope: &InCoop) -> AppResult<Vec<Amend
     Ok(store::amendments(&mut conn, scope.coop.id)
         .await?
         .into_iter()
-        .filter(|a| drafts_visible || a.status != "draft")
+        .filter(|a| drafts_visible || shown_to_members(&a.status))
         .collect())
 }
 
@@ -852,7 +858,7 @@ pub async fn amendment(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<
 async fn visible(conn: &mut AsyncPgConnection, scope: &InCoop, id: Uuid) -> AppResult<AmendmentRow> {
     scope.require(Action::ViewCoop)?;
     let row = store::amendment(conn, scope.coop.id, id, false).await?;
-    if row.status == "draft" && !scope.can(Action::DraftBylaws) {
+    if !shown_to_members(&row.status) && !scope.can(Action::DraftBylaws) {
         return Err(AppError::NotFound);
     }
     Ok(row)

@@ -514,6 +514,34 @@ async fn bad_drafts_comments_and_imports_are_refused_and_change_nothing() {
     assert!(matches!(elsewhere.status().as_u16(), 403 | 404));
     let count = app.sql("SELECT count(*) FROM bylaw_comments").await;
     assert_eq!(count[0].get::<_, i64>(0), 1, "only the demo's comment");
+
+    // A draft withdrawn before it was shared stays the board's.
+    let withdrawn = s
+        .draft("Second thoughts", s.edited_text("Wheel", "Wheels").await, None)
+        .await;
+    json(
+        s.post(
+            &s.board,
+            &format!("{BYLAWS}/amendments/{withdrawn}/withdraw"),
+            json!({}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    problem(
+        s.get(&member, &format!("{BYLAWS}/amendments/{withdrawn}")).await,
+        404,
+        "not-found",
+    )
+    .await;
+    problem(
+        s.post(&s.board, &format!("{BYLAWS}/amendments/{withdrawn}/submit"), json!({}))
+            .await,
+        409,
+        "conflict",
+    )
+    .await;
 }
 
 #[tokio::test]
