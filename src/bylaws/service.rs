@@ -934,9 +934,9 @@ pub async fn add_comment(state: &AppState, scope: &InCoop, id: Uuid, input: &Com
         .filter(|a| !a.is_empty())
         .map(|a| rules::canonical_number(a).unwrap_or_else(|| a.to_string()));
     if let Some(number) = &article {
-        let view = view_in(&mut conn, scope, id).await?;
         let base = store::version_by_number(&mut conn, scope.coop.id, row.base_version).await?;
-        let in_amended = rules::apply(&base.bylaws, &view.text)
+        let text = latest(&mut conn, scope.coop.id, id).await?;
+        let in_amended = rules::apply(&base.bylaws, &text)
             .map(|b| b.article(number).is_some())
             .unwrap_or(false);
         if base.bylaws.article(number).is_none() && !in_amended {
