@@ -504,3 +504,46 @@ async fn a_member_votes_with_the_keyboard_alone() {
     );
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_members_pages_fit_a_phone_without_scrolling_sideways() {
+    let app = TestApp::demo().await;
+    let browser = Browser::start(360, 740).await;
+    sign_in(&browser, &app, "member@demo.coop").await;
+    let bike = ballot_id(&app, "Buy a second delivery bike").await;
+    let agm = ballot_id(&app, "Annual general meeting 2025").await;
+    let amendment: String = app
+        .sql("SELECT id::text FROM bylaw_amendments WHERE status = 'open'")
+        .await[0]
+        .get(0);
+    let mut pages: Vec<(String, String)> = AUDITED_PAGES[0]
+        .1
+        .iter()
+        .map(|p| (p.to_string(), format!("phone{}", p.replace(['/', '?', '=', '&'], "-"))))
+        .collect();
+    pages.push((format!("/c/demo/ballots/{bike}/vote"), "phone-vote".into()));
+    pages.push((format!("/c/demo/ballots/{agm}"), "phone-ballot-result".into()));
+    pages.push((
+        format!("/c/demo/bylaws/amendments/{amendment}"),
+        "phone-amendment".into(),
+    ));
+    let mut too_wide = Vec::new();
+    for (page, shot) in &pages {
+        browser.goto(&app.at(page)).await;
+        let widths = browser
+            .client
+            .execute(
+                "return [window.innerWidth, document.documentElement.scrollWidth]",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (inner, scroll) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+        if scroll > inner {
+            too_wide.push(format!("{page}: {scroll} px wide in a {inner} px window"));
+        }
+        browser.screenshot(shot).await;
+    }
+    assert!(too_wide.is_empty(), "{}", too_wide.join("\n"));
+    browser.close().await;
+}
