@@ -206,7 +206,22 @@ pub(crate) fn proxy_form(p: ProxyLimit) -> (String, String) {
     }
 }
 
-fn local_input(at: Option<DateTime<Utc>>, coop: &Coop) -> String {
+/// A time typed in a `datetime-local` field, in the co-op's time zone: `None` when
+/// left empty, the message to show next to the field when it does not read.
+pub(crate) fn local_time(text: &str, coop: &Coop) -> Result<Option<DateTime<Utc>>, &'static str> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let tz: chrono_tz::Tz = coop.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M")
+        .ok()
+        .and_then(|n| tz.from_local_datetime(&n).single())
+        .map(|d| Some(d.with_timezone(&Utc)))
+        .ok_or("Give a date and a time, e.g. 2026-12-01T18:00.")
+}
+
+/// A time as a `datetime-local` field shows it, in the co-op's time zone.
+pub(crate) fn local_input(at: Option<DateTime<Utc>>, coop: &Coop) -> String {
     let tz: chrono_tz::Tz = coop.time_zone.parse().unwrap_or(chrono_tz::UTC);
     at.map(|a| a.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string())
         .unwrap_or_default()
@@ -354,18 +369,11 @@ impl BallotForm {
             error("proxy_value", "Give a whole number.");
             ProxyLimit::None
         });
-        let tz: chrono_tz::Tz = coop.time_zone.parse().unwrap_or(chrono_tz::UTC);
-        let mut when = |name: &str, text: &str| -> Option<DateTime<Utc>> {
-            if text.trim().is_empty() {
-                return None;
-            }
-            let parsed = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M")
-                .ok()
-                .and_then(|n| tz.from_local_datetime(&n).single());
-            if parsed.is_none() {
-                error(name, "Give a date and a time, e.g. 2026-12-01T18:00.");
-            }
-            parsed.map(|d| d.with_timezone(&Utc))
+        let mut when = |name: &str, text: &str| {
+            local_time(text, coop).unwrap_or_else(|message| {
+                error(name, message);
+                None
+            })
         };
         let opens_at = when("opens_at", &self.opens_at);
         let closes_at = when("closes_at", &self.closes_at);

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{NaiveDateTime, TimeZone, Utc};
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -17,7 +17,8 @@ use super::store::Version;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
 use crate::ballots::pages::{
-    base_form, proxy_form, quorum_form, threshold_form, typed_base, typed_proxies, typed_quorum, typed_threshold,
+    base_form, local_input, local_time, proxy_form, quorum_form, threshold_form, typed_base, typed_proxies,
+    typed_quorum, typed_threshold,
 };
 use crate::ballots::rules::{Mode, ProxyLimit, Quorum};
 use crate::error::{AppError, AppResult, FieldError};
@@ -727,7 +728,6 @@ async fn render_amendment(
         amended.articles.iter().map(|a| a.number.clone()).collect()
     };
     let status_open = matches!(view.amendment.status.as_str(), "draft" | "open" | "voting");
-    let tz: chrono_tz::Tz = scope.coop.time_zone.parse().unwrap_or(chrono_tz::UTC);
     let editable_ids: Vec<Uuid> = comments.iter().filter(|c| editable(c)).map(|c| c.id).collect();
     let form = with_blanks(form, ["mode", "opens_at", "closes_at", "article", "body", "edit"]);
     page.insert("a", &view.amendment)
@@ -753,10 +753,10 @@ async fn render_amendment(
         .insert("can_moderate", &scope.can(Action::ModerateComments))
         .insert(
             "earliest_opening",
-            &(now + chrono::Duration::days(i64::from(base.schedule.notice_days)))
-                .with_timezone(&tz)
-                .format("%Y-%m-%dT%H:%M")
-                .to_string(),
+            &local_input(
+                Some(now + chrono::Duration::days(i64::from(base.schedule.notice_days))),
+                &scope.coop,
+            ),
         )
         .insert("form", &form)
         .errors(errors);
@@ -833,21 +833,12 @@ pub async fn act(
 }
 
 fn submit_input(form: &Form, scope: &InCoop) -> Result<SubmitInput, Vec<FieldError>> {
-    let tz: chrono_tz::Tz = scope.coop.time_zone.parse().unwrap_or(chrono_tz::UTC);
     let mut errors = Vec::new();
     let mut when = |name: &str| {
-        let text = field(form, name).trim();
-        if text.is_empty() {
-            return None;
-        }
-        let parsed = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-            .ok()
-            .and_then(|n| tz.from_local_datetime(&n).single())
-            .map(|d| d.with_timezone(&Utc));
-        if parsed.is_none() {
-            errors.push(FieldError::new(name, "Give a date and a time, e.g. 2026-12-01T18:00."));
-        }
-        parsed
+        local_time(field(form, name), &scope.coop).unwrap_or_else(|message| {
+            errors.push(FieldError::new(name, message));
+            None
+        })
     };
     let (opens_at, closes_at) = (when("opens_at"), when("closes_at"));
     let mode = Some(if field(form, "mode") == "meeting" {

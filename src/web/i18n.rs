@@ -150,13 +150,14 @@ mod tests {
         keys
     }
 
-    fn templates() -> Vec<(std::path::PathBuf, String)> {
-        fn walk(dir: &std::path::Path, out: &mut Vec<(std::path::PathBuf, String)>) {
+    /// Every file under the crate's `dir` whose name ends in `.ext`, with its text.
+    fn files(dir: &str, ext: &str) -> Vec<(std::path::PathBuf, String)> {
+        fn walk(dir: &std::path::Path, ext: &str, out: &mut Vec<(std::path::PathBuf, String)>) {
             for entry in std::fs::read_dir(dir).unwrap() {
                 let path = entry.unwrap().path();
                 if path.is_dir() {
-                    walk(&path, out);
-                } else if path.extension().is_some_and(|e| e == "html") {
+                    walk(&path, ext, out);
+                } else if path.extension().is_some_and(|e| e == ext) {
                     let text = std::fs::read_to_string(&path).unwrap();
                     out.push((path, text));
                 }
@@ -164,10 +165,15 @@ mod tests {
         }
         let mut out = Vec::new();
         walk(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"),
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir),
+            ext,
             &mut out,
         );
         out
+    }
+
+    fn templates() -> Vec<(std::path::PathBuf, String)> {
+        files("templates", "html")
     }
 
     /// `text` without the spans between `open` and `close`.
@@ -220,25 +226,9 @@ mod tests {
 
     #[test]
     fn every_key_the_code_names_exists() {
-        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    walk(&path, out);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    out.push(path);
-                }
-            }
-        }
         let keys = keys_of("en");
-        let mut files = Vec::new();
-        walk(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-            &mut files,
-        );
         let mut checked = 0;
-        for path in files {
-            let code = std::fs::read_to_string(&path).unwrap();
+        for (path, code) in files("src", "rs") {
             for call in ["text(", "text_with(", "i18n::text("] {
                 for (i, _) in code.match_indices(call) {
                     // The key is the second argument when it is a literal: `text(lang, "key"`.

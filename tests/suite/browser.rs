@@ -149,6 +149,30 @@ async fn sign_in(browser: &Browser, app: &TestApp, email: &str) {
         .await;
 }
 
+/// At a meeting: ticks the members present on the ballot's meeting page, records
+/// their paper votes (`n | answer` lines) and waits for the roll.
+async fn record_meeting_papers(browser: &Browser, app: &TestApp, ballot: &str, present: &[&str], papers: &str) {
+    browser
+        .goto(&app.at(&format!("/c/demo/ballots/{ballot}/meeting")))
+        .await;
+    for email in present {
+        let member: String = app
+            .sql(&format!(
+                "SELECT m.id::text FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = '{email}'"
+            ))
+            .await[0]
+            .get(0);
+        browser.click(&format!("input[name=member][value='{member}']")).await;
+    }
+    browser.fill("#papers", papers).await;
+    browser
+        .click_and_wait(
+            "form[action$='/meeting'] button[type=submit]",
+            &app.at(&format!("/c/demo/ballots/{ballot}/roll")),
+        )
+        .await;
+}
+
 async fn ballot_id(app: &TestApp, title: &str) -> String {
     app.sql(&format!("SELECT id::text FROM ballots WHERE title = '{title}'"))
         .await[0]
@@ -236,23 +260,14 @@ async fn the_secretary_opens_and_closes_a_meeting_vote() {
     let id = ballot_id(&app, "Extraordinary meeting").await;
 
     // Three members vote on paper at the meeting.
-    browser.goto(&app.at(&format!("/c/demo/ballots/{id}/meeting"))).await;
-    for email in ["marie@demo.coop", "board@demo.coop", "member@demo.coop"] {
-        let member: String = app
-            .sql(&format!(
-                "SELECT m.id::text FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = '{email}'"
-            ))
-            .await[0]
-            .get(0);
-        browser.click(&format!("input[name=member][value='{member}']")).await;
-    }
-    browser.fill("#papers", "2 | for\n1 | against").await;
-    browser
-        .click_and_wait(
-            "form[action$='/meeting'] button[type=submit]",
-            &app.at(&format!("/c/demo/ballots/{id}/roll")),
-        )
-        .await;
+    record_meeting_papers(
+        &browser,
+        &app,
+        &id,
+        &["marie@demo.coop", "board@demo.coop", "member@demo.coop"],
+        "2 | for\n1 | against",
+    )
+    .await;
     assert!(browser.text("main").await.contains("3 of 6 members have voted."));
     browser.goto(&app.at(&format!("/c/demo/ballots/{id}"))).await;
     browser
@@ -331,28 +346,19 @@ async fn the_board_amends_the_bylaws_a_member_comments_and_a_meeting_adopts_it()
         .click_and_wait_for("form[action$='/open'] button", "form[action$='/close'] button")
         .await;
     let ballot = board.path().await.rsplit('/').next().unwrap().to_string();
-    board.goto(&app.at(&format!("/c/demo/ballots/{ballot}/meeting"))).await;
-    for email in [
-        "admin@demo.coop",
-        "treasurer@demo.coop",
-        "board@demo.coop",
-        "member@demo.coop",
-    ] {
-        let member: String = app
-            .sql(&format!(
-                "SELECT m.id::text FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = '{email}'"
-            ))
-            .await[0]
-            .get(0);
-        board.click(&format!("input[name=member][value='{member}']")).await;
-    }
-    board.fill("#papers", "4 | for").await;
-    board
-        .click_and_wait(
-            "form[action$='/meeting'] button[type=submit]",
-            &app.at(&format!("/c/demo/ballots/{ballot}/roll")),
-        )
-        .await;
+    record_meeting_papers(
+        &board,
+        &app,
+        &ballot,
+        &[
+            "admin@demo.coop",
+            "treasurer@demo.coop",
+            "board@demo.coop",
+            "member@demo.coop",
+        ],
+        "4 | for",
+    )
+    .await;
     board.goto(&app.at(&format!("/c/demo/ballots/{ballot}"))).await;
     board
         .click_and_wait_for("form[action$='/close'] button", "#results")
