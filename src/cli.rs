@@ -290,7 +290,7 @@ fn run(cli: Cli) -> AppResult<ExitCode> {
     let rt = runtime()?;
     let code = rt.block_on(async {
         let applied = prepare(&database).await?;
-        match cli.command {
+        let code = match cli.command {
             Command::Serve(args) => serve(&cli.data_dir, &database, args).await,
             Command::Migrate => {
                 for migration in &applied {
@@ -306,7 +306,12 @@ fn run(cli: Cli) -> AppResult<ExitCode> {
             Command::Coop { command } => coop(&database, command).await,
             Command::Remind(args) => remind(&cli.data_dir, &database, args).await,
             Command::Tally(_) | Command::Allocate(_) => unreachable!("handled before the database opens"),
-        }
+        }?;
+        // What the command wrote to the audit log is chained before it exits, so the
+        // log is whole even when no server runs to chain it.
+        let pool = db::pool(&database.url, 1)?;
+        audit::chain_pending(&mut *db::conn(&pool).await?).await?;
+        Ok(code)
     });
     drop(rt);
     drop(database);

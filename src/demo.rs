@@ -48,6 +48,7 @@ pub async fn load(pool: &DbPool) -> AppResult<Vec<(String, String)>> {
     let mut conn = db::conn(pool).await?;
     if coops::by_slug(&mut conn, SLUG).await?.is_none() {
         create(&mut conn).await?;
+        audit::chain_pending(&mut conn).await?;
     }
     Ok(PEOPLE
         .iter()

@@ -660,7 +660,7 @@ pub fn bind(state: web::Data<AppState>, addr: &str) -> std::io::Result<(Server, 
 pub fn listen(state: web::Data<AppState>, listener: std::net::TcpListener) -> std::io::Result<Server> {
     let metrics = metrics().map_err(std::io::Error::other)?;
     let workers = state.settings.workers;
-    let state_for_schedule = state.clone();
+    let for_tasks = state.clone();
     let mut server = HttpServer::new(move || app(state.clone(), metrics.clone()))
         .shutdown_timeout(10)
         .disable_signals();
@@ -668,27 +668,50 @@ pub fn listen(state: web::Data<AppState>, listener: std::net::TcpListener) -> st
         server = server.workers(workers);
     }
     let server = server.listen(listener)?.run();
-    if state_for_schedule.settings.schedule_ballots {
-        spawn_ballot_schedule(state_for_schedule);
+    let chainer = for_tasks.clone();
+    spawn_every(AUDIT_CHAIN_EVERY, "audit chainer", move || {
+        let state = chainer.clone();
+        async move { audit::chain_pending(&mut *db::conn(&state.pool).await?).await.map(drop) }
+    });
+    if for_tasks.settings.schedule_ballots {
+        let state = for_tasks;
+        spawn_every(BALLOT_SCHEDULE_EVERY, "ballot schedule", move || {
+            let state = state.clone();
+            async move {
+                ballots::service::run_schedule(&state.pool, &state.mailer, &state.settings)
+                    .await
+                    .map(drop)
+            }
+        });
     }
     Ok(server)
 }
 
-/// How often scheduled ballot openings and closes are checked. A vote after the
+/// How often committed audit events are given their places in the chains (from the
+/// start, for events left unchained when the server stopped). Reading the log or
+/// verifying it chains first, so this only bounds how long an event waits unchained.
+const AUDIT_CHAIN_EVERY: Duration = Duration::from_secs(1);
+
+/// How often scheduled ballot openings and closes are checked (from the start, so a
+/// close that fell while the server was down happens at once). A vote after the
 /// close is refused by the clock in any case (and a ballot read after its close is
 /// closed first), so this only bounds how late the result e-mail goes out.
-const BALLOT_SCHEDULE_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+const BALLOT_SCHEDULE_EVERY: Duration = Duration::from_secs(5);
 
-/// Opens and closes ballots on time, from the start (so a close that fell while the
-/// server was down happens at once) and then every few seconds, until the runtime stops.
-fn spawn_ballot_schedule(state: web::Data<AppState>) {
+/// Runs `task` at once and then every `period` until the runtime stops; a failure is
+/// logged and the next run tries again.
+fn spawn_every<F, Fut>(period: Duration, what: &'static str, mut task: F)
+where
+    F: FnMut() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = AppResult<()>> + Send,
+{
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(BALLOT_SCHEDULE_EVERY);
+        let mut every = tokio::time::interval(period);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
-            if let Err(e) = ballots::service::run_schedule(&state.pool, &state.mailer, &state.settings).await {
-                tracing::warn!(error = %e, "ballot schedule");
+            if let Err(e) = task().await {
+                tracing::warn!(error = %e, "{what}");
             }
         }
     });

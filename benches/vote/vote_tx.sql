@@ -5,22 +5,22 @@
 --
 -- Identical: the tables, indexes, triggers and foreign-key checks the statements fire;
 -- the ballot row locked FOR SHARE; the roll check; the participation with ON CONFLICT
--- DO NOTHING; the paper with a 64-hex receipt hash; the audit
--- append: the chain's advisory lock (held to the commit), the read of the chain's last
--- event (the same indexed `coop_id = $1` query), an insert with seq + 1 and
--- prev_hash = the last hash; the commit (synchronous, one WAL flush).
+-- DO NOTHING; the paper with a 64-hex receipt hash; the audit event, inserted
+-- unchained (the server's chainer gives it its place after the commit, decision 0008);
+-- the commit (synchronous, one WAL flush).
 -- Not identical:
 --   * the member and user ids are built from a number (vote.sh seeds them that way):
 --     ('00000000-0000-4000-8000-' || :k)::uuid instead of a bound uuid;
 --   * what the server computes in Rust is computed here by PostgreSQL: the paper id
 --     (gen_random_uuid()), the receipt hash (sha256 of a random number), the times
---     (now()), the event hash (sha256(prev_hash || a JSON text of the event's length,
---     not the canonical JSON byte for byte)) and the event's jsonb;
+--     (now()) and the event's jsonb;
+--   * the server's chainer (one transaction a second chaining every committed event)
+--     runs beside Concord's votes and costs them CPU; nothing chains pgbench's events;
 --   * before BEGIN the server also sends 7 statements (vote_request.sql has them);
 --   * the server checks the answers against the ballot's questions in Rust, and
 --     decides in Rust what to do when the member has voted already; here no branch
 --     (vote.sh checks afterwards that every transaction was a first vote).
--- Variables from vote.sh (-D): coop, ballot, chain ('audit:' || coop), members (roll
+-- Variables from vote.sh (-D): coop, ballot, members (roll
 -- size), first (index of this run's first member), nclients (-c), one = 1 (the LIMITs
 -- diesel binds as parameters), slug = demo (vote_request.sql), n = 0 (a per-client
 -- counter: pgbench keeps a client's variables from one transaction to the next). The
@@ -34,8 +34,5 @@ SELECT "ballots"."id", "ballots"."title", "ballots"."description", "ballots"."se
 SELECT EXISTS (SELECT "ballot_voters"."coop_id", "ballot_voters"."ballot_id", "ballot_voters"."member_id", "ballot_voters"."reminded_at" FROM "ballot_voters" WHERE (("ballot_voters"."coop_id" = :coop) AND (("ballot_voters"."ballot_id" = :ballot) AND ("ballot_voters"."member_id" = ('00000000-0000-4000-8000-' || :k)::uuid))));
 INSERT INTO "ballot_participations" ("coop_id", "ballot_id", "member_id", "channel", "proxy_holder") VALUES (:coop, :ballot, ('00000000-0000-4000-8000-' || :k)::uuid, 'online', NULL) ON CONFLICT DO NOTHING;
 INSERT INTO "ballot_papers" ("coop_id", "ballot_id", "id", "answers", "weight", "channel", "receipt_hash", "member_id") VALUES (:coop, :ballot, gen_random_uuid(), '["for"]', 1, 'online', encode(sha256(convert_to(:r::text, 'UTF8')), 'hex'), NULL);
-SELECT pg_advisory_xact_lock(hashtextextended(:chain, 0));
-SELECT "audit_events"."seq" AS last_seq, "audit_events"."hash" AS last_hash FROM "audit_events" WHERE ("audit_events"."coop_id" = :coop::uuid) ORDER BY "audit_events"."seq" DESC LIMIT :one \gset
-\set next :last_seq + 1
-INSERT INTO "audit_events" ("coop_id", "seq", "at", "actor", "action", "subject", "data", "prev_hash", "hash") VALUES (:coop, :next, now(), ('00000000-0000-4000-9000-' || :k)::uuid, 'ballot.participated', 'ballot:' || :ballot, ('{"channel": "online", "member_id": "00000000-0000-4000-8000-' || :k || '"}')::jsonb, :last_hash::bytea, sha256(:last_hash::bytea || convert_to('{"action":"ballot.participated","actor":"00000000-0000-4000-9000-' || :k || '","at":"' || now()::text || '","coop_id":"' || :coop || '","data":{"channel":"online","member_id":"00000000-0000-4000-8000-' || :k || '"},"seq":' || :next || ',"subject":"ballot:' || :ballot || '"}', 'UTF8')));
+INSERT INTO "audit_events" ("coop_id", "at", "actor", "action", "subject", "data") VALUES (:coop, now(), ('00000000-0000-4000-9000-' || :k)::uuid, 'ballot.participated', 'ballot:' || :ballot, ('{"channel": "online", "member_id": "00000000-0000-4000-8000-' || :k || '"}')::jsonb);
 COMMIT;

@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::store::{self, EventView};
+use super::store::EventView;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
 use crate::db;
@@ -39,7 +39,7 @@ pub async fn list(state: web::Data<AppState>, scope: InCoop, query: web::Query<A
     scope.require(Action::ViewAudit)?;
     let limit = query.limit()?;
     let mut conn = db::conn(&state.pool).await?;
-    Ok(HttpResponse::Ok().json(store::list(&mut conn, scope.coop.id, query.before, limit).await?))
+    Ok(HttpResponse::Ok().json(super::events(&mut conn, scope.coop.id, query.before, limit).await?))
 }
 
 /// The whole log as CSV, oldest first.
@@ -68,7 +68,7 @@ pub fn to_csv(events: &[EventView]) -> AppResult<Vec<u8>> {
 pub async fn csv_export(state: &AppState, scope: &InCoop) -> AppResult<HttpResponse> {
     scope.require(Action::ViewAudit)?;
     let mut conn = db::conn(&state.pool).await?;
-    let events = store::list(&mut conn, scope.coop.id, None, i64::MAX).await?;
+    let events = super::events(&mut conn, scope.coop.id, None, i64::MAX).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

@@ -8,7 +8,7 @@ pub mod store;
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-pub use store::append;
+pub use store::{append, chain_pending};
 
 use crate::error::AppResult;
 
@@ -21,8 +21,22 @@ pub struct Verification {
     pub broken: Option<(Option<Uuid>, rules::BrokenLink)>,
 }
 
-/// Walks every chain (each co-op's and the platform's), stopping at the first break.
+/// A co-op's events, newest first, `limit` at most, before `before_seq` if given;
+/// what is pending is chained first, so none is missing.
+pub async fn events(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    before_seq: Option<i64>,
+    limit: i64,
+) -> AppResult<Vec<store::EventView>> {
+    chain_pending(conn).await?;
+    store::list(conn, coop_id, before_seq, limit).await
+}
+
+/// Chains what is pending, then walks every chain (each co-op's and the platform's),
+/// stopping at the first break.
 pub async fn verify_all(conn: &mut AsyncPgConnection) -> AppResult<Verification> {
+    chain_pending(conn).await?;
     let mut chains = Vec::new();
     for coop in store::chains(conn).await? {
         let events = store::chain(conn, coop).await?;

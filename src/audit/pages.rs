@@ -3,7 +3,6 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::api::{csv_export, AuditQuery};
-use super::store;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
 use crate::db;
@@ -25,7 +24,7 @@ pub async fn list(
         return Err(AppError::NotFound);
     }
     let mut conn = db::conn(&state.pool).await?;
-    let events = store::list(&mut conn, scope.coop.id, query.before, PAGE_SIZE).await?;
+    let events = super::events(&mut conn, scope.coop.id, query.before, PAGE_SIZE).await?;
     let older = events
         .last()
         .filter(|e| e.seq > 1 && events.len() as i64 == PAGE_SIZE)

@@ -81,6 +81,26 @@ pub fn chain_hash(prev_hash: &[u8], event: &Event) -> [u8; 32] {
     hasher.finalize().into()
 }
 
+/// Gives events their places in a chain after its last event (`last`: its `seq` and
+/// hash, `None` for an empty chain), in the order given: each event's `seq` is set
+/// to the next number and its hash computed from the previous one.
+pub fn link(last: Option<(i64, Vec<u8>)>, events: impl IntoIterator<Item = Event>) -> Vec<Linked> {
+    let (mut seq, mut prev_hash) = last.unwrap_or((0, GENESIS.to_vec()));
+    events
+        .into_iter()
+        .map(|mut event| {
+            seq += 1;
+            event.seq = seq;
+            let hash = chain_hash(&prev_hash, &event).to_vec();
+            Linked {
+                event,
+                prev_hash: std::mem::replace(&mut prev_hash, hash.clone()),
+                hash,
+            }
+        })
+        .collect()
+}
+
 /// Checks a whole chain in order of `seq`: numbering without gaps from 1, each
 /// `prev_hash` equal to the previous hash, each hash recomputed from the content.
 pub fn verify_chain<'a>(events: impl IntoIterator<Item = &'a Linked>) -> Result<u64, BrokenLink> {
@@ -111,29 +131,39 @@ pub fn verify_chain<'a>(events: impl IntoIterator<Item = &'a Linked>) -> Result<
 mod tests {
     use super::*;
 
+    fn event(n: i64) -> Event {
+        Event {
+            coop_id: None,
+            seq: 0,
+            at: DateTime::from_timestamp(1_700_000_000 + n, 123_456_000).unwrap(),
+            actor: None,
+            action: "test.done".into(),
+            subject: format!("thing:{n}"),
+            data: json!({"b": 1, "a": [n]}),
+        }
+    }
+
     fn chain(n: i64) -> Vec<Linked> {
-        let mut prev = GENESIS.to_vec();
-        (1..=n)
-            .map(|seq| {
-                let event = Event {
-                    coop_id: None,
-                    seq,
-                    at: DateTime::from_timestamp(1_700_000_000 + seq, 123_456_000).unwrap(),
-                    actor: None,
-                    action: "test.done".into(),
-                    subject: format!("thing:{seq}"),
-                    data: json!({"b": 1, "a": [seq]}),
-                };
-                let hash = chain_hash(&prev, &event).to_vec();
-                let linked = Linked {
-                    event,
-                    prev_hash: prev.clone(),
-                    hash: hash.clone(),
-                };
-                prev = hash;
-                linked
-            })
-            .collect()
+        link(None, (1..=n).map(event))
+    }
+
+    #[test]
+    fn linking_numbers_from_one_and_hashes_each_event_after_the_previous() {
+        let linked = chain(3);
+        assert_eq!(linked.iter().map(|l| l.event.seq).collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(linked[0].prev_hash, GENESIS);
+        assert_eq!(linked[0].hash, chain_hash(&GENESIS, &linked[0].event));
+        assert_eq!(linked[2].prev_hash, linked[1].hash);
+    }
+
+    #[test]
+    fn a_chain_linked_in_batches_is_the_chain_linked_at_once() {
+        let whole = chain(5);
+        let mut batches = link(None, (1..=2).map(event));
+        let last = batches.last().map(|l| (l.event.seq, l.hash.clone()));
+        batches.extend(link(last, (3..=5).map(event)));
+        assert_eq!(batches, whole);
+        assert_eq!(verify_chain(&batches), Ok(5));
     }
 
     #[test]

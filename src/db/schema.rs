@@ -16,14 +16,14 @@ diesel::table! {
     audit_events (id) {
         id -> Int8,
         coop_id -> Nullable<Uuid>,
-        seq -> Int8,
+        seq -> Nullable<Int8>,
         at -> Timestamptz,
         actor -> Nullable<Uuid>,
         action -> Text,
         subject -> Text,
         data -> Jsonb,
-        prev_hash -> Bytea,
-        hash -> Bytea,
+        prev_hash -> Nullable<Bytea>,
+        hash -> Nullable<Bytea>,
     }
 }
 

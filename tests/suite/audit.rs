@@ -188,3 +188,88 @@ async fn a_failed_change_leaves_no_event() {
     let after: i64 = app.sql("SELECT count(*) FROM audit_events").await[0].get(0);
     assert_eq!(before, after);
 }
+
+#[tokio::test]
+async fn chaining_gives_an_event_its_place_once_and_changes_nothing_it_says() {
+    let app = TestApp::demo().await;
+    let (client, connection) = tokio_postgres::connect(&app.database_url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    client
+        .batch_execute(
+            "INSERT INTO audit_events (coop_id, at, action, subject, data) \
+             VALUES (NULL, now(), 'test.pending', 'thing:1', '{}')",
+        )
+        .await
+        .unwrap();
+    let place = "seq = 1000000, prev_hash = '\\x00', hash = '\\x01'";
+    let rewrite = format!("UPDATE audit_events SET {place}, action = 'test.rewritten' WHERE action = 'test.pending'");
+    let error = client.batch_execute(&rewrite).await.unwrap_err();
+    assert!(format!("{error:?}").contains("append-only"), "{error:?}");
+    let half = "UPDATE audit_events SET seq = 1000000 WHERE action = 'test.pending'";
+    let error = client.batch_execute(half).await.unwrap_err();
+    assert!(format!("{error:?}").contains("audit_events_chained_whole"), "{error:?}");
+    client
+        .batch_execute(&format!(
+            "UPDATE audit_events SET {place} WHERE action = 'test.pending'"
+        ))
+        .await
+        .unwrap();
+    let again = "UPDATE audit_events SET seq = 1000001 WHERE action = 'test.pending'";
+    let error = client.batch_execute(again).await.unwrap_err();
+    assert!(format!("{error:?}").contains("append-only"), "{error:?}");
+}
+
+#[tokio::test]
+async fn concurrent_changes_and_readers_leave_one_whole_chain() {
+    let app = TestApp::demo().await;
+    let admin = app.demo_token("admin@demo.coop").await;
+    let before: i64 = app
+        .sql("SELECT count(*) FROM audit_events WHERE coop_id IS NOT NULL")
+        .await[0]
+        .get(0);
+    // Invitations written at once, while other requests read the log (and so chain
+    // what has committed so far) in the middle of them.
+    let invites = (0..24).map(|n| {
+        app.client()
+            .post(app.at("/api/v1/coops/demo/members"))
+            .bearer_auth(&admin)
+            .json(&json!({"email": format!("crowd{n}@demo.coop"), "display_name": format!("Crowd {n}"), "roles": []}))
+            .send()
+    });
+    let reads = (0..8).map(|_| {
+        app.client()
+            .get(app.at("/api/v1/coops/demo/audit?limit=5"))
+            .bearer_auth(&admin)
+            .send()
+    });
+    let (invited, read) = tokio::join!(futures::future::join_all(invites), futures::future::join_all(reads));
+    assert!(invited.into_iter().all(|r| r.unwrap().status() == 201));
+    assert!(read.into_iter().all(|r| r.unwrap().status() == 200));
+
+    let events = json(
+        app.client()
+            .get(app.at("/api/v1/coops/demo/audit?limit=500"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    let events = events.as_array().unwrap();
+    assert_eq!(events.len() as i64, before + 24);
+    let seqs: Vec<i64> = events.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
+    assert_eq!(seqs, (1..=before + 24).rev().collect::<Vec<_>>());
+    let mut invited: Vec<&str> = events
+        .iter()
+        .filter(|e| e["action"] == "member.invited")
+        .filter_map(|e| e["data"]["email"].as_str())
+        .filter(|email| email.starts_with("crowd"))
+        .collect();
+    invited.sort_unstable();
+    invited.dedup();
+    assert_eq!(invited.len(), 24, "each invitation once");
+    assert!(verify(&app).status.success());
+}

@@ -292,7 +292,7 @@ async fn a_secret_ballot_from_draft_to_result() {
     // The audit log says who took part, never what they chose; a closed ballot is final.
     let events = app
         .sql(&format!(
-            "SELECT action, data::text FROM audit_events WHERE subject = 'ballot:{id}' ORDER BY seq"
+            "SELECT action, data::text FROM audit_events WHERE subject = 'ballot:{id}' ORDER BY id"
         ))
         .await;
     let participated = events

@@ -234,7 +234,7 @@ async fn an_adopted_amendment_becomes_the_version_in_force_and_its_quorum_govern
     let parameters = json(s.get(&member, "/api/v1/coops/demo/parameters").await, 200).await;
     assert_eq!(parameters["ballots"]["quorum"], json!({"kind": "count", "count": 5}));
     let events = app
-        .sql("SELECT data->>'version' FROM audit_events WHERE action = 'bylaws.adopted' ORDER BY seq")
+        .sql("SELECT data->>'version' FROM audit_events WHERE action = 'bylaws.adopted' ORDER BY id")
         .await;
     assert_eq!(
         events.iter().map(|r| r.get::<_, String>(0)).collect::<Vec<_>>(),
@@ -617,7 +617,7 @@ async fn comments_are_edited_by_their_author_and_hidden_by_the_secretary_with_a_
         (json!(""), json!("Off topic"))
     );
     let audit = app
-        .sql("SELECT action FROM audit_events WHERE action LIKE 'bylaws.comment_%' ORDER BY seq")
+        .sql("SELECT action FROM audit_events WHERE action LIKE 'bylaws.comment_%' ORDER BY id")
         .await;
     let actions: Vec<String> = audit.iter().map(|r| r.get(0)).collect();
     assert_eq!(

@@ -477,7 +477,7 @@ async fn the_treasurer_runs_a_year_end_distribution_through_the_api() {
     // The year is open to a corrected distribution.
     assert_eq!(p.get("/fiscal-years").await[0]["status"], "closed");
     let actions: Vec<String> = app
-        .sql("SELECT action FROM audit_events WHERE action LIKE 'patronage.%' ORDER BY seq")
+        .sql("SELECT action FROM audit_events WHERE action LIKE 'patronage.%' ORDER BY id")
         .await
         .iter()
         .map(|r| r.get(0))
@@ -600,7 +600,7 @@ async fn the_approving_ballot_settles_a_proposed_distribution() {
     let view = p.get(&format!("/distributions/{id}")).await;
     assert_eq!(view["status"], "approved");
     let by: Vec<String> = app
-        .sql("SELECT data->>'by' FROM audit_events WHERE action IN ('patronage.distribution_approved', 'patronage.distribution_draft') ORDER BY seq")
+        .sql("SELECT data->>'by' FROM audit_events WHERE action IN ('patronage.distribution_approved', 'patronage.distribution_draft') ORDER BY id")
         .await
         .iter()
         .map(|r| r.get(0))
