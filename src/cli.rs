@@ -140,6 +140,9 @@ pub struct ServeArgs {
     /// HTTP worker threads (0: one per core).
     #[arg(long, env = "CONCORD_WORKERS", default_value_t = 0)]
     pub workers: usize,
+    /// Let anyone signed in found a co-op from the web (otherwise operators only).
+    #[arg(long, env = "CONCORD_SELF_SERVICE_COOPS")]
+    pub self_service_coops: bool,
 }
 
 /// `audit` subcommands.
@@ -326,6 +329,7 @@ async fn serve(data_dir: &std::path::Path, database: &Database, args: ServeArgs)
     settings.trust_proxy = args.trust_proxy;
     settings.pool_size = args.pool_size;
     settings.workers = args.workers;
+    settings.self_service_coops = args.self_service_coops;
     if let Some(url) = args.smtp_url {
         settings.mail = MailSettings::Smtp(url);
     }
@@ -458,6 +462,7 @@ async fn coop(database: &Database, command: CoopCommand) -> AppResult<ExitCode> 
                 currency,
                 locale,
                 time_zone,
+                preset: None,
             };
             let coop = coops::service::create(&mut conn, None, new, admin_id).await?;
             println!("created {} ({})", coop.slug, coop.id);

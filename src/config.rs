@@ -82,6 +82,8 @@ pub struct Settings {
     /// in this process. Always on for `serve`; a test that drives the scheduler by
     /// hand turns it off.
     pub schedule_ballots: bool,
+    /// Whether anyone signed in may found a co-op (otherwise operators only).
+    pub self_service_coops: bool,
 }
 
 impl Settings {
@@ -110,6 +112,7 @@ impl Settings {
             pool_size: 16,
             workers: 0,
             schedule_ballots: true,
+            self_service_coops: false,
         })
     }
 

@@ -86,6 +86,7 @@ async fn create_in(conn: &mut AsyncPgConnection) -> AppResult<()> {
             currency: "EUR".into(),
             locale: "en".into(),
             time_zone: "Europe/Paris".into(),
+            preset: None,
         },
         Some(ids[0]),
     )

@@ -98,6 +98,9 @@ impl AppState {
         coops::api::list,
         coops::api::create,
         coops::api::show,
+        coops::api::setup,
+        coops::api::invite_waiting,
+        shares::api::import_holdings,
         membership::api::list,
         membership::api::invite,
         membership::api::set_roles,
@@ -336,6 +339,13 @@ pub fn app(
                         .route(web::post().to(coops::api::create)),
                 )
                 .service(resource("/coops/{slug}").route(web::get().to(coops::api::show)))
+                .service(resource("/coops/{slug}/setup").route(web::get().to(coops::api::setup)))
+                .service(resource("/coops/{slug}/setup/invitations").route(web::post().to(coops::api::invite_waiting)))
+                .service(
+                    resource("/coops/{slug}/capital/holdings/import")
+                        .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
+                        .route(web::post().to(shares::api::import_holdings)),
+                )
                 .service(
                     resource("/coops/{slug}/members")
                         .route(web::get().to(membership::api::list))
@@ -536,6 +546,7 @@ pub fn app(
                 .route(web::get().to(auth::pages::reset_form))
                 .route(web::post().to(auth::pages::reset)),
         )
+        .configure(coops::pages::routes)
         .service(resource("/c/{slug}").route(web::get().to(coops::pages::home)))
         .service(
             resource("/c/{slug}/parameters")
@@ -566,6 +577,7 @@ pub fn app(
         )
         .service(resource("/c/{slug}/capital").route(web::get().to(shares::pages::capital)))
         .service(resource("/c/{slug}/capital/classes").route(web::post().to(shares::pages::create_class)))
+        .service(resource("/c/{slug}/capital/holdings").route(web::post().to(shares::pages::import_holdings)))
         .service(resource("/c/{slug}/capital/me").route(web::get().to(shares::pages::my_statement)))
         .service(resource("/c/{slug}/capital/{member_id}").route(web::get().to(shares::pages::statement)))
         .service(resource("/c/{slug}/capital/{member_id}/entries").route(web::post().to(shares::pages::record)))

@@ -69,7 +69,10 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>, caller: MaybeCal
         .iter()
         .map(|(coop, roles)| serde_json::json!({"slug": coop.slug, "name": coop.name, "roles": roles}))
         .collect();
-    page.insert("memberships", &list);
+    page.insert("memberships", &list).insert(
+        "can_found",
+        &(caller.user.is_operator || state.settings.self_service_coops),
+    );
     page.render("home.html")
 }
 

@@ -387,7 +387,8 @@ async fn render_in_force(
             &(current.is_none() && scope.can(Action::ManageParameters)),
         )
         .insert("can_draft", &scope.can(Action::DraftBylaws))
-        .insert("form", form)
+        // Every field the import form compares is there, blank if not typed yet.
+        .insert("form", &with_blanks(form, ["source", "markdown", "reference"]))
         .errors(errors);
     page.render_status(status, "bylaws/show.html")
 }

@@ -1,14 +1,17 @@
-//! The co-op's home page.
+//! The co-op's home page, founding a co-op and its setup checklist.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
 
-use crate::auth::extract::InCoop;
+use crate::auth::extract::{InCoop, MaybeCaller};
 use crate::auth::permissions::Action;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::server::AppState;
 use crate::web::page::{see_other, Page, PageForm};
 
-use super::rules::Parameters;
+use super::rules::{setup_reminders, setup_steps, NewCoop, Parameters, COUNTRY_PRESETS, CURRENCIES, LOCALES};
+use super::service;
 
 /// The co-op's home: who you are there and where to go.
 pub async fn home(req: HttpRequest, state: web::Data<AppState>, scope: InCoop) -> AppResult<HttpResponse> {
@@ -19,9 +22,141 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>, scope: InCoop) -
         .into_iter()
         .filter(|b| b.status == crate::ballots::rules::Status::Open)
         .collect();
+    // Officers see what is left to set up or to chase.
+    let reminders = if scope.can(Action::ViewMembers) {
+        setup_reminders(&service::setup(&state, &scope).await?)
+    } else {
+        Vec::new()
+    };
     let mut page = Page::in_coop(&req, &scope)?;
-    page.insert("open_ballots", &open);
+    page.insert("open_ballots", &open).insert("reminders", &reminders);
     page.render("coops/home.html")
+}
+
+/// The founding form as typed.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct FoundForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    preset: String,
+    #[serde(default)]
+    currency: String,
+    #[serde(default)]
+    locale: String,
+    #[serde(default)]
+    time_zone: String,
+}
+
+fn found_page(req: &HttpRequest, caller: &crate::auth::extract::Caller, form: &FoundForm) -> AppResult<Page> {
+    let mut page = Page::new(req, Some(&caller.user), None)?;
+    let presets: Vec<&str> = COUNTRY_PRESETS.iter().map(|p| p.key).collect();
+    page.insert("form", form)
+        .insert("presets", &presets)
+        .insert("preset_defaults", &COUNTRY_PRESETS)
+        .insert("currencies", &CURRENCIES)
+        .insert("locales", &LOCALES);
+    Ok(page)
+}
+
+/// Whether this caller may found a co-op here.
+fn may_found(state: &AppState, caller: &crate::auth::extract::Caller) -> bool {
+    caller.user.is_operator || state.settings.self_service_coops
+}
+
+/// The first step of a new co-op: its name, country preset, currency, language and
+/// time zone.
+pub async fn found_form(req: HttpRequest, state: web::Data<AppState>, caller: MaybeCaller) -> AppResult<HttpResponse> {
+    let Some(caller) = caller.0 else {
+        return Ok(see_other("/login?next=/coops/new"));
+    };
+    if !may_found(&state, &caller) {
+        return Err(AppError::Forbidden);
+    }
+    found_page(&req, &caller, &FoundForm::default())?.render("coops/new.html")
+}
+
+/// Founds the co-op and goes on to its setup checklist.
+pub async fn found(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: MaybeCaller,
+    form: PageForm<FoundForm>,
+) -> AppResult<HttpResponse> {
+    let Some(caller) = caller.0 else {
+        return Ok(see_other("/login?next=/coops/new"));
+    };
+    let form = form.0;
+    let new = NewCoop {
+        slug: form.slug.trim().to_lowercase(),
+        name: form.name.clone(),
+        currency: form.currency.clone(),
+        locale: form.locale.clone(),
+        time_zone: form.time_zone.trim().to_string(),
+        preset: Some(form.preset.clone()),
+    };
+    let mut conn = crate::db::conn(&state.pool).await?;
+    match service::found(&mut conn, &caller.user, state.settings.self_service_coops, new).await {
+        Ok(coop) => Ok(see_other(&format!("/c/{}/setup", coop.slug))),
+        Err(AppError::Validation(errors)) => {
+            let mut page = found_page(&req, &caller, &form)?;
+            page.errors(&errors);
+            page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "coops/new.html")
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// What the setup page is told after sending invitations.
+#[derive(Deserialize)]
+pub struct SetupQuery {
+    invited: Option<usize>,
+}
+
+/// The setup checklist: each step, done or not, with the page that does it.
+pub async fn setup(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    scope: InCoop,
+    query: web::Query<SetupQuery>,
+) -> AppResult<HttpResponse> {
+    let facts = service::setup(&state, &scope).await?;
+    let steps = setup_steps(&facts);
+    let mut page = Page::in_coop(&req, &scope)?;
+    page.insert("steps", &steps)
+        .insert("facts", &facts)
+        .insert("done_count", &steps.iter().filter(|s| s.done).count())
+        .insert("can_invite", &scope.can(Action::ManageMembers));
+    if let Some(invited) = query.invited {
+        page.insert("invited", &invited);
+    }
+    page.render("coops/setup.html")
+}
+
+/// Sends invitations to every member who has no password and no valid link.
+pub async fn invite_waiting(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    _form: PageForm<crate::auth::pages::EmptyForm>,
+) -> AppResult<HttpResponse> {
+    let count = crate::membership::service::invite_waiting(&state, &scope).await?;
+    Ok(see_other(&format!(
+        "/c/{}/setup?invited={count}#invitations",
+        scope.coop.slug
+    )))
+}
+
+/// The founding and setup pages.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/coops/new")
+            .route(web::get().to(found_form))
+            .route(web::post().to(found)),
+    )
+    .service(web::resource("/c/{slug}/setup").route(web::get().to(setup)))
+    .service(web::resource("/c/{slug}/setup/invitations").route(web::post().to(invite_waiting)));
 }
 
 /// The form of the parameters page, every field as typed.

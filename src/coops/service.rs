@@ -4,13 +4,17 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::rules::{check_new_coop, check_parameters, NewCoop, Parameters};
+use super::rules::{
+    check_new_coop, check_parameters, country_preset, with_preset_defaults, NewCoop, Parameters, SetupFacts,
+};
 use super::store::{self, Coop};
 use crate::audit;
-use crate::auth::permissions::{Role, RoleSet};
+use crate::auth::extract::InCoop;
+use crate::auth::permissions::{Action, Role, RoleSet};
 use crate::auth::store::User;
 use crate::error::{AppError, AppResult};
 use crate::membership::service::add_member_directly;
+use crate::server::AppState;
 
 /// Creates a co-op, optionally with a first admin, in one transaction. Only operators
 /// may; `actor` is `None` for the command line.
@@ -23,42 +27,78 @@ pub async fn create(
     if actor.is_some_and(|a| !a.is_operator) {
         return Err(AppError::Forbidden);
     }
+    let first = first_admin.map(|user| (user, RoleSet::new([Role::Admin])));
+    conn.transaction(async |conn| create_in(conn, actor.map(|a| a.id), new, first).await)
+        .await
+}
+
+/// Founds a co-op from the web: its founder (an operator, or anyone signed in where
+/// the instance allows self-service) becomes its first member with every officer's
+/// role (admin, board, secretary, treasurer) until they hand them out, and the
+/// country preset's distribution rules become the co-op's own, in one transaction.
+pub async fn found(conn: &mut AsyncPgConnection, founder: &User, self_service: bool, new: NewCoop) -> AppResult<Coop> {
+    if !(founder.is_operator || self_service) {
+        return Err(AppError::Forbidden);
+    }
+    let roles = RoleSet::new([Role::Admin, Role::Board, Role::Secretary, Role::Treasurer]);
+    let founder_id = founder.id;
+    conn.transaction(async |conn| create_in(conn, Some(founder_id), new, Some((founder_id, roles))).await)
+        .await
+}
+
+async fn create_in(
+    conn: &mut AsyncPgConnection,
+    actor_id: Option<Uuid>,
+    new: NewCoop,
+    first_member: Option<(Uuid, RoleSet)>,
+) -> AppResult<Coop> {
+    let new = with_preset_defaults(new);
     let errors = check_new_coop(&new);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let actor_id = actor.map(|a| a.id);
-    conn.transaction(async |conn| {
-        if store::by_slug(conn, &new.slug).await?.is_some() {
-            return Err(AppError::field("slug", "This short name is taken."));
-        }
-        let coop = store::insert(conn, &new).await?;
+    let preset = country_preset(&new).map_err(|e| AppError::Validation(vec![e]))?;
+    if store::by_slug(conn, &new.slug).await?.is_some() {
+        return Err(AppError::field("slug", "This short name is taken."));
+    }
+    let coop = store::insert(conn, &new).await?;
+    audit::append(
+        conn,
+        Some(coop.id),
+        actor_id,
+        "coop.created",
+        &format!("coop:{}", coop.id),
+        json!({"slug": coop.slug, "name": coop.name, "currency": coop.currency,
+               "locale": coop.locale, "time_zone": coop.time_zone, "preset": preset.map(|p| p.key)}),
+    )
+    .await?;
+    if let Some((user_id, roles)) = first_member {
+        let member_id = add_member_directly(conn, coop.id, user_id, &roles, actor_id, "founding member").await?;
         audit::append(
             conn,
             Some(coop.id),
             actor_id,
-            "coop.created",
-            &format!("coop:{}", coop.id),
-            json!({"slug": coop.slug, "name": coop.name, "currency": coop.currency,
-                   "locale": coop.locale, "time_zone": coop.time_zone}),
+            "member.added",
+            &format!("member:{member_id}"),
+            json!({"user": user_id, "roles": roles.names()}),
         )
         .await?;
-        if let Some(user_id) = first_admin {
-            let roles = RoleSet::new([Role::Admin]);
-            let member_id = add_member_directly(conn, coop.id, user_id, &roles, actor_id, "founding admin").await?;
-            audit::append(
-                conn,
-                Some(coop.id),
-                actor_id,
-                "member.added",
-                &format!("member:{member_id}"),
-                json!({"user": user_id, "roles": roles.names()}),
-            )
-            .await?;
-        }
-        Ok(coop)
-    })
-    .await
+    }
+    if let (Some(preset), Some(actor)) = (preset, actor_id) {
+        let rules = crate::patronage::own_rules::OwnRules {
+            preset: Some(preset.key.to_string()),
+            overrides: Default::default(),
+        };
+        crate::patronage::own_rules::save_in(conn, coop.id, actor, &rules).await?;
+    }
+    Ok(coop)
+}
+
+/// Where a co-op's setup stands: its steps and what is left (its officers).
+pub async fn setup(state: &AppState, scope: &InCoop) -> AppResult<SetupFacts> {
+    scope.require(Action::ViewMembers)?;
+    let mut conn = crate::db::conn(&state.pool).await?;
+    store::setup_facts(&mut conn, scope.coop.id).await
 }
 
 /// The co-op's governance parameters (every member may read them).

@@ -233,6 +233,12 @@ pub async fn import(
     req: HttpRequest,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
+    let imported = service::import_register(&state, &scope, csv_body(&req, &body)?).await?;
+    Ok(HttpResponse::Created().json(Imported { imported }))
+}
+
+/// The text of a CSV upload: a `text/csv` body in UTF-8.
+pub(crate) fn csv_body<'a>(req: &HttpRequest, body: &'a [u8]) -> AppResult<&'a str> {
     let content_type = req
         .headers()
         .get(actix_web::http::header::CONTENT_TYPE)
@@ -241,9 +247,7 @@ pub async fn import(
     if !content_type.starts_with("text/csv") {
         return Err(AppError::UnsupportedMediaType { expected: "text/csv" });
     }
-    let text = std::str::from_utf8(&body).map_err(|_| AppError::BadRequest("the file must be UTF-8 text".into()))?;
-    let imported = service::import_register(&state, &scope, text).await?;
-    Ok(HttpResponse::Created().json(Imported { imported }))
+    std::str::from_utf8(body).map_err(|_| AppError::BadRequest("the file must be UTF-8 text".into()))
 }
 
 /// Saves a member's profile on the register: start and kind of employment, and the

@@ -88,16 +88,24 @@ pub async fn invite(
             Ok::<_, AppError>((member_id, user, secret))
         })
         .await?;
-    let lang = user.locale.clone();
+    let mail = invitation_mail(state, scope, &user, link_secret);
+    state.mailer.send(&state.settings.mail_from, mail).await?;
+    Ok(member_id)
+}
+
+/// The invitation e-mail: a link to choose a password, or to the co-op for someone
+/// who has one already.
+fn invitation_mail(state: &AppState, scope: &InCoop, user: &users::User, link_secret: Option<String>) -> Mail {
+    let coop = &scope.coop;
     let link = match link_secret {
         Some(secret) => format!("{}/password/reset?token={secret}", state.settings.public_url),
         None => format!("{}/c/{}", state.settings.public_url, coop.slug),
     };
-    let mail = Mail {
+    Mail {
         to: user.email.clone(),
-        subject: i18n::text_with(&lang, "mail-invite-subject", &[("coop", coop.name.clone())]),
+        subject: i18n::text_with(&user.locale, "mail-invite-subject", &[("coop", coop.name.clone())]),
         body: i18n::text_with(
-            &lang,
+            &user.locale,
             "mail-invite-body",
             &[
                 ("coop", coop.name.clone()),
@@ -105,9 +113,48 @@ pub async fn invite(
                 ("inviter", scope.caller.user.display_name.clone()),
             ],
         ),
-    };
-    state.mailer.send(&state.settings.mail_from, mail).await?;
-    Ok(member_id)
+    }
+}
+
+/// Invites every member whose login has no password and no invitation link still
+/// valid: people entered by a register import, or whose link expired. Their links
+/// are created and audited in one transaction; the e-mails go once it has committed.
+/// Returns how many were invited.
+pub async fn invite_waiting(state: &AppState, scope: &InCoop) -> AppResult<usize> {
+    scope.require(Action::ManageMembers)?;
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    let expires = Utc::now() + state.settings.invitation_ttl;
+    let mut conn = db::conn(&state.pool).await?;
+    let invited = conn
+        .transaction(async |conn| {
+            // One sender at a time per co-op, so two clicks send one link each.
+            store::lock_register(conn, coop_id).await?;
+            let waiting = store::never_invited(conn, coop_id).await?;
+            let mut invited = Vec::with_capacity(waiting.len());
+            for user in waiting {
+                let (secret, hash) = new_link_secret();
+                users::create_token(conn, user.id, "invitation", &hash, expires).await?;
+                invited.push((user, secret));
+            }
+            if !invited.is_empty() {
+                audit::append(
+                    conn,
+                    Some(coop_id),
+                    Some(actor),
+                    "member.invitations_sent",
+                    &format!("coop:{coop_id}"),
+                    json!({"emails": invited.iter().map(|(u, _)| u.email.clone()).collect::<Vec<_>>()}),
+                )
+                .await?;
+            }
+            Ok::<_, AppError>(invited)
+        })
+        .await?;
+    for (user, secret) in &invited {
+        let mail = invitation_mail(state, scope, user, Some(secret.clone()));
+        state.mailer.send(&state.settings.mail_from, mail).await?;
+    }
+    Ok(invited.len())
 }
 
 /// Enters a user on the register as a full member from today, with the next member

@@ -540,3 +540,24 @@ pub async fn address(
         .await
         .optional()?)
 }
+
+/// The logins of the co-op's members (not those who left) that have no password and
+/// no invitation link still valid, by e-mail.
+pub async fn never_invited(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<Vec<crate::auth::store::User>> {
+    use crate::db::schema::account_tokens;
+    let valid_invitation = account_tokens::table
+        .filter(account_tokens::user_id.eq(users::id))
+        .filter(account_tokens::purpose.eq("invitation"))
+        .filter(account_tokens::used_at.is_null())
+        .filter(account_tokens::expires_at.gt(diesel::dsl::now));
+    Ok(members::table
+        .inner_join(users::table.on(users::id.eq(members::user_id)))
+        .filter(members::coop_id.eq(coop_id))
+        .filter(members::status.ne_all(["resigned", "expelled"]))
+        .filter(users::password_hash.is_null())
+        .filter(diesel::dsl::not(diesel::dsl::exists(valid_invitation)))
+        .order(users::email.asc())
+        .select(crate::auth::store::User::as_select())
+        .load(conn)
+        .await?)
+}

@@ -123,32 +123,41 @@ pub async fn save(state: &AppState, scope: &InCoop, input: &OwnRules) -> AppResu
             .filter(|(_, v)| !v.is_empty())
             .collect(),
     };
-    let rules = rule_set(Some(&clean))?;
     let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
     let mut conn = db::conn(&state.pool).await?;
-    conn.transaction(async |conn| {
-        let before = load(conn, coop_id).await?;
-        diesel::sql_query(
-            "INSERT INTO coop_rule_sets (coop_id, preset, overrides, updated_by) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (coop_id) DO UPDATE SET preset = EXCLUDED.preset, overrides = EXCLUDED.overrides, \
-             updated_by = EXCLUDED.updated_by, updated_at = now()",
-        )
-        .bind::<SqlUuid, _>(coop_id)
-        .bind::<Nullable<Text>, _>(clean.preset.clone())
-        .bind::<Jsonb, _>(json!(clean.overrides))
-        .bind::<SqlUuid, _>(actor)
-        .execute(conn)
+    conn.transaction(async |conn| save_in(conn, coop_id, actor, &clean).await)
         .await?;
-        audit::append(
-            conn,
-            Some(coop_id),
-            Some(actor),
-            "patronage.rule_set_saved",
-            &format!("coop:{coop_id}"),
-            json!({"before": before, "after": clean, "rule_set_hash": workflow::rule_set_hash(&rules)}),
-        )
-        .await
-    })
-    .await?;
     view(Some(clean))
+}
+
+/// Saves a checked rule set inside the caller's transaction, with its audit event
+/// (the rules before and after). Refused with its field when the rules are not valid.
+pub async fn save_in(
+    conn: &mut AsyncPgConnection,
+    coop_id: uuid::Uuid,
+    actor: uuid::Uuid,
+    rules: &OwnRules,
+) -> AppResult<()> {
+    let rule_set = rule_set(Some(rules))?;
+    let before = load(conn, coop_id).await?;
+    diesel::sql_query(
+        "INSERT INTO coop_rule_sets (coop_id, preset, overrides, updated_by) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (coop_id) DO UPDATE SET preset = EXCLUDED.preset, overrides = EXCLUDED.overrides, \
+         updated_by = EXCLUDED.updated_by, updated_at = now()",
+    )
+    .bind::<SqlUuid, _>(coop_id)
+    .bind::<Nullable<Text>, _>(rules.preset.clone())
+    .bind::<Jsonb, _>(json!(rules.overrides))
+    .bind::<SqlUuid, _>(actor)
+    .execute(conn)
+    .await?;
+    audit::append(
+        conn,
+        Some(coop_id),
+        Some(actor),
+        "patronage.rule_set_saved",
+        &format!("coop:{coop_id}"),
+        json!({"before": before, "after": rules, "rule_set_hash": workflow::rule_set_hash(&rule_set)}),
+    )
+    .await
 }

@@ -171,3 +171,24 @@ pub async fn statement_csv_download(
         ))
         .body(statement_csv(&statement)?))
 }
+
+/// Imports existing share holdings from CSV (`text/csv` body; columns `email, class,
+/// shares, subscribed_on, paid, paid_on, reference`), whole or not at all: each row a
+/// subscription and, for what was paid, a payment (treasurers).
+#[utoipa::path(post, path = "/api/v1/coops/{slug}/capital/holdings/import", tag = "shares",
+    request_body(content = String, content_type = "text/csv"),
+    params(("slug" = String, Path, description = "The co-op's short name")),
+    responses((status = 201, body = crate::membership::api::Imported), (status = 403, body = Problem),
+        (status = 415, body = Problem),
+        (status = 422, body = Problem, description = "Every bad row, as `line N`, and nothing imported")),
+    security(("bearer" = [])))]
+pub async fn import_holdings(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    req: actix_web::HttpRequest,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let text = crate::membership::api::csv_body(&req, &body)?;
+    let imported = service::import_holdings(&state, &scope, text).await?;
+    Ok(HttpResponse::Created().json(crate::membership::api::Imported { imported }))
+}

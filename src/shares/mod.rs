@@ -2,6 +2,7 @@
 //! redemptions, and the append-only capital ledger. The rules live in [`rules`].
 
 pub mod api;
+pub mod holdings;
 pub mod pages;
 pub mod rules;
 pub mod service;

@@ -20,6 +20,7 @@ use crate::web::page::{see_other, Page, PageForm};
 pub struct CapitalQuery {
     as_of: Option<NaiveDate>,
     done: Option<String>,
+    count: Option<usize>,
 }
 
 impl CapitalQuery {
@@ -50,8 +51,39 @@ async fn capital_page(req: &HttpRequest, state: &AppState, scope: &InCoop, as_of
         .insert("classes", &classes)
         .insert("as_of", &as_of)
         .insert("can_manage", &scope.can(Action::ManageCapital))
-        .insert("form", &ClassForm::default());
+        .insert("form", &ClassForm::default())
+        .insert("holdings_text", "")
+        .insert("holdings_errors", &Vec::<FieldError>::new());
     Ok(page)
+}
+
+/// What the holdings import sends: the CSV text, pasted or read from a file.
+#[derive(Deserialize)]
+pub struct HoldingsForm {
+    #[serde(default)]
+    csv: String,
+}
+
+/// Imports existing share holdings from the capital page.
+pub async fn import_holdings(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    scope: InCoop,
+    form: PageForm<HoldingsForm>,
+) -> AppResult<HttpResponse> {
+    match service::import_holdings(&state, &scope, &form.0.csv).await {
+        Ok(count) => Ok(see_other(&format!(
+            "/c/{}/capital?done=holdings&count={count}",
+            scope.coop.slug
+        ))),
+        Err(AppError::Validation(errors)) => {
+            let mut page = capital_page(&req, &state, &scope, Utc::now().date_naive()).await?;
+            page.insert("holdings_text", &form.0.csv)
+                .insert("holdings_errors", &errors);
+            page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "shares/capital.html")
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// The co-op's capital: totals, every member's account, the share classes.
@@ -62,7 +94,7 @@ pub async fn capital(
     query: web::Query<CapitalQuery>,
 ) -> AppResult<HttpResponse> {
     let mut page = capital_page(&req, &state, &scope, query.date()).await?;
-    page.insert("done", &query.done);
+    page.insert("done", &query.done).insert("count", &query.count);
     page.render("shares/capital.html")
 }
 

@@ -259,6 +259,102 @@ async fn in_good_standing(
     Ok(lifecycle::in_good_standing(&entry.state, qualifying_paid, &policy, on).may_vote())
 }
 
+/// Imports existing share holdings from CSV, whole or not at all (treasurers): each
+/// row becomes a subscription and, for what was paid, a payment, checked by the same
+/// rules as any other against the ledger as the earlier rows leave it. One bad row
+/// imports nothing and every bad row is reported with its line. Members whose
+/// qualifying share is then paid become full members, as after any payment.
+/// Returns how many holdings were imported.
+pub async fn import_holdings(state: &AppState, scope: &InCoop, csv_text: &str) -> AppResult<usize> {
+    scope.require(Action::ManageCapital)?;
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    let today = Utc::now().date_naive();
+    let mut conn = db::conn(&state.pool).await?;
+    conn.transaction(async |conn| {
+        store::lock_ledger(conn, coop_id).await?;
+        let currency = store::currency(conn, coop_id).await?;
+        let line_errors = |errors: Vec<crate::import::ImportError>| {
+            AppError::Validation(
+                errors
+                    .into_iter()
+                    .map(|e| crate::error::FieldError::new(format!("line {}", e.line), e.reason))
+                    .collect(),
+            )
+        };
+        let holdings = super::holdings::parse(csv_text, currency, today).map_err(line_errors)?;
+        let classes = store::classes(conn, coop_id, currency).await?;
+        let members_by_email = store::members_by_email(conn, coop_id).await?;
+        let mut ledger = store::ledger(conn, coop_id).await?;
+        let mut written = Vec::new();
+        let mut errors = Vec::new();
+        for holding in &holdings {
+            let refused = |reason: String| crate::import::ImportError {
+                line: holding.line,
+                reason,
+            };
+            let Some(member) = members_by_email.get(&holding.email.to_lowercase()) else {
+                errors.push(refused(format!(
+                    "no member with the e-mail {} on the register",
+                    holding.email
+                )));
+                continue;
+            };
+            let Some(class) = classes.iter().find(|c| c.name.eq_ignore_ascii_case(&holding.class)) else {
+                errors.push(refused(format!("no share class is named `{}`", holding.class)));
+                continue;
+            };
+            let subscription = SubscriptionId(Uuid::now_v7());
+            let subscribe = SubscribeRequest {
+                id: EntryId(Uuid::now_v7()),
+                subscription,
+                member: MemberId(*member),
+                date: holding.subscribed_on,
+                shares: holding.shares,
+                in_instalments: false,
+            };
+            let entries = rules::subscribe(&ledger, class, &subscribe).and_then(|subscribed| {
+                let price = class.price(holding.shares)?;
+                let paid = holding.paid.unwrap_or(price);
+                ledger.push(subscribed.clone());
+                if paid.cents() == 0 {
+                    return Ok(vec![subscribed]);
+                }
+                let payment = PaymentRequest {
+                    id: EntryId(Uuid::now_v7()),
+                    subscription,
+                    date: holding.paid_on,
+                    amount: paid,
+                    method: PaymentMethod::Other,
+                    reference: holding.reference.clone(),
+                };
+                let paid = rules::record_payment(&ledger, class, &payment)?;
+                ledger.push(paid.clone());
+                Ok(vec![subscribed, paid])
+            });
+            match entries {
+                Ok(entries) => written.extend(entries),
+                Err(e) => errors.push(refused(e.to_string())),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(line_errors(errors));
+        }
+        store::append(conn, coop_id, &written, actor).await?;
+        audit::append(
+            conn,
+            Some(coop_id),
+            Some(actor),
+            "shares.holdings_imported",
+            &format!("coop:{coop_id}"),
+            json!({"holdings": holdings.len(), "entries": written.len()}),
+        )
+        .await?;
+        promote_paid_up_members(conn, coop_id, actor, &ledger, &classes, &written).await?;
+        Ok(holdings.len())
+    })
+    .await
+}
+
 /// Records one ledger operation and returns the entries written. A member whose
 /// shares the board decided to redeem is told by e-mail once it is recorded.
 pub async fn record(state: &AppState, scope: &InCoop, operation: Operation) -> AppResult<Vec<LedgerEntry>> {

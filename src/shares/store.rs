@@ -188,3 +188,19 @@ pub async fn append(
     }
     Ok(())
 }
+
+/// The co-op's members who have not left, by lower-case e-mail.
+pub async fn members_by_email(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+) -> AppResult<std::collections::HashMap<String, Uuid>> {
+    use crate::db::schema::{members, users};
+    let rows: Vec<(String, Uuid)> = members::table
+        .inner_join(users::table.on(users::id.eq(members::user_id)))
+        .filter(members::coop_id.eq(coop_id))
+        .filter(members::status.ne_all(["resigned", "expelled"]))
+        .select((users::email, members::id))
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(|(email, id)| (email.to_lowercase(), id)).collect())
+}

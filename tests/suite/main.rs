@@ -12,6 +12,7 @@ mod calendar;
 mod capital;
 mod errors;
 mod offline;
+mod onboarding;
 mod operations;
 mod parameters;
 mod patronage;
