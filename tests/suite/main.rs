@@ -11,6 +11,7 @@ mod bylaws;
 mod calendar;
 mod capital;
 mod errors;
+mod meetings;
 mod offline;
 mod operations;
 mod parameters;
