@@ -12,6 +12,7 @@ mod calendar;
 mod capital;
 mod errors;
 mod meetings;
+mod meetings_browser;
 mod offline;
 mod operations;
 mod parameters;
