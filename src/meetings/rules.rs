@@ -160,6 +160,12 @@ pub fn check_edit(status: Status, date_changes: bool) -> Result<(), MeetingError
     }
 }
 
+/// Whether two times fall in the same minute: forms give a meeting's time to the
+/// minute, so a time sent back unchanged is no change of date.
+pub fn same_minute(a: DateTime<Utc>, b: DateTime<Utc>) -> bool {
+    a.timestamp().div_euclid(60) == b.timestamp().div_euclid(60)
+}
+
 /// Whether a change to the agenda, the attendance or the minutes may be made.
 pub fn check_open(status: Status) -> Result<(), MeetingError> {
     match status {
@@ -508,6 +514,14 @@ mod tests {
         ));
         assert!(check_open(Status::Held).is_ok());
         assert!(check_open(Status::Adopted).is_err());
+    }
+
+    #[test]
+    fn a_time_resent_to_the_minute_is_the_same_time() {
+        let stored = at(18) + chrono::Duration::seconds(42);
+        assert!(same_minute(stored, at(18)));
+        assert!(!same_minute(stored, at(18) + chrono::Duration::minutes(1)));
+        assert!(!same_minute(stored, at(17) + chrono::Duration::seconds(59)));
     }
 
     #[test]

@@ -117,11 +117,14 @@ pub async fn create(state: &AppState, scope: &InCoop, input: &MeetingInput) -> A
 /// Edits a meeting's details while it is scheduled (or, but for its date, held).
 pub async fn update(state: &AppState, scope: &InCoop, id: Uuid, input: &MeetingInput) -> AppResult<Meeting> {
     scope.require(Action::ManageMeetings)?;
-    let details = details(input)?;
+    let mut details = details(input)?;
     let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
     let mut conn = db::conn(&state.pool).await?;
     conn.transaction(async |conn| {
         let meeting = store::find(conn, coop_id, id, true).await?;
+        if rules::same_minute(meeting.starts_at, details.starts_at) {
+            details.starts_at = meeting.starts_at;
+        }
         rules::check_edit(meeting.status, meeting.starts_at != details.starts_at).map_err(meeting_error)?;
         store::update_details(conn, coop_id, id, &details).await?;
         audit::append(
@@ -645,7 +648,10 @@ pub async fn ics(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<(Meeti
 /// agenda links the demo's closed ballot, with its attendance and draft minutes;
 /// and an upcoming general meeting that will adopt them.
 pub async fn seed_demo(conn: &mut AsyncPgConnection, coop: &Coop, secretary: Uuid, present: &[Uuid]) -> AppResult<()> {
-    let now = Utc::now();
+    use chrono::DurationRound;
+    let now = Utc::now()
+        .duration_trunc(Duration::minutes(1))
+        .map_err(|e| AppError::internal(format!("demo time: {e}")))?;
     let closed = crate::ballots::store::list(conn, coop.id)
         .await?
         .into_iter()

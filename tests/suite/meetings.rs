@@ -391,6 +391,16 @@ async fn members_read_meetings_but_only_the_secretary_and_board_change_them() {
     .await;
     assert_eq!(cancelled["cancel_reason"], "The venue is flooded");
 
+    // The endpoints are in the OpenAPI document.
+    let openapi = json(client.get(app.at("/api/openapi.json")).send().await.unwrap(), 200).await;
+    for path in [
+        "/api/v1/coops/{slug}/meetings",
+        "/api/v1/coops/{slug}/meetings/{meeting_id}/attendance",
+        "/api/v1/coops/{slug}/meetings/{meeting_id}/minutes/adopt",
+    ] {
+        assert!(openapi["paths"][path].is_object(), "{path} is documented");
+    }
+
     // The member's page shows the meeting without the secretary's forms.
     let session = app.signed_in("member@demo.coop").await;
     let page = session
@@ -680,4 +690,32 @@ async fn the_secretary_records_attendance_on_the_page_with_messages_next_to_the_
     let page = sam.get(app.at(&path)).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Delivery rota") && page.contains("A proposal from the board."));
     assert!(page.contains("Marie Membre"));
+
+    // A held meeting's details change, but not its date: sent back as the form shows
+    // it (to the minute), the date is no change.
+    let agm_path = format!("/c/demo/meetings/{}", {
+        let id: String = app.sql("SELECT id::text FROM meetings WHERE title = '2025 AGM'").await[0].get(0);
+        id
+    });
+    let agm_page = sam.get(app.at(&agm_path)).send().await.unwrap().text().await.unwrap();
+    let marker = "id=\"starts_at\" name=\"starts_at\" type=\"datetime-local\" required value=\"";
+    let start = agm_page.find(marker).expect("the date field") + marker.len();
+    let shown = agm_page[start..start + 16].to_string();
+    let save = |starts_at: String| {
+        sam.post(app.at(&format!("{agm_path}/details")))
+            .form(&[
+                ("csrf", csrf.clone()),
+                ("kind", "annual".into()),
+                ("title", "2025 annual general meeting".into()),
+                ("starts_at", starts_at),
+                ("place", "Online".into()),
+            ])
+            .send()
+    };
+    assert_eq!(save(shown).await.unwrap().status(), 303);
+    let moved = save("2025-06-01T18:00".into()).await.unwrap();
+    assert_eq!(moved.status(), 422);
+    assert!(moved.text().await.unwrap().contains("its date can no longer change"));
+    let title: String = app.sql("SELECT title FROM meetings WHERE place = 'Online'").await[0].get(0);
+    assert_eq!(title, "2025 annual general meeting");
 }
