@@ -361,13 +361,25 @@ pub async fn adopt_minutes(state: &AppState, scope: &InCoop, id: Uuid, input: &A
     let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
     let mut conn = db::conn(&state.pool).await?;
     conn.transaction(async |conn| {
-        let meeting = store::find(conn, coop_id, id, true).await?;
-        let adopting = match store::find(conn, coop_id, input.adopted_by, false).await {
-            Err(AppError::NotFound) => {
-                return Err(AppError::field("adopted_by", "There is no such meeting in this co-op."))
+        // Both rows locked, always in the same order, so that the adopting meeting
+        // cannot be cancelled meanwhile and two adoptions never wait on each other.
+        let mut locked = Vec::new();
+        let mut ids = [id, input.adopted_by];
+        ids.sort();
+        for one in ids {
+            match store::find(conn, coop_id, one, true).await {
+                Err(AppError::NotFound) if one != id => {
+                    return Err(AppError::field("adopted_by", "There is no such meeting in this co-op."))
+                }
+                found => locked.push(found?),
             }
-            other => other?,
-        };
+        }
+        let meeting = locked.iter().find(|m| m.id == id).cloned().ok_or(AppError::NotFound)?;
+        let adopting = locked
+            .iter()
+            .find(|m| m.id == input.adopted_by)
+            .cloned()
+            .ok_or(AppError::NotFound)?;
         let now = Utc::now();
         rules::check_adoption(dated(&meeting), &meeting.minutes, dated(&adopting), now).map_err(meeting_error)?;
         store::adopt(conn, coop_id, id, adopting.id, now).await?;

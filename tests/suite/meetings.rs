@@ -597,6 +597,24 @@ async fn the_printable_minutes_and_the_calendar_carry_the_meeting() {
         "{body}"
     );
     assert_eq!(body.matches("BEGIN:VEVENT").count(), 1);
+
+    // Both meetings are in the member's calendar feed.
+    let account = text("/account".into()).await;
+    let made = session
+        .post(app.at("/account/calendar"))
+        .form(&[("csrf", csrf_of(&account).as_str()), ("action", "new")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let marker = "id=\"calendar-address\">";
+    let start = made.find(marker).expect("the new address") + marker.len();
+    let address = made[start..start + made[start..].find('<').unwrap()].replace("&#x2F;", "/");
+    let feed = app.client().get(&address).send().await.unwrap().text().await.unwrap();
+    assert!(feed.contains("SUMMARY:Meeting: 2025 AGM"), "{feed}");
+    assert!(feed.contains("SUMMARY:Meeting: Autumn general meeting"), "{feed}");
 }
 
 #[tokio::test]
