@@ -414,6 +414,18 @@ async fn members_read_meetings_but_only_the_secretary_and_board_change_them() {
     assert!(page.contains("2025 AGM") && page.contains("Max Member"));
     assert!(page.contains("Draft minutes, not yet adopted."));
     assert!(!page.contains("Record attendance"));
+    // In French for Marie, the ballot's result too.
+    let marie = app.signed_in("marie@demo.coop").await;
+    let page_fr = marie
+        .get(app.at(&format!("/c/demo/meetings/{agm}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page_fr.contains("Ordre du jour") && page_fr.contains("Présences"));
+    assert!(page_fr.contains("Assemblée générale annuelle") && page_fr.contains("Adoptée"));
     let list = session
         .get(app.at("/c/demo/meetings"))
         .send()
