@@ -284,7 +284,7 @@ async fn the_secretary_runs_a_meeting_until_its_minutes_are_adopted_and_frozen()
     // Every change is on the audit log.
     let actions: Vec<String> = app
         .sql(&format!(
-            "SELECT action FROM audit_events WHERE subject = 'meeting:{id}' ORDER BY seq"
+            "SELECT action FROM audit_events WHERE subject = 'meeting:{id}' ORDER BY id"
         ))
         .await
         .iter()
