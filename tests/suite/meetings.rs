@@ -748,4 +748,32 @@ async fn the_secretary_records_attendance_on_the_page_with_messages_next_to_the_
     assert!(moved.text().await.unwrap().contains("its date can no longer change"));
     let title: String = app.sql("SELECT title FROM meetings WHERE place = 'Online'").await[0].get(0);
     assert_eq!(title, "2025 annual general meeting");
+
+    // Minutes drafted on the page; the autumn meeting has not started, so it cannot
+    // adopt them yet: the message is next to the field.
+    let minutes = sam
+        .post(app.at(&format!("{agm_path}/minutes")))
+        .form(&[("csrf", csrf.clone()), ("minutes", "Accounts **approved**.".into())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(minutes.status(), 303);
+    let early = sam
+        .post(app.at(&format!("{agm_path}/adopt")))
+        .form(&[("csrf", csrf.clone()), ("adopted_by", next.clone())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(early.status(), 422);
+    let html = early.text().await.unwrap();
+    assert!(html.contains("id=\"adopted_by-error\"") && html.contains("has not started yet"));
+    let print = sam
+        .get(app.at(&format!("{agm_path}/print")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(print.contains("Accounts <strong>approved</strong>."));
 }
