@@ -142,6 +142,7 @@ async fn feed_entries(
         for ballot in crate::ballots::store::list(conn, coop.id).await? {
             entries.extend(ballot_entry(lang, &coop, &ballot, public_url));
         }
+        entries.extend(crate::meetings::service::calendar_entries(conn, &coop, lang, public_url).await?);
         let Some((member_id, _)) = crate::membership::store::membership(conn, coop.id, user_id).await? else {
             continue;
         };

@@ -130,6 +130,8 @@ async fn create_in(conn: &mut AsyncPgConnection) -> AppResult<()> {
     // Bea (board) drafts; Amina, Théo, Sam vote for the amendment and Bea abstains;
     // Max comments on the open draft.
     crate::bylaws::service::seed_demo(conn, &coop, ids[3], &member_ids[..4], member_ids[4]).await?;
+    // Sam (secretary) keeps the 2025 AGM's record; the autumn meeting is to come.
+    crate::meetings::service::seed_demo(conn, &coop, ids[2], &member_ids[..5]).await?;
     tracing::info!(coop = %coop.slug, "demo co-op created");
     Ok(())
 }

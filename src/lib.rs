@@ -16,6 +16,7 @@ pub mod demo;
 pub mod error;
 pub mod import;
 pub mod mail;
+pub mod meetings;
 pub mod membership;
 pub mod money;
 pub mod patronage;

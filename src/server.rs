@@ -24,7 +24,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::Mailer;
 use crate::web::i18n::Translate;
 use crate::web::page::html_errors;
-use crate::{audit, auth, ballots, bylaws, coops, membership, patronage, shares};
+use crate::{audit, auth, ballots, bylaws, coops, meetings, membership, patronage, shares};
 
 /// Everything a request handler can reach.
 pub struct AppState {
@@ -178,10 +178,21 @@ impl AppState {
         bylaws::api::add_comment,
         bylaws::api::edit_comment,
         bylaws::api::hide_comment,
+        meetings::api::list,
+        meetings::api::create,
+        meetings::api::show,
+        meetings::api::update,
+        meetings::api::held,
+        meetings::api::cancel,
+        meetings::api::agenda,
+        meetings::api::attend,
+        meetings::api::unattend,
+        meetings::api::minutes,
+        meetings::api::adopt,
     ),
     components(schemas(FieldError)),
     modifiers(&BearerScheme),
-    tags((name = "auth"), (name = "coops"), (name = "membership"), (name = "shares"), (name = "ballots"), (name = "patronage"), (name = "bylaws"), (name = "audit"))
+    tags((name = "auth"), (name = "coops"), (name = "membership"), (name = "shares"), (name = "ballots"), (name = "patronage"), (name = "bylaws"), (name = "meetings"), (name = "audit"))
 )]
 pub struct ApiDoc;
 
@@ -519,9 +530,11 @@ pub fn app(
                         .route(web::get().to(patronage::api::notice)),
                 )
                 .configure(bylaws::api::routes)
+                .configure(meetings::api::routes)
                 .default_service(web::to(not_found)),
         )
         .configure(bylaws::pages::routes)
+        .configure(meetings::pages::routes)
         .configure(crate::calendar::routes)
         .service(resource("/static/{file:.*}").route(web::get().to(static_file)))
         .service(resource("/").route(web::get().to(auth::pages::home)))

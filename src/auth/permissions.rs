@@ -126,11 +126,13 @@ pub enum Action {
     /// Approve a proposed distribution where the bylaws let the board do it, or
     /// send it back to draft.
     ApproveDistribution,
+    /// Schedule general meetings, keep their agenda, attendance and minutes.
+    ManageMeetings,
 }
 
 impl Action {
     /// Every action, for exhaustive tests.
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::ViewCoop,
         Action::ViewMembers,
         Action::ManageMembers,
@@ -146,6 +148,7 @@ impl Action {
         Action::ManageParameters,
         Action::ViewPatronage,
         Action::ApproveDistribution,
+        Action::ManageMeetings,
     ];
 
     /// The roles that allow this action on their own.
@@ -162,6 +165,7 @@ impl Action {
             Action::ManageParameters => &[Board],
             Action::ViewPatronage => &[Member, Treasurer, Secretary, Board, Admin],
             Action::ApproveDistribution => &[Board],
+            Action::ManageMeetings => &[Secretary, Board],
         }
     }
 }
@@ -177,7 +181,7 @@ mod tests {
 
     /// The whole matrix, written out so a change to any cell shows in review.
     /// Columns: member, treasurer, secretary, board, admin (each role alone).
-    const MATRIX: [(Action, [bool; 5]); 15] = [
+    const MATRIX: [(Action, [bool; 5]); 16] = [
         (Action::ViewCoop, [true, true, true, true, true]),
         (Action::ViewMembers, [false, true, true, true, true]),
         (Action::ManageMembers, [false, false, false, false, true]),
@@ -193,6 +197,7 @@ mod tests {
         (Action::ManageParameters, [false, false, false, true, false]),
         (Action::ViewPatronage, [true, true, true, true, true]),
         (Action::ApproveDistribution, [false, false, false, true, false]),
+        (Action::ManageMeetings, [false, false, true, true, false]),
     ];
 
     #[test]

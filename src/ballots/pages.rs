@@ -623,13 +623,18 @@ fn base_words(lang: &str, base: Base) -> String {
 }
 
 /// Each question's result as the page shows it: the sentence with the arithmetic,
-/// the chart, and for counts in rounds, the table.
-fn present_results(lang: &str, view: &BallotView) -> Vec<serde_json::Value> {
-    let Some(result) = &view.result else {
+/// the chart, and for counts in rounds, the table (also the meeting pages' view of a
+/// linked ballot's stored result).
+pub(crate) fn present_results(
+    lang: &str,
+    questions: &[Question],
+    result: Option<&crate::ballots::rules::BallotResult>,
+) -> Vec<serde_json::Value> {
+    let Some(result) = result else {
         return Vec::new();
     };
     let words = words(lang);
-    view.questions
+    questions
         .iter()
         .zip(&result.questions)
         .map(|(q, r)| match r {
@@ -730,7 +735,7 @@ async fn render_ballot(
     let view = service::view(state, scope, id).await?;
     let mut page = Page::in_coop(req, scope)?;
     let lang = page.lang.to_string();
-    let results = present_results(&lang, &view);
+    let results = present_results(&lang, &view.questions, view.result.as_ref());
     let roll = view.roll_size.unwrap_or(0).max(0) as u64;
     let turnout = charts::stacked_bar_in(
         &words(&lang),

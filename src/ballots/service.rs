@@ -73,7 +73,7 @@ pub fn default_settings(p: &BallotParameters) -> Settings {
 
 /// The members in good standing today, in the co-op's time zone: the roll a ballot
 /// opening now would freeze.
-async fn eligible_members(conn: &mut AsyncPgConnection, coop: &Coop) -> AppResult<Vec<Uuid>> {
+pub(crate) async fn eligible_members(conn: &mut AsyncPgConnection, coop: &Coop) -> AppResult<Vec<Uuid>> {
     let today = today_in(coop);
     let policy = members::policy(conn, coop.id).await?;
     let (ledger, classes) = if policy.requires_qualifying_share {

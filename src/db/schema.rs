@@ -371,3 +371,50 @@ diesel::table! {
         created_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    meetings (coop_id, id) {
+        coop_id -> Uuid,
+        id -> Uuid,
+        kind -> Text,
+        title -> Text,
+        starts_at -> Timestamptz,
+        place -> Text,
+        status -> Text,
+        cancel_reason -> Nullable<Text>,
+        minutes -> Text,
+        minutes_adopted_by -> Nullable<Uuid>,
+        minutes_adopted_at -> Nullable<Timestamptz>,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    meeting_agenda_items (coop_id, meeting_id, position) {
+        coop_id -> Uuid,
+        meeting_id -> Uuid,
+        position -> Int4,
+        title -> Text,
+        note -> Text,
+        ballot_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    meeting_attendance (coop_id, meeting_id, member_id) {
+        coop_id -> Uuid,
+        meeting_id -> Uuid,
+        member_id -> Uuid,
+        proxy_holder -> Nullable<Uuid>,
+        recorded_by -> Uuid,
+        recorded_at -> Timestamptz,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(meeting_agenda_items, meeting_attendance, meetings,);
+diesel::allow_tables_to_appear_in_same_query!(meeting_agenda_items, ballots);
+diesel::allow_tables_to_appear_in_same_query!(meeting_attendance, members);
+diesel::allow_tables_to_appear_in_same_query!(meeting_attendance, users);
+diesel::allow_tables_to_appear_in_same_query!(meetings, ballots);

@@ -11,6 +11,8 @@ mod bylaws;
 mod calendar;
 mod capital;
 mod errors;
+mod meetings;
+mod meetings_browser;
 mod offline;
 mod onboarding;
 mod operations;
