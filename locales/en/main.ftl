@@ -500,6 +500,7 @@ rule-share_return_max_of_surplus = Return on shares, at most this part of the su
 rule-patronage_basis = Patronage basis (hours, wages, equal)
 rule-min_hours = Minimum hours to share in patronage
 rule-cash_min_rate = Minimum part paid in cash
+rule-revolving_years = Retained patronage redeemed after (years)
 patronage-board-may-approve = The bylaws let the board approve this distribution
 patronage-compute = Compute the draft
 patronage-distribution = Distribution

@@ -500,6 +500,7 @@ rule-share_return_max_of_surplus = Intérêt aux parts, au plus cette part de l'
 rule-patronage_basis = Base des ristournes (hours, wages, equal)
 rule-min_hours = Heures minimales pour recevoir une ristourne
 rule-cash_min_rate = Part minimale versée en espèces
+rule-revolving_years = Ristournes retenues remboursées après (années)
 patronage-board-may-approve = Les statuts permettent au conseil d'approuver cette répartition
 patronage-compute = Calculer le brouillon
 patronage-distribution = Répartition

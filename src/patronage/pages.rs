@@ -35,6 +35,19 @@ pub const RULE_FIELDS: [&str; 6] = [
     "cash_min_rate",
 ];
 
+/// The rules the co-op's own rule set may adjust: those of the draft form and the
+/// revolving period of retained patronage (`revolving_years`), which applies to
+/// the co-op's retained amounts rather than to one distribution.
+pub const OWN_RULE_FIELDS: [&str; 7] = [
+    "reserve_rate",
+    "share_return_rate",
+    "share_return_max_of_surplus",
+    "patronage_basis",
+    "min_hours",
+    "cash_min_rate",
+    "revolving_years",
+];
+
 /// Which change just succeeded, for the notice at the top of a page.
 #[derive(Deserialize)]
 pub struct Done {
@@ -107,6 +120,7 @@ async fn home_page(req: &HttpRequest, state: &AppState, scope: &InCoop) -> AppRe
         .insert("rules_form", &rules_form)
         .insert("presets", &Preset::ALL.map(|p| p.name()))
         .insert("rule_fields", &RULE_FIELDS)
+        .insert("own_rule_fields", &OWN_RULE_FIELDS)
         .insert("form", &YearForm::default());
     Ok(page)
 }
@@ -124,7 +138,7 @@ pub async fn save_rules(
         overrides: form
             .rules
             .iter()
-            .filter(|(k, _)| RULE_FIELDS.contains(&k.as_str()))
+            .filter(|(k, _)| OWN_RULE_FIELDS.contains(&k.as_str()))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
     };
