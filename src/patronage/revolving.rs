@@ -251,10 +251,10 @@ mod tests {
     /// revolving after 2 years, a loss charged in between.
     fn worked_example() -> Vec<Movement> {
         vec![
-            retained("2024-03-31", 2023, "2023-12-31", 100_000),
-            retained("2025-03-31", 2024, "2024-12-31", 80_000),
-            loss("2026-03-31", 30_000),
-            retained("2027-03-31", 2026, "2026-12-31", 60_000),
+            retained("2023-03-31", 2022, "2022-12-31", 100_000),
+            retained("2024-03-31", 2023, "2023-12-31", 80_000),
+            loss("2025-03-31", 30_000),
+            retained("2026-03-31", 2025, "2025-12-31", 60_000),
         ]
     }
 
@@ -269,26 +269,33 @@ mod tests {
         assert_eq!(
             rows,
             vec![
-                (d("2023-12-31"), d("2025-12-31"), 100_000, 30_000, 70_000),
-                (d("2024-12-31"), d("2026-12-31"), 80_000, 0, 80_000),
-                (d("2026-12-31"), d("2028-12-31"), 60_000, 0, 60_000),
+                (d("2022-12-31"), d("2024-12-31"), 100_000, 30_000, 70_000),
+                (d("2023-12-31"), d("2025-12-31"), 80_000, 0, 80_000),
+                (d("2025-12-31"), d("2027-12-31"), 60_000, 0, 60_000),
             ]
         );
         assert_eq!(s.outstanding(), 210_000);
         assert_eq!(s.unabsorbed_loss, 0);
-        // Before 2023's due date nothing; then 2023, then 2024 as well.
-        assert_eq!(due_total(&s, d("2025-12-30")), 0);
-        assert_eq!(due_total(&s, d("2025-12-31")), 70_000);
-        assert_eq!(due_total(&s, d("2027-04-15")), 150_000);
-        let due_now: Vec<_> = due(&s, d("2027-04-15")).iter().map(|t| t.source).collect();
-        assert_eq!(due_now, vec![src(2023), src(2024)]);
-        // Once both are redeemed, only 2026's €600.00 remains, due on 2028-12-31.
+        // Before 2022's due date nothing; then 2022 (the loss came later), then 2023.
+        assert_eq!(due_total(&s, d("2024-12-30")), 0);
+        let known_on =
+            |on: &str| -> Vec<Movement> { worked_example().into_iter().filter(|m| m.date <= d(on)).collect() };
+        assert_eq!(
+            due_total(&schedule(&known_on("2024-12-31"), Some(2)), d("2024-12-31")),
+            100_000
+        );
+        // Once the loss is charged (31 March 2025), 2022 holds €700.00.
+        assert_eq!(due_total(&s, d("2024-12-31")), 70_000);
+        assert_eq!(due_total(&s, d("2026-04-15")), 150_000);
+        let due_now: Vec<_> = due(&s, d("2026-04-15")).iter().map(|t| t.source).collect();
+        assert_eq!(due_now, vec![src(2022), src(2023)]);
+        // Once both are redeemed, only 2025's €600.00 remains, due on 2027-12-31.
         let mut after = worked_example();
-        after.push(redeemed("2027-04-15", 2023, 70_000));
-        after.push(redeemed("2027-04-15", 2024, 80_000));
+        after.push(redeemed("2026-04-15", 2022, 70_000));
+        after.push(redeemed("2026-04-15", 2023, 80_000));
         let s = schedule(&after, Some(2));
-        assert_eq!(due_total(&s, d("2028-12-30")), 0);
-        assert_eq!(due_total(&s, d("2028-12-31")), 60_000);
+        assert_eq!(due_total(&s, d("2027-12-30")), 0);
+        assert_eq!(due_total(&s, d("2027-12-31")), 60_000);
         assert_eq!(s.outstanding(), 60_000);
         assert!(s.tranches[0].settled && s.tranches[1].settled && !s.tranches[2].settled);
     }
