@@ -160,6 +160,9 @@ impl AppState {
         patronage::api::report_csv,
         patronage::api::notice,
         patronage::api::send_notices,
+        patronage::api::retained_due,
+        patronage::api::redeem_retained,
+        patronage::api::reverse_redemption,
         bylaws::api::current,
         bylaws::api::import,
         bylaws::api::history,
@@ -518,6 +521,17 @@ pub fn app(
                         .route(web::post().to(patronage::api::reverse_payment)),
                 )
                 .service(
+                    resource("/coops/{slug}/retained-patronage/due").route(web::get().to(patronage::api::retained_due)),
+                )
+                .service(
+                    resource("/coops/{slug}/retained-patronage/redemptions")
+                        .route(web::post().to(patronage::api::redeem_retained)),
+                )
+                .service(
+                    resource("/coops/{slug}/distributions/{distribution_id}/redemptions/{member_id}/reverse")
+                        .route(web::post().to(patronage::api::reverse_redemption)),
+                )
+                .service(
                     resource("/coops/{slug}/distributions/{distribution_id}/report.csv")
                         .route(web::get().to(patronage::api::report_csv)),
                 )
@@ -632,6 +646,10 @@ pub fn app(
         .service(resource("/c/{slug}/patronage/me").route(web::get().to(patronage::pages::mine)))
         .service(resource("/c/{slug}/patronage/years").route(web::post().to(patronage::pages::create_year)))
         .service(resource("/c/{slug}/patronage/rules").route(web::post().to(patronage::pages::save_rules)))
+        .service(resource("/c/{slug}/patronage/retained").route(web::get().to(patronage::pages::retained)))
+        .service(
+            resource("/c/{slug}/patronage/retained/redeem").route(web::post().to(patronage::pages::redeem_retained)),
+        )
         .service(resource("/c/{slug}/patronage/years/{year_id}").route(web::get().to(patronage::pages::year)))
         .service(
             resource("/c/{slug}/patronage/years/{year_id}/hours").route(web::post().to(patronage::pages::record_hours)),

@@ -500,6 +500,7 @@ rule-share_return_max_of_surplus = Return on shares, at most this part of the su
 rule-patronage_basis = Patronage basis (hours, wages, equal)
 rule-min_hours = Minimum hours to share in patronage
 rule-cash_min_rate = Minimum part paid in cash
+rule-revolving_years = Retained patronage redeemed after (years)
 patronage-board-may-approve = The bylaws let the board approve this distribution
 patronage-compute = Compute the draft
 patronage-distribution = Distribution
@@ -568,3 +569,30 @@ mail-notice-body =
     Your notice, with the rules applied:
     { $link }
 nav-label = Main menu
+
+# the revolving schedule of retained patronage
+revolving-title = Retained patronage due for redemption
+revolving-done-redeemed = The retained patronage due is redeemed: the amounts are owed to the members in cash until paid.
+revolving-rule = Each year's retained patronage is redeemed { $years } years after the end of its fiscal year.
+revolving-none = The co-op's rule set has no revolving period (revolving_years): retained patronage is not redeemed on a schedule.
+revolving-none-member = The co-op has no revolving schedule: retained patronage stays in your account.
+revolving-show = Show
+revolving-due = Due for redemption
+revolving-nothing-due = Nothing is due for redemption on this date.
+revolving-member = Member
+revolving-due-on = Due on
+revolving-retained = Retained
+revolving-lost = Taken by losses
+revolving-redeemed = Redeemed
+revolving-outstanding = Still retained
+revolving-amount-due = Amount due
+revolving-expected = Expected back
+revolving-settled = Redeemed
+revolving-due-now = Due now
+revolving-schedule = Retained patronage: the revolving schedule
+revolving-redeem = Redeem
+revolving-redeem-hint = Redeeming writes, in one step, the capital-ledger entries that take each amount due out of the member's account and the cash owed to each member, which you then pay and record on the year's distribution. A year is redeemed once.
+revolving-every-year = Every year due
+revolving-redeem-submit = Redeem the retained patronage due
+revolving-payable = Retained patronage redeemed
+revolving-reverse = Reverse a redemption

@@ -500,6 +500,7 @@ rule-share_return_max_of_surplus = Intérêt aux parts, au plus cette part de l'
 rule-patronage_basis = Base des ristournes (hours, wages, equal)
 rule-min_hours = Heures minimales pour recevoir une ristourne
 rule-cash_min_rate = Part minimale versée en espèces
+rule-revolving_years = Ristournes retenues remboursées après (années)
 patronage-board-may-approve = Les statuts permettent au conseil d'approuver cette répartition
 patronage-compute = Calculer le brouillon
 patronage-distribution = Répartition
@@ -568,3 +569,30 @@ mail-notice-body =
     Votre avis, avec les règles appliquées :
     { $link }
 nav-label = Menu principal
+
+# the revolving schedule of retained patronage
+revolving-title = Ristournes retenues à rembourser
+revolving-done-redeemed = Les ristournes retenues échues sont remboursées : les montants sont dus aux membres en espèces jusqu'au paiement.
+revolving-rule = Les ristournes retenues de chaque exercice sont remboursées { $years } ans après la fin de l'exercice.
+revolving-none = Les règles de la coopérative ne fixent pas de durée de remboursement (revolving_years) : les ristournes retenues ne sont pas remboursées selon un calendrier.
+revolving-none-member = La coopérative n'a pas de calendrier de remboursement : les ristournes retenues restent sur votre compte.
+revolving-show = Afficher
+revolving-due = À rembourser
+revolving-nothing-due = Rien n'est à rembourser à cette date.
+revolving-member = Membre
+revolving-due-on = Échéance
+revolving-retained = Retenu
+revolving-lost = Imputé aux pertes
+revolving-redeemed = Remboursé
+revolving-outstanding = Encore retenu
+revolving-amount-due = Montant dû
+revolving-expected = Remboursement prévu
+revolving-settled = Remboursé
+revolving-due-now = Échu
+revolving-schedule = Ristournes retenues : le calendrier de remboursement
+revolving-redeem = Rembourser
+revolving-redeem-hint = Le remboursement écrit en une fois les écritures du registre du capital qui retirent chaque montant échu du compte du membre et la somme due en espèces à chaque membre, que vous payez ensuite et enregistrez sur la répartition de l'exercice. Un exercice n'est remboursé qu'une fois.
+revolving-every-year = Tous les exercices échus
+revolving-redeem-submit = Rembourser les ristournes retenues échues
+revolving-payable = Ristournes retenues remboursées
+revolving-reverse = Annuler un remboursement

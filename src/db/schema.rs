@@ -373,6 +373,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    retained_redemptions (coop_id, distribution_id, member_id, round) {
+        coop_id -> Uuid,
+        distribution_id -> Uuid,
+        member_id -> Uuid,
+        round -> Int4,
+        capital_entry_id -> Uuid,
+        payable_entry_id -> Uuid,
+        amount -> Numeric,
+        redeemed_on -> Date,
+        redeemed_by -> Nullable<Uuid>,
+        recorded_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     meetings (coop_id, id) {
         coop_id -> Uuid,
         id -> Uuid,

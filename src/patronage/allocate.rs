@@ -1758,6 +1758,7 @@ mod tests {
                     seniority_rate,
                     seniority_cap: Decimal::new(seniority_cap, 2),
                     cash_min_rate: cash,
+                    revolving_years: None,
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! Year-end distribution endpoints of the JSON API: fiscal years, hours (and their
-//! CSV import), distributions from draft to posted, the report and the notices.
+//! CSV import), distributions from draft to posted, the report and the notices, and
+//! the retained patronage due for redemption under the revolving schedule.
 
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -9,7 +10,7 @@ use uuid::Uuid;
 use super::own_rules::{self, OwnRules, OwnRulesView};
 use super::service::{
     self, DistributionView, HoursInput, NewDistribution, NewYear, Notice, PaymentInput, PaymentReversal, PostRequest,
-    ProposeRequest, ReverseRequest,
+    ProposeRequest, RedeemRequest, RedemptionReversal, ReverseRequest, RevolvingView,
 };
 use crate::auth::extract::InCoop;
 use crate::error::{AppError, AppResult, Problem};
@@ -386,4 +387,65 @@ pub async fn save_own_rules(
     body: web::Json<OwnRules>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(own_rules::save(&state, &scope, &body).await?))
+}
+
+/// The date the retained patronage due is read on.
+#[derive(Deserialize, IntoParams)]
+pub struct AsOfQuery {
+    /// The date (default: today).
+    pub as_of: Option<chrono::NaiveDate>,
+}
+
+/// The retained patronage due for redemption on a date under the co-op's revolving
+/// period, oldest year first (treasurers and the board).
+#[utoipa::path(get, path = "/api/v1/coops/{slug}/retained-patronage/due", tag = "patronage",
+    params(("slug" = String, Path, description = "The co-op's short name"), AsOfQuery),
+    responses((status = 200, body = RevolvingView), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn retained_due(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    query: web::Query<AsOfQuery>,
+) -> AppResult<HttpResponse> {
+    let as_of = query.as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    Ok(HttpResponse::Ok().json(service::due_for_redemption(&state, &scope, as_of).await?))
+}
+
+/// Redeems the retained patronage due on the date (every year due, or one), in one
+/// transaction: capital-ledger entries, cash payables on each year's distribution,
+/// an audit event (treasurers). A year already redeemed, or nothing due: 409.
+#[utoipa::path(post, path = "/api/v1/coops/{slug}/retained-patronage/redemptions", tag = "patronage",
+    request_body = RedeemRequest,
+    params(("slug" = String, Path, description = "The co-op's short name")),
+    responses((status = 201, body = RevolvingView, description = "What was redeemed"), (status = 403, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn redeem_retained(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    body: web::Json<RedeemRequest>,
+) -> AppResult<HttpResponse> {
+    // The body is required (`{}` redeems every year due today): a body that does
+    // not read is refused, never taken for "everything".
+    Ok(HttpResponse::Created().json(service::redeem_retained(&state, &scope, &body).await?))
+}
+
+/// Reverses the standing redemption of a member's retained patronage of a
+/// distribution, with a reason (treasurers): the year is due again.
+#[utoipa::path(post,
+    path = "/api/v1/coops/{slug}/distributions/{distribution_id}/redemptions/{member_id}/reverse", tag = "patronage",
+    request_body = RedemptionReversal,
+    params(("slug" = String, Path, description = "The co-op's short name"),
+        ("distribution_id" = Uuid, Path, description = "The distribution that retained the amount"),
+        ("member_id" = Uuid, Path, description = "The member")),
+    responses((status = 200, body = DistributionView), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn reverse_redemption(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid, Uuid)>,
+    body: web::Json<RedemptionReversal>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::reverse_redemption(&state, &scope, path.1, path.2, &body).await?))
 }

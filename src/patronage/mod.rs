@@ -3,7 +3,8 @@
 //! ([`allocate`]), and the offline `concord allocate` helpers ([`offline`]).
 //! The platform workflow: fiscal years, hours and distributions from draft to
 //! posted ([`workflow`] pure, [`store`], [`service`], [`api`], [`pages`]); the
-//! co-op's own rule set ([`own_rules`]).
+//! co-op's own rule set ([`own_rules`]); the revolving schedule of retained
+//! patronage ([`revolving`] pure).
 //! See `docs/rules/distribution.md`.
 
 pub mod allocate;
@@ -12,6 +13,7 @@ pub mod limits;
 pub mod offline;
 pub mod own_rules;
 pub mod pages;
+pub mod revolving;
 pub mod rules;
 pub mod service;
 pub mod store;

@@ -78,6 +78,12 @@ fn rule_set(saved: Option<&OwnRules>) -> AppResult<RuleSet> {
     }
 }
 
+/// The revolving period of the co-op's own rule set (`None`: no revolving, or no
+/// rules saved).
+pub async fn revolving_years(conn: &mut AsyncPgConnection, coop_id: uuid::Uuid) -> AppResult<Option<u32>> {
+    Ok(rule_set(load(conn, coop_id).await?.as_ref())?.revolving_years)
+}
+
 fn view(saved: Option<OwnRules>) -> AppResult<OwnRulesView> {
     let rules = rule_set(saved.as_ref())?;
     Ok(OwnRulesView {

@@ -14,7 +14,7 @@ use super::own_rules::{self, OwnRules};
 use super::rules::Preset;
 use super::service::{
     self, DistributionView, HoursInput, NewDistribution, NewYear, PaymentInput, PaymentReversal, PostRequest,
-    ProposeRequest, ReverseRequest,
+    ProposeRequest, RedeemRequest, RedemptionReversal, ReverseRequest,
 };
 use super::workflow;
 use crate::auth::extract::InCoop;
@@ -33,6 +33,19 @@ pub const RULE_FIELDS: [&str; 6] = [
     "patronage_basis",
     "min_hours",
     "cash_min_rate",
+];
+
+/// The rules the co-op's own rule set may adjust: those of the draft form and the
+/// revolving period of retained patronage (`revolving_years`), which applies to
+/// the co-op's retained amounts rather than to one distribution.
+pub const OWN_RULE_FIELDS: [&str; 7] = [
+    "reserve_rate",
+    "share_return_rate",
+    "share_return_max_of_surplus",
+    "patronage_basis",
+    "min_hours",
+    "cash_min_rate",
+    "revolving_years",
 ];
 
 /// Which change just succeeded, for the notice at the top of a page.
@@ -107,6 +120,7 @@ async fn home_page(req: &HttpRequest, state: &AppState, scope: &InCoop) -> AppRe
         .insert("rules_form", &rules_form)
         .insert("presets", &Preset::ALL.map(|p| p.name()))
         .insert("rule_fields", &RULE_FIELDS)
+        .insert("own_rule_fields", &OWN_RULE_FIELDS)
         .insert("form", &YearForm::default());
     Ok(page)
 }
@@ -124,7 +138,7 @@ pub async fn save_rules(
         overrides: form
             .rules
             .iter()
-            .filter(|(k, _)| RULE_FIELDS.contains(&k.as_str()))
+            .filter(|(k, _)| OWN_RULE_FIELDS.contains(&k.as_str()))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
     };
@@ -541,6 +555,19 @@ pub async fn step(
                     Err(AppError::Validation(errors))
                 }
             }
+            "redemption-reverse" => {
+                let mut errors = Vec::new();
+                let member = parse_uuid("member_id", &form.member_id, &mut errors);
+                let request = RedemptionReversal {
+                    reason: form.reason.clone(),
+                    date,
+                };
+                if errors.is_empty() {
+                    service::reverse_redemption(&state, &scope, id, member, &request).await
+                } else {
+                    Err(AppError::Validation(errors))
+                }
+            }
             _ => Err(AppError::NotFound),
         }
     };
@@ -551,6 +578,120 @@ pub async fn step(
     let mut page = distribution_page(&req, &state, &scope, id, None).await?;
     page.insert("step_form", &form).errors(&errors);
     page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "patronage/distribution.html")
+}
+
+// ---------------------------------------------------------------------------
+// retained patronage due for redemption
+
+/// The date the retained patronage due is read on.
+#[derive(Deserialize)]
+pub struct RetainedQuery {
+    as_of: Option<String>,
+    done: Option<String>,
+}
+
+/// What the redemption form sends.
+#[derive(Default, Deserialize, Serialize)]
+pub struct RedeemForm {
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    fiscal_year_id: String,
+}
+
+async fn retained_page(
+    req: &HttpRequest,
+    state: &AppState,
+    scope: &InCoop,
+    as_of: NaiveDate,
+    form: &RedeemForm,
+) -> AppResult<Page> {
+    let view = service::due_for_redemption(state, scope, as_of).await?;
+    // The years that have something due, for the form's choice.
+    let mut years: Vec<(Uuid, String)> = view
+        .lines
+        .iter()
+        .map(|l| (l.fiscal_year_id, l.fiscal_year.clone()))
+        .collect();
+    years.dedup();
+    let years: Vec<serde_json::Value> = years
+        .into_iter()
+        .map(|(id, label)| serde_json::json!({"id": id, "label": label}))
+        .collect();
+    let mut page = Page::in_coop(req, scope)?;
+    page.insert("view", &view)
+        .insert("years", &years)
+        .insert("form", form)
+        .insert("can_manage", &scope.can(Action::ManageDistribution));
+    Ok(page)
+}
+
+/// Retained patronage due for redemption on a date (treasurers and the board),
+/// with the treasurer's redemption form.
+pub async fn retained(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    scope: InCoop,
+    query: web::Query<RetainedQuery>,
+) -> AppResult<HttpResponse> {
+    let today = chrono::Utc::now().date_naive();
+    let mut errors = Vec::new();
+    let as_of = match query.as_of.as_deref().map(str::trim) {
+        None | Some("") => today,
+        Some(text) => parse_date("as_of", text, &mut errors),
+    };
+    let as_of = if errors.is_empty() { as_of } else { today };
+    let form = RedeemForm {
+        date: as_of.min(today).to_string(),
+        ..RedeemForm::default()
+    };
+    let mut page = retained_page(&req, &state, &scope, as_of, &form).await?;
+    page.insert("done", &query.done).errors(&errors);
+    if errors.is_empty() {
+        page.render("patronage/retained.html")
+    } else {
+        page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "patronage/retained.html")
+    }
+}
+
+/// Redeems the retained patronage due (treasurers); the form again with the
+/// message next to its field when refused.
+pub async fn redeem_retained(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    scope: InCoop,
+    form: PageForm<RedeemForm>,
+) -> AppResult<HttpResponse> {
+    let form = form.0;
+    let mut errors = Vec::new();
+    let date = match form.date.trim() {
+        "" => None,
+        text => Some(parse_date("date", text, &mut errors)),
+    };
+    let fiscal_year_id = match form.fiscal_year_id.trim() {
+        "" => None,
+        text => Some(parse_uuid("fiscal_year_id", text, &mut errors)),
+    };
+    let result = if errors.is_empty() {
+        service::redeem_retained(&state, &scope, &RedeemRequest { date, fiscal_year_id }).await
+    } else {
+        Err(AppError::Validation(errors))
+    };
+    let errors = match result {
+        Ok(view) => {
+            return Ok(see_other(&format!(
+                "{}/retained?as_of={}&done=redeemed",
+                base(&scope),
+                view.as_of
+            )))
+        }
+        Err(e) => form_errors(e, "fiscal_year_id")?,
+    };
+    let today = chrono::Utc::now().date_naive();
+    let as_of = date.filter(|d| *d != NaiveDate::MIN && *d <= today).unwrap_or(today);
+    let mut page = retained_page(&req, &state, &scope, as_of, &form).await?;
+    page.errors(&errors);
+    page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "patronage/retained.html")
 }
 
 // ---------------------------------------------------------------------------

@@ -27,6 +27,10 @@ pub const MAX_RATE_DECIMALS: u32 = 6;
 /// [`RuleSet::canonical_json`]; bump it if the meaning of a key changes.
 pub const CANONICAL_VERSION: u32 = 1;
 
+/// Longest revolving period a rule set may set, in years
+/// ([`RuleSet::revolving_years`]).
+pub const MAX_REVOLVING_YEARS: u32 = 30;
+
 /// A starting point for the rule set of a co-op under a given law. Every
 /// value a preset sets can be overridden; `docs/rules/distribution.md` gives
 /// the legal source of each figure and says which ones are Concord's defaults
@@ -238,6 +242,14 @@ pub struct RuleSet {
     /// Cash is rounded up to the cent so the minimum is always met.
     #[serde(deserialize_with = "de_decimal")]
     pub cash_min_rate: Decimal,
+
+    /// After posting. The revolving period: a year's retained patronage is due
+    /// back to the member this many whole years after the fiscal year's last
+    /// day, in [1, [`MAX_REVOLVING_YEARS`]]. `None`: no revolving (retained
+    /// amounts stay until the member leaves). Left out of the canonical JSON
+    /// when `None`, so rule sets written before the key existed hash the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revolving_years: Option<u32>,
 }
 
 impl Default for RuleSet {
@@ -265,6 +277,7 @@ impl Default for RuleSet {
             seniority_rate: Decimal::ZERO,
             seniority_cap: Decimal::ONE,
             cash_min_rate: Decimal::ZERO,
+            revolving_years: None,
         }
     }
 }
@@ -412,6 +425,9 @@ impl RuleSet {
         if let Some(w) = o.patronage_weights {
             r.patronage_weights = Some(w);
         }
+        if let Some(YearsOrNone(years)) = o.revolving_years {
+            r.revolving_years = years;
+        }
         r.validate()?;
         Ok(r)
     }
@@ -420,9 +436,18 @@ impl RuleSet {
     /// [`MAX_RATE_DECIMALS`] decimals, money non-negative with at most 2
     /// decimals, mix weights present exactly with `mix` and summing to 1,
     /// `reserve_rate >= reserve_min_rate`, `reserve_rate +
-    /// patronage_min_of_surplus <= 1`, `seniority_cap >= 1`, and no cap that
+    /// patronage_min_of_surplus <= 1`, `seniority_cap >= 1`, `revolving_years` in
+    /// [1, [`MAX_REVOLVING_YEARS`]] when set, and no cap that
     /// would make the computation circular. The error names the field.
     pub fn validate(&self) -> Result<(), RulesError> {
+        if let Some(years) = self.revolving_years {
+            if !(1..=MAX_REVOLVING_YEARS).contains(&years) {
+                return Err(RulesError::invalid(
+                    "revolving_years",
+                    format!("must be a whole number of years between 1 and {MAX_REVOLVING_YEARS}, got {years}"),
+                ));
+            }
+        }
         rate("reserve_rate", self.reserve_rate)?;
         rate("reserve_min_rate", self.reserve_min_rate)?;
         money("reserve_floor", self.reserve_floor)?;
@@ -683,6 +708,50 @@ struct RulesToml {
     seniority_cap: Option<Decimal>,
     #[serde(default, deserialize_with = "de_some_decimal")]
     cash_min_rate: Option<Decimal>,
+    revolving_years: Option<YearsOrNone>,
+}
+
+/// `revolving_years` as RULES.toml may write it: an integer, the same digits as
+/// a string (`"5"`, as the web form and the API send it), or `"none"`. Anything
+/// else (a float, a fraction, a negative number) is refused by the TOML reader
+/// with the key named; the range is checked by [`RuleSet::validate`].
+#[derive(Debug, Clone, Copy)]
+struct YearsOrNone(Option<u32>);
+
+impl<'de> Deserialize<'de> for YearsOrNone {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = YearsOrNone;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a whole number of years, e.g. 5 or \"5\", or \"none\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                let t = s.trim();
+                if t.eq_ignore_ascii_case("none") {
+                    return Ok(YearsOrNone(None));
+                }
+                if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(E::custom(format!("{s:?} is not a whole number of years")));
+                }
+                // Too many digits for u32: out of range anyway.
+                Ok(YearsOrNone(Some(t.parse().unwrap_or(u32::MAX))))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                if v < 0 {
+                    return Err(E::custom(format!("{v} is negative; give a whole number of years")));
+                }
+                self.visit_u64(v.unsigned_abs())
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(YearsOrNone(Some(u32::try_from(v).unwrap_or(u32::MAX))))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Err(E::custom(format!("{v} is not a whole number of years")))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 fn toml_message(e: &toml::de::Error) -> String {
@@ -963,5 +1032,70 @@ mod tests {
         assert_eq!(back.canonical_json(), j);
         let c = RuleSet::from_toml("preset = \"scop_fr\"\nreserve_rate = \"0.41\"\n").unwrap();
         assert_ne!(a.canonical_json(), c.canonical_json());
+    }
+
+    #[test]
+    fn revolving_years_is_optional_whole_years_from_1_to_30() {
+        assert_eq!(RuleSet::default().revolving_years, None);
+        for p in Preset::ALL {
+            assert_eq!(RuleSet::preset(p).revolving_years, None, "{p}");
+        }
+        let r = RuleSet::from_toml("preset = \"us_worker\"\nrevolving_years = 5\n").unwrap();
+        assert_eq!(r.revolving_years, Some(5));
+        assert_eq!(
+            RuleSet::from_toml("revolving_years = \"7\"").unwrap().revolving_years,
+            Some(7)
+        );
+        assert_eq!(
+            RuleSet::from_toml("revolving_years = \" 30 \"")
+                .unwrap()
+                .revolving_years,
+            Some(30)
+        );
+        assert_eq!(
+            RuleSet::from_toml("revolving_years = 1").unwrap().revolving_years,
+            Some(1)
+        );
+        assert_eq!(
+            RuleSet::from_toml("revolving_years = \"none\"")
+                .unwrap()
+                .revolving_years,
+            None
+        );
+        for bad in ["0", "31", "\"0\"", "\"31\"", "99999999999", "\"99999999999\""] {
+            let e = RuleSet::from_toml(&format!("revolving_years = {bad}")).unwrap_err();
+            assert_eq!(e.field(), Some("revolving_years"), "{bad}: {e}");
+        }
+        for bad in ["2.5", "-3", "\"2.5\"", "\"five\"", "\"\"", "\"-3\"", "true"] {
+            let e = RuleSet::from_toml(&format!("revolving_years = {bad}")).unwrap_err();
+            match e {
+                RulesError::Toml(m) => assert!(m.contains("revolving_years"), "{bad}: {m}"),
+                other => panic!("{bad}: {other}"),
+            }
+        }
+        let r = RuleSet {
+            revolving_years: Some(0),
+            ..RuleSet::default()
+        };
+        assert_eq!(r.validate().unwrap_err().field(), Some("revolving_years"));
+    }
+
+    #[test]
+    fn revolving_years_is_hashed_only_when_set() {
+        // Rule sets stored before the key existed keep their hash.
+        let without = RuleSet::from_toml("preset = \"us_worker\"").unwrap();
+        assert!(!without.canonical_json().contains("revolving_years"));
+        let none = RuleSet::from_toml("preset = \"us_worker\"\nrevolving_years = \"none\"").unwrap();
+        assert_eq!(none.canonical_json(), without.canonical_json());
+        let five = RuleSet::from_toml("preset = \"us_worker\"\nrevolving_years = 5").unwrap();
+        let j = five.canonical_json();
+        assert!(j.contains("\"revolving_years\":5"), "{j}");
+        assert_ne!(j, without.canonical_json());
+        let back: RuleSet = {
+            let mut v: serde_json::Value = serde_json::from_str(&j).unwrap();
+            v.as_object_mut().unwrap().remove("canonical");
+            serde_json::from_value(v).unwrap()
+        };
+        assert_eq!(back, five);
     }
 }

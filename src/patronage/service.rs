@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::allocate::{self, Allocation, AllocationError, EligibleCapital, MemberInput};
 use super::own_rules;
-use super::rules::{RuleSet, RulesError};
+use super::rules::{RuleSet, RulesError, MAX_REVOLVING_YEARS};
 use super::store::{self, DistributionEntry, DistributionRow, DistributionSummary, FiscalYear, HoursEntry};
 use super::workflow::{self, DistributionStatus, HoursLine, Step, YearStatus};
 use crate::audit;
@@ -30,8 +30,10 @@ use crate::server::AppState;
 use crate::shares::rules::{EntryId, EntryKind, LedgerEntry};
 use crate::shares::store as capital;
 
-/// The accounts a posted distribution owes members on, until paid.
-pub const PAYABLE_ACCOUNTS: [&str; 2] = ["share_return_payable", "patronage_cash_payable"];
+/// The accounts a posted distribution owes members on, until paid: the share
+/// return, cash patronage, and the retained patronage redeemed under the revolving
+/// schedule.
+pub const PAYABLE_ACCOUNTS: [&str; 3] = ["share_return_payable", "patronage_cash_payable", "revolving_payable"];
 
 fn conflict(error: impl ToString) -> AppError {
     AppError::Conflict(error.to_string())
@@ -523,6 +525,9 @@ pub struct Line {
     /// Cash patronage still to pay (posted distributions).
     #[schema(value_type = Object)]
     pub cash_owed: Money,
+    /// Retained patronage redeemed and still to pay (revolving schedule).
+    #[schema(value_type = Object)]
+    pub revolving_owed: Money,
 }
 
 /// The totals of a distribution.
@@ -672,6 +677,7 @@ fn build_view(
             total: m(line.total)?,
             share_return_owed: m(get("share_return_payable"))?,
             cash_owed: m(get("patronage_cash_payable"))?,
+            revolving_owed: m(get("revolving_payable"))?,
         });
     }
     let [_, _, (_, cash), (_, retained)] = workflow::parts(&alloc);
@@ -804,6 +810,15 @@ pub fn rule_set_of(preset: Option<&str>, overrides: &BTreeMap<String, String>) -
         }
         if key == "preset" || !key.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
             return Err(AppError::field(key.clone(), "Unknown rule."));
+        }
+        // A whole number of years: anything else is named by its field here, not
+        // reported as a TOML type error of the overrides.
+        if key == "revolving_years" && !value.eq_ignore_ascii_case("none") && !value.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(AppError::field(
+                key.clone(),
+                format!("Give a whole number of years from 1 to {MAX_REVOLVING_YEARS}, or none."),
+            ));
         }
         let value = match value {
             "true" => toml::Value::Boolean(true),
@@ -1310,6 +1325,10 @@ pub async fn reverse(
     let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
     let mut conn = db::conn(&state.pool).await?;
     conn.transaction(async |conn| {
+        // The capital ledger's lock first, as a redemption of retained patronage
+        // takes it before it writes to this distribution's ledger: the same order
+        // everywhere, so the two cannot deadlock.
+        capital::lock_ledger(conn, coop_id).await?;
         let row = store::distribution_for_update(conn, coop_id, id).await?;
         workflow::next_status(row.status()?, Step::Reverse).map_err(conflict)?;
         let posted_on = store::posted_on(conn, coop_id, id).await?.unwrap_or(date);
@@ -1326,6 +1345,17 @@ pub async fn reverse(
         if !unreversed_payments(&entries).is_empty() {
             return Err(AppError::Conflict(
                 "payments were recorded against this distribution: reverse each payment first".into(),
+            ));
+        }
+        // Retained patronage redeemed under the revolving schedule is owed (or paid):
+        // each redemption is reversed first.
+        let reversed: HashSet<Uuid> = entries.iter().filter_map(|e| e.reverses).collect();
+        if entries
+            .iter()
+            .any(|e| e.kind == "redemption" && !reversed.contains(&e.id))
+        {
+            return Err(AppError::Conflict(
+                "retained patronage of this distribution was redeemed: reverse each redemption first".into(),
             ));
         }
         let opposite: Vec<DistributionEntry> = entries
@@ -1357,7 +1387,6 @@ pub async fn reverse(
             .collect();
         store::insert_posting(conn, coop_id, id, "reversal", date, actor, Some(&reason)).await?;
         store::append_entries(conn, coop_id, id, &opposite, actor).await?;
-        capital::lock_ledger(conn, coop_id).await?;
         store::append_capital(conn, coop_id, &retained, id).await?;
         store::set_status(conn, coop_id, id, DistributionStatus::Reversed, Some(actor), None).await?;
         store::set_year_status(conn, coop_id, row.fiscal_year_id, YearStatus::Closed, actor).await?;
@@ -1381,7 +1410,7 @@ pub async fn reverse(
 pub struct PaymentInput {
     /// The member paid.
     pub member_id: Uuid,
-    /// `share_return_payable` or `patronage_cash_payable`.
+    /// `share_return_payable`, `patronage_cash_payable` or `revolving_payable`.
     pub account: String,
     /// The amount, e.g. "120.50"; at most what is owed.
     pub amount: String,
@@ -1404,7 +1433,7 @@ pub async fn record_payment(
     if !PAYABLE_ACCOUNTS.contains(&input.account.as_str()) {
         return Err(AppError::field(
             "account",
-            "Choose share_return_payable or patronage_cash_payable.",
+            "Choose share_return_payable, patronage_cash_payable or revolving_payable.",
         ));
     }
     let amount = parse_decimal("amount", &input.amount)?;
@@ -1804,4 +1833,402 @@ async fn send_notices_in(
         sent += 1;
     }
     Ok(sent)
+}
+
+// ---------------------------------------------------------------------------
+// the revolving schedule of retained patronage
+
+/// One fiscal year's retained patronage of a member on the revolving schedule.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ScheduleLine {
+    /// The member.
+    pub member_id: Uuid,
+    /// Their number.
+    pub number: Option<i64>,
+    /// Their name.
+    pub name: String,
+    /// The distribution that retained it.
+    pub distribution_id: Uuid,
+    /// Its fiscal year.
+    pub fiscal_year_id: Uuid,
+    /// The year's label.
+    pub fiscal_year: String,
+    /// The year's last day.
+    pub year_end: NaiveDate,
+    /// When it is due back (none without a revolving period).
+    pub due_on: Option<NaiveDate>,
+    /// Retained.
+    #[schema(value_type = Object)]
+    pub retained: Money,
+    /// Taken by losses charged to the account (oldest years first).
+    #[schema(value_type = Object)]
+    pub lost: Money,
+    /// Redeemed.
+    #[schema(value_type = Object)]
+    pub redeemed: Money,
+    /// Still retained: what a redemption pays.
+    #[schema(value_type = Object)]
+    pub outstanding: Money,
+    /// A redemption stands: never due again.
+    pub settled: bool,
+    /// Due for redemption on the view's date.
+    pub due: bool,
+}
+
+/// Retained patronage on the revolving schedule as of a date: what is due for
+/// redemption (the co-op's view), or a member's every year.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RevolvingView {
+    /// The date.
+    pub as_of: NaiveDate,
+    /// The co-op's revolving period in years (none: no revolving).
+    pub revolving_years: Option<u32>,
+    /// The lines, oldest year first, then by member number.
+    pub lines: Vec<ScheduleLine>,
+    /// The sum of the lines' outstanding amounts.
+    #[schema(value_type = Object)]
+    pub total: Money,
+}
+
+/// Every member's (or one member's) retained patronage written by distributions,
+/// year by year, as of a date (`patronage::revolving`).
+async fn schedule_lines(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    as_of: NaiveDate,
+    member: Option<Uuid>,
+    years: Option<u32>,
+    currency: Currency,
+) -> AppResult<Vec<ScheduleLine>> {
+    use super::revolving::{self, MovementKind};
+    let rows = store::retained_movements(conn, coop_id, as_of, member).await?;
+    let mut by_member: BTreeMap<Uuid, Vec<revolving::Movement>> = BTreeMap::new();
+    let mut years_of: HashMap<Uuid, (Uuid, String)> = HashMap::new();
+    for row in &rows {
+        let cents = (row.amount * Decimal::ONE_HUNDRED)
+            .trunc()
+            .try_into()
+            .map_err(|_| AppError::internal(format!("retained amount {}", row.amount)))?;
+        let kind = match (row.kind.as_str(), row.distribution_id, row.year_end) {
+            ("patronage_loss", _, _) => MovementKind::Loss { cents },
+            ("patronage_retained", Some(source), Some(year_end)) => MovementKind::Retained {
+                source,
+                year_end,
+                cents,
+            },
+            ("patronage_redeemed", Some(source), Some(_)) => MovementKind::Redeemed { source, cents },
+            // Retained patronage not written by a distribution has no fiscal year to revolve from.
+            _ => continue,
+        };
+        if let (Some(d), Some(y), Some(label)) = (row.distribution_id, row.fiscal_year_id, &row.year_label) {
+            years_of.insert(d, (y, label.clone()));
+        }
+        by_member.entry(row.member_id).or_default().push(revolving::Movement {
+            date: row.entry_date,
+            kind,
+        });
+    }
+    let facts: HashMap<Uuid, (Option<i64>, String)> = store::member_facts(conn, coop_id)
+        .await?
+        .into_iter()
+        .map(|f| (f.id, (f.number, f.display_name)))
+        .collect();
+    let cents = |c: i64| Money::from_cents(c, currency).map_err(|e| AppError::internal(e.to_string()));
+    let mut lines = Vec::new();
+    for (member_id, movements) in by_member {
+        let (number, name) = facts.get(&member_id).cloned().unwrap_or_default();
+        for t in revolving::schedule(&movements, years).tranches {
+            let (fiscal_year_id, fiscal_year) = years_of.get(&t.source).cloned().unwrap_or_default();
+            lines.push(ScheduleLine {
+                member_id,
+                number,
+                name: name.clone(),
+                distribution_id: t.source,
+                fiscal_year_id,
+                fiscal_year,
+                year_end: t.year_end,
+                due_on: t.due_on,
+                retained: cents(t.retained)?,
+                lost: cents(t.lost)?,
+                redeemed: cents(t.redeemed)?,
+                outstanding: cents(t.outstanding)?,
+                settled: t.settled,
+                due: t.is_due(as_of),
+            });
+        }
+    }
+    lines.sort_by_key(|l| (l.year_end, l.number.unwrap_or(i64::MAX), l.member_id));
+    Ok(lines)
+}
+
+fn revolving_view(
+    as_of: NaiveDate,
+    revolving_years: Option<u32>,
+    lines: Vec<ScheduleLine>,
+    currency: Currency,
+) -> AppResult<RevolvingView> {
+    let total = lines.iter().map(|l| l.outstanding.amount()).sum();
+    Ok(RevolvingView {
+        as_of,
+        revolving_years,
+        total: money(total, currency)?,
+        lines,
+    })
+}
+
+/// The retained patronage due for redemption on `as_of` under the co-op's
+/// revolving period, oldest year first (treasurers and the board).
+pub async fn due_for_redemption(state: &AppState, scope: &InCoop, as_of: NaiveDate) -> AppResult<RevolvingView> {
+    if !scope.can(Action::ManageDistribution) && !scope.can(Action::ApproveDistribution) {
+        return Err(AppError::Forbidden);
+    }
+    let coop_id = scope.coop.id;
+    let mut conn = db::conn(&state.pool).await?;
+    let currency = capital::currency(&mut conn, coop_id).await?;
+    let years = own_rules::revolving_years(&mut conn, coop_id).await?;
+    let lines = schedule_lines(&mut conn, coop_id, as_of, None, years, currency).await?;
+    revolving_view(as_of, years, lines.into_iter().filter(|l| l.due).collect(), currency)
+}
+
+/// A member's retained patronage year by year, with when each year is expected
+/// back, for their capital statement (the caller is authorised).
+pub async fn member_schedule_in(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    member_id: Uuid,
+    as_of: NaiveDate,
+) -> AppResult<RevolvingView> {
+    let currency = capital::currency(conn, coop_id).await?;
+    let years = own_rules::revolving_years(conn, coop_id).await?;
+    let lines = schedule_lines(conn, coop_id, as_of, Some(member_id), years, currency).await?;
+    revolving_view(as_of, years, lines, currency)
+}
+
+/// What a redemption of retained patronage sends.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+pub struct RedeemRequest {
+    /// The redemption's date: what is due on it is redeemed (default: today; not
+    /// in the future).
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// Only this fiscal year's retained patronage (default: every year due).
+    #[serde(default)]
+    pub fiscal_year_id: Option<Uuid>,
+}
+
+/// Redeems the retained patronage due on the date (treasurers), in one
+/// transaction under the capital ledger's lock: for each member and year due, a
+/// `patronage_redeemed` capital entry takes the outstanding amount out of the
+/// account, a `revolving_payable` entry of that year's distribution owes it in
+/// cash (paid and reversed as cash patronage is), a `retained_redemptions` row
+/// keys it, and one audit event records the whole. A year already redeemed is
+/// refused (409), as is a redemption with nothing due; nothing is written then.
+pub async fn redeem_retained(state: &AppState, scope: &InCoop, request: &RedeemRequest) -> AppResult<RevolvingView> {
+    scope.require(Action::ManageDistribution)?;
+    let today = Utc::now().date_naive();
+    let date = request.date.unwrap_or(today);
+    if date > today {
+        return Err(AppError::field("date", "A redemption cannot be dated in the future."));
+    }
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    let mut conn = db::conn(&state.pool).await?;
+    conn.transaction(async |conn| {
+        // Redemptions, postings and every capital entry queue here: what is due is
+        // read and redeemed with no one else writing to the capital ledger.
+        capital::lock_ledger(conn, coop_id).await?;
+        let Some(years) = own_rules::revolving_years(conn, coop_id).await? else {
+            return Err(AppError::Conflict(
+                "the co-op's rule set has no revolving period: set revolving_years first".into(),
+            ));
+        };
+        let year = match request.fiscal_year_id {
+            Some(id) => Some(store::year(conn, coop_id, id).await.map_err(|e| match e {
+                AppError::NotFound => AppError::field("fiscal_year_id", "No such fiscal year."),
+                other => other,
+            })?),
+            None => None,
+        };
+        let currency = capital::currency(conn, coop_id).await?;
+        let lines = schedule_lines(conn, coop_id, date, None, Some(years), currency).await?;
+        let of_year = |l: &&ScheduleLine| year.as_ref().is_none_or(|y| l.fiscal_year_id == y.id);
+        let due: Vec<ScheduleLine> = lines.iter().filter(of_year).filter(|l| l.due).cloned().collect();
+        if due.is_empty() {
+            return Err(AppError::Conflict(match &year {
+                Some(y) if lines.iter().filter(of_year).any(|l| l.settled) => {
+                    format!("the retained patronage of {} is already redeemed", y.label)
+                }
+                Some(y) => format!("nothing of {} is due for redemption on {date}", y.label),
+                None => format!("nothing is due for redemption on {date}"),
+            }));
+        }
+        let rounds: HashMap<(Uuid, Uuid), i32> =
+            store::redemptions(conn, coop_id, None)
+                .await?
+                .into_iter()
+                .fold(HashMap::new(), |mut m, r| {
+                    let round = m.entry((r.distribution_id, r.member_id)).or_insert(0);
+                    *round = (*round).max(r.round);
+                    m
+                });
+        let mut by_distribution: BTreeMap<Uuid, (Vec<DistributionEntry>, Vec<LedgerEntry>)> = BTreeMap::new();
+        let mut keys = Vec::with_capacity(due.len());
+        for line in &due {
+            let payable = DistributionEntry {
+                id: Uuid::now_v7(),
+                member_id: Some(line.member_id),
+                account: "revolving_payable".into(),
+                kind: "redemption".into(),
+                amount: line.outstanding.amount(),
+                entry_date: date,
+                reference: None,
+                reverses: None,
+            };
+            let entry = LedgerEntry {
+                id: EntryId(Uuid::now_v7()),
+                member: MemberId(line.member_id),
+                date,
+                kind: EntryKind::PatronageRedeemed {
+                    fiscal_year: line.year_end.year(),
+                    amount: line.outstanding,
+                },
+            };
+            keys.push(store::Redemption {
+                distribution_id: line.distribution_id,
+                member_id: line.member_id,
+                round: rounds
+                    .get(&(line.distribution_id, line.member_id))
+                    .copied()
+                    .unwrap_or(0)
+                    + 1,
+                capital_entry_id: entry.id.0,
+                payable_entry_id: payable.id,
+                amount: line.outstanding.amount(),
+                redeemed_on: date,
+            });
+            let slot = by_distribution.entry(line.distribution_id).or_default();
+            slot.0.push(payable);
+            slot.1.push(entry);
+        }
+        let mut per_year = Vec::new();
+        for (distribution, (payables, entries)) in &by_distribution {
+            store::append_entries(conn, coop_id, *distribution, payables, actor).await?;
+            store::append_capital(conn, coop_id, entries, *distribution).await?;
+            let label = due
+                .iter()
+                .find(|l| l.distribution_id == *distribution)
+                .map(|l| l.fiscal_year.clone());
+            per_year.push(
+                json!({"distribution": distribution, "fiscal_year": label, "members": payables.len(),
+                "amount": payables.iter().map(|p| p.amount).sum::<Decimal>()}),
+            );
+        }
+        store::insert_redemptions(conn, coop_id, &keys, actor).await?;
+        let view = revolving_view(date, Some(years), due, currency)?;
+        audit::append(
+            conn,
+            Some(coop_id),
+            Some(actor),
+            "patronage.retained_redeemed",
+            &format!("coop:{coop_id}"),
+            json!({"date": date, "revolving_years": years, "fiscal_year": request.fiscal_year_id,
+                "members": view.lines.len(), "total": view.total.amount(), "years": per_year}),
+        )
+        .await?;
+        Ok(view)
+    })
+    .await
+}
+
+/// What reversing a redemption of retained patronage sends.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+pub struct RedemptionReversal {
+    /// Why; required ("redeemed by mistake").
+    pub reason: String,
+    /// The date of the reversing entries (default: today); not before the redemption.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+}
+
+/// Reverses the standing redemption of a member's retained patronage of a
+/// distribution (treasurers): a capital-ledger reversal puts the amount back in
+/// the account and the opposite of its payable cancels what it owed; the year is
+/// due again, and a new redemption is the next round. Refused while a payment of
+/// it stands (reverse the payment first).
+pub async fn reverse_redemption(
+    state: &AppState,
+    scope: &InCoop,
+    distribution_id: Uuid,
+    member_id: Uuid,
+    request: &RedemptionReversal,
+) -> AppResult<DistributionView> {
+    scope.require(Action::ManageDistribution)?;
+    let reason = reason_of(
+        &request.reason,
+        "Say why the redemption is reversed (at most 2,000 characters).",
+    )?;
+    let date = request.date.unwrap_or_else(|| Utc::now().date_naive());
+    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
+    let mut conn = db::conn(&state.pool).await?;
+    conn.transaction(async |conn| {
+        capital::lock_ledger(conn, coop_id).await?;
+        store::distribution_for_update(conn, coop_id, distribution_id).await?;
+        let mut standing = None;
+        for r in store::redemptions(conn, coop_id, Some((distribution_id, member_id))).await? {
+            if !store::capital_reversed(conn, coop_id, r.capital_entry_id).await? {
+                standing = Some(r);
+            }
+        }
+        let redemption = standing.ok_or(AppError::NotFound)?;
+        if date < redemption.redeemed_on {
+            return Err(AppError::field(
+                "date",
+                format!(
+                    "The reversal cannot be dated before the redemption ({}).",
+                    redemption.redeemed_on
+                ),
+            ));
+        }
+        let entries = store::entries(conn, coop_id, distribution_id).await?;
+        if unreversed_payments(&entries)
+            .iter()
+            .any(|p| p.member_id == Some(member_id) && p.account == "revolving_payable")
+        {
+            return Err(AppError::Conflict(
+                "a payment of this redemption stands: reverse the payment first".into(),
+            ));
+        }
+        let reversal = DistributionEntry {
+            id: Uuid::now_v7(),
+            member_id: Some(member_id),
+            account: "revolving_payable".into(),
+            kind: "reversal".into(),
+            amount: -redemption.amount,
+            entry_date: date,
+            reference: None,
+            reverses: Some(redemption.payable_entry_id),
+        };
+        let capital_reversal = LedgerEntry {
+            id: EntryId(Uuid::now_v7()),
+            member: MemberId(member_id),
+            date,
+            kind: EntryKind::Reversal {
+                of: EntryId(redemption.capital_entry_id),
+                reason: reason.clone(),
+            },
+        };
+        store::append_entries(conn, coop_id, distribution_id, std::slice::from_ref(&reversal), actor).await?;
+        store::append_capital(conn, coop_id, std::slice::from_ref(&capital_reversal), distribution_id).await?;
+        audit::append(
+            conn,
+            Some(coop_id),
+            Some(actor),
+            "patronage.redemption_reversed",
+            &format!("member:{member_id}"),
+            json!({"distribution": distribution_id, "round": redemption.round, "amount": redemption.amount,
+                "date": date, "reason": reason}),
+        )
+        .await
+    })
+    .await?;
+    load_view(&mut conn, coop_id, distribution_id, None, false).await
 }

@@ -628,7 +628,7 @@ pub async fn entries(
         .await?)
 }
 
-/// Appends retained patronage (and its reversals) to the capital ledger, one array
+/// Appends retained patronage (its losses, redemptions and reversals) to the capital ledger, one array
 /// per column: a posting for 100,000 members must not take 100,000 round trips.
 /// The entries are built by the service from the allocation (positive amounts, new
 /// ids), so the ledger's per-entry checks have nothing to refuse (decision 0006).
@@ -651,6 +651,7 @@ pub async fn append_capital(
             let (kind, amount, reversed) = match &e.kind {
                 EntryKind::PatronageRetained { amount, .. } => ("patronage_retained", Some(amount.amount()), None),
                 EntryKind::PatronageLoss { amount, .. } => ("patronage_loss", Some(amount.amount()), None),
+                EntryKind::PatronageRedeemed { amount, .. } => ("patronage_redeemed", Some(amount.amount()), None),
                 EntryKind::Reversal { of, .. } => ("reversal", None, Some(of.0)),
                 other => return Err(AppError::internal(format!("not a patronage entry: {}", other.name()))),
             };
@@ -762,7 +763,7 @@ pub async fn member_facts(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppRes
 }
 
 /// Each member's retained patronage on `as_of` (retained amounts less losses
-/// charged, entries reversed left out), for the members given: what a loss may
+/// charged and amounts redeemed, entries reversed left out), for the members given: what a loss may
 /// take from their account.
 pub async fn retained_balances(
     conn: &mut AsyncPgConnection,
@@ -779,10 +780,10 @@ pub async fn retained_balances(
         balance: Decimal,
     }
     let rows: Vec<Row> = diesel::sql_query(
-        "SELECT c.member_id, sum(CASE c.kind WHEN 'patronage_loss' THEN -c.amount ELSE c.amount END) AS balance \
+        "SELECT c.member_id, sum(CASE c.kind WHEN 'patronage_retained' THEN c.amount ELSE -c.amount END) AS balance \
          FROM capital_entries c \
          WHERE c.coop_id = $1 AND c.member_id = ANY($2) AND c.entry_date <= $3 \
-           AND c.kind IN ('patronage_retained', 'patronage_loss') \
+           AND c.kind IN ('patronage_retained', 'patronage_loss', 'patronage_redeemed') \
            AND NOT EXISTS (SELECT 1 FROM capital_entries r WHERE r.coop_id = c.coop_id AND r.reverses = c.id \
                            AND r.entry_date <= $3) \
          GROUP BY c.member_id",
@@ -813,4 +814,159 @@ pub async fn retained_entries(
     rows.into_iter()
         .map(|v| serde_json::from_value(v).map_err(|e| AppError::internal(format!("ledger entry: {e}"))))
         .collect()
+}
+
+// ---------------------------------------------------------------------------
+// the revolving schedule of retained patronage
+
+/// One standing movement of a member's retained patronage in the capital ledger
+/// (a retained amount, a loss charged or a redemption; entries reversed on or
+/// before the date left out), with the distribution it names and that
+/// distribution's fiscal year.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct RetainedMovement {
+    /// The member.
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub member_id: Uuid,
+    /// `patronage_retained`, `patronage_loss` or `patronage_redeemed`.
+    #[diesel(sql_type = Text)]
+    pub kind: String,
+    /// The entry's date.
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    pub entry_date: NaiveDate,
+    /// Its amount (positive).
+    #[diesel(sql_type = diesel::sql_types::Numeric)]
+    pub amount: Decimal,
+    /// The distribution named by its reference (none for an entry recorded
+    /// otherwise).
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Uuid>)]
+    pub distribution_id: Option<Uuid>,
+    /// That distribution's fiscal year.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Uuid>)]
+    pub fiscal_year_id: Option<Uuid>,
+    /// The year's label.
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    pub year_label: Option<String>,
+    /// The year's last day.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Date>)]
+    pub year_end: Option<NaiveDate>,
+}
+
+/// The standing movements of retained patronage on `as_of`, of one member or of
+/// the whole co-op, in the order written.
+pub async fn retained_movements(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    as_of: NaiveDate,
+    member: Option<Uuid>,
+) -> AppResult<Vec<RetainedMovement>> {
+    use diesel::sql_types::{Date, Nullable, Uuid as SqlUuid};
+    Ok(diesel::sql_query(
+        "SELECT c.member_id, c.kind, c.entry_date, c.amount, d.id AS distribution_id, \
+                y.id AS fiscal_year_id, y.label AS year_label, y.ends_on AS year_end \
+         FROM capital_entries c \
+         LEFT JOIN distributions d ON d.coop_id = c.coop_id AND d.id::text = c.reference \
+         LEFT JOIN fiscal_years y ON y.coop_id = d.coop_id AND y.id = d.fiscal_year_id \
+         WHERE c.coop_id = $1 AND c.entry_date <= $2 AND ($3::uuid IS NULL OR c.member_id = $3) \
+           AND c.kind IN ('patronage_retained', 'patronage_loss', 'patronage_redeemed') \
+           AND NOT EXISTS (SELECT 1 FROM capital_entries r WHERE r.coop_id = c.coop_id AND r.reverses = c.id \
+                           AND r.entry_date <= $2) \
+         ORDER BY c.seq",
+    )
+    .bind::<SqlUuid, _>(coop_id)
+    .bind::<Date, _>(as_of)
+    .bind::<Nullable<SqlUuid>, _>(member)
+    .load(conn)
+    .await?)
+}
+
+/// A redemption of one member's retained patronage of one distribution: the
+/// idempotency key (`round` counts the redemptions reversed before it).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Serialize, ToSchema)]
+pub struct Redemption {
+    /// The distribution whose retained amount is redeemed.
+    pub distribution_id: Uuid,
+    /// The member.
+    pub member_id: Uuid,
+    /// 1 for the first redemption, n + 1 after n reversed ones.
+    pub round: i32,
+    /// The `patronage_redeemed` entry of the capital ledger.
+    pub capital_entry_id: Uuid,
+    /// The `revolving_payable` entry of the distribution ledger.
+    pub payable_entry_id: Uuid,
+    /// The amount redeemed.
+    #[schema(value_type = String)]
+    pub amount: Decimal,
+    /// Its date.
+    pub redeemed_on: NaiveDate,
+}
+
+/// The co-op's redemptions (standing or reversed), of one distribution and member
+/// when given.
+pub async fn redemptions(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    of: Option<(Uuid, Uuid)>,
+) -> AppResult<Vec<Redemption>> {
+    use crate::db::schema::retained_redemptions as r;
+    let mut query = r::table
+        .filter(r::coop_id.eq(coop_id))
+        .select((
+            r::distribution_id,
+            r::member_id,
+            r::round,
+            r::capital_entry_id,
+            r::payable_entry_id,
+            r::amount,
+            r::redeemed_on,
+        ))
+        .order((r::distribution_id, r::member_id, r::round))
+        .into_boxed();
+    if let Some((distribution, member)) = of {
+        query = query
+            .filter(r::distribution_id.eq(distribution))
+            .filter(r::member_id.eq(member));
+    }
+    Ok(query.load(conn).await?)
+}
+
+/// Records redemptions (append-only; the key refuses a round written twice).
+pub async fn insert_redemptions(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    rows: &[Redemption],
+    actor: Uuid,
+) -> AppResult<()> {
+    use crate::db::schema::retained_redemptions as r;
+    for chunk in rows.chunks(CHUNK) {
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|x| {
+                (
+                    r::coop_id.eq(coop_id),
+                    r::distribution_id.eq(x.distribution_id),
+                    r::member_id.eq(x.member_id),
+                    r::round.eq(x.round),
+                    r::capital_entry_id.eq(x.capital_entry_id),
+                    r::payable_entry_id.eq(x.payable_entry_id),
+                    r::amount.eq(x.amount),
+                    r::redeemed_on.eq(x.redeemed_on),
+                    r::redeemed_by.eq(Some(actor)),
+                )
+            })
+            .collect();
+        diesel::insert_into(r::table).values(values).execute(conn).await?;
+    }
+    Ok(())
+}
+
+/// Is this capital-ledger entry reversed?
+pub async fn capital_reversed(conn: &mut AsyncPgConnection, coop_id: Uuid, entry: Uuid) -> AppResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        capital_entries::table
+            .filter(capital_entries::coop_id.eq(coop_id))
+            .filter(capital_entries::reverses.eq(entry)),
+    ))
+    .get_result(conn)
+    .await?)
 }

@@ -124,6 +124,9 @@ pub fn statement_csv(statement: &Statement) -> AppResult<Vec<u8>> {
             EntryKind::PatronageLoss { amount, fiscal_year } => {
                 ("patronage_loss", None, Some(*amount), None, fiscal_year.to_string())
             }
+            EntryKind::PatronageRedeemed { amount, fiscal_year } => {
+                ("patronage_redeemed", None, Some(*amount), None, fiscal_year.to_string())
+            }
             EntryKind::Reversal { of, reason } => ("reversal", None, None, None, format!("{} ({reason})", of.0)),
         };
         writer

@@ -478,6 +478,17 @@ pub enum EntryKind {
         /// Amount charged, positive.
         amount: Money,
     },
+    /// Retained patronage of a fiscal year redeemed under the co-op's revolving
+    /// schedule (written by `patronage::service::redeem_retained`, its reference
+    /// the distribution that retained it): it takes `amount` out of the retained
+    /// patronage; the cash owed for it is a payable of that distribution.
+    /// Reversed only with its payable (`patronage::service::reverse_redemption`).
+    PatronageRedeemed {
+        /// The fiscal year redeemed (the year it ends in).
+        fiscal_year: i32,
+        /// Amount redeemed, positive.
+        amount: Money,
+    },
     /// Cancels the effect of entry `of` from this entry's date on.
     /// Reversing a subscription cancels it.
     Reversal {
@@ -500,6 +511,7 @@ impl EntryKind {
             EntryKind::RedemptionPaid { .. } => "redemption_paid",
             EntryKind::PatronageRetained { .. } => "patronage_retained",
             EntryKind::PatronageLoss { .. } => "patronage_loss",
+            EntryKind::PatronageRedeemed { .. } => "patronage_redeemed",
             EntryKind::Reversal { .. } => "reversal",
         }
     }
@@ -513,7 +525,10 @@ impl EntryKind {
             | EntryKind::TransferIn { class, .. }
             | EntryKind::Redemption { class, .. }
             | EntryKind::RedemptionPaid { class, .. } => Some(*class),
-            EntryKind::PatronageRetained { .. } | EntryKind::PatronageLoss { .. } | EntryKind::Reversal { .. } => None,
+            EntryKind::PatronageRetained { .. }
+            | EntryKind::PatronageLoss { .. }
+            | EntryKind::PatronageRedeemed { .. }
+            | EntryKind::Reversal { .. } => None,
         }
     }
 
@@ -538,7 +553,8 @@ impl EntryKind {
             | EntryKind::Redemption { amount, .. }
             | EntryKind::RedemptionPaid { amount, .. }
             | EntryKind::PatronageRetained { amount, .. }
-            | EntryKind::PatronageLoss { amount, .. } => Some(*amount),
+            | EntryKind::PatronageLoss { amount, .. }
+            | EntryKind::PatronageRedeemed { amount, .. } => Some(*amount),
             EntryKind::Reversal { .. } => None,
         }
     }
@@ -722,6 +738,10 @@ pub enum ShareError {
     /// A transfer from a member to themself.
     #[error("a member cannot transfer shares to themself")]
     SameMember,
+    /// A redemption of retained patronage is reversed with the cash it owes, by
+    /// the patronage module, not as a lone capital entry.
+    #[error("a redemption of retained patronage is reversed from the retained patronage page, with its payable")]
+    RedeemedPatronage,
     /// A party of a transfer is not in good standing.
     #[error("the {party} of a transfer must be a member in good standing")]
     NotInGoodStanding {
@@ -973,7 +993,9 @@ impl Position {
                 self.redemptions.entry(*redemption).or_default().1 += amount.cents();
             }
             EntryKind::PatronageRetained { amount, .. } => self.retained += amount.cents(),
-            EntryKind::PatronageLoss { amount, .. } => self.retained -= amount.cents(),
+            EntryKind::PatronageLoss { amount, .. } | EntryKind::PatronageRedeemed { amount, .. } => {
+                self.retained -= amount.cents()
+            }
             EntryKind::Reversal { .. } => {}
         }
     }
@@ -1738,6 +1760,7 @@ pub fn reverse(
                 return Err(ShareError::SubscriptionHasPayments { payments });
             }
         }
+        EntryKind::PatronageRedeemed { .. } => return Err(ShareError::RedeemedPatronage),
         EntryKind::Redemption { redemption, .. } => {
             let payments = standing
                 .filter(|e| matches!(&e.kind, EntryKind::RedemptionPaid { redemption: r, .. } if r == redemption))
@@ -2083,7 +2106,9 @@ pub fn coop_totals(entries: &[LedgerEntry], as_of: NaiveDate, currency: Currency
             }
             EntryKind::RedemptionPaid { amount, .. } => red_paid += amount.cents(),
             EntryKind::PatronageRetained { amount, .. } => retained += amount.cents(),
-            EntryKind::PatronageLoss { amount, .. } => retained -= amount.cents(),
+            EntryKind::PatronageLoss { amount, .. } | EntryKind::PatronageRedeemed { amount, .. } => {
+                retained -= amount.cents()
+            }
             EntryKind::Reversal { .. } => {}
         }
     }
@@ -3446,5 +3471,52 @@ mod tests {
         assert_eq!(chargeable_loss(0, 12_345), 0);
         assert_eq!(chargeable_loss(-500, 12_345), 0);
         assert_eq!(chargeable_loss(10_000, 0), 0);
+    }
+
+    #[test]
+    fn redeemed_patronage_leaves_the_account_and_is_not_reversed_alone() {
+        let retained = LedgerEntry {
+            id: EntryId(Uuid::from_u128(0x51)),
+            member: ALICE,
+            date: d("2024-03-31"),
+            kind: EntryKind::PatronageRetained {
+                fiscal_year: 2023,
+                amount: eur("1000.00"),
+            },
+        };
+        let redeemed = LedgerEntry {
+            id: EntryId(Uuid::from_u128(0x52)),
+            member: ALICE,
+            date: d("2026-04-15"),
+            kind: EntryKind::PatronageRedeemed {
+                fiscal_year: 2023,
+                amount: eur("700.00"),
+            },
+        };
+        let ledger = vec![retained, redeemed.clone()];
+        let currency = eur("0.00").currency();
+        let account = super::account(&ledger, ALICE, d("2026-04-15"), currency).unwrap();
+        assert_eq!(account.retained_patronage, eur("300.00"));
+        assert_eq!(account.balance, eur("300.00"));
+        assert_eq!(
+            coop_totals(&ledger, d("2026-04-15"), currency)
+                .unwrap()
+                .retained_patronage,
+            eur("300.00")
+        );
+        assert_eq!(redeemed.kind.name(), "patronage_redeemed");
+        assert_eq!(redeemed.kind.amount(), Some(eur("700.00")));
+        let mut next = || EntryId(Uuid::from_u128(0x53));
+        let refused = reverse(
+            &ledger,
+            &[],
+            &ReversalRequest {
+                of: redeemed.id,
+                date: d("2026-04-16"),
+                reason: "by mistake".into(),
+            },
+            &mut next,
+        );
+        assert_eq!(refused, Err(ShareError::RedeemedPatronage));
     }
 }

@@ -627,6 +627,9 @@ pub struct Statement {
     /// Every entry of the member, in the order written.
     #[schema(value_type = Vec<Object>)]
     pub entries: Vec<LedgerEntry>,
+    /// Their retained patronage year by year, with when each year is expected
+    /// back under the co-op's revolving period.
+    pub retained_schedule: crate::patronage::service::RevolvingView,
 }
 
 /// A subscription and what is due on it.
@@ -700,10 +703,12 @@ pub(crate) async fn statement_in(
         }
     }
     let entries = ledger.into_iter().filter(|e| e.member.0 == member_id).collect();
+    let retained_schedule = crate::patronage::service::member_schedule_in(conn, coop_id, member_id, as_of).await?;
     Ok(Statement {
         account,
         subscriptions,
         entries,
+        retained_schedule,
     })
 }
 

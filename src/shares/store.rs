@@ -155,6 +155,7 @@ fn columns(
         ),
         EntryKind::PatronageRetained { amount, .. } => ("patronage_retained", None, Some(amount.amount()), None, None),
         EntryKind::PatronageLoss { amount, .. } => ("patronage_loss", None, Some(amount.amount()), None, None),
+        EntryKind::PatronageRedeemed { amount, .. } => ("patronage_redeemed", None, Some(amount.amount()), None, None),
         EntryKind::Reversal { of, .. } => ("reversal", None, None, None, Some(of.0)),
     }
 }

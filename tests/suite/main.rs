@@ -20,5 +20,6 @@ mod parameters;
 mod patronage;
 mod patronage_browser;
 mod register;
+mod revolving;
 mod serve;
 mod tenancy;
