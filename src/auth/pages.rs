@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::api::client_ip;
 use super::extract::{Caller, MaybeCaller, SESSION_COOKIE};
 use super::service;
+use crate::coops::service as coops_service;
 use crate::coops::store as coops;
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
@@ -71,7 +72,7 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>, caller: MaybeCal
         .collect();
     page.insert("memberships", &list).insert(
         "can_found",
-        &(caller.user.is_operator || state.settings.self_service_coops),
+        &coops_service::may_found(&caller.user, state.settings.self_service_coops),
     );
     page.render("home.html")
 }

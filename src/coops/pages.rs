@@ -61,18 +61,13 @@ fn found_page(req: &HttpRequest, caller: &crate::auth::extract::Caller, form: &F
     Ok(page)
 }
 
-/// Whether this caller may found a co-op here.
-fn may_found(state: &AppState, caller: &crate::auth::extract::Caller) -> bool {
-    caller.user.is_operator || state.settings.self_service_coops
-}
-
 /// The first step of a new co-op: its name, country preset, currency, language and
 /// time zone.
 pub async fn found_form(req: HttpRequest, state: web::Data<AppState>, caller: MaybeCaller) -> AppResult<HttpResponse> {
     let Some(caller) = caller.0 else {
         return Ok(see_other("/login?next=/coops/new"));
     };
-    if !may_found(&state, &caller) {
+    if !service::may_found(&caller.user, state.settings.self_service_coops) {
         return Err(AppError::Forbidden);
     }
     found_page(&req, &caller, &FoundForm::default())?.render("coops/new.html")

@@ -32,12 +32,18 @@ pub async fn create(
         .await
 }
 
+/// Whether `user` may found a co-op: operators always, anyone else where the
+/// instance allows self-service founding.
+pub fn may_found(user: &User, self_service: bool) -> bool {
+    user.is_operator || self_service
+}
+
 /// Founds a co-op from the web: its founder (an operator, or anyone signed in where
 /// the instance allows self-service) becomes its first member with every officer's
 /// role (admin, board, secretary, treasurer) until they hand them out, and the
 /// country preset's distribution rules become the co-op's own, in one transaction.
 pub async fn found(conn: &mut AsyncPgConnection, founder: &User, self_service: bool, new: NewCoop) -> AppResult<Coop> {
-    if !(founder.is_operator || self_service) {
+    if !may_found(founder, self_service) {
         return Err(AppError::Forbidden);
     }
     let roles = RoleSet::new([Role::Admin, Role::Board, Role::Secretary, Role::Treasurer]);

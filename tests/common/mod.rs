@@ -238,6 +238,21 @@ impl TestApp {
         format!("{}{path}", self.url)
     }
 
+    /// Sends an API request with a bearer token and, if given, a JSON body.
+    pub async fn api(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> reqwest::Response {
+        let mut request = self.client().request(method, self.at(path)).bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap()
+    }
+
     /// An API token for a login.
     pub async fn token(&self, email: &str, password: &str) -> String {
         let response = self

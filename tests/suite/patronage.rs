@@ -38,15 +38,9 @@ impl<'a> Patronage<'a> {
     }
 
     async fn send(&self, token: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> reqwest::Response {
-        let mut request = self
-            .app
-            .client()
-            .request(method, self.app.at(&format!("/api/v1/coops/demo{path}")))
-            .bearer_auth(token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        request.send().await.unwrap()
+        self.app
+            .api(token, method, &format!("/api/v1/coops/demo{path}"), body)
+            .await
     }
 
     async fn post(&self, path: &str, body: Value) -> reqwest::Response {
