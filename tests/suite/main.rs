@@ -11,6 +11,7 @@ mod bylaws;
 mod calendar;
 mod capital;
 mod errors;
+mod faults;
 mod meetings;
 mod meetings_browser;
 mod offline;
