@@ -14,6 +14,7 @@ pub mod coops;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod fuzzing;
 pub mod import;
 pub mod mail;
 pub mod meetings;

@@ -194,7 +194,7 @@ impl AppState {
         meetings::api::adopt,
     ),
     components(schemas(FieldError)),
-    modifiers(&BearerScheme),
+    modifiers(&BearerScheme, &ProblemResponses),
     tags((name = "auth"), (name = "coops"), (name = "membership"), (name = "shares"), (name = "ballots"), (name = "patronage"), (name = "bylaws"), (name = "meetings"), (name = "audit"))
 )]
 pub struct ApiDoc;
@@ -214,6 +214,36 @@ impl utoipa::Modify for BearerScheme {
                     .build(),
             ),
         );
+    }
+}
+
+/// Every error answer is RFC 9457 problem+json (see `AppError::error_response`): the
+/// document says so for each 4xx and 5xx response, whatever the handler annotated.
+struct ProblemResponses;
+
+impl utoipa::Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for (status, response) in operation.responses.responses.iter_mut() {
+                    let RefOr::T(response) = response else { continue };
+                    if !(status.starts_with('4') || status.starts_with('5')) {
+                        continue;
+                    }
+                    if let Some(content) = response.content.shift_remove("application/json") {
+                        response.content.insert("application/problem+json".into(), content);
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -715,6 +715,7 @@ pub(crate) async fn statement_in(
 /// The co-op's capital as of a date, with every member's account; the totals are
 /// checked to equal the sum of the accounts.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = CapitalTotals)]
 pub struct Totals {
     /// The co-op's totals.
     #[schema(value_type = Object)]

@@ -12,6 +12,7 @@ mod calendar;
 mod capital;
 mod errors;
 mod faults;
+mod fuzz_regressions;
 mod meetings;
 mod meetings_browser;
 mod offline;
