@@ -16,6 +16,7 @@ use super::rules::{
 };
 use super::store::{self, AmendmentChange, AmendmentRow, Comment, NewComment, NewVersion, Revision, Version};
 use crate::audit;
+use crate::notifications::rules::MailKind;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
 use crate::ballots::rules::{Attachment, Mode, Question, QuestionKind, Quorum, Settings};
@@ -522,7 +523,7 @@ pub async fn share(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<Amen
         outbox(state),
         &scope.coop,
         &row,
-        ("mail-amendment-shared-subject", "mail-amendment-shared-body"),
+        MailKind::AmendmentShared,
     )
     .await;
     Ok(row)
@@ -555,7 +556,7 @@ async fn tell_members(
     (mailer, settings): Outbox<'_>,
     coop: &Coop,
     row: &AmendmentRow,
-    keys: (&'static str, &'static str),
+    kind: MailKind,
 ) {
     let recipients = match store::member_addresses(conn, coop.id).await {
         Ok(r) => r,
@@ -568,7 +569,7 @@ async fn tell_members(
         ("link", link),
     ];
     let in_background = recipients.len() > 200;
-    crate::mail::send_all(mailer, &settings.mail_from, recipients, keys, args, in_background).await;
+    crate::mail::send_all(conn, mailer, &settings.mail_from, recipients, kind, args, in_background).await;
 }
 
 /// Puts an amendment to the members' vote: a ballot (one motion) with the quorum
@@ -676,7 +677,7 @@ pub async fn submit(state: &AppState, scope: &InCoop, id: Uuid, input: &SubmitIn
         outbox(state),
         &coop,
         &row,
-        ("mail-amendment-vote-subject", "mail-amendment-vote-body"),
+        MailKind::AmendmentVote,
     )
     .await;
     view_in(&mut conn, scope, id).await
@@ -794,8 +795,7 @@ pub(crate) async fn announce_decided(conn: &mut AsyncPgConnection, outbox: Outbo
         .ok()
         .and_then(|rows| rows.into_iter().find(|r| r.ballot_id == Some(ballot_id)));
     if let Some(row) = adopted {
-        let keys = ("mail-amendment-adopted-subject", "mail-amendment-adopted-body");
-        tell_members(conn, outbox, coop, &row, keys).await;
+        tell_members(conn, outbox, coop, &row, MailKind::AmendmentAdopted).await;
     }
 }
 

@@ -13,6 +13,7 @@ use super::lifecycle::{
 use super::rules::{check_invitation, leaves_no_admin, parse_register_import, ImportStatus};
 use super::store;
 use crate::audit;
+use crate::notifications::rules::MailKind;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::{Action, Role, RoleSet};
 use crate::auth::service::new_link_secret;
@@ -486,16 +487,14 @@ pub async fn apply(
         .await?;
     for (to, lang) in store::emails_with_role(&mut conn, coop_id, "secretary").await? {
         let link = format!("{}/c/{}/register/{member_id}", state.settings.public_url, coop.slug);
+        let (subject, body) = MailKind::Application.keys();
         let mail = Mail {
             to,
-            subject: i18n::text_with(&lang, "mail-application-subject", &[("coop", coop.name.clone())]),
-            body: i18n::text_with(
-                &lang,
-                "mail-application-body",
-                &[("name", name.to_string()), ("link", link)],
-            ),
+            subject: i18n::text_with(&lang, subject, &[("coop", coop.name.clone())]),
+            body: i18n::text_with(&lang, body, &[("name", name.to_string()), ("link", link)]),
         };
-        state.mailer.send(&state.settings.mail_from, mail).await?;
+        let from = &state.settings.mail_from;
+        crate::notifications::service::send(&mut conn, &state.mailer, from, MailKind::Application, mail).await?;
     }
     Ok(member_id)
 }

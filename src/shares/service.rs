@@ -16,6 +16,7 @@ use super::rules::{
 };
 use super::store;
 use crate::audit;
+use crate::notifications::rules::MailKind;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
 use crate::db;
@@ -777,12 +778,13 @@ pub async fn remind(
             };
             let locale = crate::money::Locale::from_tag(&user.locale).unwrap_or(crate::money::Locale::En);
             let link = format!("{}/c/{}/capital/me", settings.public_url, coop.slug);
+            let (subject, body) = MailKind::InstalmentReminder.keys();
             let mail = crate::mail::Mail {
                 to: user.email.clone(),
-                subject: i18n::text_with(&user.locale, "mail-instalment-subject", &[("coop", coop.name.clone())]),
+                subject: i18n::text_with(&user.locale, subject, &[("coop", coop.name.clone())]),
                 body: i18n::text_with(
                     &user.locale,
-                    "mail-instalment-body",
+                    body,
                     &[
                         ("coop", coop.name.clone()),
                         ("due", account.due.format(locale)),
@@ -791,7 +793,8 @@ pub async fn remind(
                     ],
                 ),
             };
-            mailer.send(&settings.mail_from, mail).await?;
+            let kind = MailKind::InstalmentReminder;
+            crate::notifications::service::send(&mut conn, mailer, &settings.mail_from, kind, mail).await?;
             sent += 1;
         }
     }
