@@ -727,9 +727,14 @@ pub fn listen(state: web::Data<AppState>, listener: std::net::TcpListener) -> st
     spawn_every(DIGESTS_EVERY, DIGESTS_EVERY, "daily digests", move || {
         let state = digests.clone();
         async move {
-            notifications::service::send_due_digests(&state.pool, &state.mailer, &state.settings.mail_from, chrono::Utc::now())
-                .await
-                .map(drop)
+            notifications::service::send_due_digests(
+                &state.pool,
+                &state.mailer,
+                &state.settings.mail_from,
+                chrono::Utc::now(),
+            )
+            .await
+            .map(drop)
         }
     });
     if for_tasks.settings.schedule_ballots {

@@ -1,7 +1,7 @@
 ## The co-op's dashboard, notifications and e-mail preferences
 nav-notifications = Notifications
+dash-notifications-none = Notifications: nothing new since your last visit
 dash-notifications = { $count ->
-    [0] Notifications: nothing new since your last visit
     [one] Notifications: 1 new since your last visit
    *[other] Notifications: { $count } new since your last visit
 }

@@ -1,7 +1,7 @@
 ## Le tableau de bord de la coopérative, les notifications et les préférences de courriel
 nav-notifications = Notifications
+dash-notifications-none = Notifications : rien de nouveau depuis votre dernière visite
 dash-notifications = { $count ->
-    [0] Notifications : rien de nouveau depuis votre dernière visite
     [one] Notifications : 1 nouveauté depuis votre dernière visite
    *[other] Notifications : { $count } nouveautés depuis votre dernière visite
 }

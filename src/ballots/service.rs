@@ -19,7 +19,6 @@ use super::rules::{
 };
 use super::store::{self, Ballot, BallotFields, Lock};
 use crate::audit;
-use crate::notifications::rules::MailKind;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
 use crate::coops::store::Coop;
@@ -28,6 +27,7 @@ use crate::error::{AppError, AppResult};
 use crate::mail::{Mail, Mailer};
 use crate::membership::lifecycle::{self, MemberId, MemberState};
 use crate::membership::store as members;
+use crate::notifications::rules::MailKind;
 use crate::server::AppState;
 use crate::shares::{rules as share_rules, store as shares};
 
@@ -407,7 +407,16 @@ pub(crate) async fn announce(
     // the background, so opening a ballot for 100,000 members does not hold the
     // secretary's request for the minutes the mail server needs.
     let in_background = what.ballot.roll_size.unwrap_or(0) > ANNOUNCE_INLINE_UP_TO;
-    crate::mail::send_all(conn, mailer, &settings.mail_from, addresses, mail_kind, args, in_background).await;
+    crate::mail::send_all(
+        conn,
+        mailer,
+        &settings.mail_from,
+        addresses,
+        mail_kind,
+        args,
+        in_background,
+    )
+    .await;
     if let Announcement::Result = kind {
         crate::bylaws::service::announce_decided(conn, (mailer, settings), &what.coop, what.ballot.id).await;
     }

@@ -16,7 +16,6 @@ use super::rules::{
 };
 use super::store::{self, AmendmentChange, AmendmentRow, Comment, NewComment, NewVersion, Revision, Version};
 use crate::audit;
-use crate::notifications::rules::MailKind;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
 use crate::ballots::rules::{Attachment, Mode, Question, QuestionKind, Quorum, Settings};
@@ -25,6 +24,7 @@ use crate::coops::rules::Parameters;
 use crate::coops::store::Coop;
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::notifications::rules::MailKind;
 use crate::server::AppState;
 
 /// How long an author may edit their comment.
@@ -518,14 +518,7 @@ async fn set_status(
 pub async fn share(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<AmendmentRow> {
     let row = set_status(state, scope, id, &["draft"], "open", "bylaws.amendment_shared").await?;
     let mut conn = db::conn(&state.pool).await?;
-    tell_members(
-        &mut conn,
-        outbox(state),
-        &scope.coop,
-        &row,
-        MailKind::AmendmentShared,
-    )
-    .await;
+    tell_members(&mut conn, outbox(state), &scope.coop, &row, MailKind::AmendmentShared).await;
     Ok(row)
 }
 
@@ -672,14 +665,7 @@ pub async fn submit(state: &AppState, scope: &InCoop, id: Uuid, input: &SubmitIn
             store::amendment(conn, coop.id, id, false).await
         })
         .await?;
-    tell_members(
-        &mut conn,
-        outbox(state),
-        &coop,
-        &row,
-        MailKind::AmendmentVote,
-    )
-    .await;
+    tell_members(&mut conn, outbox(state), &coop, &row, MailKind::AmendmentVote).await;
     view_in(&mut conn, scope, id).await
 }
 

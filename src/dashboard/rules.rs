@@ -380,7 +380,11 @@ mod tests {
         let open = open_instalments(&lines);
         assert_eq!(
             open.iter().map(|l| l.state).collect::<Vec<_>>(),
-            [InstalmentState::Overdue, InstalmentState::Due, InstalmentState::Upcoming]
+            [
+                InstalmentState::Overdue,
+                InstalmentState::Due,
+                InstalmentState::Upcoming
+            ]
         );
     }
 

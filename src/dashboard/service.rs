@@ -300,12 +300,14 @@ pub async fn dashboard(state: &AppState, scope: &InCoop) -> AppResult<Dashboard>
             .subscriptions
             .iter()
             .flat_map(|s| {
-                rules::open_instalments(&s.dues.lines).into_iter().map(|l| InstalmentDue {
-                    class: s.class.clone(),
-                    due_on: l.due,
-                    amount: l.amount.checked_sub(l.paid).unwrap_or(l.amount),
-                    overdue: l.state == InstalmentState::Overdue,
-                })
+                rules::open_instalments(&s.dues.lines)
+                    .into_iter()
+                    .map(|l| InstalmentDue {
+                        class: s.class.clone(),
+                        due_on: l.due,
+                        amount: l.amount.checked_sub(l.paid).unwrap_or(l.amount),
+                        overdue: l.state == InstalmentState::Overdue,
+                    })
             })
             .collect();
         instalments.sort_by_key(|i| i.due_on);
@@ -448,8 +450,8 @@ pub async fn dashboard(state: &AppState, scope: &InCoop) -> AppResult<Dashboard>
         title: b.title.clone(),
         closes_at: b.closes_at,
     };
-    let ballots_to_open = shows(Section::BallotsToRun)
-        .then(|| ballots.iter().filter(|b| b.status == Status::Draft).map(line).collect());
+    let ballots_to_open =
+        shows(Section::BallotsToRun).then(|| ballots.iter().filter(|b| b.status == Status::Draft).map(line).collect());
     let ballots_to_close = shows(Section::BallotsToRun).then(|| {
         ballots
             .iter()

@@ -13,7 +13,6 @@ use super::lifecycle::{
 use super::rules::{check_invitation, leaves_no_admin, parse_register_import, ImportStatus};
 use super::store;
 use crate::audit;
-use crate::notifications::rules::MailKind;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::{Action, Role, RoleSet};
 use crate::auth::service::new_link_secret;
@@ -22,6 +21,7 @@ use crate::coops::store::Coop;
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::Mail;
+use crate::notifications::rules::MailKind;
 use crate::server::AppState;
 use crate::web::i18n;
 

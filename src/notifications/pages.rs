@@ -42,7 +42,10 @@ pub async fn save_preferences(
             let mut page = crate::auth::pages::account_page(&req, &caller, None)?;
             page.insert("delivery", &form.0.delivery)
                 .insert("deliveries", &deliveries())
-                .insert("has_calendar", &crate::calendar::has_feed(&state, caller.user.id).await?)
+                .insert(
+                    "has_calendar",
+                    &crate::calendar::has_feed(&state, caller.user.id).await?,
+                )
                 .errors(&errors);
             page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "auth/account.html")
         }

@@ -456,7 +456,11 @@ mod tests {
         assert!(!digest_due(0, None, now), "nothing waits");
         assert!(digest_due(1, None, now), "never sent");
         assert!(!digest_due(3, Some(now - Duration::hours(23)), now));
-        assert!(!digest_due(3, Some(now - Duration::hours(24) + Duration::seconds(1)), now));
+        assert!(!digest_due(
+            3,
+            Some(now - Duration::hours(24) + Duration::seconds(1)),
+            now
+        ));
         assert!(digest_due(3, Some(now - Duration::hours(24)), now));
         assert!(digest_due(1, Some(now - Duration::days(3)), now));
         assert!(!digest_due(0, Some(now - Duration::days(3)), now));
@@ -534,21 +538,43 @@ mod tests {
         let secretary = roles(&[Role::Secretary]);
         let board = roles(&[Role::Board]);
         let admin = roles(&[Role::Admin]);
-        assert_eq!(notice("shares.payment_recorded", &mine, &member, me), Some(NoticeKind::MyCapital));
+        assert_eq!(
+            notice("shares.payment_recorded", &mine, &member, me),
+            Some(NoticeKind::MyCapital)
+        );
         assert_eq!(notice("shares.payment_recorded", &theirs, &member, me), None);
-        assert_eq!(notice("shares.payment_recorded", &theirs, &treasurer, me), Some(NoticeKind::Capital));
-        assert_eq!(notice("shares.payment_recorded", &mine, &treasurer, me), Some(NoticeKind::MyCapital));
+        assert_eq!(
+            notice("shares.payment_recorded", &theirs, &treasurer, me),
+            Some(NoticeKind::Capital)
+        );
+        assert_eq!(
+            notice("shares.payment_recorded", &mine, &treasurer, me),
+            Some(NoticeKind::MyCapital)
+        );
         assert_eq!(notice("shares.payment_recorded", &theirs, &secretary, me), None);
-        assert_eq!(notice("member.resign", &mine, &member, me), Some(NoticeKind::MyStanding));
+        assert_eq!(
+            notice("member.resign", &mine, &member, me),
+            Some(NoticeKind::MyStanding)
+        );
         assert_eq!(notice("member.resign", &theirs, &member, me), None);
         assert_eq!(notice("member.resign", &theirs, &treasurer, me), None);
-        assert_eq!(notice("member.resign", &theirs, &secretary, me), Some(NoticeKind::Standing));
+        assert_eq!(
+            notice("member.resign", &theirs, &secretary, me),
+            Some(NoticeKind::Standing)
+        );
         assert_eq!(notice("member.resign", &theirs, &board, me), Some(NoticeKind::Standing));
         assert_eq!(notice("member.resign", &theirs, &admin, me), None);
-        assert_eq!(notice("member.applied", &theirs, &board, me), Some(NoticeKind::Application));
+        assert_eq!(
+            notice("member.applied", &theirs, &board, me),
+            Some(NoticeKind::Application)
+        );
         assert_eq!(notice("member.applied", &theirs, &member, me), None);
         assert_eq!(notice("member.applied", &mine, &member, me), None);
-        for action in ["patronage.hours_imported", "patronage.year_closed", "patronage.hours_recorded"] {
+        for action in [
+            "patronage.hours_imported",
+            "patronage.year_closed",
+            "patronage.hours_recorded",
+        ] {
             assert_eq!(notice(action, "fiscal_year:1", &treasurer, me), Some(NoticeKind::Hours));
             assert_eq!(notice(action, "fiscal_year:1", &board, me), None);
         }
@@ -570,9 +596,17 @@ mod tests {
             (NoticeKind::BallotOpened, "ballot:0192", format!("/ballots/{id}")),
             (NoticeKind::BallotClosed, "ballot:0192", format!("/ballots/{id}")),
             (NoticeKind::MeetingCalled, "meeting:0192", format!("/meetings/{id}")),
-            (NoticeKind::AmendmentShared, "amendment:0192", format!("/bylaws/amendments/{id}")),
+            (
+                NoticeKind::AmendmentShared,
+                "amendment:0192",
+                format!("/bylaws/amendments/{id}"),
+            ),
             (NoticeKind::BylawsAdopted, "bylaws:c:2", "/bylaws".to_string()),
-            (NoticeKind::DistributionPosted, "distribution:0192", "/patronage/me".to_string()),
+            (
+                NoticeKind::DistributionPosted,
+                "distribution:0192",
+                "/patronage/me".to_string(),
+            ),
             (NoticeKind::MyCapital, "member:0192", "/capital/me".to_string()),
             (NoticeKind::MyStanding, "member:0192", String::new()),
             (NoticeKind::Capital, "member:0192", format!("/capital/{id}")),
@@ -592,10 +626,16 @@ mod tests {
         let me = Uuid::now_v7();
         let everyone = roles(&Role::ALL);
         for action in NOTICE_ACTIONS {
-            assert!(notice(action, &format!("member:{me}"), &everyone, me).is_some(), "{action}");
+            assert!(
+                notice(action, &format!("member:{me}"), &everyone, me).is_some(),
+                "{action}"
+            );
         }
         for standing in STANDING {
-            assert!(NOTICE_ACTIONS.contains(&format!("member.{standing}").as_str()), "{standing}");
+            assert!(
+                NOTICE_ACTIONS.contains(&format!("member.{standing}").as_str()),
+                "{standing}"
+            );
         }
     }
 }

@@ -210,7 +210,12 @@ pub async fn waiting(conn: &mut AsyncPgConnection) -> AppResult<Vec<Waiting>> {
 /// Claims a user's waiting items for the digest being sent at `at`, and returns
 /// those claimed (an item another run claimed first is left to it); the time is kept
 /// on the user's preference.
-pub async fn claim(conn: &mut AsyncPgConnection, user_id: Uuid, items: &[i64], at: DateTime<Utc>) -> AppResult<Vec<i64>> {
+pub async fn claim(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    items: &[i64],
+    at: DateTime<Utc>,
+) -> AppResult<Vec<i64>> {
     let claimed: Vec<i64> = diesel::update(
         mail_digest_items::table
             .filter(mail_digest_items::id.eq_any(items))

@@ -16,7 +16,6 @@ use super::rules::{
 };
 use super::store;
 use crate::audit;
-use crate::notifications::rules::MailKind;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
 use crate::db;
@@ -24,6 +23,7 @@ use crate::error::{AppError, AppResult};
 use crate::membership::lifecycle::{self, Actor, MemberId, MemberStatus, Transition};
 use crate::membership::store as members;
 use crate::money::{Currency, Money, Sign};
+use crate::notifications::rules::MailKind;
 use crate::server::AppState;
 
 /// A rule's refusal as an HTTP error: bad input is 422 with its field, an unknown
