@@ -7,4 +7,3 @@ pub mod api;
 pub mod pages;
 pub mod rules;
 pub mod service;
-pub mod store;

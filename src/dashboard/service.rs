@@ -10,7 +10,6 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::rules::{self, Outcome, Section};
-use super::store;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
 use crate::ballots::rules::Status;
@@ -18,6 +17,7 @@ use crate::ballots::service::BallotSummary;
 use crate::coops::rules::SetupReminder;
 use crate::db;
 use crate::error::AppResult;
+use crate::membership::lifecycle::{MemberState, MemberStatus};
 use crate::money::Money;
 use crate::server::AppState;
 use crate::shares::rules::InstalmentState;
@@ -266,8 +266,16 @@ pub async fn dashboard(state: &AppState, scope: &InCoop) -> AppResult<Dashboard>
     let unseen_notifications = crate::notifications::service::since_last_visit(&mut conn, scope)
         .await?
         .unseen;
-    let people = store::people(&mut conn, coop_id).await?;
-    let names: HashMap<Uuid, &str> = people.iter().map(|p| (p.id, p.name.as_str())).collect();
+    let people: Vec<(crate::membership::store::RegisterRow, MemberState)> =
+        crate::membership::store::register(&mut conn, coop_id)
+            .await?
+            .into_iter()
+            .filter_map(|row| {
+                let state = serde_json::from_value(row.state.clone()).ok()?;
+                Some((row, state))
+            })
+            .collect();
+    let names: HashMap<Uuid, &str> = people.iter().map(|(p, _)| (p.id, p.display_name.as_str())).collect();
     let name = |id: Uuid| names.get(&id).map(|n| n.to_string()).unwrap_or_default();
 
     let open_ballots: Vec<BallotSummary> = ballots.iter().filter(|b| b.status == Status::Open).cloned().collect();
@@ -295,7 +303,7 @@ pub async fn dashboard(state: &AppState, scope: &InCoop) -> AppResult<Dashboard>
 
     let membership = if shows(Section::Membership) {
         let statement = crate::shares::service::statement_in(&mut conn, coop_id, scope.member_id, today).await?;
-        let me = people.iter().find(|p| p.id == scope.member_id);
+        let me = people.iter().find(|(p, _)| p.id == scope.member_id);
         let mut instalments: Vec<InstalmentDue> = statement
             .subscriptions
             .iter()
@@ -312,8 +320,10 @@ pub async fn dashboard(state: &AppState, scope: &InCoop) -> AppResult<Dashboard>
             .collect();
         instalments.sort_by_key(|i| i.due_on);
         Some(MyMembership {
-            number: me.and_then(|p| p.number),
-            status: me.map(|p| p.status.clone()).unwrap_or_default(),
+            number: me.and_then(|(p, _)| p.number),
+            status: me
+                .map(|(_, state)| crate::membership::store::status_name(state.status))
+                .unwrap_or_default(),
             shares_held: statement.account.shares_held,
             paid: statement.account.paid,
             due: statement.account.due,
@@ -437,11 +447,11 @@ pub async fn dashboard(state: &AppState, scope: &InCoop) -> AppResult<Dashboard>
     let applications = shows(Section::Applications).then(|| {
         people
             .iter()
-            .filter(|p| p.status == "applicant")
-            .map(|p| Applicant {
+            .filter(|(_, state)| state.status == MemberStatus::Applicant)
+            .map(|(p, state)| Applicant {
                 member_id: p.id,
-                name: p.name.clone(),
-                applied_on: p.created_at.date_naive(),
+                name: p.display_name.clone(),
+                applied_on: state.applied_on,
             })
             .collect()
     });

@@ -293,19 +293,15 @@ pub const NOTICE_ACTIONS: [&str; 36] = [
     "member.withdraw",
 ];
 
-/// The changes of a member's record that are changes of their standing (or roles).
-const STANDING: [&str; 10] = [
-    "roles_changed",
-    "start_probation",
-    "admit",
-    "become_member",
-    "go_on_leave",
-    "return_from_leave",
-    "resign",
-    "expel",
-    "reject",
-    "withdraw",
-];
+/// Whether a change of a member's record (`member.<name>`) is a change of their
+/// standing or roles: a transition of the membership lifecycle other than the
+/// application itself, or new roles.
+fn is_standing(name: &str) -> bool {
+    use crate::membership::lifecycle::TransitionName;
+    name == "roles_changed"
+        || serde_json::from_value::<TransitionName>(serde_json::Value::from(name))
+            .is_ok_and(|t| t != TransitionName::Apply)
+}
 
 /// What a reader is told about one recorded event (`action` on `subject`, e.g.
 /// `ballot.opened` on `ballot:…`), given their roles and their own member id; `None`
@@ -337,8 +333,8 @@ pub fn notice(action: &str, subject: &str, roles: &RoleSet, me: uuid::Uuid) -> O
         ("shares", _) if about_me => Some(NoticeKind::MyCapital),
         ("shares", _) if treasurer => Some(NoticeKind::Capital),
         ("member", "applied") if registrar => Some(NoticeKind::Application),
-        ("member", name) if STANDING.contains(&name) && about_me => Some(NoticeKind::MyStanding),
-        ("member", name) if STANDING.contains(&name) && registrar => Some(NoticeKind::Standing),
+        ("member", name) if is_standing(name) && about_me => Some(NoticeKind::MyStanding),
+        ("member", name) if is_standing(name) && registrar => Some(NoticeKind::Standing),
         _ => None,
     }
 }

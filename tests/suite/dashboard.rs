@@ -2,7 +2,8 @@
 //! visit, and e-mail preferences with the daily digest.
 
 use crate::common::browser::Browser;
-use crate::common::{csrf_of, json, problem, TestApp, DEMO_PASSWORD};
+use crate::common::{csrf_of, json, problem, TestApp};
+use crate::patronage_browser::{sign_in_as, sign_out};
 use chrono::{Months, NaiveDate};
 use serde_json::{json, Value};
 
@@ -75,6 +76,18 @@ async fn set_delivery(app: &TestApp, token: &str, delivery: &str) {
         .api(token, reqwest::Method::PUT, "/api/v1/me/email-preferences", Some(body))
         .await;
     assert_eq!(json(answer, 200).await, json!({"delivery": delivery}));
+}
+
+/// Sets Max's e-mail preference; returns the secretary's token.
+async fn max_prefers(app: &TestApp, delivery: &str) -> String {
+    set_delivery(app, &app.demo_token("member@demo.coop").await, delivery).await;
+    app.demo_token("secretary@demo.coop").await
+}
+
+/// Opens and closes a ballot: the roll gets the notice of the vote, then the result.
+async fn decide(app: &TestApp, secretary: &str, title: &str) {
+    let id = ballot(app, secretary, title, true).await;
+    close(app, secretary, &id).await;
 }
 
 fn mails_to<'a>(outbox: &'a [String], to: &str, containing: &str) -> Vec<&'a String> {
@@ -481,13 +494,8 @@ async fn notifications_since_the_last_visit_then_none_and_never_a_secret_choice(
 #[tokio::test]
 async fn no_ordinary_email_drops_a_result_but_never_a_legal_notice() {
     let app = TestApp::demo().await;
-    let (max, sam) = (
-        app.demo_token("member@demo.coop").await,
-        app.demo_token("secretary@demo.coop").await,
-    );
-    set_delivery(&app, &max, "none").await;
-    let id = ballot(&app, &sam, "Repaint the van", true).await;
-    close(&app, &sam, &id).await;
+    let sam = max_prefers(&app, "none").await;
+    decide(&app, &sam, "Repaint the van").await;
     let outbox = app.outbox();
     // The notice of the vote is a legal notice: Max gets it; the result is not.
     assert_eq!(
@@ -513,14 +521,9 @@ async fn no_ordinary_email_drops_a_result_but_never_a_legal_notice() {
 #[tokio::test]
 async fn a_daily_digest_gathers_ordinary_mail_and_goes_once_a_day() {
     let app = TestApp::demo().await;
-    let (max, sam) = (
-        app.demo_token("member@demo.coop").await,
-        app.demo_token("secretary@demo.coop").await,
-    );
-    set_delivery(&app, &max, "daily").await;
+    let sam = max_prefers(&app, "daily").await;
     for title in ["Repaint the van", "Plant a hedge"] {
-        let id = ballot(&app, &sam, title, true).await;
-        close(&app, &sam, &id).await;
+        decide(&app, &sam, title).await;
     }
     let outbox = app.outbox();
     assert_eq!(
@@ -550,8 +553,7 @@ async fn a_daily_digest_gathers_ordinary_mail_and_goes_once_a_day() {
     assert_eq!(send(now).await.unwrap(), 0);
     assert_eq!(send(now + chrono::Duration::days(1)).await.unwrap(), 0);
     // A new result waits until a day has passed since the last digest.
-    let id = ballot(&app, &sam, "Open on Sundays", true).await;
-    close(&app, &sam, &id).await;
+    decide(&app, &sam, "Open on Sundays").await;
     assert_eq!(send(now + chrono::Duration::hours(23)).await.unwrap(), 0);
     assert_eq!(send(now + chrono::Duration::hours(24)).await.unwrap(), 1);
     let outbox = app.outbox();
@@ -633,16 +635,6 @@ async fn the_dashboard_is_in_the_openapi_document() {
     assert!(doc["components"]["schemas"]["Dashboard"].is_object());
 }
 
-/// Signs in as `email` in the browser, arriving at the co-op's home.
-async fn sign_in_as(browser: &Browser, app: &TestApp, email: &str) {
-    browser.goto(&app.at("/login")).await;
-    browser.fill("#email", email).await;
-    browser.fill("#password", DEMO_PASSWORD).await;
-    browser
-        .click_and_wait("form.stack button[type=submit]", &app.at("/c/demo"))
-        .await;
-}
-
 #[tokio::test]
 async fn each_roles_dashboard_on_a_phone_passes_the_accessibility_audit() {
     let app = TestApp::demo().await;
@@ -662,9 +654,7 @@ async fn each_roles_dashboard_on_a_phone_passes_the_accessibility_audit() {
         browser.goto(&app.at("/c/demo/notifications")).await;
         let violations = browser.accessibility_violations().await;
         assert!(violations.is_empty(), "{email} notifications: {violations:?}");
-        browser
-            .click_and_wait("form[action='/logout'] button[type=submit]", &app.at("/login"))
-            .await;
+        sign_out(&browser, &app).await;
     }
     browser.close().await;
 }
