@@ -24,7 +24,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::Mailer;
 use crate::web::i18n::Translate;
 use crate::web::page::html_errors;
-use crate::{audit, auth, ballots, bylaws, coops, meetings, membership, patronage, shares};
+use crate::{audit, auth, ballots, bylaws, coops, dashboard, meetings, membership, notifications, patronage, shares};
 
 /// Everything a request handler can reach.
 pub struct AppState {
@@ -192,6 +192,10 @@ impl AppState {
         meetings::api::unattend,
         meetings::api::minutes,
         meetings::api::adopt,
+        dashboard::api::dashboard,
+        notifications::api::notifications,
+        notifications::api::preferences,
+        notifications::api::set_preferences,
     ),
     components(schemas(FieldError)),
     modifiers(&BearerScheme, &ProblemResponses),
@@ -575,11 +579,15 @@ pub fn app(
                 )
                 .configure(bylaws::api::routes)
                 .configure(meetings::api::routes)
+                .configure(dashboard::api::routes)
+                .configure(notifications::api::routes)
                 .default_service(web::to(not_found)),
         )
         .configure(bylaws::pages::routes)
         .configure(meetings::pages::routes)
         .configure(crate::calendar::routes)
+        .configure(dashboard::pages::routes)
+        .configure(notifications::pages::routes)
         .service(resource("/static/{file:.*}").route(web::get().to(static_file)))
         .service(resource("/").route(web::get().to(auth::pages::home)))
         .service(
@@ -604,7 +612,6 @@ pub fn app(
                 .route(web::post().to(auth::pages::reset)),
         )
         .configure(coops::pages::routes)
-        .service(resource("/c/{slug}").route(web::get().to(coops::pages::home)))
         .service(
             resource("/c/{slug}/parameters")
                 .route(web::get().to(coops::pages::parameters))
@@ -742,13 +749,27 @@ pub fn listen(state: web::Data<AppState>, listener: std::net::TcpListener) -> st
     }
     let server = server.listen(listener)?.run();
     let chainer = for_tasks.clone();
-    spawn_every(AUDIT_CHAIN_EVERY, "audit chainer", move || {
+    spawn_every(AUDIT_CHAIN_EVERY, Duration::ZERO, "audit chainer", move || {
         let state = chainer.clone();
         async move { audit::chain_pending(&mut *db::conn(&state.pool).await?).await.map(drop) }
     });
+    let digests = for_tasks.clone();
+    spawn_every(DIGESTS_EVERY, DIGESTS_EVERY, "daily digests", move || {
+        let state = digests.clone();
+        async move {
+            notifications::service::send_due_digests(
+                &state.pool,
+                &state.mailer,
+                &state.settings.mail_from,
+                chrono::Utc::now(),
+            )
+            .await
+            .map(drop)
+        }
+    });
     if for_tasks.settings.schedule_ballots {
         let state = for_tasks;
-        spawn_every(BALLOT_SCHEDULE_EVERY, "ballot schedule", move || {
+        spawn_every(BALLOT_SCHEDULE_EVERY, Duration::ZERO, "ballot schedule", move || {
             let state = state.clone();
             async move {
                 ballots::service::run_schedule(&state.pool, &state.mailer, &state.settings)
@@ -771,15 +792,19 @@ const AUDIT_CHAIN_EVERY: Duration = Duration::from_secs(1);
 /// closed first), so this only bounds how late the result e-mail goes out.
 const BALLOT_SCHEDULE_EVERY: Duration = Duration::from_secs(5);
 
-/// Runs `task` at once and then every `period` until the runtime stops; a failure is
-/// logged and the next run tries again.
-fn spawn_every<F, Fut>(period: Duration, what: &'static str, mut task: F)
+/// How often the daily digests due are sent (each user's at most once a day; the
+/// first check an hour after the start, so a restart never sends a digest early).
+const DIGESTS_EVERY: Duration = Duration::from_secs(3600);
+
+/// Runs `task` after `first_after` and then every `period` until the runtime stops;
+/// a failure is logged and the next run tries again.
+fn spawn_every<F, Fut>(period: Duration, first_after: Duration, what: &'static str, mut task: F)
 where
     F: FnMut() -> Fut + Send + 'static,
     Fut: std::future::Future<Output = AppResult<()>> + Send,
 {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(period);
+        let mut every = tokio::time::interval_at(tokio::time::Instant::now() + first_after, period);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;

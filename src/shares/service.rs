@@ -23,6 +23,7 @@ use crate::error::{AppError, AppResult};
 use crate::membership::lifecycle::{self, Actor, MemberId, MemberStatus, Transition};
 use crate::membership::store as members;
 use crate::money::{Currency, Money, Sign};
+use crate::notifications::rules::MailKind;
 use crate::server::AppState;
 
 /// A rule's refusal as an HTTP error: bad input is 422 with its field, an unknown
@@ -778,12 +779,13 @@ pub async fn remind(
             };
             let locale = crate::money::Locale::from_tag(&user.locale).unwrap_or(crate::money::Locale::En);
             let link = format!("{}/c/{}/capital/me", settings.public_url, coop.slug);
+            let (subject, body) = MailKind::InstalmentReminder.keys();
             let mail = crate::mail::Mail {
                 to: user.email.clone(),
-                subject: i18n::text_with(&user.locale, "mail-instalment-subject", &[("coop", coop.name.clone())]),
+                subject: i18n::text_with(&user.locale, subject, &[("coop", coop.name.clone())]),
                 body: i18n::text_with(
                     &user.locale,
-                    "mail-instalment-body",
+                    body,
                     &[
                         ("coop", coop.name.clone()),
                         ("due", account.due.format(locale)),
@@ -792,7 +794,8 @@ pub async fn remind(
                     ],
                 ),
             };
-            mailer.send(&settings.mail_from, mail).await?;
+            let kind = MailKind::InstalmentReminder;
+            crate::notifications::service::send(&mut conn, mailer, &settings.mail_from, kind, mail).await?;
             sent += 1;
         }
     }

@@ -10,6 +10,7 @@ mod browser;
 mod bylaws;
 mod calendar;
 mod capital;
+mod dashboard;
 mod errors;
 mod faults;
 mod fuzz_regressions;
