@@ -349,6 +349,8 @@ pub async fn record(
     path: web::Path<(String, Uuid)>,
     form: PageForm<EntryForm>,
 ) -> AppResult<HttpResponse> {
+    // Refused before the form is read: a caller without the role learns nothing from it.
+    scope.require(Action::ManageCapital)?;
     let member = path.1;
     let errors = match form.0.operation(member) {
         Ok(operation) => match service::record(&state, &scope, operation).await {

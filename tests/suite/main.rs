@@ -5,6 +5,7 @@ mod common;
 
 mod audit;
 mod auth;
+mod authz_matrix;
 mod ballots;
 mod browser;
 mod bylaws;
@@ -21,5 +22,7 @@ mod patronage;
 mod patronage_browser;
 mod register;
 mod revolving;
+mod secrecy;
+mod security;
 mod serve;
 mod tenancy;
