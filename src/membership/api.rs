@@ -231,8 +231,9 @@ pub async fn import(
     state: web::Data<AppState>,
     scope: InCoop,
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> AppResult<HttpResponse> {
+    let body = crate::server::body_within(payload, crate::server::IMPORT_LIMIT).await?;
     let imported = service::import_register(&state, &scope, csv_body(&req, &body)?).await?;
     Ok(HttpResponse::Created().json(Imported { imported }))
 }

@@ -124,8 +124,9 @@ pub async fn import_hours(
     state: web::Data<AppState>,
     scope: InCoop,
     path: web::Path<(String, Uuid)>,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> AppResult<HttpResponse> {
+    let body = crate::server::body_within(payload, crate::server::IMPORT_LIMIT).await?;
     let text = std::str::from_utf8(&body).map_err(|_| AppError::field("line 1", "The file is not UTF-8 text."))?;
     let imported = service::import_hours(&state, &scope, path.1, text).await?;
     Ok(HttpResponse::Created().json(serde_json::json!({"imported": imported})))
@@ -199,9 +200,10 @@ pub async fn propose(
     state: web::Data<AppState>,
     scope: InCoop,
     path: web::Path<(String, Uuid)>,
-    body: Option<web::Json<ProposeRequest>>,
+    req: actix_web::HttpRequest,
+    payload: web::Payload,
 ) -> AppResult<HttpResponse> {
-    let request = body.map(|b| b.into_inner()).unwrap_or_default();
+    let request: ProposeRequest = crate::server::optional_json(&req, payload).await?.unwrap_or_default();
     Ok(HttpResponse::Ok().json(service::propose(&state, &scope, path.1, &request).await?))
 }
 
@@ -246,9 +248,10 @@ pub async fn post(
     scope: InCoop,
     path: web::Path<(String, Uuid)>,
     query: web::Query<LinesQuery>,
-    body: Option<web::Json<PostRequest>>,
+    req: actix_web::HttpRequest,
+    payload: web::Payload,
 ) -> AppResult<HttpResponse> {
-    let request = body.map(|b| b.into_inner()).unwrap_or_default();
+    let request: PostRequest = crate::server::optional_json(&req, payload).await?.unwrap_or_default();
     let view = service::post(&state, &scope, path.1, &request).await?;
     Ok(HttpResponse::Ok().json(answer(view, query.lines)))
 }

@@ -189,8 +189,9 @@ pub async fn import_holdings(
     state: web::Data<AppState>,
     scope: InCoop,
     req: actix_web::HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> AppResult<HttpResponse> {
+    let body = crate::server::body_within(payload, crate::server::IMPORT_LIMIT).await?;
     let text = crate::membership::api::csv_body(&req, &body)?;
     let imported = service::import_holdings(&state, &scope, text).await?;
     Ok(HttpResponse::Created().json(crate::membership::api::Imported { imported }))

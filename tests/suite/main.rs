@@ -12,6 +12,7 @@ mod bylaws;
 mod calendar;
 mod capital;
 mod errors;
+mod hostile;
 mod meetings;
 mod meetings_browser;
 mod offline;
