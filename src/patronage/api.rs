@@ -12,7 +12,7 @@ use super::service::{
     self, DistributionView, HoursInput, NewDistribution, NewYear, Notice, PaymentInput, PaymentReversal, PostRequest,
     ProposeRequest, RedeemRequest, RedemptionReversal, ReverseRequest, RevolvingView,
 };
-use crate::auth::extract::InCoop;
+use crate::auth::extract::{InCoop, MemberJson};
 use crate::error::{AppError, AppResult, Problem};
 use crate::server::AppState;
 
@@ -63,7 +63,7 @@ pub async fn years(state: web::Data<AppState>, scope: InCoop) -> AppResult<HttpR
 pub async fn create_year(
     state: web::Data<AppState>,
     scope: InCoop,
-    body: web::Json<NewYear>,
+    body: MemberJson<NewYear>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(service::create_year(&state, &scope, &body).await?))
 }
@@ -106,7 +106,7 @@ pub async fn record_hours(
     state: web::Data<AppState>,
     scope: InCoop,
     path: web::Path<(String, Uuid)>,
-    body: web::Json<HoursInput>,
+    body: MemberJson<HoursInput>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(service::record_hours(&state, &scope, path.1, &body).await?))
 }
@@ -165,7 +165,7 @@ pub async fn create_distribution(
     state: web::Data<AppState>,
     scope: InCoop,
     query: web::Query<LinesQuery>,
-    body: web::Json<NewDistribution>,
+    body: MemberJson<NewDistribution>,
 ) -> AppResult<HttpResponse> {
     let view = service::create_distribution(&state, &scope, &body).await?;
     Ok(HttpResponse::Created().json(answer(view, query.lines)))
@@ -269,7 +269,7 @@ pub async fn reverse(
     state: web::Data<AppState>,
     scope: InCoop,
     path: web::Path<(String, Uuid)>,
-    body: web::Json<ReverseRequest>,
+    body: MemberJson<ReverseRequest>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(service::reverse(&state, &scope, path.1, &body).await?))
 }
@@ -286,7 +286,7 @@ pub async fn record_payment(
     state: web::Data<AppState>,
     scope: InCoop,
     path: web::Path<(String, Uuid)>,
-    body: web::Json<PaymentInput>,
+    body: MemberJson<PaymentInput>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(service::record_payment(&state, &scope, path.1, &body).await?))
 }
@@ -305,7 +305,7 @@ pub async fn reverse_payment(
     state: web::Data<AppState>,
     scope: InCoop,
     path: web::Path<(String, Uuid, Uuid)>,
-    body: web::Json<PaymentReversal>,
+    body: MemberJson<PaymentReversal>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(service::reverse_payment(&state, &scope, path.1, path.2, &body).await?))
 }
@@ -387,7 +387,7 @@ pub async fn own_rules(state: web::Data<AppState>, scope: InCoop) -> AppResult<H
 pub async fn save_own_rules(
     state: web::Data<AppState>,
     scope: InCoop,
-    body: web::Json<OwnRules>,
+    body: MemberJson<OwnRules>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(own_rules::save(&state, &scope, &body).await?))
 }
@@ -426,7 +426,7 @@ pub async fn retained_due(
 pub async fn redeem_retained(
     state: web::Data<AppState>,
     scope: InCoop,
-    body: web::Json<RedeemRequest>,
+    body: MemberJson<RedeemRequest>,
 ) -> AppResult<HttpResponse> {
     // The body is required (`{}` redeems every year due today): a body that does
     // not read is refused, never taken for "everything".
@@ -448,7 +448,7 @@ pub async fn reverse_redemption(
     state: web::Data<AppState>,
     scope: InCoop,
     path: web::Path<(String, Uuid, Uuid)>,
-    body: web::Json<RedemptionReversal>,
+    body: MemberJson<RedemptionReversal>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(service::reverse_redemption(&state, &scope, path.1, path.2, &body).await?))
 }

@@ -1051,6 +1051,72 @@ async fn every_route_answers_every_caller_as_the_table_says() {
     for (cell, answer) in reads.iter().zip(answers) {
         judge(cell, answer);
     }
+    // A body of the wrong shape does not change a stranger's refusal: anonymous callers
+    // get 401 and non-members 404 before the body is read. A member without the role
+    // may learn that the body does not fit the route's published schema (400, 415 or
+    // 422) before the 403: the order is sign-in, membership, the body's shape, the
+    // role, then the data (decision 0012).
+    let mut bad_bodies = 0;
+    for (method, route, _) in EXPECTED
+        .iter()
+        .filter(|(m, p, _)| p.starts_with("/api/") && api_body(&matrix.doc, m, p, &matrix.ids).is_some())
+    {
+        for who in &callers {
+            let cell = Cell {
+                method,
+                route,
+                who: *who,
+            };
+            let refusal = matrix.judge(
+                &cell,
+                &Answer {
+                    status: 200,
+                    location: String::new(),
+                },
+            );
+            if refusal.is_ok() {
+                continue;
+            }
+            bad_bodies += 1;
+            let credentials = who.email().map(|e| &matrix.credentials[&e]);
+            let mut request = matrix
+                .client
+                .request(
+                    Method::from_bytes(method.as_bytes()).unwrap(),
+                    app.at(&matrix.ids.fill(route)),
+                )
+                .header("content-type", "application/json")
+                .body("\"not the body this route takes\"");
+            if let Some(token) = credentials.and_then(|c| c.token.as_ref()) {
+                request = request.bearer_auth(token);
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let role_refusal = matches!(who, Who::Demo(_) | Who::Operator | Who::Rival(_))
+                && matrix
+                    .judge(
+                        &cell,
+                        &Answer {
+                            status: 403,
+                            location: String::new(),
+                        },
+                    )
+                    .is_ok();
+            let status = if role_refusal && matches!(status, 400 | 415 | 422) {
+                403
+            } else {
+                status
+            };
+            judge(
+                &cell,
+                Answer {
+                    status,
+                    location: String::new(),
+                },
+            );
+        }
+    }
+    assert!(bad_bodies > 100, "{bad_bodies} refusals with a bad body");
     // Then changes, one route at a time: refused callers at once, allowed ones in turn
     // (so an allowed change cannot hide another's refusal).
     let mut writes = 0;
