@@ -95,7 +95,10 @@ mod tests {
         // An unknown e-mail verifies against the dummy hash: same algorithm, version,
         // memory, passes, lanes and output length as a stored hash, so the same work.
         let real = hash("correct horse battery".into()).await.unwrap();
-        let (real, dummy) = (PasswordHash::new(&real).unwrap(), PasswordHash::new(DUMMY_HASH).unwrap());
+        let (real, dummy) = (
+            PasswordHash::new(&real).unwrap(),
+            PasswordHash::new(DUMMY_HASH).unwrap(),
+        );
         assert_eq!(dummy.algorithm, real.algorithm);
         assert_eq!(dummy.version, real.version);
         assert_eq!(dummy.params, real.params);

@@ -362,7 +362,13 @@ const EXPECTED: &[(&str, &str, Rule)] = &[
     ("POST", "/c/{slug}/capital/holdings", only(MONEY)),
     ("GET", "/c/{slug}/capital/me", any()),
     ("GET", "/c/{slug}/capital/{member_id}", only(OFFICERS)),
-    ("POST", "/c/{slug}/capital/{member_id}/entries", only(MONEY)),
+    // Treasurers record payments and subscriptions, secretaries and the board
+    // transfers and redemptions: the form is theirs, the operation decides.
+    (
+        "POST",
+        "/c/{slug}/capital/{member_id}/entries",
+        only(&[Treasurer, Secretary, Board]),
+    ),
     ("GET", "/c/{slug}/capital/{member_id}/statement.csv", only(OFFICERS)),
     // Pages: ballots.
     ("GET", "/c/{slug}/ballots", any()),

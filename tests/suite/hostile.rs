@@ -2,6 +2,7 @@
 //! script, and HTML or script in every text a page shows.
 
 use chrono::{Duration, Utc};
+use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::common::{json, problem, TestApp};
@@ -161,18 +162,25 @@ async fn every_csv_import_refuses_a_file_over_its_limit() {
 /// zero-width joiners and a zero-width space.
 const WORLDLY: &str = "\u{200f}مريم\u{200f} Zoe\u{308} Nguyê\u{303}n 👩🏽\u{200d}💻 a\u{200b}b";
 
+/// The HTML of a page as a demo login sees it.
+async fn page_of(app: &TestApp, email: &str, path: &str) -> String {
+    let response = app.signed_in(email).await.get(app.at(path)).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    response.text().await.unwrap()
+}
+
 #[tokio::test]
 async fn names_from_every_script_are_kept_and_shown_exactly() {
     let app = TestApp::demo().await;
     let member = app.demo_token("member@demo.coop").await;
     let saved = json(
-        app.client()
-            .put(app.at("/api/v1/me"))
-            .bearer_auth(&member)
-            .json(&json!({"display_name": WORLDLY, "locale": "en"}))
-            .send()
-            .await
-            .unwrap(),
+        app.api(
+            &member,
+            Method::PUT,
+            "/api/v1/me",
+            Some(json!({"display_name": WORLDLY, "locale": "en"})),
+        )
+        .await,
         200,
     )
     .await;
@@ -182,27 +190,9 @@ async fn names_from_every_script_are_kept_and_shown_exactly() {
         .await[0]
         .get(0);
     assert_eq!(stored, WORLDLY, "stored as sent, byte for byte");
-    let account = app
-        .signed_in("member@demo.coop")
-        .await
-        .get(app.at("/account"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let account = page_of(&app, "member@demo.coop", "/account").await;
     assert!(account.contains(WORLDLY), "the account page shows it");
-    let members = app
-        .signed_in("admin@demo.coop")
-        .await
-        .get(app.at("/c/demo/members"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let members = page_of(&app, "admin@demo.coop", "/c/demo/members").await;
     assert!(members.contains(WORLDLY), "the members page shows it");
     // Zero-width and combining characters count as characters in the length rule.
     let long = "e\u{301}".repeat(51);
@@ -233,19 +223,18 @@ fn inert(html: &str, page: &str) {
 #[tokio::test]
 async fn html_and_scripts_in_every_shown_text_stay_inert() {
     let app = TestApp::demo().await;
-    let client = app.client();
     let secretary = app.demo_token("secretary@demo.coop").await;
     let board = app.demo_token("board@demo.coop").await;
     let member = app.demo_token("member@demo.coop").await;
     // A member's name and the co-op's name.
     json(
-        client
-            .put(app.at("/api/v1/me"))
-            .bearer_auth(&member)
-            .json(&json!({"display_name": HOSTILE, "locale": "en"}))
-            .send()
-            .await
-            .unwrap(),
+        app.api(
+            &member,
+            Method::PUT,
+            "/api/v1/me",
+            Some(json!({"display_name": HOSTILE, "locale": "en"})),
+        )
+        .await,
         200,
     )
     .await;
@@ -256,10 +245,11 @@ async fn html_and_scripts_in_every_shown_text_stay_inert() {
     .await;
     // A ballot with every text field, voted on and closed (for the charts).
     let ballot = json(
-        client
-            .post(app.at("/api/v1/coops/demo/ballots"))
-            .bearer_auth(&secretary)
-            .json(&json!({
+        app.api(
+            &secretary,
+            Method::POST,
+            "/api/v1/coops/demo/ballots",
+            Some(json!({
                 "title": HOSTILE,
                 "description": HOSTILE,
                 "closes_at": "2031-06-30T18:00:00Z",
@@ -271,23 +261,17 @@ async fn html_and_scripts_in_every_shown_text_stay_inert() {
                     {"title": HOSTILE, "kind": "election", "method": "plurality", "seats": 1,
                      "candidates": [{"name": HOSTILE_NAME, "statement": HOSTILE}, {"name": "Ben"}]}
                 ]
-            }))
-            .send()
-            .await
-            .unwrap(),
+            })),
+        )
+        .await,
         201,
     )
     .await;
     let id = ballot["id"].as_str().unwrap().to_string();
     let base = format!("/api/v1/coops/demo/ballots/{id}");
     json(
-        client
-            .post(app.at(&format!("{base}/open")))
-            .bearer_auth(&secretary)
-            .json(&json!({}))
-            .send()
-            .await
-            .unwrap(),
+        app.api(&secretary, Method::POST, &format!("{base}/open"), Some(json!({})))
+            .await,
         200,
     )
     .await;
@@ -302,77 +286,58 @@ async fn html_and_scripts_in_every_shown_text_stay_inert() {
         .unwrap();
     inert(&vote_page, "the voting page");
     json(
-        client
-            .post(app.at(&format!("{base}/votes")))
-            .bearer_auth(&member)
-            .json(&json!({"answers": ["for", {"choices": [0]}]}))
-            .send()
-            .await
-            .unwrap(),
+        app.api(
+            &member,
+            Method::POST,
+            &format!("{base}/votes"),
+            Some(json!({"answers": ["for", {"choices": [0]}]})),
+        )
+        .await,
         201,
     )
     .await;
     json(
-        client
-            .post(app.at(&format!("{base}/close")))
-            .bearer_auth(&secretary)
-            .json(&json!({}))
-            .send()
-            .await
-            .unwrap(),
+        app.api(&secretary, Method::POST, &format!("{base}/close"), Some(json!({})))
+            .await,
         200,
     )
     .await;
     // A meeting with a hostile title, agenda note and minutes.
     let meeting = json(
-        client
-            .post(app.at("/api/v1/coops/demo/meetings"))
-            .bearer_auth(&secretary)
-            .json(&json!({"kind": "general", "title": HOSTILE, "place": HOSTILE,
-                          "starts_at": Utc::now() - Duration::hours(2)}))
-            .send()
-            .await
-            .unwrap(),
+        app.api(
+            &secretary,
+            Method::POST,
+            "/api/v1/coops/demo/meetings",
+            Some(json!({"kind": "general", "title": HOSTILE, "place": HOSTILE,
+                          "starts_at": Utc::now() - Duration::hours(2)})),
+        )
+        .await,
         201,
     )
     .await;
     let meeting_id = meeting["id"].as_str().unwrap().to_string();
-    let at = |tail: &str| app.at(&format!("/api/v1/coops/demo/meetings/{meeting_id}{tail}"));
-    json(
-        client
-            .put(at("/agenda"))
-            .bearer_auth(&secretary)
-            .json(&json!({"items": [{"title": HOSTILE, "note": HOSTILE}]}))
-            .send()
-            .await
-            .unwrap(),
-        200,
-    )
-    .await;
-    json(
-        client.post(at("/held")).bearer_auth(&secretary).send().await.unwrap(),
-        200,
-    )
-    .await;
-    json(
-        client
-            .put(at("/minutes"))
-            .bearer_auth(&secretary)
-            .json(&json!({"minutes": HOSTILE}))
-            .send()
-            .await
-            .unwrap(),
-        200,
-    )
-    .await;
+    let at = |tail: &str| format!("/api/v1/coops/demo/meetings/{meeting_id}{tail}");
+    for (method, tail, body) in [
+        (
+            Method::PUT,
+            "/agenda",
+            Some(json!({"items": [{"title": HOSTILE, "note": HOSTILE}]})),
+        ),
+        (Method::POST, "/held", None),
+        (Method::PUT, "/minutes", Some(json!({"minutes": HOSTILE}))),
+    ] {
+        json(app.api(&secretary, method, &at(tail), body).await, 200).await;
+    }
     // An amendment of the bylaws: title, rationale, article text, a comment.
     let number: i32 = app.sql("SELECT max(number) FROM bylaw_versions").await[0].get(0);
-    let current = client
-        .get(app.at(&format!("/api/v1/coops/demo/bylaws/versions/{number}/markdown")))
-        .bearer_auth(&board)
-        .send()
+    let current = app
+        .api(
+            &board,
+            Method::GET,
+            &format!("/api/v1/coops/demo/bylaws/versions/{number}/markdown"),
+            None,
+        )
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -382,35 +347,36 @@ async fn html_and_scripts_in_every_shown_text_stay_inert() {
     let mut text = current.clone();
     text.insert_str(first_article_end.unwrap(), &format!("\n{HOSTILE}\n"));
     let amendment = json(
-        client
-            .post(app.at("/api/v1/coops/demo/bylaws/amendments"))
-            .bearer_auth(&board)
-            .json(&json!({"title": HOSTILE, "rationale": HOSTILE, "text": text}))
-            .send()
-            .await
-            .unwrap(),
+        app.api(
+            &board,
+            Method::POST,
+            "/api/v1/coops/demo/bylaws/amendments",
+            Some(json!({"title": HOSTILE, "rationale": HOSTILE, "text": text})),
+        )
+        .await,
         201,
     )
     .await;
     let amendment_id = amendment["amendment"]["id"].as_str().unwrap().to_string();
     json(
-        client
-            .post(app.at(&format!("/api/v1/coops/demo/bylaws/amendments/{amendment_id}/share")))
-            .bearer_auth(&board)
-            .send()
-            .await
-            .unwrap(),
+        app.api(
+            &board,
+            Method::POST,
+            &format!("/api/v1/coops/demo/bylaws/amendments/{amendment_id}/share"),
+            None,
+        )
+        .await,
         200,
     )
     .await;
     json(
-        client
-            .post(app.at(&format!("/api/v1/coops/demo/bylaws/amendments/{amendment_id}/comments")))
-            .bearer_auth(&member)
-            .json(&json!({"body": HOSTILE}))
-            .send()
-            .await
-            .unwrap(),
+        app.api(
+            &member,
+            Method::POST,
+            &format!("/api/v1/coops/demo/bylaws/amendments/{amendment_id}/comments"),
+            Some(json!({"body": HOSTILE})),
+        )
+        .await,
         201,
     )
     .await;
