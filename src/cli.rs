@@ -1,4 +1,5 @@
-//! The command line: `concord serve`, `migrate`, `audit verify`, `user …`, `coop …`.
+//! The command line: `concord serve`, `migrate`, `audit verify`, `user …`, `coop …`,
+//! `remind`, `tally`, `allocate`, `backup`, `restore`.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -57,6 +58,21 @@ pub enum Command {
     Tally(TallyArgs),
     /// Compute a year-end distribution offline, with exactly the server's code.
     Allocate(AllocateArgs),
+    /// Write the whole database (every co-op, the logins, the audit log) to FILE, a
+    /// pg_dump archive readable by its owner only. Safe while Concord serves.
+    Backup {
+        /// The archive to write.
+        file: PathBuf,
+    },
+    /// Replace the database with the archive FILE made by `backup`, in one
+    /// transaction. Stop Concord first.
+    Restore {
+        /// The archive to read.
+        file: PathBuf,
+        /// Overwrite a database that already holds logins or co-ops.
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 /// Options of `remind`.
@@ -308,6 +324,23 @@ fn run(cli: Cli) -> AppResult<ExitCode> {
             Command::User { command } => user(&database, command).await,
             Command::Coop { command } => coop(&database, command).await,
             Command::Remind(args) => remind(&cli.data_dir, &database, args).await,
+            Command::Backup { file } => {
+                // The snapshot carries a whole chain: nothing left pending.
+                let pool = db::pool(&database.url, 1)?;
+                audit::chain_pending(&mut *db::conn(&pool).await?).await?;
+                let contents = db::backup::backup(&database.url, &file).await?;
+                db::backup::report(&mut std::io::stdout(), "wrote", &file, &contents).ok();
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Restore { file, replace } => {
+                let contents = db::backup::restore(&database.url, &file, replace).await?;
+                // An archive from an older Concord is brought up to this one's schema.
+                for migration in db::migrate(&database.url).await? {
+                    println!("applied {migration}");
+                }
+                db::backup::report(&mut std::io::stdout(), "restored", &file, &contents).ok();
+                Ok(ExitCode::SUCCESS)
+            }
             Command::Tally(_) | Command::Allocate(_) => unreachable!("handled before the database opens"),
         }?;
         // What the command wrote to the audit log is chained before it exits, so the

@@ -175,6 +175,10 @@ impl ResponseError for AppError {
         if let AppError::TooManyRequests { retry_after_secs } = self {
             response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
+        if matches!(self, AppError::Unavailable) {
+            // The database is usually back within seconds (a restart, a failover).
+            response.insert_header((header::RETRY_AFTER, "5"));
+        }
         if matches!(self, AppError::Unauthorized | AppError::BadCredentials) {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
@@ -200,7 +204,14 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(Kind::SerializationFailure, _) => {
                 AppError::Conflict("a concurrent change got there first; try again".into())
             }
-            Error::DatabaseError(Kind::ClosedConnection, _) => AppError::Unavailable,
+            // The database went away under the request (stopped, restarted, the network
+            // cut): diesel-async reports a lost connection as "unable to send", and the
+            // server's last words before it closes the session (SQLSTATE class 57,
+            // "terminating connection …") carry no kind of their own.
+            Error::DatabaseError(Kind::ClosedConnection | Kind::UnableToSendCommand, _) => AppError::Unavailable,
+            Error::DatabaseError(Kind::Unknown, info) if info.message().starts_with("terminating connection") => {
+                AppError::Unavailable
+            }
             Error::BrokenTransactionManager => AppError::Unavailable,
             other => AppError::Internal(other.to_string()),
         }

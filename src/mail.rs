@@ -75,32 +75,45 @@ pub fn is_valid_address(address: &str) -> bool {
     address.len() <= 254 && address.parse::<lettre::Address>().is_ok()
 }
 
-/// Sends one translated message to each recipient (`(email, name, locale)`): the
-/// subject and body are the Fluent messages `subject_key` and `body_key` with
-/// `args` and the recipient's `name`. Failures are logged, never returned: callers
-/// send after their transaction has committed. With `in_background`, the sending
-/// gets a thread and a runtime of its own, so a large co-op's announcement does not
-/// hold the request that triggered it (on the request's worker it would take turns
-/// with every other request that worker serves).
+/// Sends one translated message of `kind` to each recipient (`(email, name,
+/// locale)`): the subject and body are the kind's Fluent messages with `args` and the
+/// recipient's `name`. Each recipient's e-mail preference applies first (an ordinary
+/// message may wait for their daily digest or not be sent; a legal notice always
+/// goes). Failures are logged, never returned: callers send after their transaction
+/// has committed. With `in_background`, the sending gets a thread and a runtime of
+/// its own, so a large co-op's announcement does not hold the request that triggered
+/// it (on the request's worker it would take turns with every other request that
+/// worker serves).
 pub async fn send_all(
+    conn: &mut diesel_async::AsyncPgConnection,
     mailer: &Mailer,
     from: &str,
     recipients: Vec<(String, String, String)>,
-    (subject_key, body_key): (&'static str, &'static str),
+    kind: crate::notifications::rules::MailKind,
     args: Vec<(&'static str, String)>,
     in_background: bool,
 ) {
     use crate::web::i18n::text_with;
-    let (mailer, from) = (mailer.clone(), from.to_string());
-    let send = async move {
-        for (email, name, locale) in recipients {
+    let (subject_key, body_key) = kind.keys();
+    let mails = recipients
+        .into_iter()
+        .map(|(email, name, locale)| {
             let mut with_name = args.clone();
             with_name.push(("name", name));
-            let mail = Mail {
+            Mail {
                 to: email,
                 subject: text_with(&locale, subject_key, &with_name),
                 body: text_with(&locale, body_key, &with_name),
-            };
+            }
+        })
+        .collect();
+    let mails = match crate::notifications::service::sort_out(conn, kind, mails).await {
+        Ok(mails) => mails,
+        Err(e) => return tracing::error!(error = %e, subject_key, "cannot apply the e-mail preferences"),
+    };
+    let (mailer, from) = (mailer.clone(), from.to_string());
+    let send = async move {
+        for mail in mails {
             if mailer.send(&from, mail).await.is_err() {
                 tracing::error!(subject_key, "an announcement was not sent");
             }

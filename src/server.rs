@@ -24,7 +24,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::Mailer;
 use crate::web::i18n::Translate;
 use crate::web::page::{html_errors, FormLimit};
-use crate::{audit, auth, ballots, bylaws, coops, meetings, membership, patronage, shares};
+use crate::{audit, auth, ballots, bylaws, coops, dashboard, meetings, membership, notifications, patronage, shares};
 
 /// Everything a request handler can reach.
 pub struct AppState {
@@ -192,9 +192,13 @@ impl AppState {
         meetings::api::unattend,
         meetings::api::minutes,
         meetings::api::adopt,
+        dashboard::api::dashboard,
+        notifications::api::notifications,
+        notifications::api::preferences,
+        notifications::api::set_preferences,
     ),
     components(schemas(FieldError)),
-    modifiers(&BearerScheme),
+    modifiers(&BearerScheme, &ProblemResponses),
     tags((name = "auth"), (name = "coops"), (name = "membership"), (name = "shares"), (name = "ballots"), (name = "patronage"), (name = "bylaws"), (name = "meetings"), (name = "audit"))
 )]
 pub struct ApiDoc;
@@ -214,6 +218,36 @@ impl utoipa::Modify for BearerScheme {
                     .build(),
             ),
         );
+    }
+}
+
+/// Every error answer is RFC 9457 problem+json (see `AppError::error_response`): the
+/// document says so for each 4xx and 5xx response, whatever the handler annotated.
+struct ProblemResponses;
+
+impl utoipa::Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for (status, response) in operation.responses.responses.iter_mut() {
+                    let RefOr::T(response) = response else { continue };
+                    if !(status.starts_with('4') || status.starts_with('5')) {
+                        continue;
+                    }
+                    if let Some(content) = response.content.shift_remove("application/json") {
+                        response.content.insert("application/problem+json".into(), content);
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -586,11 +620,15 @@ pub fn app(
                 )
                 .configure(bylaws::api::routes)
                 .configure(meetings::api::routes)
+                .configure(dashboard::api::routes)
+                .configure(notifications::api::routes)
                 .default_service(web::to(not_found)),
         )
         .configure(bylaws::pages::routes)
         .configure(meetings::pages::routes)
         .configure(crate::calendar::routes)
+        .configure(dashboard::pages::routes)
+        .configure(notifications::pages::routes)
         .service(resource("/static/{file:.*}").route(web::get().to(static_file)))
         .service(resource("/").route(web::get().to(auth::pages::home)))
         .service(
@@ -615,7 +653,6 @@ pub fn app(
                 .route(web::post().to(auth::pages::reset)),
         )
         .configure(coops::pages::routes)
-        .service(resource("/c/{slug}").route(web::get().to(coops::pages::home)))
         .service(
             resource("/c/{slug}/parameters")
                 .route(web::get().to(coops::pages::parameters))
@@ -760,13 +797,27 @@ pub fn listen(state: web::Data<AppState>, listener: std::net::TcpListener) -> st
     }
     let server = server.listen(listener)?.run();
     let chainer = for_tasks.clone();
-    spawn_every(AUDIT_CHAIN_EVERY, "audit chainer", move || {
+    spawn_every(AUDIT_CHAIN_EVERY, Duration::ZERO, "audit chainer", move || {
         let state = chainer.clone();
         async move { audit::chain_pending(&mut *db::conn(&state.pool).await?).await.map(drop) }
     });
+    let digests = for_tasks.clone();
+    spawn_every(DIGESTS_EVERY, DIGESTS_EVERY, "daily digests", move || {
+        let state = digests.clone();
+        async move {
+            notifications::service::send_due_digests(
+                &state.pool,
+                &state.mailer,
+                &state.settings.mail_from,
+                chrono::Utc::now(),
+            )
+            .await
+            .map(drop)
+        }
+    });
     if for_tasks.settings.schedule_ballots {
         let state = for_tasks;
-        spawn_every(BALLOT_SCHEDULE_EVERY, "ballot schedule", move || {
+        spawn_every(BALLOT_SCHEDULE_EVERY, Duration::ZERO, "ballot schedule", move || {
             let state = state.clone();
             async move {
                 ballots::service::run_schedule(&state.pool, &state.mailer, &state.settings)
@@ -789,15 +840,19 @@ const AUDIT_CHAIN_EVERY: Duration = Duration::from_secs(1);
 /// closed first), so this only bounds how late the result e-mail goes out.
 const BALLOT_SCHEDULE_EVERY: Duration = Duration::from_secs(5);
 
-/// Runs `task` at once and then every `period` until the runtime stops; a failure is
-/// logged and the next run tries again.
-fn spawn_every<F, Fut>(period: Duration, what: &'static str, mut task: F)
+/// How often the daily digests due are sent (each user's at most once a day; the
+/// first check an hour after the start, so a restart never sends a digest early).
+const DIGESTS_EVERY: Duration = Duration::from_secs(3600);
+
+/// Runs `task` after `first_after` and then every `period` until the runtime stops;
+/// a failure is logged and the next run tries again.
+fn spawn_every<F, Fut>(period: Duration, first_after: Duration, what: &'static str, mut task: F)
 where
     F: FnMut() -> Fut + Send + 'static,
     Fut: std::future::Future<Output = AppResult<()>> + Send,
 {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(period);
+        let mut every = tokio::time::interval_at(tokio::time::Instant::now() + first_after, period);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;

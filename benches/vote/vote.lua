@@ -1,11 +1,13 @@
 -- wrk script for benches/vote.sh: every request casts one vote with a token of its
 -- own (a member votes once; a second vote would be a 409, not a vote).
 --
--- wrk -s benches/vote/vote.lua URL -- TOKENS_FILE PATH THREADS FIRST
+-- wrk -s benches/vote/vote.lua URL -- TOKENS_FILE PATH THREADS FIRST [BODY [ONCE]]
 --   TOKENS_FILE  one access token per line (benches/vote/mint_tokens.py)
 --   PATH         /api/v1/coops/<slug>/ballots/<id>/votes
 --   THREADS      wrk's -t, so that each thread takes every THREADS-th token
 --   FIRST        tokens before this line (1-based) are skipped (used by a warm-up)
+--   BODY         the vote (default {"answers":["for"]}: a one-motion ballot)
+-- (benches/vote/vote_once.lua: the same, but each token votes once.)
 -- Every answer that is not 201 Created is an error; done() prints the counts, and
 -- "tokens exhausted" if a thread ran out (then it reuses tokens: those are 409s).
 
@@ -29,7 +31,7 @@ function init(args)
     end
   end
   vote_path = path
-  body = '{"answers":["for"]}'
+  body = args[5] or '{"answers":["for"]}'
   next_token = 0
   sent = 0
   created = 0

@@ -165,6 +165,9 @@ pub async fn account(
         "has_calendar",
         &crate::calendar::has_feed(&state, caller.user.id).await?,
     );
+    let email = crate::notifications::service::preferences(&state, &caller.user).await?;
+    page.insert("delivery", email.delivery.as_str())
+        .insert("deliveries", &crate::notifications::pages::deliveries());
     page.render("auth/account.html")
 }
 

@@ -27,6 +27,7 @@ use crate::error::{AppError, AppResult};
 use crate::mail::{Mail, Mailer};
 use crate::membership::lifecycle::{self, MemberId, MemberState};
 use crate::membership::store as members;
+use crate::notifications::rules::MailKind;
 use crate::server::AppState;
 use crate::shares::{rules as share_rules, store as shares};
 
@@ -387,9 +388,9 @@ pub(crate) async fn announce(
         "{}/c/{}/ballots/{}",
         settings.public_url, what.coop.slug, what.ballot.id
     );
-    let keys = match kind {
-        Announcement::Opened => ("mail-ballot-opened-subject", "mail-ballot-opened-body"),
-        Announcement::Result => ("mail-ballot-result-subject", "mail-ballot-result-body"),
+    let mail_kind = match kind {
+        Announcement::Opened => MailKind::BallotOpened,
+        Announcement::Result => MailKind::BallotResult,
     };
     let closes = what
         .ballot
@@ -406,7 +407,16 @@ pub(crate) async fn announce(
     // the background, so opening a ballot for 100,000 members does not hold the
     // secretary's request for the minutes the mail server needs.
     let in_background = what.ballot.roll_size.unwrap_or(0) > ANNOUNCE_INLINE_UP_TO;
-    crate::mail::send_all(mailer, &settings.mail_from, addresses, keys, args, in_background).await;
+    crate::mail::send_all(
+        conn,
+        mailer,
+        &settings.mail_from,
+        addresses,
+        mail_kind,
+        args,
+        in_background,
+    )
+    .await;
     if let Announcement::Result = kind {
         crate::bylaws::service::announce_decided(conn, (mailer, settings), &what.coop, what.ballot.id).await;
     }
@@ -1289,15 +1299,13 @@ pub async fn remind(pool: &DbPool, mailer: &Mailer, settings: &crate::config::Se
                 format!("{}/c/{}/ballots/{}", settings.public_url, coop.slug, ballot_id),
             ),
         ];
-        mailer
-            .send(
-                &settings.mail_from,
-                Mail {
-                    to: email,
-                    subject: text_with(&locale, "mail-ballot-reminder-subject", &args),
-                    body: text_with(&locale, "mail-ballot-reminder-body", &args),
-                },
-            )
+        let (subject, body) = MailKind::BallotReminder.keys();
+        let mail = Mail {
+            to: email,
+            subject: text_with(&locale, subject, &args),
+            body: text_with(&locale, body, &args),
+        };
+        crate::notifications::service::send(&mut conn, mailer, &settings.mail_from, MailKind::BallotReminder, mail)
             .await?;
         store::mark_reminded(&mut conn, coop_id, ballot_id, member, now).await?;
         sent += 1;

@@ -24,6 +24,7 @@ use crate::coops::rules::Parameters;
 use crate::coops::store::Coop;
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::notifications::rules::MailKind;
 use crate::server::AppState;
 
 /// How long an author may edit their comment.
@@ -517,14 +518,7 @@ async fn set_status(
 pub async fn share(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<AmendmentRow> {
     let row = set_status(state, scope, id, &["draft"], "open", "bylaws.amendment_shared").await?;
     let mut conn = db::conn(&state.pool).await?;
-    tell_members(
-        &mut conn,
-        outbox(state),
-        &scope.coop,
-        &row,
-        ("mail-amendment-shared-subject", "mail-amendment-shared-body"),
-    )
-    .await;
+    tell_members(&mut conn, outbox(state), &scope.coop, &row, MailKind::AmendmentShared).await;
     Ok(row)
 }
 
@@ -555,7 +549,7 @@ async fn tell_members(
     (mailer, settings): Outbox<'_>,
     coop: &Coop,
     row: &AmendmentRow,
-    keys: (&'static str, &'static str),
+    kind: MailKind,
 ) {
     let recipients = match store::member_addresses(conn, coop.id).await {
         Ok(r) => r,
@@ -568,7 +562,7 @@ async fn tell_members(
         ("link", link),
     ];
     let in_background = recipients.len() > 200;
-    crate::mail::send_all(mailer, &settings.mail_from, recipients, keys, args, in_background).await;
+    crate::mail::send_all(conn, mailer, &settings.mail_from, recipients, kind, args, in_background).await;
 }
 
 /// Puts an amendment to the members' vote: a ballot (one motion) with the quorum
@@ -671,14 +665,7 @@ pub async fn submit(state: &AppState, scope: &InCoop, id: Uuid, input: &SubmitIn
             store::amendment(conn, coop.id, id, false).await
         })
         .await?;
-    tell_members(
-        &mut conn,
-        outbox(state),
-        &coop,
-        &row,
-        ("mail-amendment-vote-subject", "mail-amendment-vote-body"),
-    )
-    .await;
+    tell_members(&mut conn, outbox(state), &coop, &row, MailKind::AmendmentVote).await;
     view_in(&mut conn, scope, id).await
 }
 
@@ -794,8 +781,7 @@ pub(crate) async fn announce_decided(conn: &mut AsyncPgConnection, outbox: Outbo
         .ok()
         .and_then(|rows| rows.into_iter().find(|r| r.ballot_id == Some(ballot_id)));
     if let Some(row) = adopted {
-        let keys = ("mail-amendment-adopted-subject", "mail-amendment-adopted-body");
-        tell_members(conn, outbox, coop, &row, keys).await;
+        tell_members(conn, outbox, coop, &row, MailKind::AmendmentAdopted).await;
     }
 }
 

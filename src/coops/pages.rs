@@ -1,4 +1,4 @@
-//! The co-op's home page, founding a co-op and its setup checklist.
+//! Founding a co-op and its setup checklist (the home page is the dashboard's).
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -10,28 +10,8 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::server::AppState;
 use crate::web::page::{see_other, Page, PageForm};
 
-use super::rules::{setup_reminders, setup_steps, NewCoop, Parameters, COUNTRY_PRESETS, CURRENCIES, LOCALES};
+use super::rules::{setup_steps, NewCoop, Parameters, COUNTRY_PRESETS, CURRENCIES, LOCALES};
 use super::service;
-
-/// The co-op's home: who you are there and where to go.
-pub async fn home(req: HttpRequest, state: web::Data<AppState>, scope: InCoop) -> AppResult<HttpResponse> {
-    scope.require(Action::ViewCoop)?;
-    // Open ballots come first on a member's home page: voting is what they come for.
-    let open: Vec<_> = crate::ballots::service::list(&state, &scope)
-        .await?
-        .into_iter()
-        .filter(|b| b.status == crate::ballots::rules::Status::Open)
-        .collect();
-    // Officers see what is left to set up or to chase.
-    let reminders = if scope.can(Action::ViewMembers) {
-        setup_reminders(&service::setup(&state, &scope).await?)
-    } else {
-        Vec::new()
-    };
-    let mut page = Page::in_coop(&req, &scope)?;
-    page.insert("open_ballots", &open).insert("reminders", &reminders);
-    page.render("coops/home.html")
-}
 
 /// The founding form as typed.
 #[derive(Debug, Default, Serialize, Deserialize)]

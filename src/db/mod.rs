@@ -1,5 +1,6 @@
-//! Database access: the connection pool, migrations and the local cluster.
+//! Database access: the connection pool, migrations, the local cluster, backups.
 
+pub mod backup;
 pub mod local_cluster;
 pub mod schema;
 

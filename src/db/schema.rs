@@ -433,3 +433,36 @@ diesel::allow_tables_to_appear_in_same_query!(meeting_agenda_items, ballots);
 diesel::allow_tables_to_appear_in_same_query!(meeting_attendance, members);
 diesel::allow_tables_to_appear_in_same_query!(meeting_attendance, users);
 diesel::allow_tables_to_appear_in_same_query!(meetings, ballots);
+
+diesel::table! {
+    coop_visits (coop_id, user_id) {
+        coop_id -> Uuid,
+        user_id -> Uuid,
+        last_seen_seq -> Int8,
+        seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    mail_preferences (user_id) {
+        user_id -> Uuid,
+        delivery -> Text,
+        last_digest_at -> Nullable<Timestamptz>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    mail_digest_items (id) {
+        id -> Int8,
+        user_id -> Uuid,
+        subject -> Text,
+        body -> Text,
+        queued_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::joinable!(mail_digest_items -> users (user_id));
+diesel::joinable!(mail_preferences -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(mail_digest_items, users, mail_preferences);

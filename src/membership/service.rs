@@ -21,6 +21,7 @@ use crate::coops::store::Coop;
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::Mail;
+use crate::notifications::rules::MailKind;
 use crate::server::AppState;
 use crate::web::i18n;
 
@@ -486,16 +487,14 @@ pub async fn apply(
         .await?;
     for (to, lang) in store::emails_with_role(&mut conn, coop_id, "secretary").await? {
         let link = format!("{}/c/{}/register/{member_id}", state.settings.public_url, coop.slug);
+        let (subject, body) = MailKind::Application.keys();
         let mail = Mail {
             to,
-            subject: i18n::text_with(&lang, "mail-application-subject", &[("coop", coop.name.clone())]),
-            body: i18n::text_with(
-                &lang,
-                "mail-application-body",
-                &[("name", name.to_string()), ("link", link)],
-            ),
+            subject: i18n::text_with(&lang, subject, &[("coop", coop.name.clone())]),
+            body: i18n::text_with(&lang, body, &[("name", name.to_string()), ("link", link)]),
         };
-        state.mailer.send(&state.settings.mail_from, mail).await?;
+        let from = &state.settings.mail_from;
+        crate::notifications::service::send(&mut conn, &state.mailer, from, MailKind::Application, mail).await?;
     }
     Ok(member_id)
 }

@@ -23,6 +23,7 @@ use crate::error::{AppError, AppResult};
 use crate::membership::lifecycle::{self, Actor, MemberId, MemberStatus, Transition};
 use crate::membership::store as members;
 use crate::money::{Currency, Money, Sign};
+use crate::notifications::rules::MailKind;
 use crate::server::AppState;
 
 /// A rule's refusal as an HTTP error: bad input is 422 with its field, an unknown
@@ -715,6 +716,7 @@ pub(crate) async fn statement_in(
 /// The co-op's capital as of a date, with every member's account; the totals are
 /// checked to equal the sum of the accounts.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = CapitalTotals)]
 pub struct Totals {
     /// The co-op's totals.
     #[schema(value_type = Object)]
@@ -777,12 +779,13 @@ pub async fn remind(
             };
             let locale = crate::money::Locale::from_tag(&user.locale).unwrap_or(crate::money::Locale::En);
             let link = format!("{}/c/{}/capital/me", settings.public_url, coop.slug);
+            let (subject, body) = MailKind::InstalmentReminder.keys();
             let mail = crate::mail::Mail {
                 to: user.email.clone(),
-                subject: i18n::text_with(&user.locale, "mail-instalment-subject", &[("coop", coop.name.clone())]),
+                subject: i18n::text_with(&user.locale, subject, &[("coop", coop.name.clone())]),
                 body: i18n::text_with(
                     &user.locale,
-                    "mail-instalment-body",
+                    body,
                     &[
                         ("coop", coop.name.clone()),
                         ("due", account.due.format(locale)),
@@ -791,7 +794,8 @@ pub async fn remind(
                     ],
                 ),
             };
-            mailer.send(&settings.mail_from, mail).await?;
+            let kind = MailKind::InstalmentReminder;
+            crate::notifications::service::send(&mut conn, mailer, &settings.mail_from, kind, mail).await?;
             sent += 1;
         }
     }

@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod process;
 
 use std::path::PathBuf;
 use std::sync::{mpsc, OnceLock};
@@ -116,6 +117,18 @@ fn prepare_templates(cluster: &Cluster) {
     });
 }
 
+/// A new database cloned from a template.
+async fn create_database(demo: bool) -> String {
+    let database = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let template = if demo { DEMO_TEMPLATE } else { EMPTY_TEMPLATE };
+    admin_client(cluster())
+        .await
+        .batch_execute(&format!("CREATE DATABASE {database} TEMPLATE {template}"))
+        .await
+        .expect("clone the template");
+    database
+}
+
 /// How a test wants its application.
 pub struct Options {
     /// Start from the demo co-op instead of an empty database.
@@ -160,16 +173,25 @@ impl TestApp {
         .await
     }
 
+    /// A database of its own (the demo co-op's or an empty one) and no server: for
+    /// tests that run `concord` as a separate process on it. `url` is empty.
+    pub async fn database_only(demo: bool) -> TestApp {
+        let database = create_database(demo).await;
+        let data_dir = tmp_dir().join("apps").join(&database);
+        std::fs::create_dir_all(&data_dir).unwrap();
+        TestApp {
+            url: String::new(),
+            database,
+            data_dir,
+            handle: None,
+            thread: None,
+        }
+    }
+
     /// An application as `options` say.
     pub async fn spawn(options: Options) -> TestApp {
         let cluster = cluster();
-        let database = format!("t_{}", uuid::Uuid::new_v4().simple());
-        let template = if options.demo { DEMO_TEMPLATE } else { EMPTY_TEMPLATE };
-        admin_client(cluster)
-            .await
-            .batch_execute(&format!("CREATE DATABASE {database} TEMPLATE {template}"))
-            .await
-            .expect("clone the template");
+        let database = create_database(options.demo).await;
         let data_dir = tmp_dir().join("apps").join(&database);
         let mut settings = Settings::with_data_dir(&data_dir).expect("settings");
         settings.workers = 1;

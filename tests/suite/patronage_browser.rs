@@ -5,7 +5,7 @@ use crate::common::browser::Browser;
 use crate::common::{TestApp, DEMO_PASSWORD};
 
 /// Signs out (if signed in) and signs in as `email`, arriving at the co-op's home.
-async fn sign_in_as(browser: &Browser, app: &TestApp, email: &str) {
+pub(crate) async fn sign_in_as(browser: &Browser, app: &TestApp, email: &str) {
     browser.goto(&app.at("/login")).await;
     browser.fill("#email", email).await;
     browser.fill("#password", DEMO_PASSWORD).await;
@@ -28,7 +28,7 @@ async fn api_get(app: &TestApp, email: &str, path: &str) -> serde_json::Value {
     response.json().await.unwrap()
 }
 
-async fn sign_out(browser: &Browser, app: &TestApp) {
+pub(crate) async fn sign_out(browser: &Browser, app: &TestApp) {
     browser
         .click_and_wait("form[action='/logout'] button[type=submit]", &app.at("/login"))
         .await;

@@ -2,16 +2,11 @@
 //! a clean stop, a restart on the same data, recovery from a stale lock file, and a
 //! clear sentence when PostgreSQL is missing.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
+use crate::common::process::{self, Served};
 use crate::common::DEMO_PASSWORD;
-
-struct Served {
-    child: Child,
-    url: String,
-}
 
 fn data_dir(name: &str) -> PathBuf {
     let dir =
@@ -20,43 +15,13 @@ fn data_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// Starts `concord serve --demo` and waits for its "ready" line.
+/// Starts `concord serve --demo` on its own cluster under `data`.
 fn serve(data: &Path) -> Served {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_concord"))
-        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
-        .env("CONCORD_DATA_DIR", data)
-        .env_remove("DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let url = loop {
-        let line = lines.next().expect("serve exited before it was ready").unwrap();
-        if let Some(rest) = line.strip_prefix("Concord is ready at ") {
-            break rest
-                .split_whitespace()
-                .next()
-                .unwrap()
-                .trim_end_matches('/')
-                .to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    Served { child, url }
+    process::serve(&["--demo"], &[("CONCORD_DATA_DIR", data.as_os_str())])
 }
 
-fn stop(mut served: Served) {
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(served.child.id() as i32),
-        nix::sys::signal::Signal::SIGTERM,
-    )
-    .unwrap();
-    let status = served.child.wait().unwrap();
-    assert!(status.success(), "serve exits cleanly on SIGTERM: {status}");
+fn stop(served: Served) {
+    served.stop();
 }
 
 fn postmaster_pid(data: &Path) -> Option<String> {

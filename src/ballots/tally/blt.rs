@@ -276,10 +276,20 @@ pub fn read_blt(text: &str) -> Result<Election, BltError> {
     }
 
     // Names, then the title, then optional quoted extras.
-    let mut candidates = Vec::with_capacity(n.min(1024));
+    let mut candidates: Vec<String> = Vec::with_capacity(n.min(1024));
+    // A result names the elected: two candidates of one name would make it ambiguous.
+    let mut first_of_name = std::collections::HashMap::new();
     for i in 0..n {
         match lx.next()? {
-            Some((_, Tok::Quoted(q))) => candidates.push(q),
+            Some((line, Tok::Quoted(q))) => {
+                if let Some(first) = first_of_name.insert(q.clone(), i) {
+                    return Err(BltError::at(
+                        line,
+                        format!("candidates {} and {} are both named {q:?}", first + 1, i + 1),
+                    ));
+                }
+                candidates.push(q)
+            }
             Some((line, Tok::Word(w))) => {
                 let reason = if i == 0 && w == "0" {
                     "a paper or a stray 0 follows the closing 0 of the papers".to_string()
@@ -334,6 +344,12 @@ pub fn write_blt(election: &Election) -> Result<String, BltError> {
     if election.seats == 0 || election.seats > n {
         return Err(BltError::Unwritable {
             reason: format!("{} seats cannot be filled from {n} candidates", election.seats),
+        });
+    }
+    let distinct: std::collections::HashSet<&String> = election.candidates.iter().collect();
+    if distinct.len() < n {
+        return Err(BltError::Unwritable {
+            reason: "two candidates have the same name".into(),
         });
     }
     let quotable = |s: &str, what: &str| -> Result<(), BltError> {
@@ -438,6 +454,10 @@ mod tests {
         assert!(err("3 1\n1.5 1 2 0\n").1.contains("whole number"));
         assert_eq!(err("3 1\n1 1 0\n-2\n0\n").0, 3);
         assert_eq!(err("2 1\n1 1 0\n0\n\"A\"\nB\n").0, 5);
+        assert_eq!(
+            err("3 1\n1 1 0\n0\n\"Bo\"\n\"Al\"\n\"Bo\"\n\"T\"\n"),
+            (6, "candidates 1 and 3 are both named \"Bo\"".to_string())
+        );
         assert!(err("2 1\n1 1 0\n0\n\"A\n").1.contains("past the end"));
         assert!(err("2 1\n1 1 0\n0\n\"A\"\n\"B\"\n\"T\"\nextra\n")
             .1
@@ -465,7 +485,8 @@ mod tests {
                 .prop_map(|(w, ranking)| Paper::grouped(w, ranking));
             (
                 1..=n,
-                proptest::collection::vec("[^\"\r\n]{0,12}", n),
+                // Distinct names: a file naming two candidates alike is refused.
+                proptest::collection::btree_set("[^\"\r\n]{0,12}", n).prop_map(|names| names.into_iter().collect()),
                 "[^\"\r\n]{0,20}",
                 proptest::collection::btree_set(0..n, 0..n),
                 proptest::collection::vec(paper, 0..20),
