@@ -23,7 +23,7 @@ use crate::db::{self, DbPool};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::Mailer;
 use crate::web::i18n::Translate;
-use crate::web::page::html_errors;
+use crate::web::page::{html_errors, FormLimit};
 use crate::{audit, auth, ballots, bylaws, coops, dashboard, meetings, membership, notifications, patronage, shares};
 
 /// Everything a request handler can reach.
@@ -321,7 +321,48 @@ pub fn metrics() -> AppResult<PrometheusMetrics> {
 }
 
 /// Largest CSV file an import accepts (a register of some 100,000 people).
-const IMPORT_LIMIT: usize = 8 * 1024 * 1024;
+pub const IMPORT_LIMIT: usize = 8 * 1024 * 1024;
+
+/// Reads a request body of at most `limit` bytes; a larger one is refused with 413 and
+/// the limit, as problem+json (actix's own answer would be plain text).
+pub async fn body_within(payload: web::Payload, limit: usize) -> AppResult<web::Bytes> {
+    match payload.to_bytes_limited(limit).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => Err(AppError::BadRequest(format!("the body could not be read: {e}"))),
+        Err(_) => Err(AppError::PayloadTooLarge { limit }),
+    }
+}
+
+/// An optional JSON body: `None` when the request has none. A body that is there but
+/// too large, not JSON or of the wrong shape is refused as a required one would be,
+/// never taken for no body.
+pub async fn optional_json<T: serde::de::DeserializeOwned>(
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> AppResult<Option<T>> {
+    let limit = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.settings.body_limit)
+        .ok_or_else(|| AppError::internal("application state missing"))?;
+    let body = body_within(payload, limit).await?;
+    if body.is_empty() {
+        return Ok(None);
+    }
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<mime_guess::mime::Mime>().ok())
+        .is_some_and(|m| m.subtype() == "json" || m.suffix().is_some_and(|s| s == "json"));
+    if !is_json {
+        return Err(AppError::UnsupportedMediaType {
+            expected: "application/json",
+        });
+    }
+    serde_json::from_slice(&body)
+        .map(Some)
+        .map_err(|e| json_error(JsonPayloadError::Deserialize(e), limit))
+}
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
@@ -630,6 +671,7 @@ pub fn app(
         .service(
             resource("/c/{slug}/register/import")
                 .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
+                .app_data(FormLimit(IMPORT_LIMIT))
                 .route(web::post().to(membership::pages::import)),
         )
         .service(resource("/c/{slug}/register/{member_id}").route(web::get().to(membership::pages::member)))
@@ -641,7 +683,12 @@ pub fn app(
         )
         .service(resource("/c/{slug}/capital").route(web::get().to(shares::pages::capital)))
         .service(resource("/c/{slug}/capital/classes").route(web::post().to(shares::pages::create_class)))
-        .service(resource("/c/{slug}/capital/holdings").route(web::post().to(shares::pages::import_holdings)))
+        .service(
+            resource("/c/{slug}/capital/holdings")
+                .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
+                .app_data(FormLimit(IMPORT_LIMIT))
+                .route(web::post().to(shares::pages::import_holdings)),
+        )
         .service(resource("/c/{slug}/capital/me").route(web::get().to(shares::pages::my_statement)))
         .service(resource("/c/{slug}/capital/{member_id}").route(web::get().to(shares::pages::statement)))
         .service(resource("/c/{slug}/capital/{member_id}/entries").route(web::post().to(shares::pages::record)))
@@ -694,6 +741,7 @@ pub fn app(
         .service(
             resource("/c/{slug}/patronage/years/{year_id}/import")
                 .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
+                .app_data(FormLimit(IMPORT_LIMIT))
                 .route(web::post().to(patronage::pages::import_hours)),
         )
         .service(

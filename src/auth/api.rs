@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::Caller;
+use super::extract::{Caller, MemberJson};
 use super::service;
 use super::store::User;
 use crate::coops::store as coops;
@@ -86,7 +86,7 @@ pub struct PasswordChange {
 pub async fn change_password(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<PasswordChange>,
+    body: MemberJson<PasswordChange>,
 ) -> AppResult<HttpResponse> {
     service::change_password(&state, &caller.user, &body.current_password, &body.new_password).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -185,7 +185,7 @@ pub struct ProfileChange {
 pub async fn update_me(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<ProfileChange>,
+    body: MemberJson<ProfileChange>,
 ) -> AppResult<HttpResponse> {
     let user = service::update_profile(&state, &caller.user, &body.display_name, &body.locale).await?;
     Ok(HttpResponse::Ok().json(user))

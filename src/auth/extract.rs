@@ -6,10 +6,14 @@
 //! the API from another site.
 
 use std::future::Future;
+use std::ops::Deref;
 use std::pin::Pin;
+use std::rc::Rc;
 
 use actix_web::dev::Payload;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use serde::de::DeserializeOwned;
+use tokio::sync::OnceCell;
 
 use super::permissions::{can, Action, RoleSet};
 use super::store::{self, User};
@@ -129,29 +133,89 @@ impl FromRequest for Caller {
     }
 }
 
+async fn resolve_in_coop(req: &HttpRequest) -> AppResult<InCoop> {
+    let caller = resolve_caller(req).await?.ok_or(AppError::Unauthorized)?;
+    let slug = req.match_info().get("slug").ok_or(AppError::NotFound)?.to_string();
+    let state = app_state(req)?;
+    let mut conn = db::conn(&state.pool).await?;
+    // Someone else's co-op and a co-op that does not exist look the same: 404.
+    let coop = coops::by_slug(&mut conn, &slug).await?.ok_or(AppError::NotFound)?;
+    let (member_id, names) = members::membership(&mut conn, coop.id, caller.user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let roles = RoleSet::parse(&names).map_err(AppError::internal)?;
+    Ok(InCoop {
+        caller,
+        coop,
+        member_id,
+        roles,
+    })
+}
+
+/// The request's one resolution of [`InCoop`], shared by the extractors that need it
+/// (the handler's own and [`MemberJson`]'s), so it costs its queries once.
+fn in_coop_cell(req: &HttpRequest) -> Rc<OnceCell<InCoop>> {
+    if let Some(cell) = req.extensions().get::<Rc<OnceCell<InCoop>>>() {
+        return cell.clone();
+    }
+    let cell = Rc::new(OnceCell::new());
+    req.extensions_mut().insert(cell.clone());
+    cell
+}
+
+async fn shared_in_coop(req: &HttpRequest) -> AppResult<InCoop> {
+    in_coop_cell(req)
+        .get_or_try_init(|| resolve_in_coop(req))
+        .await
+        .cloned()
+}
+
 impl FromRequest for InCoop {
     type Error = AppError;
     type Future = Boxed<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
+        Box::pin(async move { shared_in_coop(&req).await })
+    }
+}
+
+/// A JSON body that is read only once the caller is known: signed in and, on a route
+/// of a co-op, a member of it. A stranger is refused (401, or 404 like a co-op that
+/// does not exist) whatever the body, so a malformed body tells them nothing; the
+/// body's own errors (413, 415, 400, 422) come after.
+#[derive(Debug)]
+pub struct MemberJson<T>(pub T);
+
+impl<T> MemberJson<T> {
+    /// The body.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> Deref for MemberJson<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for MemberJson<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        // Not polled until the caller is known: the payload waits in it.
+        let body = web::Json::<T>::from_request(&req, payload);
         Box::pin(async move {
-            let caller = resolve_caller(&req).await?.ok_or(AppError::Unauthorized)?;
-            let slug = req.match_info().get("slug").ok_or(AppError::NotFound)?.to_string();
-            let state = app_state(&req)?;
-            let mut conn = db::conn(&state.pool).await?;
-            // Someone else's co-op and a co-op that does not exist look the same: 404.
-            let coop = coops::by_slug(&mut conn, &slug).await?.ok_or(AppError::NotFound)?;
-            let (member_id, names) = members::membership(&mut conn, coop.id, caller.user.id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let roles = RoleSet::parse(&names).map_err(AppError::internal)?;
-            Ok(InCoop {
-                caller,
-                coop,
-                member_id,
-                roles,
-            })
+            if req.match_info().get("slug").is_some() {
+                shared_in_coop(&req).await?;
+            } else {
+                resolve_caller(&req).await?.ok_or(AppError::Unauthorized)?;
+            }
+            Ok(MemberJson(body.await?.into_inner()))
         })
     }
 }

@@ -91,6 +91,22 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_dummy_hash_costs_what_a_real_one_does() {
+        // An unknown e-mail verifies against the dummy hash: same algorithm, version,
+        // memory, passes, lanes and output length as a stored hash, so the same work.
+        let real = hash("correct horse battery".into()).await.unwrap();
+        let (real, dummy) = (
+            PasswordHash::new(&real).unwrap(),
+            PasswordHash::new(DUMMY_HASH).unwrap(),
+        );
+        assert_eq!(dummy.algorithm, real.algorithm);
+        assert_eq!(dummy.version, real.version);
+        assert_eq!(dummy.params, real.params);
+        assert_eq!(dummy.hash.unwrap().len(), real.hash.unwrap().len());
+        assert_eq!(dummy.salt.unwrap().len(), real.salt.unwrap().len());
+    }
+
+    #[tokio::test]
     async fn a_hash_verifies_its_password_only() {
         let hashed = hash("correct horse battery".into()).await.unwrap();
         assert!(hashed.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));

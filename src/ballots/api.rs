@@ -6,7 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::service::{self, BallotInput, BallotView, CastInput, MeetingPapers, Receipt, ReceiptCheck};
-use crate::auth::extract::InCoop;
+use crate::auth::extract::{InCoop, MemberJson};
 use crate::error::{AppResult, Problem};
 use crate::server::AppState;
 
@@ -28,7 +28,7 @@ pub async fn list(state: web::Data<AppState>, scope: InCoop) -> AppResult<HttpRe
 pub async fn create(
     state: web::Data<AppState>,
     scope: InCoop,
-    body: web::Json<BallotInput>,
+    body: MemberJson<BallotInput>,
 ) -> AppResult<HttpResponse> {
     let ballot = service::create(&state, &scope, &body).await?;
     Ok(HttpResponse::Created().json(service::view(&state, &scope, ballot.id).await?))
@@ -52,7 +52,7 @@ pub async fn update(
     state: web::Data<AppState>,
     scope: InCoop,
     path: BallotPath,
-    body: web::Json<BallotInput>,
+    body: MemberJson<BallotInput>,
 ) -> AppResult<HttpResponse> {
     service::update(&state, &scope, path.1, &body).await?;
     Ok(HttpResponse::Ok().json(service::view(&state, &scope, path.1).await?))
@@ -94,7 +94,7 @@ pub async fn cancel(
     state: web::Data<AppState>,
     scope: InCoop,
     path: BallotPath,
-    body: web::Json<CancelInput>,
+    body: MemberJson<CancelInput>,
 ) -> AppResult<HttpResponse> {
     service::cancel(&state, &scope, path.1, &body.reason).await?;
     Ok(HttpResponse::Ok().json(service::view(&state, &scope, path.1).await?))
@@ -109,7 +109,7 @@ pub async fn cast(
     state: web::Data<AppState>,
     scope: InCoop,
     path: BallotPath,
-    body: web::Json<CastInput>,
+    body: MemberJson<CastInput>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(service::cast(&state, &scope, path.1, &body).await?))
 }
@@ -130,7 +130,7 @@ pub async fn give_proxy(
     state: web::Data<AppState>,
     scope: InCoop,
     path: BallotPath,
-    body: web::Json<ProxyInput>,
+    body: MemberJson<ProxyInput>,
 ) -> AppResult<HttpResponse> {
     service::give_proxy(&state, &scope, path.1, body.holder_id).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -155,7 +155,7 @@ pub async fn meeting_papers(
     state: web::Data<AppState>,
     scope: InCoop,
     path: BallotPath,
-    body: web::Json<MeetingPapers>,
+    body: MemberJson<MeetingPapers>,
 ) -> AppResult<HttpResponse> {
     let papers = service::record_meeting_papers(&state, &scope, path.1, &body).await?;
     Ok(HttpResponse::Created().json(serde_json::json!({ "papers": papers })))
@@ -245,7 +245,7 @@ pub async fn check_receipt(
     state: web::Data<AppState>,
     scope: InCoop,
     path: BallotPath,
-    body: web::Json<ReceiptInput>,
+    body: MemberJson<ReceiptInput>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(service::check_receipt(&state, &scope, path.1, &body.code).await?))
 }

@@ -433,6 +433,7 @@ pub(crate) async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid
             return Err(AppError::Conflict("This ballot's window has not ended.".into()));
         }
     }
+    store::rewrite_papers(conn, coop.id, id).await?;
     let papers = store::papers(conn, coop.id, id).await?;
     let participants = store::participants(conn, coop.id, id).await? as u64;
     let result = count(&ballot, &papers, participants)?;
@@ -510,6 +511,9 @@ pub async fn cancel(state: &AppState, scope: &InCoop, id: Uuid, reason: &str) ->
     conn.transaction(async |conn| {
         let ballot = store::find(conn, coop_id, id, Lock::Update).await?;
         step(ballot.status, Step::Cancel)?;
+        if ballot.status == Status::Open {
+            store::rewrite_papers(conn, coop_id, id).await?;
+        }
         store::mark_cancelled(conn, coop_id, id, reason, Utc::now()).await?;
         crate::bylaws::service::ballot_cancelled(conn, coop_id, id, actor).await?;
         audit::append(

@@ -263,6 +263,23 @@ pub async fn mark_closed(
     Ok(())
 }
 
+/// Writes a ballot's papers again, in the order of their random ids, so that none of
+/// them keeps a trace of when it was cast: PostgreSQL keeps, for every row, the id of
+/// the transaction that wrote it (`xmin`, shared with the participation written beside
+/// the paper) and the rows' physical order follows the order of the votes. Done while
+/// the ballot is still open, in the transaction that ends it (decision 0012).
+pub async fn rewrite_papers(conn: &mut AsyncPgConnection, coop_id: Uuid, ballot_id: Uuid) -> AppResult<()> {
+    diesel::sql_query(
+        "WITH taken AS (DELETE FROM ballot_papers WHERE coop_id = $1 AND ballot_id = $2 RETURNING *) \
+         INSERT INTO ballot_papers SELECT * FROM taken ORDER BY id",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(coop_id)
+    .bind::<diesel::sql_types::Uuid, _>(ballot_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Cancels a ballot with the reason.
 pub async fn mark_cancelled(
     conn: &mut AsyncPgConnection,

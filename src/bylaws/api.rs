@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::service::{self, AmendmentInput, AmendmentView, CommentInput, ImportInput, SubmitInput};
 use super::store::{AmendmentRow, Comment, Version};
-use crate::auth::extract::InCoop;
+use crate::auth::extract::{InCoop, MemberJson};
 use crate::error::{AppError, AppResult, Problem};
 use crate::server::AppState;
 
@@ -64,7 +64,7 @@ pub async fn current(state: web::Data<AppState>, scope: InCoop) -> AppResult<Htt
 pub async fn import(
     state: web::Data<AppState>,
     scope: InCoop,
-    body: web::Json<ImportInput>,
+    body: MemberJson<ImportInput>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(service::import(&state, &scope, &body).await?))
 }
@@ -162,7 +162,7 @@ pub async fn amendments(state: web::Data<AppState>, scope: InCoop) -> AppResult<
 pub async fn create_amendment(
     state: web::Data<AppState>,
     scope: InCoop,
-    body: web::Json<AmendmentInput>,
+    body: MemberJson<AmendmentInput>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(service::create_amendment(&state, &scope, &body).await?))
 }
@@ -187,7 +187,7 @@ pub async fn revise(
     state: web::Data<AppState>,
     scope: InCoop,
     path: AmendmentPath,
-    body: web::Json<AmendmentInput>,
+    body: MemberJson<AmendmentInput>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(service::revise(&state, &scope, path.1, &body).await?))
 }
@@ -230,7 +230,7 @@ pub async fn submit(
     state: web::Data<AppState>,
     scope: InCoop,
     path: AmendmentPath,
-    body: web::Json<SubmitInput>,
+    body: MemberJson<SubmitInput>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(service::submit(&state, &scope, path.1, &body).await?))
 }
@@ -254,7 +254,7 @@ pub async fn add_comment(
     state: web::Data<AppState>,
     scope: InCoop,
     path: AmendmentPath,
-    body: web::Json<CommentInput>,
+    body: MemberJson<CommentInput>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(service::add_comment(&state, &scope, path.1, &body).await?))
 }
@@ -276,7 +276,7 @@ pub async fn edit_comment(
     state: web::Data<AppState>,
     scope: InCoop,
     path: AmendmentPath,
-    body: web::Json<CommentEdit>,
+    body: MemberJson<CommentEdit>,
 ) -> AppResult<HttpResponse> {
     service::edit_comment(&state, &scope, path.1, &body.body).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -299,7 +299,7 @@ pub async fn hide_comment(
     state: web::Data<AppState>,
     scope: InCoop,
     path: AmendmentPath,
-    body: web::Json<HideInput>,
+    body: MemberJson<HideInput>,
 ) -> AppResult<HttpResponse> {
     service::hide_comment(&state, &scope, path.1, &body.reason).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -866,6 +866,8 @@ pub async fn hide(
     path: AmendmentPath,
     form: PageForm<Form>,
 ) -> AppResult<HttpResponse> {
+    // Refused before the form is read: a caller without the role learns nothing from it.
+    scope.require(Action::ModerateComments)?;
     let form = form.0;
     let amendment: Uuid = field(&form, "amendment").parse().map_err(|_| AppError::NotFound)?;
     match service::hide_comment(&state, &scope, path.1, field(&form, "reason")).await {

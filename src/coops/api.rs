@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use super::rules::NewCoop;
 use super::service;
 use super::store::{self, Coop};
-use crate::auth::extract::{Caller, InCoop};
+use crate::auth::extract::{Caller, InCoop, MemberJson};
 use crate::auth::permissions::Action;
 use crate::db;
 use crate::error::{AppError, AppResult, Problem};
@@ -30,7 +30,7 @@ pub async fn list(state: web::Data<AppState>, caller: Caller) -> AppResult<HttpR
 #[utoipa::path(post, path = "/api/v1/coops", tag = "coops", request_body = NewCoop,
     responses((status = 201, body = Coop), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn create(state: web::Data<AppState>, caller: Caller, body: web::Json<NewCoop>) -> AppResult<HttpResponse> {
+pub async fn create(state: web::Data<AppState>, caller: Caller, body: MemberJson<NewCoop>) -> AppResult<HttpResponse> {
     let mut conn = db::conn(&state.pool).await?;
     let coop = if caller.user.is_operator {
         service::create(&mut conn, Some(&caller.user), body.into_inner(), None).await?
@@ -71,7 +71,7 @@ pub async fn parameters(state: web::Data<AppState>, scope: InCoop) -> AppResult<
 pub async fn set_parameters(
     state: web::Data<AppState>,
     scope: InCoop,
-    body: web::Json<super::rules::Parameters>,
+    body: MemberJson<super::rules::Parameters>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(service::set_parameters(&state, &scope, &body).await?))
 }

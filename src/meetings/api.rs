@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::service::{self, AdoptInput, AgendaInput, AttendanceInput, MeetingInput, MeetingView, MinutesInput};
 use super::store::Meeting;
-use crate::auth::extract::InCoop;
+use crate::auth::extract::{InCoop, MemberJson};
 use crate::error::{AppResult, Problem};
 use crate::server::AppState;
 
@@ -51,7 +51,7 @@ pub async fn list(state: web::Data<AppState>, scope: InCoop) -> AppResult<HttpRe
 pub async fn create(
     state: web::Data<AppState>,
     scope: InCoop,
-    body: web::Json<MeetingInput>,
+    body: MemberJson<MeetingInput>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(service::create(&state, &scope, &body).await?))
 }
@@ -74,7 +74,7 @@ pub async fn update(
     state: web::Data<AppState>,
     scope: InCoop,
     path: MeetingPath,
-    body: web::Json<MeetingInput>,
+    body: MemberJson<MeetingInput>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(service::update(&state, &scope, path.1, &body).await?))
 }
@@ -105,7 +105,7 @@ pub async fn cancel(
     state: web::Data<AppState>,
     scope: InCoop,
     path: MeetingPath,
-    body: web::Json<CancelInput>,
+    body: MemberJson<CancelInput>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(service::cancel(&state, &scope, path.1, &body.reason).await?))
 }
@@ -120,7 +120,7 @@ pub async fn agenda(
     state: web::Data<AppState>,
     scope: InCoop,
     path: MeetingPath,
-    body: web::Json<AgendaInput>,
+    body: MemberJson<AgendaInput>,
 ) -> AppResult<HttpResponse> {
     service::set_agenda(&state, &scope, path.1, &body).await?;
     Ok(HttpResponse::Ok().json(service::view(&state, &scope, path.1).await?))
@@ -137,7 +137,7 @@ pub async fn attend(
     state: web::Data<AppState>,
     scope: InCoop,
     path: MeetingPath,
-    body: web::Json<AttendanceInput>,
+    body: MemberJson<AttendanceInput>,
 ) -> AppResult<HttpResponse> {
     service::record_attendance(&state, &scope, path.1, &body).await?;
     Ok(HttpResponse::Created().json(service::view(&state, &scope, path.1).await?))
@@ -168,7 +168,7 @@ pub async fn minutes(
     state: web::Data<AppState>,
     scope: InCoop,
     path: MeetingPath,
-    body: web::Json<MinutesInput>,
+    body: MemberJson<MinutesInput>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(service::save_minutes(&state, &scope, path.1, &body).await?))
 }
@@ -184,7 +184,7 @@ pub async fn adopt(
     state: web::Data<AppState>,
     scope: InCoop,
     path: MeetingPath,
-    body: web::Json<AdoptInput>,
+    body: MemberJson<AdoptInput>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(service::adopt_minutes(&state, &scope, path.1, &body).await?))
 }

@@ -10,7 +10,7 @@ use super::lifecycle::MemberStatus;
 use super::service::{self, Application, ProfileChange, RegisterLine, TransitionRequest};
 use super::store::{self, HistoryRow, MemberView};
 use crate::auth::api::client_ip;
-use crate::auth::extract::InCoop;
+use crate::auth::extract::{InCoop, MemberJson};
 use crate::auth::permissions::Action;
 use crate::coops::store as coops;
 use crate::db;
@@ -55,7 +55,7 @@ pub struct Created {
 pub async fn invite(
     state: web::Data<AppState>,
     scope: InCoop,
-    body: web::Json<InvitationRequest>,
+    body: MemberJson<InvitationRequest>,
 ) -> AppResult<HttpResponse> {
     let id = service::invite(&state, &scope, &body.email, &body.display_name, &body.roles).await?;
     Ok(HttpResponse::Created().json(Created { id }))
@@ -78,7 +78,7 @@ pub async fn set_roles(
     state: web::Data<AppState>,
     scope: InCoop,
     path: web::Path<(String, Uuid)>,
-    body: web::Json<RolesRequest>,
+    body: MemberJson<RolesRequest>,
 ) -> AppResult<HttpResponse> {
     service::set_roles(&state, &scope, path.1, &body.roles).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -183,7 +183,7 @@ pub async fn change_status(
     state: web::Data<AppState>,
     scope: InCoop,
     path: web::Path<(String, Uuid)>,
-    body: web::Json<TransitionRequest>,
+    body: MemberJson<TransitionRequest>,
 ) -> AppResult<HttpResponse> {
     let new_state = service::change_status(&state, &scope, path.1, body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(new_state))
@@ -231,8 +231,9 @@ pub async fn import(
     state: web::Data<AppState>,
     scope: InCoop,
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> AppResult<HttpResponse> {
+    let body = crate::server::body_within(payload, crate::server::IMPORT_LIMIT).await?;
     let imported = service::import_register(&state, &scope, csv_body(&req, &body)?).await?;
     Ok(HttpResponse::Created().json(Imported { imported }))
 }
@@ -261,7 +262,7 @@ pub async fn update_profile(
     state: web::Data<AppState>,
     scope: InCoop,
     path: web::Path<(String, Uuid)>,
-    body: web::Json<ProfileChange>,
+    body: MemberJson<ProfileChange>,
 ) -> AppResult<HttpResponse> {
     service::update_profile(&state, &scope, path.1, &body).await?;
     Ok(HttpResponse::NoContent().finish())

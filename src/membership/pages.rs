@@ -353,6 +353,8 @@ pub async fn change_status(
     path: web::Path<(String, Uuid)>,
     form: PageForm<StatusForm>,
 ) -> AppResult<HttpResponse> {
+    // Refused before the form is read: a caller without the role learns nothing from it.
+    scope.require(Action::ManageRegister)?;
     let member_id = path.1;
     let errors = match form.0.request() {
         Ok(request) => match service::change_status(&state, &scope, member_id, request).await {

@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 
 use super::service::{self, EmailPreferences, EmailPreferencesInput, Notifications};
-use crate::auth::extract::{Caller, InCoop};
+use crate::auth::extract::{Caller, InCoop, MemberJson};
 use crate::error::{AppResult, Problem};
 use crate::server::AppState;
 
@@ -33,7 +33,7 @@ pub async fn preferences(state: web::Data<AppState>, caller: Caller) -> AppResul
 pub async fn set_preferences(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<EmailPreferencesInput>,
+    body: MemberJson<EmailPreferencesInput>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(service::set_preferences(&state, &caller.user, &body).await?))
 }

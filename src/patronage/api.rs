@@ -12,7 +12,7 @@ use super::service::{
     self, DistributionView, HoursInput, NewDistribution, NewYear, Notice, PaymentInput, PaymentReversal, PostRequest,
     ProposeRequest, RedeemRequest, RedemptionReversal, ReverseRequest, RevolvingView,
 };
-use crate::auth::extract::InCoop;
+use crate::auth::extract::{InCoop, MemberJson};
 use crate::error::{AppError, AppResult, Problem};
 use crate::server::AppState;
 
@@ -63,7 +63,7 @@ pub async fn years(state: web::Data<AppState>, scope: InCoop) -> AppResult<HttpR
 pub async fn create_year(
     state: web::Data<AppState>,
     scope: InCoop,
-    body: web::Json<NewYear>,
+    body: MemberJson<NewYear>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(service::create_year(&state, &scope, &body).await?))
 }
@@ -106,7 +106,7 @@ pub async fn record_hours(
     state: web::Data<AppState>,
     scope: InCoop,
     path: web::Path<(String, Uuid)>,
-    body: web::Json<HoursInput>,
+    body: MemberJson<HoursInput>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(service::record_hours(&state, &scope, path.1, &body).await?))
 }
@@ -124,8 +124,9 @@ pub async fn import_hours(
     state: web::Data<AppState>,
     scope: InCoop,
     path: web::Path<(String, Uuid)>,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> AppResult<HttpResponse> {
+    let body = crate::server::body_within(payload, crate::server::IMPORT_LIMIT).await?;
     let text = std::str::from_utf8(&body).map_err(|_| AppError::field("line 1", "The file is not UTF-8 text."))?;
     let imported = service::import_hours(&state, &scope, path.1, text).await?;
     Ok(HttpResponse::Created().json(serde_json::json!({"imported": imported})))
@@ -164,7 +165,7 @@ pub async fn create_distribution(
     state: web::Data<AppState>,
     scope: InCoop,
     query: web::Query<LinesQuery>,
-    body: web::Json<NewDistribution>,
+    body: MemberJson<NewDistribution>,
 ) -> AppResult<HttpResponse> {
     let view = service::create_distribution(&state, &scope, &body).await?;
     Ok(HttpResponse::Created().json(answer(view, query.lines)))
@@ -199,9 +200,10 @@ pub async fn propose(
     state: web::Data<AppState>,
     scope: InCoop,
     path: web::Path<(String, Uuid)>,
-    body: Option<web::Json<ProposeRequest>>,
+    req: actix_web::HttpRequest,
+    payload: web::Payload,
 ) -> AppResult<HttpResponse> {
-    let request = body.map(|b| b.into_inner()).unwrap_or_default();
+    let request: ProposeRequest = crate::server::optional_json(&req, payload).await?.unwrap_or_default();
     Ok(HttpResponse::Ok().json(service::propose(&state, &scope, path.1, &request).await?))
 }
 
@@ -246,9 +248,10 @@ pub async fn post(
     scope: InCoop,
     path: web::Path<(String, Uuid)>,
     query: web::Query<LinesQuery>,
-    body: Option<web::Json<PostRequest>>,
+    req: actix_web::HttpRequest,
+    payload: web::Payload,
 ) -> AppResult<HttpResponse> {
-    let request = body.map(|b| b.into_inner()).unwrap_or_default();
+    let request: PostRequest = crate::server::optional_json(&req, payload).await?.unwrap_or_default();
     let view = service::post(&state, &scope, path.1, &request).await?;
     Ok(HttpResponse::Ok().json(answer(view, query.lines)))
 }
@@ -266,7 +269,7 @@ pub async fn reverse(
     state: web::Data<AppState>,
     scope: InCoop,
     path: web::Path<(String, Uuid)>,
-    body: web::Json<ReverseRequest>,
+    body: MemberJson<ReverseRequest>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(service::reverse(&state, &scope, path.1, &body).await?))
 }
@@ -283,7 +286,7 @@ pub async fn record_payment(
     state: web::Data<AppState>,
     scope: InCoop,
     path: web::Path<(String, Uuid)>,
-    body: web::Json<PaymentInput>,
+    body: MemberJson<PaymentInput>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(service::record_payment(&state, &scope, path.1, &body).await?))
 }
@@ -302,7 +305,7 @@ pub async fn reverse_payment(
     state: web::Data<AppState>,
     scope: InCoop,
     path: web::Path<(String, Uuid, Uuid)>,
-    body: web::Json<PaymentReversal>,
+    body: MemberJson<PaymentReversal>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(service::reverse_payment(&state, &scope, path.1, path.2, &body).await?))
 }
@@ -384,7 +387,7 @@ pub async fn own_rules(state: web::Data<AppState>, scope: InCoop) -> AppResult<H
 pub async fn save_own_rules(
     state: web::Data<AppState>,
     scope: InCoop,
-    body: web::Json<OwnRules>,
+    body: MemberJson<OwnRules>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(own_rules::save(&state, &scope, &body).await?))
 }
@@ -423,7 +426,7 @@ pub async fn retained_due(
 pub async fn redeem_retained(
     state: web::Data<AppState>,
     scope: InCoop,
-    body: web::Json<RedeemRequest>,
+    body: MemberJson<RedeemRequest>,
 ) -> AppResult<HttpResponse> {
     // The body is required (`{}` redeems every year due today): a body that does
     // not read is refused, never taken for "everything".
@@ -445,7 +448,7 @@ pub async fn reverse_redemption(
     state: web::Data<AppState>,
     scope: InCoop,
     path: web::Path<(String, Uuid, Uuid)>,
-    body: web::Json<RedemptionReversal>,
+    body: MemberJson<RedemptionReversal>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(service::reverse_redemption(&state, &scope, path.1, path.2, &body).await?))
 }

@@ -181,6 +181,8 @@ pub async fn create_year(
     scope: InCoop,
     form: PageForm<YearForm>,
 ) -> AppResult<HttpResponse> {
+    // Refused before the form is read: a caller without the role learns nothing from it.
+    scope.require(Action::ManageDistribution)?;
     let form = form.0;
     let mut errors = Vec::new();
     let new = NewYear {

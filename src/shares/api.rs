@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::rules::EntryKind;
 use super::service::{self, NewClass, Operation, Statement, Totals};
-use crate::auth::extract::InCoop;
+use crate::auth::extract::{InCoop, MemberJson};
 use crate::error::{AppError, AppResult, Problem};
 use crate::server::AppState;
 
@@ -41,7 +41,7 @@ pub async fn classes(state: web::Data<AppState>, scope: InCoop) -> AppResult<Htt
 pub async fn create_class(
     state: web::Data<AppState>,
     scope: InCoop,
-    body: web::Json<NewClass>,
+    body: MemberJson<NewClass>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(service::create_class(&state, &scope, &body).await?))
 }
@@ -53,7 +53,7 @@ pub async fn create_class(
     responses((status = 201, description = "The entries written"), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn record(state: web::Data<AppState>, scope: InCoop, body: web::Json<Operation>) -> AppResult<HttpResponse> {
+pub async fn record(state: web::Data<AppState>, scope: InCoop, body: MemberJson<Operation>) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(service::record(&state, &scope, body.into_inner()).await?))
 }
 
@@ -189,8 +189,9 @@ pub async fn import_holdings(
     state: web::Data<AppState>,
     scope: InCoop,
     req: actix_web::HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> AppResult<HttpResponse> {
+    let body = crate::server::body_within(payload, crate::server::IMPORT_LIMIT).await?;
     let text = crate::membership::api::csv_body(&req, &body)?;
     let imported = service::import_holdings(&state, &scope, text).await?;
     Ok(HttpResponse::Created().json(crate::membership::api::Imported { imported }))

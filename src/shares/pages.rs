@@ -349,7 +349,13 @@ pub async fn record(
     path: web::Path<(String, Uuid)>,
     form: PageForm<EntryForm>,
 ) -> AppResult<HttpResponse> {
+    // Refused before the form is read when no entry on this account is the caller's
+    // to record (treasurers record most, secretaries and the board transfers and
+    // redemptions, a member subscribes for themself).
     let member = path.1;
+    if !(scope.can(Action::ManageCapital) || scope.can(Action::ManageRegister) || member == scope.member_id) {
+        return Err(AppError::Forbidden);
+    }
     let errors = match form.0.operation(member) {
         Ok(operation) => match service::record(&state, &scope, operation).await {
             Ok(_) => {

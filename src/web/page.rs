@@ -178,6 +178,11 @@ struct CsrfField {
     csrf: String,
 }
 
+/// The largest form a route takes, where it is not the configured body limit (the
+/// import forms); put beside the route's `PayloadConfig` so a refusal names it.
+#[derive(Debug, Clone, Copy)]
+pub struct FormLimit(pub usize);
+
 /// A submitted page form, parsed into `T` after its CSRF token was checked.
 pub struct PageForm<T>(pub T);
 
@@ -198,9 +203,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for PageForm<T> {
                     expected: "application/x-www-form-urlencoded",
                 });
             }
-            let body = body.await.map_err(|_| AppError::PayloadTooLarge {
-                limit: state.settings.body_limit,
-            })?;
+            let limit = req.app_data::<FormLimit>().map_or(state.settings.body_limit, |l| l.0);
+            let body = body.await.map_err(|_| AppError::PayloadTooLarge { limit })?;
             let CsrfField { csrf } = serde_html_form::from_bytes(&body)
                 .map_err(|_| AppError::BadRequest("the form could not be read".into()))?;
             let cookie = req

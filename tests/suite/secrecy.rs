@@ -1,0 +1,355 @@
+//! Secret ballots cannot be unlinked by someone who reads everything: after a secret
+//! election, every table and column of the database, the rows' system columns, the
+//! exports and the server's log say nothing about which member cast which paper.
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
+
+use serde_json::{json, Value};
+
+use crate::common::{json, TestApp, DEMO_PASSWORD};
+
+const VOTERS: [&str; 6] = [
+    "admin@demo.coop",
+    "treasurer@demo.coop",
+    "secretary@demo.coop",
+    "board@demo.coop",
+    "member@demo.coop",
+    "marie@demo.coop",
+];
+
+/// Six different rankings of three candidates: every paper can be told apart.
+const RANKINGS: [[u8; 3]; 6] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+
+/// `concord serve` on the test's database, with every log line it writes.
+struct Logged {
+    child: std::process::Child,
+    url: String,
+    log: std::thread::JoinHandle<String>,
+}
+
+fn serve_logged(app: &TestApp) -> Logged {
+    let data = app.data_dir.join("logged");
+    std::fs::create_dir_all(&data).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_concord"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("CONCORD_DATA_DIR", &data)
+        .env("DATABASE_URL", app.database_url())
+        .env("RUST_LOG", "debug")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let log = std::thread::spawn(move || {
+        let mut text = String::new();
+        stderr.read_to_string(&mut text).unwrap();
+        text
+    });
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = loop {
+        let line = lines.next().expect("serve exited before it was ready").unwrap();
+        if let Some(rest) = line.strip_prefix("Concord is ready at ") {
+            break rest
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .trim_end_matches('/')
+                .to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    Logged { child, url, log }
+}
+
+impl Logged {
+    fn stop(mut self) -> String {
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(self.child.id() as i32),
+            nix::sys::signal::Signal::SIGTERM,
+        )
+        .unwrap();
+        assert!(self.child.wait().unwrap().success());
+        self.log.join().unwrap()
+    }
+
+    async fn send(&self, token: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> reqwest::Response {
+        let mut request = reqwest::Client::new()
+            .request(method, format!("{}{path}", self.url))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap()
+    }
+
+    async fn token(&self, email: &str) -> String {
+        let response = reqwest::Client::new()
+            .post(format!("{}/api/v1/auth/token", self.url))
+            .json(&json!({"email": email, "password": DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        json(response, 200).await["access_token"].as_str().unwrap().to_string()
+    }
+}
+
+#[tokio::test]
+async fn nothing_links_a_secret_paper_to_its_voter() {
+    let app = TestApp::demo().await;
+    let server = serve_logged(&app);
+    let secretary = server.token("secretary@demo.coop").await;
+    let base = "/api/v1/coops/demo/ballots";
+    let created = json(
+        server
+            .send(
+                &secretary,
+                reqwest::Method::POST,
+                base,
+                Some(json!({
+                    "title": "Elect the stewards",
+                    "closes_at": "2031-06-30T18:00:00Z",
+                    "settings": {"mode": "online", "secret": true, "allow_change": false,
+                                 "quorum": {"kind": "none"}, "proxies": {"kind": "none"}},
+                    "questions": [
+                        {"title": "Keep the four-day week", "kind": "motion",
+                         "threshold": {"kind": "simple"}, "base": "cast_excluding_abstentions"},
+                        {"title": "Elect two stewards", "kind": "election", "method": "scottish_stv", "seats": 2,
+                         "candidates": [{"name": "Ana"}, {"name": "Ben"}, {"name": "Cy"}]}
+                    ]
+                })),
+            )
+            .await,
+        201,
+    )
+    .await;
+    let id = created["id"].as_str().unwrap().to_string();
+    json(
+        server
+            .send(
+                &secretary,
+                reqwest::Method::POST,
+                &format!("{base}/{id}/open"),
+                Some(json!({})),
+            )
+            .await,
+        200,
+    )
+    .await;
+    let mut receipts = Vec::new();
+    for (n, email) in VOTERS.iter().enumerate() {
+        let token = server.token(email).await;
+        let motion = if n % 2 == 0 { "for" } else { "against" };
+        let receipt = json(
+            server
+                .send(
+                    &token,
+                    reqwest::Method::POST,
+                    &format!("{base}/{id}/votes"),
+                    Some(json!({"answers": [motion, {"choices": RANKINGS[n]}]})),
+                )
+                .await,
+            201,
+        )
+        .await;
+        receipts.push(receipt["code"].as_str().unwrap().to_string());
+    }
+    json(
+        server
+            .send(
+                &secretary,
+                reqwest::Method::POST,
+                &format!("{base}/{id}/close"),
+                Some(json!({})),
+            )
+            .await,
+        200,
+    )
+    .await;
+    let blt = server
+        .send(
+            &secretary,
+            reqwest::Method::GET,
+            &format!("{base}/{id}/papers.blt?question=2"),
+            None,
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let log = server.stop();
+
+    // The papers: random version-4 ids, no member, no time.
+    let papers = app
+        .sql(&format!(
+            "SELECT id::text, answers::text, receipt_hash, member_id IS NULL FROM ballot_papers WHERE ballot_id = '{id}' ORDER BY id"
+        ))
+        .await;
+    assert_eq!(papers.len(), 6);
+    let paper_ids: Vec<String> = papers.iter().map(|r| r.get(0)).collect();
+    for paper in &paper_ids {
+        assert_eq!(
+            uuid::Uuid::parse_str(paper).unwrap().get_version_num(),
+            4,
+            "{paper} is random"
+        );
+    }
+    assert!(papers.iter().all(|r| r.get::<_, bool>(3)), "no paper names a member");
+    let hashes: Vec<String> = papers.iter().map(|r| r.get(2)).collect();
+
+    // Every column of every table: a paper id appears only as the paper's own key, a
+    // receipt hash only on its paper, a receipt code nowhere.
+    let columns = app
+        .sql(
+            "SELECT table_name::text, column_name::text, data_type::text, coalesce(column_default, '')::text
+             FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position",
+        )
+        .await;
+    let ids_pattern = paper_ids.join("|");
+    let hashes_pattern = hashes.join("|");
+    let codes_pattern = receipts
+        .iter()
+        .map(|c| c.replace('-', "-?"))
+        .collect::<Vec<_>>()
+        .join("|");
+    let mut found = Vec::new();
+    for row in &columns {
+        let (table, column): (String, String) = (row.get(0), row.get(1));
+        for (what, pattern) in [
+            ("paper id", &ids_pattern),
+            ("receipt hash", &hashes_pattern),
+            ("receipt code", &codes_pattern),
+        ] {
+            let hits: i64 = app
+                .sql(&format!(
+                    "SELECT count(*) FROM \"{table}\" WHERE \"{column}\"::text ~* '{pattern}'"
+                ))
+                .await[0]
+                .get(0);
+            if hits > 0 {
+                found.push(format!("{what} in {table}.{column}"));
+            }
+        }
+    }
+    assert_eq!(
+        found,
+        [
+            "paper id in ballot_papers.id",
+            "receipt hash in ballot_papers.receipt_hash"
+        ],
+        "where the papers' keys appear"
+    );
+    // Neither papers nor participations have a time, a sequence or a link to the other.
+    for table in ["ballot_papers", "ballot_participations"] {
+        let shape: Vec<String> = columns
+            .iter()
+            .filter(|r| r.get::<_, String>(0) == table)
+            .map(|r| {
+                format!(
+                    "{} {}{}",
+                    r.get::<_, String>(1),
+                    r.get::<_, String>(2),
+                    r.get::<_, String>(3)
+                )
+            })
+            .collect();
+        assert!(
+            shape
+                .iter()
+                .all(|c| !c.contains("time") && !c.contains("date") && !c.contains("nextval")),
+            "{table}: {shape:?}"
+        );
+    }
+    let participation_columns: Vec<String> = columns
+        .iter()
+        .filter(|r| r.get::<_, String>(0) == "ballot_participations")
+        .map(|r| r.get(1))
+        .collect();
+    assert_eq!(
+        participation_columns,
+        ["coop_id", "ballot_id", "member_id", "channel", "proxy_holder"]
+    );
+
+    // The rows themselves: the papers were written again when the ballot closed, in
+    // the order of their ids, so neither the writing transaction (xmin) nor the
+    // physical order (ctid) follows the votes.
+    let physical: Vec<String> = app
+        .sql(&format!(
+            "SELECT id::text FROM ballot_papers WHERE ballot_id = '{id}' ORDER BY ctid"
+        ))
+        .await
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(physical, paper_ids, "rows lie in the order of their random ids");
+    let shared: i64 = app
+        .sql(&format!(
+            "SELECT count(*) FROM ballot_papers p JOIN ballot_participations v
+             ON v.xmin = p.xmin WHERE p.ballot_id = '{id}' AND v.ballot_id = '{id}'"
+        ))
+        .await[0]
+        .get(0);
+    assert_eq!(shared, 0, "no paper was written by its voter's transaction");
+    let writers: i64 = app
+        .sql(&format!(
+            "SELECT count(DISTINCT xmin::text) FROM ballot_papers WHERE ballot_id = '{id}'"
+        ))
+        .await[0]
+        .get(0);
+    assert_eq!(writers, 1, "one transaction (the close) wrote every paper");
+
+    // The audit log says who took part and never what they chose.
+    let events = app
+        .sql(&format!(
+            "SELECT action, data::text FROM audit_events WHERE subject = 'ballot:{id}' ORDER BY seq"
+        ))
+        .await;
+    let participated: Vec<String> = events
+        .iter()
+        .filter(|r| r.get::<_, String>(0) == "ballot.participated")
+        .map(|r| r.get(1))
+        .collect();
+    assert_eq!(participated.len(), 6);
+    for data in &participated {
+        let data: Value = serde_json::from_str(data).unwrap();
+        let mut keys: Vec<&String> = data.as_object().unwrap().keys().collect();
+        keys.sort();
+        assert_eq!(keys, ["channel", "member_id"], "{data}");
+    }
+
+    // The ballot file holds every paper, in an order drawn afresh for each download
+    // (never the order of the votes, which the audit log shows).
+    let mut expected: Vec<String> = papers
+        .iter()
+        .map(|r| {
+            let answers: Value = serde_json::from_str(r.get(1)).unwrap();
+            let ranks: Vec<String> = answers[1]["choices"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| (c.as_u64().unwrap() + 1).to_string())
+                .collect();
+            format!("1 {} 0", ranks.join(" "))
+        })
+        .collect();
+    let mut lines: Vec<String> = blt.lines().skip(1).take(6).map(str::to_string).collect();
+    expected.sort();
+    lines.sort();
+    assert_eq!(lines, expected, "{blt}");
+
+    // The log of the whole election carries no choice, paper or receipt.
+    assert!(
+        log.contains(&format!("/ballots/{id}/votes")),
+        "the log was captured: {log}"
+    );
+    for needle in ["choices", "against"]
+        .into_iter()
+        .map(str::to_string)
+        .chain(paper_ids.iter().cloned())
+        .chain(receipts.iter().cloned())
+        .chain(hashes.iter().cloned())
+    {
+        assert!(!log.contains(&needle), "the log mentions {needle}: {log}");
+    }
+}
