@@ -169,9 +169,12 @@ async fn last_of_chain(conn: &mut AsyncPgConnection, coop_id: Option<Uuid>) -> A
 
 /// The co-ops that have a chain, and `None` for the platform chain if it exists.
 pub async fn chains(conn: &mut AsyncPgConnection) -> AppResult<Vec<Option<Uuid>>> {
+    // A stable order (the platform's chain first), so `audit verify` prints the same
+    // report for the same log.
     Ok(audit_events::table
         .select(audit_events::coop_id)
         .distinct()
+        .order(audit_events::coop_id.asc().nulls_first())
         .load(conn)
         .await?)
 }
