@@ -14,6 +14,7 @@ mod dashboard;
 mod errors;
 mod faults;
 mod fuzz_regressions;
+mod guides;
 mod meetings;
 mod meetings_browser;
 mod offline;
