@@ -626,6 +626,7 @@ async fn each_roles_dashboard_on_a_phone_passes_the_accessibility_audit() {
         ("member@demo.coop", "#membership", "dashboard-member"),
         ("treasurer@demo.coop", "#treasurer-payments", "dashboard-treasurer"),
         ("secretary@demo.coop", "#registrar-work", "dashboard-secretary"),
+        ("board@demo.coop", "#registrar-work", "dashboard-board"),
     ] {
         sign_in_as(&browser, &app, email).await;
         assert!(!browser.text(section).await.is_empty(), "{email}");

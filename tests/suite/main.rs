@@ -15,6 +15,7 @@ mod dashboard;
 mod errors;
 mod faults;
 mod fuzz_regressions;
+mod guides;
 mod hostile;
 mod meetings;
 mod meetings_browser;

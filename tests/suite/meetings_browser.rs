@@ -34,6 +34,10 @@ async fn the_secretary_records_attendance_and_a_member_reads_the_meeting() {
     let secretary = Browser::start(1280, 900).await;
     sign_in(&secretary, &app, "secretary@demo.coop").await;
     secretary
+        .click_and_wait("nav a[href='/c/demo/register']", &app.at("/c/demo/register"))
+        .await;
+    secretary.screenshot("register-secretary").await;
+    secretary
         .click_and_wait("nav a[href='/c/demo/meetings']", &app.at("/c/demo/meetings"))
         .await;
     secretary

@@ -313,6 +313,7 @@ async fn an_operator_goes_from_nothing_to_a_first_ballot_through_the_pages() {
         .await;
     assert_eq!(browser.text("#slug-error").await, "This short name is taken.");
     browser.fill("#slug", "fair-bakers").await;
+    browser.screenshot("coop-new").await;
     browser
         .click_and_wait(
             "form[action='/coops/new'] button[type=submit]",
