@@ -84,7 +84,7 @@ agm_ballot() {  # prints the id of an opened three-question ballot
 }
 ballot=$(agm_ballot "AGM rush")
 vote_path="/api/v1/coops/demo/ballots/$ballot/votes"
-vote_body='{"answers":["for","against",{"choices":[2,1,4]}]}'
+vote_body='{"answers":["for","against",{"choices":[1,0,3]}]}'  # candidates by index from 0: Ben, Ana, Dee
 coop=$(sql "SELECT id FROM coops WHERE slug = 'demo'")
 closed=$(sql "SELECT id FROM ballots WHERE status = 'closed' ORDER BY closes_at DESC LIMIT 1")
 sql "SELECT u.id, u.token_version FROM users u WHERE u.email LIKE 'bench%@example.org'" | tr '|' '\t' >"$data/users.tsv"
@@ -99,7 +99,9 @@ for path in /capital /distributions /fiscal-years; do
 done
 curl -sf -o /dev/null -X POST "$url$vote_path" -H "authorization: Bearer $(tail -n 1 "$data/tokens")" \
   -H 'content-type: application/json' -d "$vote_body" || { echo "the probe vote failed" >&2; exit 1; }
-head -n -1 "$data/tokens" >"$data/tokens.run"
+# wrk calls request() once on its first thread before the run, to check it: that
+# call takes the first line, which is therefore no member's.
+{ echo "taken-by-wrk-check"; head -n -1 "$data/tokens"; } >"$data/tokens.run"
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 pg_pss_kb() {  # proportional set size of the postmaster and its children (shared memory counted once)
@@ -126,13 +128,16 @@ votes=$!
 wrk -t 1 -c "$readers" -d "${duration}s" --latency --timeout 10s -s "$here/read.lua" "$url" \
   -- "$data/reads" "$read_pause" >"$data/reads.out" &
 reads=$!
-want=$(( $(wc -l <"$data/tokens.run") + 1 ))
+want=$(wc -l <"$data/tokens")   # every member: the run's and the probe's
 all_in=
 while kill -0 "$votes" 2>/dev/null; do
   if [ -z "$all_in" ] && [ "$(cast)" -ge "$want" ]; then
     all_in=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+    # Every member has voted: wrk stops and reports (an idle connection would soon be
+    # closed by the server with a 408, which is no vote's answer).
+    [ -z "$soak" ] && kill -INT "$votes"
   fi
-  sleep 0.5
+  sleep 0.2
 done
 wait "$votes" "$reads"
 kill "$sampler"; sampler=
