@@ -9,11 +9,12 @@
 # and median of each, in milliseconds, and their ratio.
 #
 # Usage: benches/login_timing.sh [RUNS]   (default 200)
+#   CONCORD_BIN=path   the binary (default target/release/concord, built first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-200}
-cargo build --release -q
-bin=target/release/concord
+bin=${CONCORD_BIN:-target/release/concord}
+[ -n "${CONCORD_BIN:-}" ] || cargo build --release -q
 data=$(mktemp -d /var/tmp/concord-login-XXXXXX)
 chmod 711 "$data"
 out="$data/stdout"

@@ -48,9 +48,10 @@ ballot=$(curl -s -H "Authorization: Bearer $(curl -s -H 'Content-Type: applicati
 
 pages_member=(/account /c/demo /c/demo/ballots "/c/demo/ballots/$ballot" "/c/demo/ballots/$ballot/vote"
   /c/demo/capital/me /c/demo/patronage /c/demo/bylaws /c/demo/bylaws/versions "/c/demo/bylaws/compare?from=1&to=2"
-  /c/demo/bylaws/amendments /c/demo/parameters)
-pages_board=(/c/demo/register /c/demo/members /c/demo/ballots/new /c/demo/bylaws/amendments/new)
-pages_treasurer=(/c/demo/capital)
+  /c/demo/bylaws/amendments /c/demo/parameters /c/demo/notifications /c/demo/meetings)
+# Each officer's own dashboard (the co-op home shows the sections of the caller's roles).
+pages_board=(/c/demo /c/demo/register /c/demo/members /c/demo/ballots/new /c/demo/bylaws/amendments/new)
+pages_treasurer=(/c/demo /c/demo/capital)
 pages_admin=(/c/demo/audit)
 
 cat >"$data/report.lua" <<'LUA'
@@ -61,8 +62,8 @@ end
 LUA
 
 printf "%-45s %9s %9s %9s %8s\n" "page" "p50 ms" "p99 ms" "requests" "kB"
-measure() {
-  local cookie=$1 path=$2
+measure() {  # cookie path [who]
+  local cookie=$1 path=$2 who=${3:-}
   local size final
   # A page that redirects (the home page to the co-op) is measured where it lands.
   final=$(curl -s -L -o /dev/null -w '%{url_effective}' -H "Cookie: $cookie" "$base$path")
@@ -70,7 +71,7 @@ measure() {
   size=$(curl -s -o /dev/null -w '%{size_download}' -H "Cookie: $cookie" "$base$path")
   read -r p50 p99 requests errors < <(wrk -t1 -c"$conns" -d"${duration}s" -H "Cookie: $cookie" \
     -s "$data/report.lua" "$base$path" | tail -1)
-  printf "%-45s %9s %9s %9s %8.1f%s\n" "$path" "$p50" "$p99" "$requests" "$(echo "$size / 1024" | bc -l)" \
+  printf "%-45s %9s %9s %9s %8.1f%s\n" "$path${who:+ ($who)}" "$p50" "$p99" "$requests" "$(echo "$size / 1024" | bc -l)" \
     "$([ "$errors" != 0 ] && echo "  ERRORS: $errors")"
 }
 measure "" /healthz
@@ -79,6 +80,6 @@ for email_pages in "member@demo.coop:pages_member" "board@demo.coop:pages_board"
   email=${email_pages%%:*}
   declare -n list=${email_pages##*:}
   cookie=$(sign_in "$email")
-  for path in "${list[@]}"; do measure "$cookie" "$path"; done
+  for path in "${list[@]}"; do measure "$cookie" "$path" "${email%%@*}"; done
 done
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $duration s per page, $conns connections"
