@@ -90,6 +90,7 @@ pub async fn held(state: web::Data<AppState>, scope: InCoop, path: MeetingPath) 
 
 /// Why a meeting is cancelled.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[schema(as = MeetingCancelInput)]
 pub struct CancelInput {
     /// The reason (1 to 500 characters).
     pub reason: String,

@@ -57,6 +57,7 @@ impl Kind {
 /// Where a meeting is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = MeetingStatus)]
 pub enum Status {
     /// Called, not yet held: details, agenda and attendance may change.
     Scheduled,

@@ -747,6 +747,7 @@ const ANALYZE_AFTER_IMPORT_OF: usize = 1000;
 
 /// A member's profile on the register, as the register's keepers edit it.
 #[derive(Debug, Clone, serde::Deserialize, serde::Serialize, utoipa::ToSchema, Default)]
+#[schema(as = MemberProfileChange)]
 pub struct ProfileChange {
     /// When they started working for the co-op.
     pub employment_start: Option<NaiveDate>,

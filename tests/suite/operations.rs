@@ -135,3 +135,51 @@ async fn pages_follow_the_language_of_the_visitor() {
         .unwrap();
     assert!(english.contains("<html lang=\"en\">"));
 }
+
+/// utoipa names a schema after its type, and a second type of the same name silently
+/// replaces the first in the OpenAPI document (clients then validate answers against
+/// the wrong shape): every type deriving `ToSchema` has a name of its own, or an `as`.
+#[test]
+fn every_api_schema_has_a_name_of_its_own() {
+    fn sources(dir: &std::path::Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    let mut files = Vec::new();
+    sources(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let mut names = std::collections::HashMap::<String, usize>::new();
+    for text in &files {
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if !(line.starts_with("#[derive(") && line.contains("ToSchema")) {
+                continue;
+            }
+            let mut alias = None;
+            for next in &lines[i + 1..] {
+                if let Some(rest) = next.trim().strip_prefix("#[schema(as = ") {
+                    alias = Some(rest.trim_end_matches(")]").to_string());
+                } else if let Some(rest) = next
+                    .strip_prefix("pub struct ")
+                    .or_else(|| next.strip_prefix("pub enum "))
+                {
+                    let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    *names.entry(alias.take().unwrap_or(name)).or_default() += 1;
+                    break;
+                }
+            }
+        }
+    }
+    let mut twice: Vec<&String> = names.iter().filter(|(_, n)| **n > 1).map(|(name, _)| name).collect();
+    twice.sort();
+    assert!(names.len() > 50, "the scan found the schemas");
+    assert!(twice.is_empty(), "schema names used twice: {twice:?}");
+}
