@@ -2,9 +2,11 @@
 //! code on files, checked against figures worked by hand and published examples.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{json, Value};
+
+use crate::common::process;
 
 fn write(name: &str, text: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("offline");
@@ -15,11 +17,7 @@ fn write(name: &str, text: &str) -> PathBuf {
 }
 
 fn concord(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_concord"))
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap()
+    process::concord(args, &[])
 }
 
 /// Wikipedia's instant-runoff example: Tennessee choosing its capital, with 42 % of
