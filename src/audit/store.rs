@@ -79,6 +79,16 @@ const CHAIN_BATCH: i64 = 5_000;
 /// any number of places at once: one chainer works at a time, behind an advisory
 /// lock, and a second one finds what the first left.
 pub async fn chain_pending(conn: &mut AsyncPgConnection) -> AppResult<u64> {
+    // Every page that shows events calls this; most find nothing pending and must
+    // learn it without a transaction or a wait behind the chainer's lock.
+    let any_pending: bool = diesel::select(diesel::dsl::exists(
+        audit_events::table.filter(audit_events::seq.is_null()),
+    ))
+    .get_result(conn)
+    .await?;
+    if !any_pending {
+        return Ok(0);
+    }
     let mut total = 0;
     loop {
         let chained = conn.transaction(async |conn| chain_batch(conn).await).await?;
@@ -110,6 +120,9 @@ async fn chain_batch(conn: &mut AsyncPgConnection) -> AppResult<u64> {
         .load(conn)
         .await?;
     let count = pending.len() as u64;
+    if count == 0 {
+        return Ok(0);
+    }
     let mut by_chain: BTreeMap<Option<Uuid>, Vec<(i64, Event)>> = BTreeMap::new();
     for (id, coop_id, at, actor, action, subject, data) in pending {
         let event = Event {

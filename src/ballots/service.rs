@@ -1095,27 +1095,42 @@ pub struct BallotSummary {
 /// The co-op's ballots: open ones first (soonest close first), then drafts (for
 /// those who run ballots), then closed and cancelled, newest first.
 pub async fn list(state: &AppState, scope: &InCoop) -> AppResult<Vec<BallotSummary>> {
+    summarise(state, scope, &visible(state, scope).await?).await
+}
+
+/// Every ballot the caller may see (drafts only for those who run ballots), newest
+/// first, each one past its closing time closed first.
+pub async fn visible(state: &AppState, scope: &InCoop) -> AppResult<Vec<Ballot>> {
     scope.require(Action::ViewCoop)?;
     let mut conn = db::conn(&state.pool).await?;
     let manager = scope.can(Action::ManageBallots);
-    let mut lines = Vec::new();
+    let mut ballots = Vec::new();
     for b in store::list(&mut conn, scope.coop.id).await? {
         if b.status == Status::Draft && !manager {
             continue;
         }
-        let b = close_if_due(state, &scope.coop, b).await?;
-        lines.push(BallotSummary {
-            voted: store::participation(&mut conn, scope.coop.id, b.id, scope.member_id)
-                .await?
-                .is_some(),
-            on_roll: store::on_roll(&mut conn, scope.coop.id, b.id, scope.member_id).await?,
+        ballots.push(close_if_due(state, &scope.coop, b).await?);
+    }
+    Ok(ballots)
+}
+
+/// The list lines of `ballots` for the caller: open ones first, soonest close first.
+pub async fn summarise(state: &AppState, scope: &InCoop, ballots: &[Ballot]) -> AppResult<Vec<BallotSummary>> {
+    let mut conn = db::conn(&state.pool).await?;
+    let ids: Vec<Uuid> = ballots.iter().map(|b| b.id).collect();
+    let (on_roll, took_part) = store::member_standing(&mut conn, scope.coop.id, &ids, scope.member_id).await?;
+    let mut lines: Vec<BallotSummary> = ballots
+        .iter()
+        .map(|b| BallotSummary {
+            voted: took_part.contains(&b.id),
+            on_roll: on_roll.contains(&b.id),
             id: b.id,
-            title: b.title,
+            title: b.title.clone(),
             status: b.status,
             closes_at: b.closes_at,
             ended_at: b.ended_at,
-        });
-    }
+        })
+        .collect();
     let rank = |s: Status| match s {
         Status::Open => 0,
         Status::Draft => 1,

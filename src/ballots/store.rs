@@ -1,6 +1,8 @@
 //! Ballots in the database: the ballot row, its frozen roll, participations, papers
 //! and proxies. Every query is scoped to the co-op it is given.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -333,6 +335,31 @@ pub async fn on_roll(conn: &mut AsyncPgConnection, coop_id: Uuid, ballot_id: Uui
     ))
     .get_result(conn)
     .await?)
+}
+
+/// Of the given ballots, those a member is on the roll of and those they took part
+/// in: two queries for a whole list of ballots, each a set of primary-key lookups.
+pub async fn member_standing(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    ballot_ids: &[Uuid],
+    member: Uuid,
+) -> AppResult<(HashSet<Uuid>, HashSet<Uuid>)> {
+    let on_roll: Vec<Uuid> = ballot_voters::table
+        .filter(ballot_voters::coop_id.eq(coop_id))
+        .filter(ballot_voters::ballot_id.eq_any(ballot_ids))
+        .filter(ballot_voters::member_id.eq(member))
+        .select(ballot_voters::ballot_id)
+        .load(conn)
+        .await?;
+    let took_part: Vec<Uuid> = ballot_participations::table
+        .filter(ballot_participations::coop_id.eq(coop_id))
+        .filter(ballot_participations::ballot_id.eq_any(ballot_ids))
+        .filter(ballot_participations::member_id.eq(member))
+        .select(ballot_participations::ballot_id)
+        .load(conn)
+        .await?;
+    Ok((on_roll.into_iter().collect(), took_part.into_iter().collect()))
 }
 
 /// A line of the roll: the member, and how they took part (if they did).

@@ -260,8 +260,10 @@ pub async fn dashboard(state: &AppState, scope: &InCoop) -> AppResult<Dashboard>
     let now = Utc::now();
     let coop_id = scope.coop.id;
 
-    // Every ballot once (this also closes those past their time).
-    let ballots = crate::ballots::service::list(state, scope).await?;
+    // Every ballot once (this also closes those past their time): the decisions come
+    // from the rows, every other section from their list lines.
+    let ballot_rows = crate::ballots::service::visible(state, scope).await?;
+    let ballots = crate::ballots::service::summarise(state, scope, &ballot_rows).await?;
     let mut conn = db::conn(&state.pool).await?;
     let unseen_notifications = crate::notifications::service::since_last_visit(&mut conn, scope)
         .await?
@@ -281,9 +283,8 @@ pub async fn dashboard(state: &AppState, scope: &InCoop) -> AppResult<Dashboard>
     let open_ballots: Vec<BallotSummary> = ballots.iter().filter(|b| b.status == Status::Open).cloned().collect();
 
     let decisions = if shows(Section::Decisions) {
-        let mut closed: Vec<_> = crate::ballots::store::list(&mut conn, coop_id)
-            .await?
-            .into_iter()
+        let mut closed: Vec<_> = ballot_rows
+            .iter()
             .filter(|b| b.status == Status::Closed && rules::is_recent(b.ended_at, now))
             .collect();
         closed.sort_by_key(|b| std::cmp::Reverse(b.ended_at));
@@ -292,7 +293,7 @@ pub async fn dashboard(state: &AppState, scope: &InCoop) -> AppResult<Dashboard>
             .take(rules::RECENT_DECISIONS)
             .map(|b| Decision {
                 ballot_id: b.id,
-                title: b.title,
+                title: b.title.clone(),
                 closed_at: b.ended_at,
                 outcomes: b.result.as_ref().map(rules::outcomes).unwrap_or_default(),
             })

@@ -1741,20 +1741,22 @@ async fn notice_in(
 pub async fn my_notices(state: &AppState, scope: &InCoop) -> AppResult<Vec<(DistributionSummary, FiscalYear)>> {
     scope.require(Action::ViewPatronage)?;
     let mut conn = db::conn(&state.pool).await?;
-    let mut out = Vec::new();
-    for summary in store::distributions(&mut conn, scope.coop.id).await? {
-        if summary.status == DistributionStatus::Draft.as_str() {
-            continue;
-        }
-        let row = store::distribution(&mut conn, scope.coop.id, summary.id).await?;
-        let inputs: Vec<StoredInput> =
-            serde_json::from_str(&row.inputs).map_err(|e| AppError::internal(e.to_string()))?;
-        if inputs.iter().any(|i| i.member_id == scope.member_id) {
-            let year = store::year(&mut conn, scope.coop.id, summary.fiscal_year_id).await?;
-            out.push((summary, year));
-        }
+    let distributions = store::distributions_with_member(&mut conn, scope.coop.id, scope.member_id).await?;
+    if distributions.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(out)
+    let years = store::years(&mut conn, scope.coop.id).await?;
+    distributions
+        .into_iter()
+        .map(|d| {
+            let year = years
+                .iter()
+                .find(|y| y.id == d.fiscal_year_id)
+                .cloned()
+                .ok_or_else(|| AppError::internal(format!("distribution {} has no fiscal year", d.id)))?;
+            Ok((d, year))
+        })
+        .collect()
 }
 
 /// E-mails every member of a posted distribution their notice (treasurers; also

@@ -421,7 +421,8 @@ pub async fn distribution_for_update(
 }
 
 /// A distribution in a list.
-#[derive(Debug, Clone, Queryable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = distributions)]
 pub struct DistributionSummary {
     /// Its id.
     pub id: Uuid,
@@ -441,13 +442,29 @@ pub async fn distributions(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppRe
     Ok(distributions::table
         .filter(distributions::coop_id.eq(coop_id))
         .order(distributions::created_at.desc())
-        .select((
-            distributions::id,
-            distributions::fiscal_year_id,
-            distributions::status,
-            distributions::surplus,
-            distributions::created_at,
-        ))
+        .select(DistributionSummary::as_select())
+        .load(conn)
+        .await?)
+}
+
+/// The distributions past their draft that `member_id` has a share in (their input
+/// was taken), newest first: the notices of allocation they may read.
+pub async fn distributions_with_member(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    member_id: Uuid,
+) -> AppResult<Vec<DistributionSummary>> {
+    let has_member = sql::<diesel::sql_types::Bool>(
+        "EXISTS (SELECT 1 FROM json_array_elements(distributions.inputs) AS input WHERE input->>'member_id' = ",
+    )
+    .bind::<Text, _>(member_id.to_string())
+    .sql(")");
+    Ok(distributions::table
+        .filter(distributions::coop_id.eq(coop_id))
+        .filter(distributions::status.ne(DistributionStatus::Draft.as_str()))
+        .filter(has_member)
+        .order(distributions::created_at.desc())
+        .select(DistributionSummary::as_select())
         .load(conn)
         .await?)
 }

@@ -674,10 +674,10 @@ pub(crate) async fn statement_in(
 ) -> AppResult<Statement> {
     let currency = store::currency(conn, coop_id).await?;
     let classes = store::classes(conn, coop_id, currency).await?;
-    let ledger = store::ledger(conn, coop_id).await?;
+    let ledger = store::member_ledger(conn, coop_id, member_id).await?;
     let account = rules::account(&ledger, MemberId(member_id), as_of, currency).map_err(share_error)?;
     let mut subscriptions = Vec::new();
-    for entry in ledger.iter().filter(|e| e.member.0 == member_id) {
+    for entry in &ledger {
         if let EntryKind::Subscribe {
             subscription,
             class,
@@ -703,12 +703,11 @@ pub(crate) async fn statement_in(
             });
         }
     }
-    let entries = ledger.into_iter().filter(|e| e.member.0 == member_id).collect();
     let retained_schedule = crate::patronage::service::member_schedule_in(conn, coop_id, member_id, as_of).await?;
     Ok(Statement {
         account,
         subscriptions,
-        entries,
+        entries: ledger,
         retained_schedule,
     })
 }

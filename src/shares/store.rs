@@ -111,6 +111,28 @@ pub async fn ledger(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<Ve
         .select(capital_entries::entry)
         .load(conn)
         .await?;
+    parse_entries(rows)
+}
+
+/// One member's entries, in the order they were written: all their account and
+/// their subscriptions' dues depend on (a reversal, a transfer's leg, a payment is
+/// always recorded against the member whose position it changes).
+pub async fn member_ledger(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    member_id: Uuid,
+) -> AppResult<Vec<LedgerEntry>> {
+    let rows: Vec<serde_json::Value> = capital_entries::table
+        .filter(capital_entries::coop_id.eq(coop_id))
+        .filter(capital_entries::member_id.eq(member_id))
+        .order(capital_entries::seq)
+        .select(capital_entries::entry)
+        .load(conn)
+        .await?;
+    parse_entries(rows)
+}
+
+fn parse_entries(rows: Vec<serde_json::Value>) -> AppResult<Vec<LedgerEntry>> {
     rows.into_iter()
         .map(|entry| serde_json::from_value(entry).map_err(|e| AppError::internal(format!("ledger entry: {e}"))))
         .collect()
