@@ -146,7 +146,7 @@ async fn feed_entries(
         let Some((member_id, _)) = crate::membership::store::membership(conn, coop.id, user_id).await? else {
             continue;
         };
-        let statement = crate::shares::service::statement_in(conn, coop.id, member_id, today).await?;
+        let statement = crate::shares::service::holdings_in(conn, coop.id, member_id, today).await?;
         for subscription in &statement.subscriptions {
             for (i, line) in subscription.dues.lines.iter().enumerate() {
                 let Ok(outstanding) = line.amount.checked_sub(line.paid) else {

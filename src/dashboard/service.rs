@@ -303,7 +303,7 @@ pub async fn dashboard(state: &AppState, scope: &InCoop) -> AppResult<Dashboard>
     };
 
     let membership = if shows(Section::Membership) {
-        let statement = crate::shares::service::statement_in(&mut conn, coop_id, scope.member_id, today).await?;
+        let statement = crate::shares::service::holdings_in(&mut conn, coop_id, scope.member_id, today).await?;
         let me = people.iter().find(|(p, _)| p.id == scope.member_id);
         let mut instalments: Vec<InstalmentDue> = statement
             .subscriptions

@@ -672,6 +672,35 @@ pub(crate) async fn statement_in(
     member_id: Uuid,
     as_of: NaiveDate,
 ) -> AppResult<Statement> {
+    let Holdings {
+        account,
+        subscriptions,
+        entries,
+    } = holdings_in(conn, coop_id, member_id, as_of).await?;
+    let retained_schedule = crate::patronage::service::member_schedule_in(conn, coop_id, member_id, as_of).await?;
+    Ok(Statement {
+        account,
+        subscriptions,
+        entries,
+        retained_schedule,
+    })
+}
+
+/// A member's account and subscriptions: their statement without the schedule of
+/// retained patronage (the dashboard and the calendar need no more).
+pub(crate) struct Holdings {
+    pub account: CapitalAccount,
+    pub subscriptions: Vec<SubscriptionLine>,
+    pub entries: Vec<LedgerEntry>,
+}
+
+/// A member's holdings as of a date, for a caller already authorised.
+pub(crate) async fn holdings_in(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    member_id: Uuid,
+    as_of: NaiveDate,
+) -> AppResult<Holdings> {
     let currency = store::currency(conn, coop_id).await?;
     let classes = store::classes(conn, coop_id, currency).await?;
     let ledger = store::member_ledger(conn, coop_id, member_id).await?;
@@ -703,12 +732,10 @@ pub(crate) async fn statement_in(
             });
         }
     }
-    let retained_schedule = crate::patronage::service::member_schedule_in(conn, coop_id, member_id, as_of).await?;
-    Ok(Statement {
+    Ok(Holdings {
         account,
         subscriptions,
         entries: ledger,
-        retained_schedule,
     })
 }
 
