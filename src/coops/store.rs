@@ -155,26 +155,11 @@ struct FactsRow {
 /// What the setup checklist is worked out from, in one query. Members who left
 /// (resigned, expelled) are not waited for.
 pub async fn setup_facts(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<super::rules::SetupFacts> {
-    let row: FactsRow = diesel::sql_query(
-        "WITH waiting AS ( \
-           SELECT u.id FROM members m JOIN users u ON u.id = m.user_id \
-           WHERE m.coop_id = $1 AND u.password_hash IS NULL AND m.status NOT IN ('resigned', 'expelled')) \
-         SELECT \
-           (SELECT count(*) FROM share_classes WHERE coop_id = $1) AS share_classes, \
-           (SELECT count(*) FROM bylaw_versions WHERE coop_id = $1) AS bylaw_versions, \
-           EXISTS (SELECT 1 FROM coop_rule_sets WHERE coop_id = $1) AS rule_set_saved, \
-           (SELECT count(*) FROM members WHERE coop_id = $1) AS members, \
-           (SELECT count(*) FROM waiting) AS members_without_password, \
-           (SELECT count(*) FROM waiting w WHERE NOT EXISTS ( \
-              SELECT 1 FROM account_tokens t WHERE t.user_id = w.id AND t.purpose = 'invitation' \
-              AND t.used_at IS NULL AND t.expires_at > now())) AS members_never_invited, \
-           (SELECT count(*) FROM capital_entries WHERE coop_id = $1) AS capital_entries, \
-           (SELECT count(*) FROM fiscal_years WHERE coop_id = $1) AS fiscal_years, \
-           (SELECT count(*) FROM ballots WHERE coop_id = $1) AS ballots",
-    )
-    .bind::<diesel::sql_types::Uuid, _>(coop_id)
-    .get_result(conn)
-    .await?;
+    // The query is in the function (migration 000070), whose plan is kept.
+    let row: FactsRow = diesel::sql_query("SELECT * FROM coop_setup_facts($1)")
+        .bind::<diesel::sql_types::Uuid, _>(coop_id)
+        .get_result(conn)
+        .await?;
     Ok(super::rules::SetupFacts {
         share_classes: row.share_classes,
         bylaw_versions: row.bylaw_versions,

@@ -1988,6 +1988,10 @@ pub async fn due_for_redemption(state: &AppState, scope: &InCoop, as_of: NaiveDa
     let mut conn = db::conn(&state.pool).await?;
     let currency = capital::currency(&mut conn, coop_id).await?;
     let years = own_rules::revolving_years(&mut conn, coop_id).await?;
+    if years.is_none() {
+        // Without a revolving period no retained patronage ever falls due.
+        return revolving_view(as_of, years, Vec::new(), currency);
+    }
     let lines = schedule_lines(&mut conn, coop_id, as_of, None, years, currency).await?;
     revolving_view(as_of, years, lines.into_iter().filter(|l| l.due).collect(), currency)
 }

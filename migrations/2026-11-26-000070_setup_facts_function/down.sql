@@ -1,0 +1,1 @@
+DROP FUNCTION coop_setup_facts(uuid);
