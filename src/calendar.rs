@@ -146,8 +146,8 @@ async fn feed_entries(
         let Some((member_id, _)) = crate::membership::store::membership(conn, coop.id, user_id).await? else {
             continue;
         };
-        let statement = crate::shares::service::holdings_in(conn, coop.id, member_id, today).await?;
-        for subscription in &statement.subscriptions {
+        let holdings = crate::shares::service::holdings_in(conn, coop.id, member_id, today).await?;
+        for subscription in &holdings.subscriptions {
             for (i, line) in subscription.dues.lines.iter().enumerate() {
                 let Ok(outstanding) = line.amount.checked_sub(line.paid) else {
                     continue;

@@ -303,9 +303,9 @@ pub async fn dashboard(state: &AppState, scope: &InCoop) -> AppResult<Dashboard>
     };
 
     let membership = if shows(Section::Membership) {
-        let statement = crate::shares::service::holdings_in(&mut conn, coop_id, scope.member_id, today).await?;
+        let holdings = crate::shares::service::holdings_in(&mut conn, coop_id, scope.member_id, today).await?;
         let me = people.iter().find(|(p, _)| p.id == scope.member_id);
-        let mut instalments: Vec<InstalmentDue> = statement
+        let mut instalments: Vec<InstalmentDue> = holdings
             .subscriptions
             .iter()
             .flat_map(|s| {
@@ -325,10 +325,10 @@ pub async fn dashboard(state: &AppState, scope: &InCoop) -> AppResult<Dashboard>
             status: me
                 .map(|(_, state)| crate::membership::store::status_name(state.status))
                 .unwrap_or_default(),
-            shares_held: statement.account.shares_held,
-            paid: statement.account.paid,
-            due: statement.account.due,
-            overdue: statement.account.overdue,
+            shares_held: holdings.account.shares_held,
+            paid: holdings.account.paid,
+            due: holdings.account.due,
+            overdue: holdings.account.overdue,
             instalments,
         })
     } else {
