@@ -18,6 +18,7 @@ use crate::coops::rules::SetupReminder;
 use crate::db;
 use crate::error::AppResult;
 use crate::membership::lifecycle::{MemberState, MemberStatus};
+use crate::membership::store::RegisterRow;
 use crate::money::Money;
 use crate::server::AppState;
 use crate::shares::rules::InstalmentState;
@@ -268,16 +269,22 @@ pub async fn dashboard(state: &AppState, scope: &InCoop) -> AppResult<Dashboard>
     let unseen_notifications = crate::notifications::service::since_last_visit(&mut conn, scope)
         .await?
         .unseen;
-    let people: Vec<(crate::membership::store::RegisterRow, MemberState)> =
+    // The whole register only for the officers' sections: a member's dashboard must
+    // not grow with the co-op.
+    let with_state = |row: RegisterRow| Some((serde_json::from_value::<MemberState>(row.state.clone()).ok()?, row));
+    let people: Vec<(MemberState, RegisterRow)> = if [Section::Applications, Section::Payments, Section::Standing]
+        .into_iter()
+        .any(shows)
+    {
         crate::membership::store::register(&mut conn, coop_id)
             .await?
             .into_iter()
-            .filter_map(|row| {
-                let state = serde_json::from_value(row.state.clone()).ok()?;
-                Some((row, state))
-            })
-            .collect();
-    let names: HashMap<Uuid, &str> = people.iter().map(|(p, _)| (p.id, p.display_name.as_str())).collect();
+            .filter_map(with_state)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let names: HashMap<Uuid, &str> = people.iter().map(|(_, p)| (p.id, p.display_name.as_str())).collect();
     let name = |id: Uuid| names.get(&id).map(|n| n.to_string()).unwrap_or_default();
 
     let open_ballots: Vec<BallotSummary> = ballots.iter().filter(|b| b.status == Status::Open).cloned().collect();
@@ -304,7 +311,9 @@ pub async fn dashboard(state: &AppState, scope: &InCoop) -> AppResult<Dashboard>
 
     let membership = if shows(Section::Membership) {
         let holdings = crate::shares::service::holdings_in(&mut conn, coop_id, scope.member_id, today).await?;
-        let me = people.iter().find(|(p, _)| p.id == scope.member_id);
+        let me = crate::membership::store::register_entry(&mut conn, coop_id, scope.member_id)
+            .await?
+            .and_then(with_state);
         let mut instalments: Vec<InstalmentDue> = holdings
             .subscriptions
             .iter()
@@ -321,9 +330,9 @@ pub async fn dashboard(state: &AppState, scope: &InCoop) -> AppResult<Dashboard>
             .collect();
         instalments.sort_by_key(|i| i.due_on);
         Some(MyMembership {
-            number: me.and_then(|(p, _)| p.number),
+            number: me.as_ref().and_then(|(_, p)| p.number),
             status: me
-                .map(|(_, state)| crate::membership::store::status_name(state.status))
+                .map(|(state, _)| crate::membership::store::status_name(state.status))
                 .unwrap_or_default(),
             shares_held: holdings.account.shares_held,
             paid: holdings.account.paid,
@@ -448,8 +457,8 @@ pub async fn dashboard(state: &AppState, scope: &InCoop) -> AppResult<Dashboard>
     let applications = shows(Section::Applications).then(|| {
         people
             .iter()
-            .filter(|(_, state)| state.status == MemberStatus::Applicant)
-            .map(|(p, state)| Applicant {
+            .filter(|(state, _)| state.status == MemberStatus::Applicant)
+            .map(|(state, p)| Applicant {
                 member_id: p.id,
                 name: p.display_name.clone(),
                 applied_on: state.applied_on,

@@ -318,25 +318,55 @@ pub struct RegisterRow {
     pub board_notes: String,
 }
 
+type RegisterColumns = (
+    members::id,
+    members::number,
+    users::display_name,
+    users::email,
+    members::employment_status,
+    members::motivation,
+    members::state,
+    members::employment_start,
+    members::board_notes,
+);
+
+const REGISTER_COLUMNS: RegisterColumns = (
+    members::id,
+    members::number,
+    users::display_name,
+    users::email,
+    members::employment_status,
+    members::motivation,
+    members::state,
+    members::employment_start,
+    members::board_notes,
+);
+
 /// Every entry of a co-op's register, by number (applicants last).
 pub async fn register(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<Vec<RegisterRow>> {
     Ok(members::table
         .inner_join(users::table)
         .filter(members::coop_id.eq(coop_id))
         .order((members::number.asc().nulls_last(), members::created_at))
-        .select((
-            members::id,
-            members::number,
-            users::display_name,
-            users::email,
-            members::employment_status,
-            members::motivation,
-            members::state,
-            members::employment_start,
-            members::board_notes,
-        ))
+        .select(REGISTER_COLUMNS)
         .load(conn)
         .await?)
+}
+
+/// One member's entry of the register.
+pub async fn register_entry(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    member_id: Uuid,
+) -> AppResult<Option<RegisterRow>> {
+    Ok(members::table
+        .inner_join(users::table)
+        .filter(members::coop_id.eq(coop_id))
+        .filter(members::id.eq(member_id))
+        .select(REGISTER_COLUMNS)
+        .first(conn)
+        .await
+        .optional()?)
 }
 
 /// A line of a member's history, as shown.
