@@ -3,11 +3,16 @@
 # of the same rows from the same cluster as the baseline.
 #
 # Usage: benches/register_export.sh [MEMBERS]   (default 100000)
+#   CONCORD_BIN=path  the binary (default: a release build, built first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 members=${1:-100000}
-cargo build --release -q
-bin=target/release/concord
+if [ -z "${CONCORD_BIN:-}" ]; then
+  cargo build --release -q
+  bin=${CARGO_TARGET_DIR:-target}/release/concord
+else
+  bin=$CONCORD_BIN
+fi
 data=$(mktemp -d /var/tmp/concord-export-XXXXXX)
 chmod 711 "$data"
 port=18$((RANDOM % 900 + 100))
@@ -21,27 +26,8 @@ socket=$(sed -n 5p "$data/pg/postmaster.pid" 2>/dev/null || true)
 psql() { command psql -h "$socket" -U concord -d concord -v ON_ERROR_STOP=1 -q "$@"; }
 
 # $members people on the demo co-op's register, with their history lines.
-psql <<SQL
-WITH coop AS (SELECT id FROM coops WHERE slug = 'demo'),
-new_users AS (
-  INSERT INTO users (id, email, display_name, locale)
-  SELECT gen_random_uuid(), 'bench' || g || '@example.org', 'Bench Member ' || g, 'en'
-  FROM generate_series(1, $members) g
-  RETURNING id, email
-),
-new_members AS (
-  INSERT INTO members (coop_id, id, user_id, roles, number, status, state)
-  SELECT (SELECT id FROM coop), gen_random_uuid(), u.id, '{member}', 1000 + row_number() OVER (ORDER BY u.email), 'member',
-         jsonb_build_object('status', 'member', 'since', '2020-01-01', 'previous', NULL, 'applied_on', '2020-01-01',
-           'probation_until', NULL, 'admitted_on', '2020-01-01', 'admission_ref', 'bench', 'member_since', '2020-01-01',
-           'leave_until', NULL, 'notice_date', NULL, 'exit_ref', NULL, 'exit_reason', NULL)
-  FROM new_users u
-  RETURNING coop_id, id
-)
-INSERT INTO member_status_changes (coop_id, id, member_id, status, transition, effective_on, decision_ref)
-SELECT coop_id, gen_random_uuid(), id, 'member', 'admit', '2020-01-01', 'bench' FROM new_members;
-VACUUM ANALYZE;
-SQL
+psql -v members="$members" -f benches/vote/seed_members.sql
+psql -c "VACUUM ANALYZE"
 
 token=$(curl -s -X POST "http://127.0.0.1:$port/api/v1/auth/token" -H 'content-type: application/json' \
   -d '{"email":"secretary@demo.coop","password":"concord-demo-2026"}' | sed 's/.*"access_token":"\([^"]*\)".*/\1/')

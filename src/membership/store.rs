@@ -295,15 +295,18 @@ pub async fn policy(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<su
 }
 
 /// A line of the register, as stored.
-#[derive(Debug, Clone, Queryable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = members, check_for_backend(diesel::pg::Pg))]
 pub struct RegisterRow {
     /// The member's id.
     pub id: Uuid,
     /// Their member number, once admitted.
     pub number: Option<i64>,
     /// Their name.
+    #[diesel(select_expression = users::display_name)]
     pub display_name: String,
     /// Their e-mail.
+    #[diesel(select_expression = users::email)]
     pub email: String,
     /// Worker member or not.
     pub employment_status: String,
@@ -318,37 +321,13 @@ pub struct RegisterRow {
     pub board_notes: String,
 }
 
-type RegisterColumns = (
-    members::id,
-    members::number,
-    users::display_name,
-    users::email,
-    members::employment_status,
-    members::motivation,
-    members::state,
-    members::employment_start,
-    members::board_notes,
-);
-
-const REGISTER_COLUMNS: RegisterColumns = (
-    members::id,
-    members::number,
-    users::display_name,
-    users::email,
-    members::employment_status,
-    members::motivation,
-    members::state,
-    members::employment_start,
-    members::board_notes,
-);
-
 /// Every entry of a co-op's register, by number (applicants last).
 pub async fn register(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<Vec<RegisterRow>> {
     Ok(members::table
         .inner_join(users::table)
         .filter(members::coop_id.eq(coop_id))
         .order((members::number.asc().nulls_last(), members::created_at))
-        .select(REGISTER_COLUMNS)
+        .select(RegisterRow::as_select())
         .load(conn)
         .await?)
 }
@@ -363,7 +342,7 @@ pub async fn register_entry(
         .inner_join(users::table)
         .filter(members::coop_id.eq(coop_id))
         .filter(members::id.eq(member_id))
-        .select(REGISTER_COLUMNS)
+        .select(RegisterRow::as_select())
         .first(conn)
         .await
         .optional()?)

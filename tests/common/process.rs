@@ -2,8 +2,9 @@
 //! killed.
 
 use std::ffi::OsStr;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Output, Stdio};
+use std::thread::JoinHandle;
 
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
@@ -13,11 +14,22 @@ pub struct Served {
     child: Option<Child>,
     /// `http://127.0.0.1:PORT`.
     pub url: String,
+    /// Everything it writes to stderr, when started by [`serve_logged`].
+    log: Option<JoinHandle<String>>,
 }
 
 /// Starts `concord serve --bind 127.0.0.1:0 EXTRA…` with `envs` (and no `DATABASE_URL`
 /// unless given) and waits for its "ready" line.
 pub fn serve(extra: &[&str], envs: &[(&str, &OsStr)]) -> Served {
+    start(extra, envs, false)
+}
+
+/// [`serve`], keeping every line of its log for [`Served::stop_with_log`].
+pub fn serve_logged(extra: &[&str], envs: &[(&str, &OsStr)]) -> Served {
+    start(extra, envs, true)
+}
+
+fn start(extra: &[&str], envs: &[(&str, &OsStr)], keep_log: bool) -> Served {
     let mut command = Command::new(env!("CARGO_BIN_EXE_concord"));
     command
         .args(["serve", "--bind", "127.0.0.1:0"])
@@ -30,13 +42,22 @@ pub fn serve(extra: &[&str], envs: &[(&str, &OsStr)]) -> Served {
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(if std::env::var_os("CONCORD_TEST_SERVER_LOG").is_some() {
+        .stderr(if keep_log {
+            Stdio::piped()
+        } else if std::env::var_os("CONCORD_TEST_SERVER_LOG").is_some() {
             Stdio::inherit()
         } else {
             Stdio::null()
         })
         .spawn()
         .unwrap();
+    let log = child.stderr.take().map(|mut stderr| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            stderr.read_to_string(&mut text).unwrap();
+            text
+        })
+    });
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
     let url = loop {
@@ -54,6 +75,7 @@ pub fn serve(extra: &[&str], envs: &[(&str, &OsStr)]) -> Served {
     Served {
         child: Some(child),
         url,
+        log,
     }
 }
 
@@ -82,6 +104,13 @@ impl Served {
     pub fn stop(mut self) {
         let status = self.end(Signal::SIGTERM);
         assert!(status.success(), "serve exits cleanly on SIGTERM: {status}");
+    }
+
+    /// [`Served::stop`], then everything the server logged.
+    pub fn stop_with_log(mut self) -> String {
+        let log = self.log.take().expect("started by serve_logged");
+        self.stop();
+        log.join().unwrap()
     }
 
     fn end(&mut self, signal: Signal) -> std::process::ExitStatus {

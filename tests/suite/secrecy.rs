@@ -2,11 +2,11 @@
 //! election, every table and column of the database, the rows' system columns, the
 //! exports and the server's log say nothing about which member cast which paper.
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Command, Stdio};
+use std::ffi::OsStr;
 
 use serde_json::{json, Value};
 
+use crate::common::process::{self, Served};
 use crate::common::{json, TestApp, DEMO_PASSWORD};
 
 const VOTERS: [&str; 6] = [
@@ -21,164 +21,131 @@ const VOTERS: [&str; 6] = [
 /// Six different rankings of three candidates: every paper can be told apart.
 const RANKINGS: [[u8; 3]; 6] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
 
-/// `concord serve` on the test's database, with every log line it writes.
-struct Logged {
-    child: std::process::Child,
-    url: String,
-    log: std::thread::JoinHandle<String>,
-}
-
-fn serve_logged(app: &TestApp) -> Logged {
+/// `concord serve` on the test's database, keeping every log line it writes.
+fn serve_logged(app: &TestApp) -> Served {
     let data = app.data_dir.join("logged");
     std::fs::create_dir_all(&data).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_concord"))
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("CONCORD_DATA_DIR", &data)
-        .env("DATABASE_URL", app.database_url())
-        .env("RUST_LOG", "debug")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let log = std::thread::spawn(move || {
-        let mut text = String::new();
-        stderr.read_to_string(&mut text).unwrap();
-        text
-    });
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = loop {
-        let line = lines.next().expect("serve exited before it was ready").unwrap();
-        if let Some(rest) = line.strip_prefix("Concord is ready at ") {
-            break rest
-                .split_whitespace()
-                .next()
-                .unwrap()
-                .trim_end_matches('/')
-                .to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    Logged { child, url, log }
+    let database_url = app.database_url();
+    process::serve_logged(
+        &[],
+        &[
+            ("CONCORD_DATA_DIR", data.as_os_str()),
+            ("DATABASE_URL", OsStr::new(&database_url)),
+            ("RUST_LOG", OsStr::new("debug")),
+        ],
+    )
 }
 
-impl Logged {
-    fn stop(mut self) -> String {
-        nix::sys::signal::kill(
-            nix::unistd::Pid::from_raw(self.child.id() as i32),
-            nix::sys::signal::Signal::SIGTERM,
-        )
+async fn send(
+    server: &Served,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let mut request = reqwest::Client::new()
+        .request(method, server.at(path))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.unwrap()
+}
+
+async fn token_for(server: &Served, email: &str) -> String {
+    let response = reqwest::Client::new()
+        .post(server.at("/api/v1/auth/token"))
+        .json(&json!({"email": email, "password": DEMO_PASSWORD}))
+        .send()
+        .await
         .unwrap();
-        assert!(self.child.wait().unwrap().success());
-        self.log.join().unwrap()
-    }
-
-    async fn send(&self, token: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> reqwest::Response {
-        let mut request = reqwest::Client::new()
-            .request(method, format!("{}{path}", self.url))
-            .bearer_auth(token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        request.send().await.unwrap()
-    }
-
-    async fn token(&self, email: &str) -> String {
-        let response = reqwest::Client::new()
-            .post(format!("{}/api/v1/auth/token", self.url))
-            .json(&json!({"email": email, "password": DEMO_PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        json(response, 200).await["access_token"].as_str().unwrap().to_string()
-    }
+    json(response, 200).await["access_token"].as_str().unwrap().to_string()
 }
 
 #[tokio::test]
 async fn nothing_links_a_secret_paper_to_its_voter() {
     let app = TestApp::demo().await;
     let server = serve_logged(&app);
-    let secretary = server.token("secretary@demo.coop").await;
+    let secretary = token_for(&server, "secretary@demo.coop").await;
     let base = "/api/v1/coops/demo/ballots";
     let created = json(
-        server
-            .send(
-                &secretary,
-                reqwest::Method::POST,
-                base,
-                Some(json!({
-                    "title": "Elect the stewards",
-                    "closes_at": "2031-06-30T18:00:00Z",
-                    "settings": {"mode": "online", "secret": true, "allow_change": false,
-                                 "quorum": {"kind": "none"}, "proxies": {"kind": "none"}},
-                    "questions": [
-                        {"title": "Keep the four-day week", "kind": "motion",
-                         "threshold": {"kind": "simple"}, "base": "cast_excluding_abstentions"},
-                        {"title": "Elect two stewards", "kind": "election", "method": "scottish_stv", "seats": 2,
-                         "candidates": [{"name": "Ana"}, {"name": "Ben"}, {"name": "Cy"}]}
-                    ]
-                })),
-            )
-            .await,
+        send(
+            &server,
+            &secretary,
+            reqwest::Method::POST,
+            base,
+            Some(json!({
+                "title": "Elect the stewards",
+                "closes_at": "2031-06-30T18:00:00Z",
+                "settings": {"mode": "online", "secret": true, "allow_change": false,
+                             "quorum": {"kind": "none"}, "proxies": {"kind": "none"}},
+                "questions": [
+                    {"title": "Keep the four-day week", "kind": "motion",
+                     "threshold": {"kind": "simple"}, "base": "cast_excluding_abstentions"},
+                    {"title": "Elect two stewards", "kind": "election", "method": "scottish_stv", "seats": 2,
+                     "candidates": [{"name": "Ana"}, {"name": "Ben"}, {"name": "Cy"}]}
+                ]
+            })),
+        )
+        .await,
         201,
     )
     .await;
     let id = created["id"].as_str().unwrap().to_string();
     json(
-        server
-            .send(
-                &secretary,
-                reqwest::Method::POST,
-                &format!("{base}/{id}/open"),
-                Some(json!({})),
-            )
-            .await,
+        send(
+            &server,
+            &secretary,
+            reqwest::Method::POST,
+            &format!("{base}/{id}/open"),
+            Some(json!({})),
+        )
+        .await,
         200,
     )
     .await;
     let mut receipts = Vec::new();
     for (n, email) in VOTERS.iter().enumerate() {
-        let token = server.token(email).await;
+        let token = token_for(&server, email).await;
         let motion = if n % 2 == 0 { "for" } else { "against" };
         let receipt = json(
-            server
-                .send(
-                    &token,
-                    reqwest::Method::POST,
-                    &format!("{base}/{id}/votes"),
-                    Some(json!({"answers": [motion, {"choices": RANKINGS[n]}]})),
-                )
-                .await,
+            send(
+                &server,
+                &token,
+                reqwest::Method::POST,
+                &format!("{base}/{id}/votes"),
+                Some(json!({"answers": [motion, {"choices": RANKINGS[n]}]})),
+            )
+            .await,
             201,
         )
         .await;
         receipts.push(receipt["code"].as_str().unwrap().to_string());
     }
     json(
-        server
-            .send(
-                &secretary,
-                reqwest::Method::POST,
-                &format!("{base}/{id}/close"),
-                Some(json!({})),
-            )
-            .await,
+        send(
+            &server,
+            &secretary,
+            reqwest::Method::POST,
+            &format!("{base}/{id}/close"),
+            Some(json!({})),
+        )
+        .await,
         200,
     )
     .await;
-    let blt = server
-        .send(
-            &secretary,
-            reqwest::Method::GET,
-            &format!("{base}/{id}/papers.blt?question=2"),
-            None,
-        )
-        .await
-        .text()
-        .await
-        .unwrap();
-    let log = server.stop();
+    let blt = send(
+        &server,
+        &secretary,
+        reqwest::Method::GET,
+        &format!("{base}/{id}/papers.blt?question=2"),
+        None,
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    let log = server.stop_with_log();
 
     // The papers: random version-4 ids, no member, no time.
     let papers = app
