@@ -1232,8 +1232,16 @@ async fn post_locked(
     if !reserve.is_zero() {
         entries.push(entry(None, "reserve", reserve));
     }
-    for line in &alloc.members {
-        let member = member_of(&line.member)?;
+    // In the order of the members' ids: each ledger row then lands next to the
+    // previous one in the ledgers' member indexes instead of on a random page
+    // (0.6 s less for 100,000 capital entries, decision 0006).
+    let mut lines = alloc
+        .members
+        .iter()
+        .map(|line| Ok((member_of(&line.member)?, line)))
+        .collect::<AppResult<Vec<_>>>()?;
+    lines.sort_unstable_by_key(|(member, _)| *member);
+    for (member, line) in lines {
         if line.share_return > Decimal::ZERO {
             entries.push(entry(Some(member), "share_return_payable", line.share_return));
         }

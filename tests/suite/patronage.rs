@@ -986,6 +986,37 @@ async fn another_coops_distribution_answers_404() {
         let error = client.batch_execute(&statement).await.unwrap_err();
         assert_eq!(error.code(), Some(&tokio_postgres::error::SqlState::FOREIGN_KEY_VIOLATION), "{statement}");
     }
+    // A posting's thousands of rows are checked in one hashed pass instead of a
+    // lookup per row (migration 000080): 6,000 rows naming the demo's member are
+    // accepted, and one row naming the other co-op's member among them fails the
+    // whole statement, in both ledgers.
+    let other_member = "(SELECT m.id FROM members m JOIN coops c ON c.id = m.coop_id WHERE c.slug = 'other')";
+    let bulk = |last: &str| {
+        [
+            format!(
+                "INSERT INTO distribution_entries (coop_id, id, distribution_id, member_id, account, kind, amount, \
+                 entry_date) \
+                 SELECT {demo}, gen_random_uuid(), '{id}', CASE WHEN g < 6000 THEN '{max}'::uuid ELSE {last} END, \
+                 'share_return_payable', 'allocation', 1, '2026-01-01' FROM generate_series(1, 6000) g"
+            ),
+            format!(
+                "INSERT INTO capital_entries (coop_id, id, member_id, kind, entry_date, amount, entry) \
+                 SELECT {demo}, gen_random_uuid(), CASE WHEN g < 6000 THEN '{max}'::uuid ELSE {last} END, \
+                 'patronage_retained', '2026-01-01', 1, '{{}}' FROM generate_series(1, 6000) g"
+            ),
+        ]
+    };
+    for statement in bulk(other_member) {
+        let error = client.batch_execute(&statement).await.unwrap_err();
+        assert_eq!(
+            error.code(),
+            Some(&tokio_postgres::error::SqlState::FOREIGN_KEY_VIOLATION),
+            "{statement}"
+        );
+    }
+    for statement in bulk(&format!("'{max}'")) {
+        client.batch_execute(&statement).await.unwrap();
+    }
     client
         .batch_execute(&format!(
             "INSERT INTO distribution_entries (coop_id, id, distribution_id, member_id, account, kind, amount, entry_date) \
