@@ -282,14 +282,16 @@ diesel::table! {
         seq -> Int8,
         distribution_id -> Uuid,
         member_id -> Nullable<Uuid>,
-        account -> Text,
         kind -> Text,
-        amount -> Numeric,
         entry_date -> Date,
         reference -> Nullable<Text>,
         reverses -> Nullable<Uuid>,
         recorded_by -> Nullable<Uuid>,
         recorded_at -> Timestamptz,
+        reserve -> Numeric,
+        share_return -> Numeric,
+        patronage_cash -> Numeric,
+        revolving -> Numeric,
     }
 }
 

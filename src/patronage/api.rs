@@ -167,8 +167,8 @@ pub async fn create_distribution(
     query: web::Query<LinesQuery>,
     body: MemberJson<NewDistribution>,
 ) -> AppResult<HttpResponse> {
-    let view = service::create_distribution(&state, &scope, &body).await?;
-    Ok(HttpResponse::Created().json(answer(view, query.lines)))
+    let view = service::create_distribution(&state, &scope, &body, query.lines != Some(false)).await?;
+    Ok(HttpResponse::Created().json(view))
 }
 
 /// A distribution: totals, every member's line, a worked line, where it stands
@@ -252,7 +252,7 @@ pub async fn post(
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
     let request: PostRequest = crate::server::optional_json(&req, payload).await?.unwrap_or_default();
-    let view = service::post(&state, &scope, path.1, &request).await?;
+    let view = service::post(&state, &scope, path.1, &request, query.lines != Some(false)).await?;
     Ok(HttpResponse::Ok().json(answer(view, query.lines)))
 }
 

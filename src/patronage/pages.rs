@@ -383,7 +383,7 @@ pub async fn create_distribution(
         board_may_approve: form.board_may_approve.is_some(),
     };
     if errors.is_empty() {
-        match service::create_distribution(&state, &scope, &new).await {
+        match service::create_distribution(&state, &scope, &new, true).await {
             Ok(view) => return Ok(see_other(&format!("{}/distributions/{}", base(&scope), view.id))),
             Err(e) => errors = form_errors(e, "surplus")?,
         }
@@ -521,7 +521,7 @@ pub async fn step(
             }
             "approve" => service::approve(&state, &scope, id).await,
             "return" => service::return_to_draft(&state, &scope, id).await,
-            "post" => service::post(&state, &scope, id, &PostRequest { date, notify: true }).await,
+            "post" => service::post(&state, &scope, id, &PostRequest { date, notify: true }, true).await,
             "reverse" => {
                 let request = ReverseRequest {
                     reason: form.reason.clone(),

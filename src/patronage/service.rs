@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::allocate::{self, Allocation, AllocationError, EligibleCapital, MemberInput};
 use super::own_rules;
 use super::rules::{RuleSet, RulesError, MAX_REVOLVING_YEARS};
-use super::store::{self, DistributionEntry, DistributionRow, DistributionSummary, FiscalYear, HoursEntry};
+use super::store::{self, Account, DistributionEntry, DistributionRow, DistributionSummary, FiscalYear, HoursEntry};
 use super::workflow::{self, DistributionStatus, HoursLine, Step, YearStatus};
 use crate::audit;
 use crate::auth::extract::InCoop;
@@ -29,11 +29,6 @@ use crate::money::{Currency, Locale, Money};
 use crate::server::AppState;
 use crate::shares::rules::{EntryId, EntryKind, LedgerEntry};
 use crate::shares::store as capital;
-
-/// The accounts a posted distribution owes members on, until paid: the share
-/// return, cash patronage, and the retained patronage redeemed under the revolving
-/// schedule.
-pub const PAYABLE_ACCOUNTS: [&str; 3] = ["share_return_payable", "patronage_cash_payable", "revolving_payable"];
 
 fn conflict(error: impl ToString) -> AppError {
     AppError::Conflict(error.to_string())
@@ -602,7 +597,7 @@ pub struct DistributionView {
     #[schema(value_type = Object)]
     pub allocation: Allocation,
     /// The payments recorded and their reversals, in the order written.
-    pub payments: Vec<DistributionEntry>,
+    pub payments: Vec<DistributionPayment>,
 }
 
 fn read_row(row: &DistributionRow) -> AppResult<(RuleSet, Vec<StoredInput>, Allocation)> {
@@ -636,6 +631,7 @@ fn build_view(
     currency: Currency,
     focus: Option<Uuid>,
     verify: bool,
+    with_lines: bool,
 ) -> AppResult<DistributionView> {
     let reproducible = verify.then(|| {
         let recomputed = allocate::allocate(
@@ -645,20 +641,25 @@ fn build_view(
         );
         recomputed.as_ref().is_ok_and(|r| *r == alloc) && workflow::rule_set_hash(&rule_set) == row.rule_set_hash
     });
-    let mut owed: HashMap<(Uuid, &str), Decimal> = HashMap::new();
-    for e in entries.iter().filter(|e| e.account != "reserve") {
-        if let Some(member) = e.member_id {
-            *owed.entry((member, e.account.as_str())).or_default() += e.amount;
+    let mut owed: HashMap<(Uuid, Account), Decimal> = HashMap::new();
+    let mut owed_total = Decimal::ZERO;
+    for e in entries.iter().filter(|e| e.member_id.is_some()) {
+        for account in Account::PAYABLE {
+            owed_total += e.amount(account);
+            if with_lines {
+                *owed.entry((e.member_id.unwrap_or_default(), account)).or_default() += e.amount(account);
+            }
         }
     }
     let by_key: HashMap<&str, &StoredInput> = inputs.iter().map(|i| (i.input.member.as_str(), i)).collect();
     let m = |d: Decimal| money(d, currency);
-    let mut lines = Vec::with_capacity(alloc.members.len());
-    for (line, detail) in alloc.members.iter().zip(&alloc.details) {
+    // A distribution of 100,000 members has as many lines: built only when answered.
+    let mut lines = Vec::with_capacity(if with_lines { alloc.members.len() } else { 0 });
+    for (line, detail) in alloc.members.iter().zip(&alloc.details).filter(|_| with_lines) {
         let Some(input) = by_key.get(line.member.as_str()) else {
             return Err(AppError::internal(format!("no input for {}", line.member)));
         };
-        let get = |account: &str| owed.get(&(input.member_id, account)).copied().unwrap_or_default();
+        let get = |account: Account| owed.get(&(input.member_id, account)).copied().unwrap_or_default();
         lines.push(Line {
             member_id: input.member_id,
             number: input.number,
@@ -675,13 +676,12 @@ fn build_view(
             cash: m(line.cash)?,
             retained: m(line.retained)?,
             total: m(line.total)?,
-            share_return_owed: m(get("share_return_payable"))?,
-            cash_owed: m(get("patronage_cash_payable"))?,
-            revolving_owed: m(get("revolving_payable"))?,
+            share_return_owed: m(get(Account::ShareReturn))?,
+            cash_owed: m(get(Account::PatronageCash))?,
+            revolving_owed: m(get(Account::Revolving))?,
         });
     }
     let [_, _, (_, cash), (_, retained)] = workflow::parts(&alloc);
-    let owed_total: Decimal = owed.values().copied().sum();
     let totals = Totals {
         surplus: m(alloc.surplus)?,
         reserve: m(alloc.reserve)?,
@@ -742,7 +742,7 @@ async fn load_view(
     let entries = store::entries(conn, coop_id, id).await?;
     let currency = capital::currency(conn, coop_id).await?;
     let parsed = read_row(&row)?;
-    build_view(&row, parsed, year, &entries, currency, focus, verify)
+    build_view(&row, parsed, year, &entries, currency, focus, verify, true)
 }
 
 /// Who may read a whole distribution: treasurers, and the board that approves.
@@ -855,6 +855,7 @@ pub async fn create_distribution(
     state: &AppState,
     scope: &InCoop,
     new: &NewDistribution,
+    with_lines: bool,
 ) -> AppResult<DistributionView> {
     scope.require(Action::ManageDistribution)?;
     let surplus = parse_decimal("surplus", &new.surplus)?;
@@ -972,7 +973,16 @@ pub async fn create_distribution(
             posted_at: None,
             reversed_at: None,
         };
-        build_view(&row, (rules.clone(), inputs, alloc), year, &[], currency, None, false)
+        build_view(
+            &row,
+            (rules.clone(), inputs, alloc),
+            year,
+            &[],
+            currency,
+            None,
+            false,
+            with_lines,
+        )
     })
     .await
 }
@@ -1129,13 +1139,21 @@ impl Default for PostRequest {
 /// transaction. Idempotent: posting a posted distribution changes nothing and
 /// answers it as it is, so a double click or two treasurers at once leave exactly
 /// one posting. Members get their notices by e-mail after the commit.
-pub async fn post(state: &AppState, scope: &InCoop, id: Uuid, request: &PostRequest) -> AppResult<DistributionView> {
+pub async fn post(
+    state: &AppState,
+    scope: &InCoop,
+    id: Uuid,
+    request: &PostRequest,
+    with_lines: bool,
+) -> AppResult<DistributionView> {
     scope.require(Action::ManageDistribution)?;
     let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
     let date = request.date.unwrap_or_else(|| Utc::now().date_naive());
     let mut conn = db::conn(&state.pool).await?;
+    // The notices are written from the lines.
+    let with_lines = with_lines || request.notify;
     let posted = conn
-        .transaction(async |conn| post_locked(conn, coop_id, id, date, actor).await)
+        .transaction(async |conn| post_locked(conn, coop_id, id, date, actor, with_lines).await)
         .await?;
     let Some(view) = posted else {
         // Already posted: answered as it is.
@@ -1160,7 +1178,7 @@ pub async fn post_in(
     date: NaiveDate,
     actor: Uuid,
 ) -> AppResult<bool> {
-    Ok(post_locked(conn, coop_id, id, date, actor).await?.is_some())
+    Ok(post_locked(conn, coop_id, id, date, actor, false).await?.is_some())
 }
 
 /// Posts, and answers the posted distribution from what was written (`None` when
@@ -1171,6 +1189,7 @@ async fn post_locked(
     id: Uuid,
     date: NaiveDate,
     actor: Uuid,
+    with_lines: bool,
 ) -> AppResult<Option<DistributionView>> {
     // Concurrent posts of one distribution queue on this row lock; the later ones
     // find it posted and change nothing.
@@ -1217,20 +1236,10 @@ async fn post_locked(
     };
     let mut entries = Vec::new();
     let mut retained = Vec::new();
-    let entry = |member: Option<Uuid>, account: &str, amount: Decimal| DistributionEntry {
-        id: Uuid::now_v7(),
-        member_id: member,
-        account: account.into(),
-        kind: "allocation".into(),
-        amount,
-        entry_date: date,
-        reference: None,
-        reverses: None,
-    };
     // What no member's account can bear of a loss charged to members, the reserve bears.
     let reserve = alloc.reserve - loss_to_reserve;
     if !reserve.is_zero() {
-        entries.push(entry(None, "reserve", reserve));
+        entries.push(DistributionEntry::new("allocation", None, date).with(Account::Reserve, reserve));
     }
     // In the order of the members' ids: each ledger row then lands next to the
     // previous one in the ledgers' member indexes instead of on a random page
@@ -1242,11 +1251,13 @@ async fn post_locked(
         .collect::<AppResult<Vec<_>>>()?;
     lines.sort_unstable_by_key(|(member, _)| *member);
     for (member, line) in lines {
-        if line.share_return > Decimal::ZERO {
-            entries.push(entry(Some(member), "share_return_payable", line.share_return));
-        }
-        if line.cash > Decimal::ZERO {
-            entries.push(entry(Some(member), "patronage_cash_payable", line.cash));
+        // One row credits both of what the member is owed in cash.
+        if line.share_return > Decimal::ZERO || line.cash > Decimal::ZERO {
+            entries.push(
+                DistributionEntry::new("allocation", Some(member), date)
+                    .with(Account::ShareReturn, line.share_return.max(Decimal::ZERO))
+                    .with(Account::PatronageCash, line.cash.max(Decimal::ZERO)),
+            );
         }
         if line.retained > Decimal::ZERO {
             retained.push(LedgerEntry {
@@ -1301,7 +1312,17 @@ async fn post_locked(
     row.posted_at = Some(Utc::now());
     let mut year = year;
     year.status = YearStatus::Distributed.as_str().into();
-    build_view(&row, (rule_set, inputs, alloc), year, &entries, currency, None, false).map(Some)
+    build_view(
+        &row,
+        (rule_set, inputs, alloc),
+        year,
+        &entries,
+        currency,
+        None,
+        false,
+        with_lines,
+    )
+    .map(Some)
 }
 
 /// What a reversal sends.
@@ -1369,16 +1390,7 @@ pub async fn reverse(
         let opposite: Vec<DistributionEntry> = entries
             .iter()
             .filter(|e| e.kind == "allocation")
-            .map(|e| DistributionEntry {
-                id: Uuid::now_v7(),
-                member_id: e.member_id,
-                account: e.account.clone(),
-                kind: "reversal".into(),
-                amount: -e.amount,
-                entry_date: date,
-                reference: None,
-                reverses: Some(e.id),
-            })
+            .map(|e| e.reversal(date))
             .collect();
         let retained: Vec<LedgerEntry> = store::retained_entries(conn, coop_id, id)
             .await?
@@ -1438,12 +1450,12 @@ pub async fn record_payment(
     input: &PaymentInput,
 ) -> AppResult<DistributionView> {
     scope.require(Action::ManageDistribution)?;
-    if !PAYABLE_ACCOUNTS.contains(&input.account.as_str()) {
+    let Some(account) = Account::payable(&input.account) else {
         return Err(AppError::field(
             "account",
             "Choose share_return_payable, patronage_cash_payable or revolving_payable.",
         ));
-    }
+    };
     let amount = parse_decimal("amount", &input.amount)?;
     if amount <= Decimal::ZERO || amount.normalize().scale() > 2 {
         return Err(AppError::field(
@@ -1468,8 +1480,8 @@ pub async fn record_payment(
         let owed: Decimal = store::entries(conn, coop_id, id)
             .await?
             .iter()
-            .filter(|e| e.member_id == Some(input.member_id) && e.account == input.account)
-            .map(|e| e.amount)
+            .filter(|e| e.member_id == Some(input.member_id))
+            .map(|e| e.amount(account))
             .sum();
         if amount > owed {
             return Err(AppError::field(
@@ -1478,14 +1490,8 @@ pub async fn record_payment(
             ));
         }
         let entry = DistributionEntry {
-            id: Uuid::now_v7(),
-            member_id: Some(input.member_id),
-            account: input.account.clone(),
-            kind: "payment".into(),
-            amount: -amount,
-            entry_date: date,
             reference: reference.clone(),
-            reverses: None,
+            ..DistributionEntry::new("payment", Some(input.member_id), date).with(account, -amount)
         };
         store::append_entries(conn, coop_id, id, std::slice::from_ref(&entry), actor).await?;
         audit::append(
@@ -1494,7 +1500,7 @@ pub async fn record_payment(
             Some(actor),
             "patronage.payment_recorded",
             &format!("member:{}", input.member_id),
-            json!({"distribution": id, "account": input.account, "amount": amount, "date": date,
+            json!({"distribution": id, "account": account.as_str(), "amount": amount, "date": date,
                 "reference": reference}),
         )
         .await
@@ -1512,13 +1518,47 @@ fn unreversed_payments(entries: &[DistributionEntry]) -> Vec<&DistributionEntry>
         .collect()
 }
 
+/// A payment of what a posted distribution owes, or the reversal of one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct DistributionPayment {
+    /// Its id.
+    pub id: Uuid,
+    /// The member paid.
+    pub member_id: Uuid,
+    /// `share_return_payable`, `patronage_cash_payable` or `revolving_payable`.
+    pub account: String,
+    /// `payment` or `reversal`.
+    pub kind: String,
+    /// Signed amount: a payment (negative) settles, its reversal owes it again.
+    #[schema(value_type = String)]
+    pub amount: Decimal,
+    /// Its date.
+    pub entry_date: NaiveDate,
+    /// The payment's bank reference.
+    pub reference: Option<String>,
+    /// The payment a reversal cancels.
+    pub reverses: Option<Uuid>,
+}
+
 /// The payments of a distribution's ledger and the reversals of payments.
-fn payments_of(entries: &[DistributionEntry]) -> Vec<DistributionEntry> {
+fn payments_of(entries: &[DistributionEntry]) -> Vec<DistributionPayment> {
     let paid: HashSet<Uuid> = entries.iter().filter(|e| e.kind == "payment").map(|e| e.id).collect();
     entries
         .iter()
         .filter(|e| paid.contains(&e.id) || e.reverses.is_some_and(|r| paid.contains(&r)))
-        .cloned()
+        .filter_map(|e| {
+            let (account, amount) = e.payable()?;
+            Some(DistributionPayment {
+                id: e.id,
+                member_id: e.member_id?,
+                account: account.as_str().into(),
+                kind: e.kind.clone(),
+                amount,
+                entry_date: e.entry_date,
+                reference: e.reference.clone(),
+                reverses: e.reverses,
+            })
+        })
         .collect()
 }
 
@@ -1584,16 +1624,10 @@ pub async fn reverse_payment(
             ));
         }
         // The exact opposite of the payment: the amount is owed again.
-        let reversal = DistributionEntry {
-            id: Uuid::now_v7(),
-            member_id: payment.member_id,
-            account: payment.account.clone(),
-            kind: "reversal".into(),
-            amount: -payment.amount,
-            entry_date: date,
-            reference: None,
-            reverses: Some(payment.id),
-        };
+        let reversal = payment.reversal(date);
+        let (account, amount) = reversal
+            .payable()
+            .ok_or_else(|| AppError::internal(format!("payment {} moves no single account", payment.id)))?;
         store::append_entries(conn, coop_id, id, std::slice::from_ref(&reversal), actor).await?;
         audit::append(
             conn,
@@ -1604,8 +1638,8 @@ pub async fn reverse_payment(
                 "member:{}",
                 payment.member_id.map(|m| m.to_string()).unwrap_or_default()
             ),
-            json!({"distribution": id, "payment": payment.id, "account": payment.account,
-                "amount": reversal.amount, "date": reversal.entry_date, "reason": reason}),
+            json!({"distribution": id, "payment": payment.id, "account": account.as_str(),
+                "amount": amount, "date": reversal.entry_date, "reason": reason}),
         )
         .await
     })
@@ -2087,16 +2121,8 @@ pub async fn redeem_retained(state: &AppState, scope: &InCoop, request: &RedeemR
         let mut by_distribution: BTreeMap<Uuid, (Vec<DistributionEntry>, Vec<LedgerEntry>)> = BTreeMap::new();
         let mut keys = Vec::with_capacity(due.len());
         for line in &due {
-            let payable = DistributionEntry {
-                id: Uuid::now_v7(),
-                member_id: Some(line.member_id),
-                account: "revolving_payable".into(),
-                kind: "redemption".into(),
-                amount: line.outstanding.amount(),
-                entry_date: date,
-                reference: None,
-                reverses: None,
-            };
+            let payable = DistributionEntry::new("redemption", Some(line.member_id), date)
+                .with(Account::Revolving, line.outstanding.amount());
             let entry = LedgerEntry {
                 id: EntryId(Uuid::now_v7()),
                 member: MemberId(line.member_id),
@@ -2133,7 +2159,7 @@ pub async fn redeem_retained(state: &AppState, scope: &InCoop, request: &RedeemR
                 .map(|l| l.fiscal_year.clone());
             per_year.push(
                 json!({"distribution": distribution, "fiscal_year": label, "members": payables.len(),
-                "amount": payables.iter().map(|p| p.amount).sum::<Decimal>()}),
+                "amount": payables.iter().map(|p| p.revolving).sum::<Decimal>()}),
             );
         }
         store::insert_redemptions(conn, coop_id, &keys, actor).await?;
@@ -2205,21 +2231,15 @@ pub async fn reverse_redemption(
         let entries = store::entries(conn, coop_id, distribution_id).await?;
         if unreversed_payments(&entries)
             .iter()
-            .any(|p| p.member_id == Some(member_id) && p.account == "revolving_payable")
+            .any(|p| p.member_id == Some(member_id) && !p.revolving.is_zero())
         {
             return Err(AppError::Conflict(
                 "a payment of this redemption stands: reverse the payment first".into(),
             ));
         }
         let reversal = DistributionEntry {
-            id: Uuid::now_v7(),
-            member_id: Some(member_id),
-            account: "revolving_payable".into(),
-            kind: "reversal".into(),
-            amount: -redemption.amount,
-            entry_date: date,
-            reference: None,
             reverses: Some(redemption.payable_entry_id),
+            ..DistributionEntry::new("reversal", Some(member_id), date).with(Account::Revolving, -redemption.amount)
         };
         let capital_reversal = LedgerEntry {
             id: EntryId(Uuid::now_v7()),

@@ -564,26 +564,134 @@ pub async fn posted_on(
         .optional()?)
 }
 
-/// An entry of the distribution ledger.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Serialize, ToSchema)]
+/// An account of a distribution's ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Account {
+    /// The collective reserve's part of the surplus.
+    Reserve,
+    /// Share returns owed to members.
+    ShareReturn,
+    /// Cash patronage owed to members.
+    PatronageCash,
+    /// Retained patronage redeemed under the revolving schedule, owed to members.
+    Revolving,
+}
+
+impl Account {
+    /// The accounts a member is paid from, in the ledger's column order.
+    pub const PAYABLE: [Account; 3] = [Account::ShareReturn, Account::PatronageCash, Account::Revolving];
+
+    /// Its name in the API, the pages and the audit log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Account::Reserve => "reserve",
+            Account::ShareReturn => "share_return_payable",
+            Account::PatronageCash => "patronage_cash_payable",
+            Account::Revolving => "revolving_payable",
+        }
+    }
+
+    /// The payable account of that name.
+    pub fn payable(name: &str) -> Option<Account> {
+        Account::PAYABLE.into_iter().find(|a| a.as_str() == name)
+    }
+}
+
+/// An entry of the distribution ledger: one movement of the distribution's
+/// accounts, for one member or for the reserve. A member's allocation credits their
+/// share return and cash patronage in one row; a payment settles one account; a
+/// reversal is the exact opposite of the entry it names.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct DistributionEntry {
     /// Its id.
     pub id: Uuid,
     /// The member, except for the reserve.
     pub member_id: Option<Uuid>,
-    /// `reserve`, `share_return_payable` or `patronage_cash_payable`.
-    pub account: String,
-    /// `allocation`, `payment` or `reversal`.
+    /// `allocation`, `payment`, `redemption` or `reversal`.
     pub kind: String,
-    /// Signed amount: allocations credit, payments (negative) settle.
-    #[schema(value_type = String)]
-    pub amount: Decimal,
     /// Its date.
     pub entry_date: NaiveDate,
     /// A payment's bank reference.
     pub reference: Option<String>,
     /// The entry a reversal cancels.
     pub reverses: Option<Uuid>,
+    /// Signed amount on the reserve.
+    pub reserve: Decimal,
+    /// Signed amount on the share return payable: allocations credit, payments (negative) settle.
+    pub share_return: Decimal,
+    /// Signed amount on the cash patronage payable.
+    pub patronage_cash: Decimal,
+    /// Signed amount on the revolving payable.
+    pub revolving: Decimal,
+}
+
+impl DistributionEntry {
+    /// A new entry of `kind` for `member_id` (none: the reserve), moving nothing yet.
+    pub fn new(kind: &str, member_id: Option<Uuid>, entry_date: NaiveDate) -> Self {
+        DistributionEntry {
+            id: Uuid::now_v7(),
+            member_id,
+            kind: kind.into(),
+            entry_date,
+            reference: None,
+            reverses: None,
+            reserve: Decimal::ZERO,
+            share_return: Decimal::ZERO,
+            patronage_cash: Decimal::ZERO,
+            revolving: Decimal::ZERO,
+        }
+    }
+
+    /// The same entry with `amount` on `account`.
+    pub fn with(mut self, account: Account, amount: Decimal) -> Self {
+        *self.amount_mut(account) = amount;
+        self
+    }
+
+    /// Its signed amount on `account`.
+    pub fn amount(&self, account: Account) -> Decimal {
+        match account {
+            Account::Reserve => self.reserve,
+            Account::ShareReturn => self.share_return,
+            Account::PatronageCash => self.patronage_cash,
+            Account::Revolving => self.revolving,
+        }
+    }
+
+    fn amount_mut(&mut self, account: Account) -> &mut Decimal {
+        match account {
+            Account::Reserve => &mut self.reserve,
+            Account::ShareReturn => &mut self.share_return,
+            Account::PatronageCash => &mut self.patronage_cash,
+            Account::Revolving => &mut self.revolving,
+        }
+    }
+
+    /// The exact opposite of this entry on every account, dated `date`, naming it.
+    pub fn reversal(&self, date: NaiveDate) -> Self {
+        DistributionEntry {
+            reverses: Some(self.id),
+            reserve: -self.reserve,
+            share_return: -self.share_return,
+            patronage_cash: -self.patronage_cash,
+            revolving: -self.revolving,
+            ..DistributionEntry::new("reversal", self.member_id, date)
+        }
+    }
+
+    /// The one payable account it moves, with the amount: what a payment, a
+    /// redemption or the reversal of either moves (`None` for an entry that moves
+    /// two accounts, or the reserve).
+    pub fn payable(&self) -> Option<(Account, Decimal)> {
+        let mut moved = Account::PAYABLE
+            .into_iter()
+            .map(|a| (a, self.amount(a)))
+            .filter(|(_, amount)| !amount.is_zero());
+        match (moved.next(), moved.next()) {
+            (Some(one), None) if self.reserve.is_zero() => Some(one),
+            _ => None,
+        }
+    }
 }
 
 /// Appends entries to the distribution ledger (never updated, never deleted), one
@@ -596,25 +704,31 @@ pub async fn append_entries(
     actor: Uuid,
 ) -> AppResult<()> {
     use diesel::sql_types::{Array, Date, Nullable, Numeric, Uuid as SqlUuid};
+    let column =
+        |chunk: &[DistributionEntry], account: Account| chunk.iter().map(|e| e.amount(account)).collect::<Vec<_>>();
     for chunk in entries.chunks(ARRAY_CHUNK) {
         diesel::sql_query(
-            "INSERT INTO distribution_entries (coop_id, id, distribution_id, member_id, account, kind, amount, \
-             entry_date, reference, reverses, recorded_by) \
-             SELECT $1, e.id, $2, e.member_id, e.account, e.kind, e.amount, e.entry_date, e.reference, e.reverses, $3 \
-             FROM unnest($4, $5, $6, $7, $8, $9, $10, $11) \
-               AS e(id, member_id, account, kind, amount, entry_date, reference, reverses)",
+            "INSERT INTO distribution_entries (coop_id, id, distribution_id, member_id, kind, entry_date, reference, \
+             reverses, recorded_by, reserve, share_return, patronage_cash, revolving) \
+             SELECT $1, e.id, $2, e.member_id, e.kind, e.entry_date, e.reference, e.reverses, $3, e.reserve, \
+                    e.share_return, e.patronage_cash, e.revolving \
+             FROM unnest($4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+               AS e(id, member_id, kind, entry_date, reference, reverses, reserve, share_return, patronage_cash, \
+                    revolving)",
         )
         .bind::<SqlUuid, _>(coop_id)
         .bind::<SqlUuid, _>(distribution_id)
         .bind::<SqlUuid, _>(actor)
         .bind::<Array<SqlUuid>, _>(chunk.iter().map(|e| e.id).collect::<Vec<_>>())
         .bind::<Array<Nullable<SqlUuid>>, _>(chunk.iter().map(|e| e.member_id).collect::<Vec<_>>())
-        .bind::<Array<Text>, _>(chunk.iter().map(|e| e.account.clone()).collect::<Vec<_>>())
         .bind::<Array<Text>, _>(chunk.iter().map(|e| e.kind.clone()).collect::<Vec<_>>())
-        .bind::<Array<Numeric>, _>(chunk.iter().map(|e| e.amount).collect::<Vec<_>>())
         .bind::<Array<Date>, _>(chunk.iter().map(|e| e.entry_date).collect::<Vec<_>>())
         .bind::<Array<Nullable<Text>>, _>(chunk.iter().map(|e| e.reference.clone()).collect::<Vec<_>>())
         .bind::<Array<Nullable<SqlUuid>>, _>(chunk.iter().map(|e| e.reverses).collect::<Vec<_>>())
+        .bind::<Array<Numeric>, _>(column(chunk, Account::Reserve))
+        .bind::<Array<Numeric>, _>(column(chunk, Account::ShareReturn))
+        .bind::<Array<Numeric>, _>(column(chunk, Account::PatronageCash))
+        .bind::<Array<Numeric>, _>(column(chunk, Account::Revolving))
         .execute(conn)
         .await?;
     }
@@ -634,12 +748,14 @@ pub async fn entries(
         .select((
             distribution_entries::id,
             distribution_entries::member_id,
-            distribution_entries::account,
             distribution_entries::kind,
-            distribution_entries::amount,
             distribution_entries::entry_date,
             distribution_entries::reference,
             distribution_entries::reverses,
+            distribution_entries::reserve,
+            distribution_entries::share_return,
+            distribution_entries::patronage_cash,
+            distribution_entries::revolving,
         ))
         .load(conn)
         .await?)
@@ -986,4 +1102,61 @@ pub async fn capital_reversed(conn: &mut AsyncPgConnection, coop_id: Uuid, entry
     ))
     .get_result(conn)
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()
+    }
+
+    #[test]
+    fn a_reversal_is_the_exact_opposite_on_every_account_and_names_its_entry() {
+        let member = Some(Uuid::now_v7());
+        let allocation = DistributionEntry::new("allocation", member, day())
+            .with(Account::ShareReturn, dec!(12.50))
+            .with(Account::PatronageCash, dec!(1327.47));
+        let reversal = allocation.reversal(day().succ_opt().unwrap());
+        assert_eq!(reversal.kind, "reversal");
+        assert_eq!(reversal.reverses, Some(allocation.id));
+        assert_eq!(reversal.member_id, member);
+        assert_ne!(reversal.id, allocation.id);
+        for account in [
+            Account::Reserve,
+            Account::ShareReturn,
+            Account::PatronageCash,
+            Account::Revolving,
+        ] {
+            assert_eq!(reversal.amount(account) + allocation.amount(account), Decimal::ZERO);
+        }
+        assert_eq!(reversal.share_return, dec!(-12.50));
+        assert_eq!(reversal.patronage_cash, dec!(-1327.47));
+    }
+
+    #[test]
+    fn only_an_entry_moving_one_payable_names_its_account() {
+        let member = Some(Uuid::now_v7());
+        let payment = DistributionEntry::new("payment", member, day()).with(Account::PatronageCash, dec!(-20.00));
+        assert_eq!(payment.payable(), Some((Account::PatronageCash, dec!(-20.00))));
+        assert_eq!(
+            payment.reversal(day()).payable(),
+            Some((Account::PatronageCash, dec!(20.00)))
+        );
+        let both = payment.clone().with(Account::ShareReturn, dec!(-1.00));
+        assert_eq!(both.payable(), None);
+        let reserve = DistributionEntry::new("allocation", None, day()).with(Account::Reserve, dec!(1000.00));
+        assert_eq!(reserve.payable(), None);
+    }
+
+    #[test]
+    fn payable_accounts_are_named_as_the_api_names_them() {
+        for account in Account::PAYABLE {
+            assert_eq!(Account::payable(account.as_str()), Some(account));
+        }
+        assert_eq!(Account::payable("reserve"), None);
+        assert_eq!(Account::payable("patronage_cash"), None);
+    }
 }

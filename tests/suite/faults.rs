@@ -439,7 +439,7 @@ async fn the_server_killed_while_posting_a_distribution_posts_nothing() {
     );
     let reserve: String = db
         .query_one(
-            "SELECT sum(amount)::text FROM distribution_entries WHERE distribution_id = $1::text::uuid AND account = 'reserve'",
+            "SELECT sum(reserve)::text FROM distribution_entries WHERE distribution_id = $1::text::uuid",
             &[&id],
         )
         .await

@@ -374,21 +374,15 @@ async fn the_treasurer_runs_a_year_end_distribution_through_the_api() {
     );
 
     // The ledgers: reserve, payables, and retained patronage in the capital accounts.
+    assert_eq!(p.sum("SELECT sum(reserve) FROM distribution_entries").await, "1000.00");
     assert_eq!(
-        p.sum("SELECT sum(amount) FROM distribution_entries WHERE account = 'reserve'")
-            .await,
-        "1000.00"
-    );
-    assert_eq!(
-        p.sum("SELECT sum(amount) FROM distribution_entries WHERE account = 'share_return_payable'")
-            .await,
+        p.sum("SELECT sum(share_return) FROM distribution_entries").await,
         "12.50"
     );
     let cash = money(&posted["totals"]["cash"]);
     let retained = money(&posted["totals"]["retained"]);
     assert_eq!(
-        p.sum("SELECT sum(amount) FROM distribution_entries WHERE account = 'patronage_cash_payable'")
-            .await,
+        p.sum("SELECT sum(patronage_cash) FROM distribution_entries").await,
         cash
     );
     assert_eq!(
@@ -448,12 +442,9 @@ async fn the_treasurer_runs_a_year_end_distribution_through_the_api() {
     )
     .await;
     assert_eq!(reversed["status"], "reversed");
-    for account in ["reserve", "share_return_payable", "patronage_cash_payable"] {
+    for account in ["reserve", "share_return", "patronage_cash"] {
         assert_eq!(
-            p.sum(&format!(
-                "SELECT sum(amount) FROM distribution_entries WHERE account = '{account}'"
-            ))
-            .await,
+            p.sum(&format!("SELECT sum({account}) FROM distribution_entries")).await,
             "0.00",
             "{account}"
         );
@@ -688,11 +679,7 @@ async fn bad_rules_are_refused_and_a_loss_year_posts_to_members_and_the_reserve(
             .await,
         1
     );
-    assert_eq!(
-        p.sum("SELECT sum(amount) FROM distribution_entries WHERE account = 'reserve'")
-            .await,
-        "-3707.00"
-    );
+    assert_eq!(p.sum("SELECT sum(reserve) FROM distribution_entries").await, "-3707.00");
     // The reversal restores every account: Max has his €500.00 again, the reserve 0.
     json(
         p.post(
@@ -711,7 +698,11 @@ async fn bad_rules_are_refused_and_a_loss_year_posts_to_members_and_the_reserve(
         .await,
         "500.00"
     );
-    assert_eq!(p.sum("SELECT sum(amount) FROM distribution_entries").await, "0.00");
+    assert_eq!(
+        p.sum("SELECT sum(reserve + share_return + patronage_cash + revolving) FROM distribution_entries")
+            .await,
+        "0.00"
+    );
 
     // Borne by the reserve: the reserve takes the whole loss; nobody's account moves.
     let reserve = json(
@@ -741,7 +732,7 @@ async fn bad_rules_are_refused_and_a_loss_year_posts_to_members_and_the_reserve(
     )
     .await;
     let of_this = format!("SELECT {{}} FROM distribution_entries WHERE distribution_id = '{id}'");
-    assert_eq!(p.sum(&of_this.replace("{}", "sum(amount)")).await, "-4207.00");
+    assert_eq!(p.sum(&of_this.replace("{}", "sum(reserve)")).await, "-4207.00");
     assert_eq!(p.count(&of_this.replace("{}", "count(*)")).await, 1);
     assert_eq!(
         p.count(&format!(
@@ -765,8 +756,14 @@ async fn many_simultaneous_posts_leave_exactly_one_posting() {
         assert_eq!(json(answer, 200).await["status"], "posted");
     }
     assert_eq!(p.count("SELECT count(*) FROM distribution_postings").await, 1);
-    // Reserve, 2 share returns, 4 cash payables; 4 retained amounts.
-    assert_eq!(p.count("SELECT count(*) FROM distribution_entries").await, 7);
+    // The reserve, and one row per member owed cash patronage (Max, Marie, Théo,
+    // Rémi), Max's and Marie's with their share returns; 4 retained amounts.
+    assert_eq!(p.count("SELECT count(*) FROM distribution_entries").await, 5);
+    assert_eq!(
+        p.count("SELECT count(*) FROM distribution_entries WHERE share_return > 0 AND patronage_cash > 0")
+            .await,
+        2
+    );
     assert_eq!(
         p.count("SELECT count(*) FROM capital_entries WHERE kind = 'patronage_retained'")
             .await,
@@ -774,7 +771,7 @@ async fn many_simultaneous_posts_leave_exactly_one_posting() {
     );
     let total = p
         .sum(
-            "SELECT (SELECT sum(amount) FROM distribution_entries) + \
+            "SELECT (SELECT sum(reserve + share_return + patronage_cash) FROM distribution_entries) + \
              (SELECT sum(amount) FROM capital_entries WHERE kind = 'patronage_retained')",
         )
         .await;
@@ -892,7 +889,11 @@ async fn cash_is_tracked_until_paid() {
     .await;
     assert_eq!(reversed["status"], "reversed");
     assert_eq!(money(&reversed["totals"]["owed"]), "0.00");
-    assert_eq!(p.sum("SELECT sum(amount) FROM distribution_entries").await, "0.00");
+    assert_eq!(
+        p.sum("SELECT sum(reserve + share_return + patronage_cash + revolving) FROM distribution_entries")
+            .await,
+        "0.00"
+    );
     assert_eq!(
         p.count("SELECT count(*) FROM audit_events WHERE action = 'patronage.payment_reversed'")
             .await,
@@ -970,13 +971,13 @@ async fn another_coops_distribution_answers_404() {
     let demo = "(SELECT id FROM coops WHERE slug = 'demo')";
     for statement in [
         format!(
-            "INSERT INTO distribution_entries (coop_id, id, distribution_id, member_id, account, kind, amount, entry_date) \
-             VALUES ({other}, gen_random_uuid(), '{id}', NULL, 'reserve', 'allocation', 1, '2026-01-01')"
+            "INSERT INTO distribution_entries (coop_id, id, distribution_id, member_id, kind, reserve, entry_date) \
+             VALUES ({other}, gen_random_uuid(), '{id}', NULL, 'allocation', 1, '2026-01-01')"
         ),
         format!(
-            "INSERT INTO distribution_entries (coop_id, id, distribution_id, member_id, account, kind, amount, entry_date) \
-             VALUES ({demo}, gen_random_uuid(), '{id}', gen_random_uuid(), 'share_return_payable', 'allocation', 1, \
-             '2026-01-01')"
+            "INSERT INTO distribution_entries (coop_id, id, distribution_id, member_id, kind, share_return, \
+             entry_date) \
+             VALUES ({demo}, gen_random_uuid(), '{id}', gen_random_uuid(), 'allocation', 1, '2026-01-01')"
         ),
         format!(
             "INSERT INTO capital_entries (coop_id, id, member_id, kind, entry_date, amount, entry) \
@@ -984,7 +985,11 @@ async fn another_coops_distribution_answers_404() {
         ),
     ] {
         let error = client.batch_execute(&statement).await.unwrap_err();
-        assert_eq!(error.code(), Some(&tokio_postgres::error::SqlState::FOREIGN_KEY_VIOLATION), "{statement}");
+        assert_eq!(
+            error.code(),
+            Some(&tokio_postgres::error::SqlState::FOREIGN_KEY_VIOLATION),
+            "{statement}"
+        );
     }
     // A posting's thousands of rows are checked in one hashed pass instead of a
     // lookup per row (migration 000080): 6,000 rows naming the demo's member are
@@ -994,10 +999,10 @@ async fn another_coops_distribution_answers_404() {
     let bulk = |last: &str| {
         [
             format!(
-                "INSERT INTO distribution_entries (coop_id, id, distribution_id, member_id, account, kind, amount, \
+                "INSERT INTO distribution_entries (coop_id, id, distribution_id, member_id, kind, share_return, \
                  entry_date) \
                  SELECT {demo}, gen_random_uuid(), '{id}', CASE WHEN g < 6000 THEN '{max}'::uuid ELSE {last} END, \
-                 'share_return_payable', 'allocation', 1, '2026-01-01' FROM generate_series(1, 6000) g"
+                 'allocation', 1, '2026-01-01' FROM generate_series(1, 6000) g"
             ),
             format!(
                 "INSERT INTO capital_entries (coop_id, id, member_id, kind, entry_date, amount, entry) \
@@ -1019,8 +1024,8 @@ async fn another_coops_distribution_answers_404() {
     }
     client
         .batch_execute(&format!(
-            "INSERT INTO distribution_entries (coop_id, id, distribution_id, member_id, account, kind, amount, entry_date) \
-             VALUES ({demo}, gen_random_uuid(), '{id}', '{max}', 'share_return_payable', 'allocation', 1, '2026-01-01')"
+            "INSERT INTO distribution_entries (coop_id, id, distribution_id, member_id, kind, share_return, entry_date) \
+             VALUES ({demo}, gen_random_uuid(), '{id}', '{max}', 'allocation', 1, '2026-01-01')"
         ))
         .await
         .unwrap();

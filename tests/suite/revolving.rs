@@ -130,7 +130,7 @@ impl<'a> Coop<'a> {
     async fn redemptions_written(&self) -> String {
         self.scalar(
             "SELECT count(*) || ' ' || (SELECT count(*) FROM capital_entries WHERE kind = 'patronage_redeemed') \
-             || ' ' || (SELECT count(*) FROM distribution_entries WHERE account = 'revolving_payable') \
+             || ' ' || (SELECT count(*) FROM distribution_entries WHERE revolving <> 0) \
              || ' ' || (SELECT count(*) FROM audit_events WHERE action = 'patronage.retained_redeemed') \
              FROM retained_redemptions",
         )
@@ -326,8 +326,7 @@ async fn retained_patronage_revolves_after_the_coops_period_exact_to_the_cent() 
     assert_eq!(c.redemptions_written().await, "2 2 2 2");
     assert_eq!(c.scalar(&retained).await, "600.00");
     assert_eq!(
-        c.scalar("SELECT sum(amount) FROM distribution_entries WHERE account = 'revolving_payable'")
-            .await,
+        c.scalar("SELECT sum(revolving) FROM distribution_entries").await,
         "1500.00"
     );
 
@@ -383,8 +382,7 @@ async fn retained_patronage_revolves_after_the_coops_period_exact_to_the_cent() 
     .await;
     assert_eq!(
         c.scalar(&format!(
-            "SELECT sum(amount) FROM distribution_entries WHERE distribution_id = '{d2022}' \
-             AND account = 'revolving_payable'"
+            "SELECT sum(revolving) FROM distribution_entries WHERE distribution_id = '{d2022}'"
         ))
         .await,
         "0.00"
@@ -454,8 +452,7 @@ async fn retained_patronage_revolves_after_the_coops_period_exact_to_the_cent() 
     assert_eq!(c.scalar(&retained).await, "600.00");
     assert_eq!(
         c.scalar(&format!(
-            "SELECT sum(amount) FROM distribution_entries WHERE distribution_id = '{d2023}' \
-             AND account = 'revolving_payable'"
+            "SELECT sum(revolving) FROM distribution_entries WHERE distribution_id = '{d2023}'"
         ))
         .await,
         "800.00"
