@@ -26,9 +26,11 @@ use crate::shares::rules::{EntryId, EntryKind, LedgerEntry};
 /// parameters per statement.
 const CHUNK: usize = 4_000;
 
-/// Rows per `INSERT … SELECT FROM unnest(arrays)`: one statement with one array per
+/// Rows per `INSERT … SELECT unnest(array), …`: one statement with one array per
 /// column is parsed once, which is what lets a posting of 100,000 members write its
-/// ledger rows in seconds.
+/// ledger rows in seconds. The arrays are unnested in the select list, which zips
+/// them row by row; `FROM unnest(a, b, …)` first copies every array's elements into
+/// a tuplestore of its own (0.5 s more for 100,000 capital entries).
 const ARRAY_CHUNK: usize = 50_000;
 
 /// Serialises the co-op's patronage writes (years, hours, distributions) until the
@@ -710,11 +712,8 @@ pub async fn append_entries(
         diesel::sql_query(
             "INSERT INTO distribution_entries (coop_id, id, distribution_id, member_id, kind, entry_date, reference, \
              reverses, recorded_by, reserve, share_return, patronage_cash, revolving) \
-             SELECT $1, e.id, $2, e.member_id, e.kind, e.entry_date, e.reference, e.reverses, $3, e.reserve, \
-                    e.share_return, e.patronage_cash, e.revolving \
-             FROM unnest($4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
-               AS e(id, member_id, kind, entry_date, reference, reverses, reserve, share_return, patronage_cash, \
-                    revolving)",
+             SELECT $1, unnest($4), $2, unnest($5), unnest($6), unnest($7), unnest($8), unnest($9), $3, unnest($10), \
+                    unnest($11), unnest($12), unnest($13)",
         )
         .bind::<SqlUuid, _>(coop_id)
         .bind::<SqlUuid, _>(distribution_id)
@@ -796,8 +795,8 @@ pub async fn append_capital(
         diesel::sql_query(
             "INSERT INTO capital_entries (coop_id, id, member_id, kind, entry_date, amount, reference, reverses, \
              entry, recorded_by) \
-             SELECT $1, e.id, e.member_id, e.kind, e.entry_date, e.amount, $2, e.reverses, e.entry::jsonb, NULL \
-             FROM unnest($3, $4, $5, $6, $7, $8, $9) AS e(id, member_id, kind, entry_date, amount, reverses, entry)",
+             SELECT $1, unnest($3), unnest($4), unnest($5), unnest($6), unnest($7), $2, unnest($8), \
+                    unnest($9)::jsonb, NULL",
         )
         .bind::<SqlUuid, _>(coop_id)
         .bind::<Text, _>(distribution_id.to_string())
