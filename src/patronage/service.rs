@@ -643,11 +643,12 @@ fn build_view(
     });
     let mut owed: HashMap<(Uuid, Account), Decimal> = HashMap::new();
     let mut owed_total = Decimal::ZERO;
-    for e in entries.iter().filter(|e| e.member_id.is_some()) {
+    for e in entries {
+        let Some(member) = e.member_id else { continue };
         for account in Account::PAYABLE {
             owed_total += e.amount(account);
             if with_lines {
-                *owed.entry((e.member_id.unwrap_or_default(), account)).or_default() += e.amount(account);
+                *owed.entry((member, account)).or_default() += e.amount(account);
             }
         }
     }
