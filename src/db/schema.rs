@@ -73,9 +73,11 @@ diesel::table! {
         amount -> Nullable<Numeric>,
         reference -> Nullable<Text>,
         reverses -> Nullable<Uuid>,
-        entry -> Jsonb,
+        entry -> Nullable<Jsonb>,
         recorded_by -> Nullable<Uuid>,
         recorded_at -> Timestamptz,
+        fiscal_year -> Nullable<Int4>,
+        currency -> Nullable<Text>,
     }
 }
 
@@ -191,7 +193,6 @@ diesel::table! {
 }
 
 diesel::joinable!(audit_events -> coops (coop_id));
-diesel::joinable!(capital_entries -> users (recorded_by));
 diesel::joinable!(share_classes -> coops (coop_id));
 diesel::joinable!(members -> coops (coop_id));
 diesel::joinable!(members -> users (user_id));

@@ -1291,7 +1291,7 @@ async fn post_locked(
         ms = started.elapsed().as_millis(),
         "posting: distribution entries written"
     );
-    store::append_capital(conn, coop_id, &retained, id).await?;
+    store::append_capital(conn, coop_id, &retained, id, actor).await?;
     tracing::debug!(ms = started.elapsed().as_millis(), "posting: capital entries written");
     store::set_status(conn, coop_id, id, DistributionStatus::Posted, Some(actor), None).await?;
     store::set_year_status(conn, coop_id, year.id, YearStatus::Distributed, actor).await?;
@@ -1408,7 +1408,7 @@ pub async fn reverse(
             .collect();
         store::insert_posting(conn, coop_id, id, "reversal", date, actor, Some(&reason)).await?;
         store::append_entries(conn, coop_id, id, &opposite, actor).await?;
-        store::append_capital(conn, coop_id, &retained, id).await?;
+        store::append_capital(conn, coop_id, &retained, id, actor).await?;
         store::set_status(conn, coop_id, id, DistributionStatus::Reversed, Some(actor), None).await?;
         store::set_year_status(conn, coop_id, row.fiscal_year_id, YearStatus::Closed, actor).await?;
         audit::append(
@@ -2153,7 +2153,7 @@ pub async fn redeem_retained(state: &AppState, scope: &InCoop, request: &RedeemR
         let mut per_year = Vec::new();
         for (distribution, (payables, entries)) in &by_distribution {
             store::append_entries(conn, coop_id, *distribution, payables, actor).await?;
-            store::append_capital(conn, coop_id, entries, *distribution).await?;
+            store::append_capital(conn, coop_id, entries, *distribution, actor).await?;
             let label = due
                 .iter()
                 .find(|l| l.distribution_id == *distribution)
@@ -2252,7 +2252,14 @@ pub async fn reverse_redemption(
             },
         };
         store::append_entries(conn, coop_id, distribution_id, std::slice::from_ref(&reversal), actor).await?;
-        store::append_capital(conn, coop_id, std::slice::from_ref(&capital_reversal), distribution_id).await?;
+        store::append_capital(
+            conn,
+            coop_id,
+            std::slice::from_ref(&capital_reversal),
+            distribution_id,
+            actor,
+        )
+        .await?;
         audit::append(
             conn,
             Some(coop_id),

@@ -21,6 +21,7 @@ use crate::db::schema::{
 use crate::error::{AppError, AppResult};
 use crate::membership::lifecycle::MemberId;
 use crate::shares::rules::{EntryId, EntryKind, LedgerEntry};
+use crate::shares::store::{entries_of, Stored, StoredEntry};
 
 /// Rows per multi-row INSERT: 11 columns × 4,000 stays under PostgreSQL's 65,535
 /// parameters per statement.
@@ -764,20 +765,22 @@ pub async fn entries(
 /// per column: a posting for 100,000 members must not take 100,000 round trips.
 /// The entries are built by the service from the allocation (positive amounts, new
 /// ids), so the ledger's per-entry checks have nothing to refuse (decision 0006).
-/// Their reference is the distribution; `recorded_by` is left empty, because its key
-/// to `users` would lock the poster's row once per entry: who posted is on the
-/// distribution's posting and in the audit log.
+/// Their reference is the distribution. A patronage entry is stored in its columns
+/// alone; a reversal keeps its JSON (its reason has no column).
 pub async fn append_capital(
     conn: &mut AsyncPgConnection,
     coop_id: Uuid,
     entries: &[LedgerEntry],
     distribution_id: Uuid,
+    actor: Uuid,
 ) -> AppResult<()> {
-    use diesel::sql_types::{Array, Date, Nullable, Numeric, Uuid as SqlUuid};
+    use diesel::sql_types::{Array, Date, Integer, Nullable, Numeric, Uuid as SqlUuid};
     for chunk in entries.chunks(ARRAY_CHUNK) {
         let mut kinds = Vec::with_capacity(chunk.len());
         let mut amounts = Vec::with_capacity(chunk.len());
         let mut reverses = Vec::with_capacity(chunk.len());
+        let mut years = Vec::with_capacity(chunk.len());
+        let mut currencies = Vec::with_capacity(chunk.len());
         let mut json = Vec::with_capacity(chunk.len());
         for e in chunk {
             let (kind, amount, reversed) = match &e.kind {
@@ -787,26 +790,32 @@ pub async fn append_capital(
                 EntryKind::Reversal { of, .. } => ("reversal", None, Some(of.0)),
                 other => return Err(AppError::internal(format!("not a patronage entry: {}", other.name()))),
             };
-            kinds.push(kind.to_string());
+            kinds.push(kind);
             amounts.push(amount);
             reverses.push(reversed);
-            json.push(serde_json::to_string(e).map_err(|err| AppError::internal(err.to_string()))?);
+            let (entry, year, currency) = Stored::of(e)?.columns();
+            years.push(year);
+            currencies.push(currency);
+            json.push(entry.map(|v| v.to_string()));
         }
         diesel::sql_query(
             "INSERT INTO capital_entries (coop_id, id, member_id, kind, entry_date, amount, reference, reverses, \
-             entry, recorded_by) \
-             SELECT $1, unnest($3), unnest($4), unnest($5), unnest($6), unnest($7), $2, unnest($8), \
-                    unnest($9)::jsonb, NULL",
+             fiscal_year, currency, entry, recorded_by) \
+             SELECT $1, unnest($4), unnest($5), unnest($6), unnest($7), unnest($8), $2, unnest($9), unnest($10), \
+                    unnest($11), unnest($12)::jsonb, $3",
         )
         .bind::<SqlUuid, _>(coop_id)
         .bind::<Text, _>(distribution_id.to_string())
+        .bind::<SqlUuid, _>(actor)
         .bind::<Array<SqlUuid>, _>(chunk.iter().map(|e| e.id.0).collect::<Vec<_>>())
         .bind::<Array<SqlUuid>, _>(chunk.iter().map(|e| e.member.0).collect::<Vec<_>>())
         .bind::<Array<Text>, _>(kinds)
         .bind::<Array<Date>, _>(chunk.iter().map(|e| e.date).collect::<Vec<_>>())
         .bind::<Array<Nullable<Numeric>>, _>(amounts)
         .bind::<Array<Nullable<SqlUuid>>, _>(reverses)
-        .bind::<Array<Text>, _>(json)
+        .bind::<Array<Nullable<Integer>>, _>(years)
+        .bind::<Array<Nullable<Text>>, _>(currencies)
+        .bind::<Array<Nullable<Text>>, _>(json)
         .execute(conn)
         .await?;
     }
@@ -935,17 +944,15 @@ pub async fn retained_entries(
     coop_id: Uuid,
     distribution_id: Uuid,
 ) -> AppResult<Vec<LedgerEntry>> {
-    let rows: Vec<serde_json::Value> = capital_entries::table
+    let rows = capital_entries::table
         .filter(capital_entries::coop_id.eq(coop_id))
         .filter(capital_entries::kind.eq_any(["patronage_retained", "patronage_loss"]))
         .filter(capital_entries::reference.eq(distribution_id.to_string()))
         .order(capital_entries::seq)
-        .select(capital_entries::entry)
+        .select(StoredEntry::as_select())
         .load(conn)
         .await?;
-    rows.into_iter()
-        .map(|v| serde_json::from_value(v).map_err(|e| AppError::internal(format!("ledger entry: {e}"))))
-        .collect()
+    entries_of(rows)
 }
 
 // ---------------------------------------------------------------------------

@@ -6,9 +6,10 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::rules::{EntryKind, InstalmentPlan, LedgerEntry, ShareClass, ShareClassId};
+use super::rules::{EntryId, EntryKind, InstalmentPlan, LedgerEntry, ShareClass, ShareClassId};
 use crate::db::schema::{capital_entries, coops, share_classes};
 use crate::error::{AppError, AppResult};
+use crate::membership::lifecycle::MemberId;
 use crate::money::{Currency, Money};
 
 #[derive(Queryable)]
@@ -103,15 +104,99 @@ pub async fn lock_ledger(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResu
     Ok(())
 }
 
+/// A capital ledger row as stored: the entry's JSON, or, for a patronage entry, its
+/// columns alone (migration 000100: 100,000 of them are written by one posting).
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = capital_entries)]
+pub struct StoredEntry {
+    id: Uuid,
+    member_id: Uuid,
+    kind: String,
+    entry_date: chrono::NaiveDate,
+    amount: Option<Decimal>,
+    fiscal_year: Option<i32>,
+    currency: Option<String>,
+    entry: Option<serde_json::Value>,
+}
+
+impl StoredEntry {
+    /// The ledger entry the row holds.
+    pub fn into_entry(self) -> AppResult<LedgerEntry> {
+        let broken = |what: &str| AppError::internal(format!("ledger entry {}: {what}", self.id));
+        if let Some(json) = self.entry {
+            return serde_json::from_value(json).map_err(|e| broken(&e.to_string()));
+        }
+        let fiscal_year = self.fiscal_year.ok_or_else(|| broken("no fiscal year"))?;
+        let currency: Currency = self
+            .currency
+            .as_deref()
+            .unwrap_or_default()
+            .parse()
+            .map_err(|_| broken("no currency"))?;
+        let amount = Money::new(self.amount.ok_or_else(|| broken("no amount"))?, currency)
+            .map_err(|e| broken(&e.to_string()))?;
+        let kind = match self.kind.as_str() {
+            "patronage_retained" => EntryKind::PatronageRetained { fiscal_year, amount },
+            "patronage_loss" => EntryKind::PatronageLoss { fiscal_year, amount },
+            "patronage_redeemed" => EntryKind::PatronageRedeemed { fiscal_year, amount },
+            other => return Err(broken(&format!("a {other} entry without its JSON"))),
+        };
+        Ok(LedgerEntry {
+            id: EntryId(self.id),
+            member: MemberId(self.member_id),
+            date: self.entry_date,
+            kind,
+        })
+    }
+}
+
+/// How an entry is stored beside its columns: a patronage entry by its fiscal year
+/// and currency, any other as its JSON.
+pub enum Stored {
+    /// A patronage entry's fiscal year and currency.
+    Patronage(i32, Currency),
+    /// The entry as JSON.
+    Json(serde_json::Value),
+}
+
+impl Stored {
+    /// How `entry` is stored.
+    pub fn of(entry: &LedgerEntry) -> AppResult<Stored> {
+        match &entry.kind {
+            EntryKind::PatronageRetained { fiscal_year, amount }
+            | EntryKind::PatronageLoss { fiscal_year, amount }
+            | EntryKind::PatronageRedeemed { fiscal_year, amount } => {
+                Ok(Stored::Patronage(*fiscal_year, amount.currency()))
+            }
+            _ => serde_json::to_value(entry)
+                .map(Stored::Json)
+                .map_err(|e| AppError::internal(e.to_string())),
+        }
+    }
+
+    /// The `entry`, `fiscal_year` and `currency` columns.
+    pub fn columns(self) -> (Option<serde_json::Value>, Option<i32>, Option<String>) {
+        match self {
+            Stored::Patronage(year, currency) => (None, Some(year), Some(currency.code().to_string())),
+            Stored::Json(json) => (Some(json), None, None),
+        }
+    }
+}
+
+/// Reads stored rows into ledger entries.
+pub fn entries_of(rows: Vec<StoredEntry>) -> AppResult<Vec<LedgerEntry>> {
+    rows.into_iter().map(StoredEntry::into_entry).collect()
+}
+
 /// The co-op's whole ledger, in the order written.
 pub async fn ledger(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<Vec<LedgerEntry>> {
-    let rows: Vec<serde_json::Value> = capital_entries::table
+    let rows = capital_entries::table
         .filter(capital_entries::coop_id.eq(coop_id))
         .order(capital_entries::seq)
-        .select(capital_entries::entry)
+        .select(StoredEntry::as_select())
         .load(conn)
         .await?;
-    parse_entries(rows)
+    entries_of(rows)
 }
 
 /// One member's entries, in the order they were written: all their account and
@@ -122,20 +207,14 @@ pub async fn member_ledger(
     coop_id: Uuid,
     member_id: Uuid,
 ) -> AppResult<Vec<LedgerEntry>> {
-    let rows: Vec<serde_json::Value> = capital_entries::table
+    let rows = capital_entries::table
         .filter(capital_entries::coop_id.eq(coop_id))
         .filter(capital_entries::member_id.eq(member_id))
         .order(capital_entries::seq)
-        .select(capital_entries::entry)
+        .select(StoredEntry::as_select())
         .load(conn)
         .await?;
-    parse_entries(rows)
-}
-
-fn parse_entries(rows: Vec<serde_json::Value>) -> AppResult<Vec<LedgerEntry>> {
-    rows.into_iter()
-        .map(|entry| serde_json::from_value(entry).map_err(|e| AppError::internal(format!("ledger entry: {e}"))))
-        .collect()
+    entries_of(rows)
 }
 
 /// The stored name of an entry's kind, its class, amount and reference.
@@ -191,7 +270,7 @@ pub async fn append(
 ) -> AppResult<()> {
     for entry in entries {
         let (kind, class, amount, reference, reverses) = columns(&entry.kind);
-        let json = serde_json::to_value(entry).map_err(|e| AppError::internal(e.to_string()))?;
+        let (json, fiscal_year, currency) = Stored::of(entry)?.columns();
         diesel::insert_into(capital_entries::table)
             .values((
                 capital_entries::coop_id.eq(coop_id),
@@ -204,6 +283,8 @@ pub async fn append(
                 capital_entries::reference.eq(reference),
                 capital_entries::reverses.eq(reverses),
                 capital_entries::entry.eq(json),
+                capital_entries::fiscal_year.eq(fiscal_year),
+                capital_entries::currency.eq(currency),
                 capital_entries::recorded_by.eq(recorded_by),
             ))
             .execute(conn)

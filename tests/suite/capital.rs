@@ -297,6 +297,123 @@ async fn a_reversal_corrects_a_payment_and_the_ledger_refuses_edits() {
     }
 }
 
+/// The capital ledger's keys are checked once per statement (migration 000100), with
+/// the rules of the foreign keys they replaced: a row naming a share class, a user
+/// or a reversed entry that is not there fails with 23503, and a share class or a
+/// user named by the ledger is neither deleted nor re-keyed. A patronage entry is
+/// kept in its columns, any other entry as its JSON.
+#[tokio::test]
+async fn the_capital_ledger_keeps_its_keys_and_its_shape() {
+    let app = TestApp::demo().await;
+    let (client, connection) = tokio_postgres::connect(&app.database_url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let demo = "(SELECT id FROM coops WHERE slug = 'demo')";
+    let max = "(SELECT m.id FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = 'member@demo.coop')";
+    let payment = |class: &str, recorded_by: &str| {
+        format!(
+            "INSERT INTO capital_entries (coop_id, id, member_id, share_class_id, kind, entry_date, amount, entry, \
+             recorded_by) VALUES ({demo}, gen_random_uuid(), {max}, {class}, 'payment', '2026-01-01', 1, '{{}}', \
+             {recorded_by})"
+        )
+    };
+    let refused = |statement: String, sqlstate: tokio_postgres::error::SqlState, constraint: &'static str| {
+        let client = &client;
+        async move {
+            let error = client.batch_execute(&statement).await.unwrap_err();
+            let db = error.as_db_error().unwrap_or_else(|| panic!("{statement}: {error}"));
+            assert_eq!(
+                (db.code(), db.constraint()),
+                (&sqlstate, Some(constraint)),
+                "{statement}"
+            );
+        }
+    };
+    use tokio_postgres::error::SqlState;
+    let fk = SqlState::FOREIGN_KEY_VIOLATION;
+    refused(
+        payment("gen_random_uuid()", "NULL"),
+        fk.clone(),
+        "capital_entries_coop_id_share_class_id_fkey",
+    )
+    .await;
+    refused(
+        payment("NULL", "gen_random_uuid()"),
+        fk.clone(),
+        "capital_entries_recorded_by_fkey",
+    )
+    .await;
+    refused(
+        format!(
+            "INSERT INTO capital_entries (coop_id, id, member_id, kind, entry_date, reverses, entry) \
+             VALUES ({demo}, gen_random_uuid(), {max}, 'reversal', '2026-01-01', gen_random_uuid(), '{{}}')"
+        ),
+        fk.clone(),
+        "capital_entries_coop_id_reverses_fkey",
+    )
+    .await;
+    // A class and a user of their own, named by one entry, cannot be deleted or
+    // re-keyed; unnamed, the same class can.
+    client
+        .batch_execute(&format!(
+            "INSERT INTO users (id, email, display_name) VALUES ('00000000-0000-7000-8000-00000000c0de', \
+               'clerk@example.org', 'Clerk'); \
+             INSERT INTO share_classes (coop_id, id, name, par_value) \
+               VALUES ({demo}, '00000000-0000-7000-8000-0000000c1a55', 'Named', 10), \
+                      ({demo}, '00000000-0000-7000-8000-0000000c1a56', 'Unnamed', 10); \
+             {}",
+            payment(
+                "'00000000-0000-7000-8000-0000000c1a55'",
+                "'00000000-0000-7000-8000-00000000c0de'"
+            )
+        ))
+        .await
+        .unwrap();
+    for statement in [
+        "DELETE FROM share_classes WHERE name = 'Named'",
+        "UPDATE share_classes SET id = gen_random_uuid() WHERE name = 'Named'",
+    ] {
+        refused(
+            statement.into(),
+            fk.clone(),
+            "capital_entries_coop_id_share_class_id_fkey",
+        )
+        .await;
+    }
+    for statement in [
+        "DELETE FROM users WHERE email = 'clerk@example.org'",
+        "UPDATE users SET id = gen_random_uuid() WHERE email = 'clerk@example.org'",
+    ] {
+        refused(statement.into(), fk.clone(), "capital_entries_recorded_by_fkey").await;
+    }
+    client
+        .batch_execute(
+            "UPDATE share_classes SET name = 'Renamed' WHERE name = 'Named'; \
+                        DELETE FROM share_classes WHERE name = 'Unnamed'",
+        )
+        .await
+        .unwrap();
+    // A patronage entry has its fiscal year and currency and no JSON; any other
+    // entry has its JSON and neither.
+    for (kind, columns) in [
+        ("patronage_retained", "2025, 'EUR', '{}'"),
+        ("patronage_retained", "NULL, 'EUR', NULL"),
+        ("payment", "NULL, NULL, NULL"),
+        ("payment", "2025, 'EUR', '{}'"),
+    ] {
+        refused(
+            format!(
+                "INSERT INTO capital_entries (coop_id, id, member_id, kind, entry_date, amount, fiscal_year, \
+                 currency, entry) VALUES ({demo}, gen_random_uuid(), {max}, '{kind}', '2026-01-01', 1, {columns})"
+            ),
+            SqlState::CHECK_VIOLATION,
+            "capital_entries_patronage_columns",
+        )
+        .await;
+    }
+}
+
 #[tokio::test]
 async fn paying_the_qualifying_share_makes_an_admitted_applicant_a_member() {
     let app = TestApp::demo().await;

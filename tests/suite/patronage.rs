@@ -621,12 +621,10 @@ async fn bad_rules_are_refused_and_a_loss_year_posts_to_members_and_the_reserve(
     // Max has €500.00 of patronage retained from an earlier year; nobody else has any.
     let (max, max_number) = p.member("member@demo.coop").await;
     app.exec(&format!(
-        "INSERT INTO capital_entries (coop_id, id, member_id, kind, entry_date, amount, reference, entry) \
-         SELECT c.id, e.id, '{max}', 'patronage_retained', '2024-03-31', 500.00, 'earlier', \
-           jsonb_build_object('id', e.id, 'member', '{max}'::uuid, 'date', '2024-03-31', 'kind', \
-             jsonb_build_object('kind', 'patronage_retained', 'fiscal_year', 2023, \
-               'amount', jsonb_build_object('amount', '500.00', 'currency', 'EUR'))) \
-         FROM coops c, (SELECT gen_random_uuid() AS id) e WHERE c.slug = 'demo'"
+        "INSERT INTO capital_entries (coop_id, id, member_id, kind, entry_date, amount, reference, fiscal_year, \
+         currency) \
+         SELECT c.id, gen_random_uuid(), '{max}', 'patronage_retained', '2024-03-31', 500.00, 'earlier', 2023, 'EUR' \
+         FROM coops c WHERE c.slug = 'demo'"
     ))
     .await;
     let members = json(
@@ -980,8 +978,15 @@ async fn another_coops_distribution_answers_404() {
              VALUES ({demo}, gen_random_uuid(), '{id}', gen_random_uuid(), 'allocation', 1, '2026-01-01')"
         ),
         format!(
-            "INSERT INTO capital_entries (coop_id, id, member_id, kind, entry_date, amount, entry) \
-             VALUES ({other}, gen_random_uuid(), '{max}', 'patronage_retained', '2026-01-01', 1, '{{}}')"
+            "INSERT INTO capital_entries (coop_id, id, member_id, kind, entry_date, amount, fiscal_year, currency) \
+             VALUES ({other}, gen_random_uuid(), '{max}', 'patronage_retained', '2026-01-01', 1, 2025, 'EUR')"
+        ),
+        // A reversal of an entry that is not in the ledger (its key is checked per
+        // statement too, migration 000100).
+        format!(
+            "INSERT INTO distribution_entries (coop_id, id, distribution_id, member_id, kind, reserve, entry_date, \
+             reverses) VALUES ({demo}, gen_random_uuid(), '{id}', NULL, 'reversal', 1, '2026-01-01', \
+             gen_random_uuid())"
         ),
     ] {
         let error = client.batch_execute(&statement).await.unwrap_err();
@@ -1005,9 +1010,10 @@ async fn another_coops_distribution_answers_404() {
                  'allocation', 1, '2026-01-01' FROM generate_series(1, 6000) g"
             ),
             format!(
-                "INSERT INTO capital_entries (coop_id, id, member_id, kind, entry_date, amount, entry) \
+                "INSERT INTO capital_entries (coop_id, id, member_id, kind, entry_date, amount, fiscal_year, \
+                 currency) \
                  SELECT {demo}, gen_random_uuid(), CASE WHEN g < 6000 THEN '{max}'::uuid ELSE {last} END, \
-                 'patronage_retained', '2026-01-01', 1, '{{}}' FROM generate_series(1, 6000) g"
+                 'patronage_retained', '2026-01-01', 1, 2025, 'EUR' FROM generate_series(1, 6000) g"
             ),
         ]
     };
