@@ -317,8 +317,8 @@ type DistributionColumns = (
     distributions::surplus,
     SqlLiteral<Text>,
     distributions::rule_set_hash,
-    SqlLiteral<Text>,
-    SqlLiteral<Text>,
+    distributions::inputs,
+    distributions::result,
     distributions::board_may_approve,
     distributions::ballot_id,
     distributions::created_at,
@@ -327,9 +327,10 @@ type DistributionColumns = (
     distributions::reversed_at,
 );
 
-/// The columns of a distribution, its JSON read as text: the inputs and result of
-/// 100,000 members are parsed once, straight into their types, rather than through
-/// a `serde_json::Value` tree (decision 0006).
+/// The columns of a distribution, its JSON as text (the inputs and result are
+/// stored as text, migration 000110): 100,000 members' inputs and result are
+/// parsed once, straight into their types, not through a `serde_json::Value` tree
+/// (decision 0006).
 fn distribution_columns() -> DistributionColumns {
     (
         distributions::id,
@@ -338,8 +339,8 @@ fn distribution_columns() -> DistributionColumns {
         distributions::surplus,
         sql::<Text>("distributions.rule_set::text"),
         distributions::rule_set_hash,
-        sql::<Text>("distributions.inputs::text"),
-        sql::<Text>("distributions.result::text"),
+        distributions::inputs,
+        distributions::result,
         distributions::board_may_approve,
         distributions::ballot_id,
         distributions::created_at,
@@ -369,8 +370,9 @@ pub struct NewDistribution<'a> {
     pub board_may_approve: bool,
 }
 
-/// Stores a new draft distribution. The JSON is sent as text and cast by the
-/// server: no `serde_json::Value` tree is built for 100,000 members' inputs.
+/// Stores a new draft distribution. The inputs and result are the JSON text
+/// serde_json printed, stored as it is (migration 000110): no `serde_json::Value`
+/// tree is built for 100,000 members' inputs, and PostgreSQL does not parse them.
 pub async fn insert_distribution(
     conn: &mut AsyncPgConnection,
     coop_id: Uuid,
@@ -379,7 +381,7 @@ pub async fn insert_distribution(
     use diesel::sql_types::{Bool, Numeric, Uuid as SqlUuid};
     diesel::sql_query(
         "INSERT INTO distributions (coop_id, id, fiscal_year_id, surplus, rule_set, rule_set_hash, inputs, result, \
-         board_may_approve) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::json, $8::json, $9)",
+         board_may_approve) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9)",
     )
     .bind::<SqlUuid, _>(coop_id)
     .bind::<SqlUuid, _>(new.id)
@@ -458,7 +460,8 @@ pub async fn distributions_with_member(
     member_id: Uuid,
 ) -> AppResult<Vec<DistributionSummary>> {
     let has_member = sql::<diesel::sql_types::Bool>(
-        "EXISTS (SELECT 1 FROM json_array_elements(distributions.inputs) AS input WHERE input->>'member_id' = ",
+        "EXISTS (SELECT 1 FROM json_array_elements(distributions.inputs::json) AS input \
+         WHERE input->>'member_id' = ",
     )
     .bind::<Text, _>(member_id.to_string())
     .sql(")");
