@@ -622,6 +622,37 @@ fn worked_line(alloc: &Allocation, inputs: &[StoredInput], key: &str, currency: 
 /// A distribution's stored rule set, inputs and result, read.
 type Parsed = (RuleSet, Vec<StoredInput>, Allocation);
 
+/// Which member lines a view is built with: a distribution of 100,000 members has
+/// as many, and most answers show none or one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lines {
+    /// Every member's.
+    All,
+    /// None: the totals only.
+    Skipped,
+    /// One member's (their notice of allocation).
+    Member(Uuid),
+}
+
+impl Lines {
+    /// Every line when `all`, else none.
+    fn all_if(all: bool) -> Lines {
+        if all {
+            Lines::All
+        } else {
+            Lines::Skipped
+        }
+    }
+
+    fn include(self, member_id: Uuid) -> bool {
+        match self {
+            Lines::All => true,
+            Lines::Skipped => false,
+            Lines::Member(only) => only == member_id,
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn build_view(
     row: &DistributionRow,
@@ -631,7 +662,7 @@ fn build_view(
     currency: Currency,
     focus: Option<Uuid>,
     verify: bool,
-    with_lines: bool,
+    lines_wanted: Lines,
 ) -> AppResult<DistributionView> {
     let reproducible = verify.then(|| {
         let recomputed = allocate::allocate(
@@ -645,9 +676,10 @@ fn build_view(
     let mut owed_total = Decimal::ZERO;
     for e in entries {
         let Some(member) = e.member_id else { continue };
+        let wanted = lines_wanted.include(member);
         for account in Account::PAYABLE {
             owed_total += e.amount(account);
-            if with_lines {
+            if wanted {
                 *owed.entry((member, account)).or_default() += e.amount(account);
             }
         }
@@ -655,11 +687,19 @@ fn build_view(
     let by_key: HashMap<&str, &StoredInput> = inputs.iter().map(|i| (i.input.member.as_str(), i)).collect();
     let m = |d: Decimal| money(d, currency);
     // A distribution of 100,000 members has as many lines: built only when answered.
-    let mut lines = Vec::with_capacity(if with_lines { alloc.members.len() } else { 0 });
-    for (line, detail) in alloc.members.iter().zip(&alloc.details).filter(|_| with_lines) {
+    let members = if lines_wanted == Lines::Skipped {
+        &[][..]
+    } else {
+        &alloc.members[..]
+    };
+    let mut lines = Vec::new();
+    for (line, detail) in members.iter().zip(&alloc.details) {
         let Some(input) = by_key.get(line.member.as_str()) else {
             return Err(AppError::internal(format!("no input for {}", line.member)));
         };
+        if !lines_wanted.include(input.member_id) {
+            continue;
+        }
         let get = |account: Account| owed.get(&(input.member_id, account)).copied().unwrap_or_default();
         lines.push(Line {
             member_id: input.member_id,
@@ -737,13 +777,14 @@ async fn load_view(
     id: Uuid,
     focus: Option<Uuid>,
     verify: bool,
+    lines: Lines,
 ) -> AppResult<DistributionView> {
     let row = store::distribution(conn, coop_id, id).await?;
     let year = store::year(conn, coop_id, row.fiscal_year_id).await?;
     let entries = store::entries(conn, coop_id, id).await?;
     let currency = capital::currency(conn, coop_id).await?;
     let parsed = read_row(&row)?;
-    build_view(&row, parsed, year, &entries, currency, focus, verify, true)
+    build_view(&row, parsed, year, &entries, currency, focus, verify, lines)
 }
 
 /// Who may read a whole distribution: treasurers, and the board that approves.
@@ -762,7 +803,7 @@ pub async fn distribution(
         return Err(AppError::Forbidden);
     }
     let mut conn = db::conn(&state.pool).await?;
-    load_view(&mut conn, scope.coop.id, id, focus, true).await
+    load_view(&mut conn, scope.coop.id, id, focus, true, Lines::All).await
 }
 
 /// The co-op's distributions (treasurers and the board).
@@ -982,7 +1023,7 @@ pub async fn create_distribution(
             currency,
             None,
             false,
-            with_lines,
+            Lines::all_if(with_lines),
         )
     })
     .await
@@ -1045,7 +1086,7 @@ pub async fn propose(
         .await
     })
     .await?;
-    load_view(&mut conn, coop_id, id, None, false).await
+    load_view(&mut conn, coop_id, id, None, false, Lines::All).await
 }
 
 /// The board approves a proposed distribution, where the bylaws let it.
@@ -1072,7 +1113,7 @@ pub async fn approve(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<Di
         .await
     })
     .await?;
-    load_view(&mut conn, coop_id, id, None, false).await
+    load_view(&mut conn, coop_id, id, None, false, Lines::All).await
 }
 
 /// Takes a proposed or approved distribution back to draft (treasurers, or the
@@ -1085,7 +1126,7 @@ pub async fn return_to_draft(state: &AppState, scope: &InCoop, id: Uuid) -> AppR
     let mut conn = db::conn(&state.pool).await?;
     conn.transaction(async |conn| step(conn, coop_id, id, Step::ReturnToDraft, Some(actor), None, json!({})).await)
         .await?;
-    load_view(&mut conn, coop_id, id, None, false).await
+    load_view(&mut conn, coop_id, id, None, false, Lines::All).await
 }
 
 /// Settles a proposed distribution when its approving ballot closes: approved if
@@ -1158,7 +1199,7 @@ pub async fn post(
         .await?;
     let Some(view) = posted else {
         // Already posted: answered as it is.
-        return load_view(&mut conn, coop_id, id, None, false).await;
+        return load_view(&mut conn, coop_id, id, None, false, Lines::All).await;
     };
     if request.notify {
         // The posting is committed: a mail failure is logged, never undoes it, and
@@ -1321,7 +1362,7 @@ async fn post_locked(
         currency,
         None,
         false,
-        with_lines,
+        Lines::all_if(with_lines),
     )
     .map(Some)
 }
@@ -1423,7 +1464,7 @@ pub async fn reverse(
         .await
     })
     .await?;
-    load_view(&mut conn, coop_id, id, None, false).await
+    load_view(&mut conn, coop_id, id, None, false, Lines::All).await
 }
 
 /// A payment of what a posted distribution owes a member.
@@ -1507,7 +1548,7 @@ pub async fn record_payment(
         .await
     })
     .await?;
-    load_view(&mut conn, coop_id, id, None, false).await
+    load_view(&mut conn, coop_id, id, None, false, Lines::All).await
 }
 
 /// The payments of a distribution's ledger that no entry reverses.
@@ -1645,7 +1686,7 @@ pub async fn reverse_payment(
         .await
     })
     .await?;
-    load_view(&mut conn, coop_id, id, None, false).await
+    load_view(&mut conn, coop_id, id, None, false, Lines::All).await
 }
 
 // ---------------------------------------------------------------------------
@@ -1754,7 +1795,7 @@ async fn notice_in(
     member_id: Uuid,
     drafts_too: bool,
 ) -> AppResult<Notice> {
-    let view = load_view(conn, coop_id, id, Some(member_id), false).await?;
+    let view = load_view(conn, coop_id, id, Some(member_id), false, Lines::Member(member_id)).await?;
     if view.status == DistributionStatus::Draft && !drafts_too {
         return Err(AppError::NotFound);
     }
@@ -1807,7 +1848,7 @@ pub async fn my_notices(state: &AppState, scope: &InCoop) -> AppResult<Vec<(Dist
 pub async fn send_notices(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<usize> {
     scope.require(Action::ManageDistribution)?;
     let mut conn = db::conn(&state.pool).await?;
-    let view = load_view(&mut conn, scope.coop.id, id, None, false).await?;
+    let view = load_view(&mut conn, scope.coop.id, id, None, false, Lines::All).await?;
     send_notices_in(state, &mut conn, scope, &view).await
 }
 
@@ -2272,5 +2313,5 @@ pub async fn reverse_redemption(
         .await
     })
     .await?;
-    load_view(&mut conn, coop_id, distribution_id, None, false).await
+    load_view(&mut conn, coop_id, distribution_id, None, false, Lines::All).await
 }

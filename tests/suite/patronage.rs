@@ -1194,6 +1194,37 @@ async fn the_treasurer_and_a_member_use_the_pages() {
         .await
         .unwrap();
     assert!(mine.contains("1200"), "{mine}");
+    let link = |distribution: &str| format!("/c/demo/patronage/distributions/{distribution}/notice");
+    assert!(mine.contains(&link(&id)), "{mine}");
+    // A member's notices are found by their "member_id" key in the stored inputs:
+    // their id inside a string (here someone's name) is no key, and inputs stored
+    // with jsonb's spacing (before migration 000020) are found too.
+    let (marie, _) = p.member("marie@demo.coop").await;
+    let (max, _) = p.member("member@demo.coop").await;
+    let named_only = json!([{"member_id": max, "name": format!(r#""member_id":"{marie}""#)}]).to_string();
+    let spaced = format!(r#"[{{"member_id": "{marie}", "name": "Marie"}}]"#);
+    let (named_only_id, spaced_id) = (
+        "00000000-0000-7000-8000-00000000d157",
+        "00000000-0000-7000-8000-00000000d158",
+    );
+    for (copy, inputs) in [(named_only_id, &named_only), (spaced_id, &spaced)] {
+        app.exec(&format!(
+            "INSERT INTO distributions (coop_id, id, fiscal_year_id, status, surplus, rule_set, rule_set_hash, \
+             inputs, result) SELECT coop_id, '{copy}', fiscal_year_id, 'proposed', surplus, rule_set, rule_set_hash, \
+             '{inputs}', result FROM distributions WHERE id = '{id}'"
+        ))
+        .await;
+    }
+    let mine = member
+        .get(app.at("/c/demo/patronage/me"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(mine.contains(&link(&id)) && mine.contains(&link(spaced_id)), "{mine}");
+    assert!(!mine.contains(&link(named_only_id)), "{mine}");
     let notice = member
         .get(app.at(&format!("/c/demo/patronage/distributions/{id}/notice")))
         .send()
