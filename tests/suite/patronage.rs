@@ -1185,14 +1185,17 @@ async fn the_treasurer_and_a_member_use_the_pages() {
     assert_eq!(proposed.status(), 303);
     // The member sees their hours, and their notice once proposed, in their language.
     let member = app.signed_in("marie@demo.coop").await;
-    let mine = member
-        .get(app.at("/c/demo/patronage/me"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let my_page = async || {
+        member
+            .get(app.at("/c/demo/patronage/me"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let mine = my_page().await;
     assert!(mine.contains("1200"), "{mine}");
     let link = |distribution: &str| format!("/c/demo/patronage/distributions/{distribution}/notice");
     assert!(mine.contains(&link(&id)), "{mine}");
@@ -1215,14 +1218,7 @@ async fn the_treasurer_and_a_member_use_the_pages() {
         ))
         .await;
     }
-    let mine = member
-        .get(app.at("/c/demo/patronage/me"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let mine = my_page().await;
     assert!(mine.contains(&link(&id)) && mine.contains(&link(spaced_id)), "{mine}");
     assert!(!mine.contains(&link(named_only_id)), "{mine}");
     let notice = member
