@@ -21,7 +21,7 @@ use crate::db::schema::{
 use crate::error::{AppError, AppResult};
 use crate::membership::lifecycle::MemberId;
 use crate::shares::rules::{EntryId, EntryKind, LedgerEntry};
-use crate::shares::store::{entries_of, Stored, StoredEntry};
+use crate::shares::store::{entries_of, stored_columns, StoredEntry};
 
 /// Rows per multi-row INSERT: 11 columns × 4,000 stays under PostgreSQL's 65,535
 /// parameters per statement.
@@ -800,7 +800,7 @@ pub async fn append_capital(
             kinds.push(kind);
             amounts.push(amount);
             reverses.push(reversed);
-            let (entry, year, currency) = Stored::of(e)?.columns();
+            let (entry, year, currency) = stored_columns(e)?;
             years.push(year);
             currencies.push(currency);
             json.push(entry.map(|v| v.to_string()));

@@ -150,36 +150,21 @@ impl StoredEntry {
     }
 }
 
-/// How an entry is stored beside its columns: a patronage entry by its fiscal year
-/// and currency, any other as its JSON.
-pub enum Stored {
-    /// A patronage entry's fiscal year and currency.
-    Patronage(i32, Currency),
-    /// The entry as JSON.
-    Json(serde_json::Value),
-}
-
-impl Stored {
-    /// How `entry` is stored.
-    pub fn of(entry: &LedgerEntry) -> AppResult<Stored> {
-        match &entry.kind {
-            EntryKind::PatronageRetained { fiscal_year, amount }
-            | EntryKind::PatronageLoss { fiscal_year, amount }
-            | EntryKind::PatronageRedeemed { fiscal_year, amount } => {
-                Ok(Stored::Patronage(*fiscal_year, amount.currency()))
-            }
-            _ => serde_json::to_value(entry)
-                .map(Stored::Json)
-                .map_err(|e| AppError::internal(e.to_string())),
+/// The `entry`, `fiscal_year` and `currency` columns of `entry`: a patronage
+/// entry is stored by its fiscal year and currency (its other columns say the
+/// rest), any other as its JSON.
+pub fn stored_columns(entry: &LedgerEntry) -> AppResult<(Option<serde_json::Value>, Option<i32>, Option<String>)> {
+    match &entry.kind {
+        EntryKind::PatronageRetained { fiscal_year, amount }
+        | EntryKind::PatronageLoss { fiscal_year, amount }
+        | EntryKind::PatronageRedeemed { fiscal_year, amount } => {
+            Ok((None, Some(*fiscal_year), Some(amount.currency().code().to_string())))
         }
-    }
-
-    /// The `entry`, `fiscal_year` and `currency` columns.
-    pub fn columns(self) -> (Option<serde_json::Value>, Option<i32>, Option<String>) {
-        match self {
-            Stored::Patronage(year, currency) => (None, Some(year), Some(currency.code().to_string())),
-            Stored::Json(json) => (Some(json), None, None),
-        }
+        _ => Ok((
+            Some(serde_json::to_value(entry).map_err(|e| AppError::internal(e.to_string()))?),
+            None,
+            None,
+        )),
     }
 }
 
@@ -270,7 +255,7 @@ pub async fn append(
 ) -> AppResult<()> {
     for entry in entries {
         let (kind, class, amount, reference, reverses) = columns(&entry.kind);
-        let (json, fiscal_year, currency) = Stored::of(entry)?.columns();
+        let (json, fiscal_year, currency) = stored_columns(entry)?;
         diesel::insert_into(capital_entries::table)
             .values((
                 capital_entries::coop_id.eq(coop_id),
@@ -307,4 +292,67 @@ pub async fn members_by_email(
         .load(conn)
         .await?;
     Ok(rows.into_iter().map(|(email, id)| (email.to_lowercase(), id)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(entry: &LedgerEntry) -> StoredEntry {
+        let (json, fiscal_year, currency) = stored_columns(entry).unwrap();
+        let amount = match &entry.kind {
+            EntryKind::PatronageRetained { amount, .. }
+            | EntryKind::PatronageLoss { amount, .. }
+            | EntryKind::PatronageRedeemed { amount, .. } => Some(amount.amount()),
+            _ => None,
+        };
+        StoredEntry {
+            id: entry.id.0,
+            member_id: entry.member.0,
+            kind: entry.kind.name().to_string(),
+            entry_date: entry.date,
+            amount,
+            fiscal_year,
+            currency,
+            entry: json,
+        }
+    }
+
+    #[test]
+    fn a_patronage_entry_is_kept_in_columns_and_read_back_whole() {
+        let amount = Money::from_cents(1_234_567, Currency::Cad).unwrap();
+        let entry = |kind| LedgerEntry {
+            id: EntryId(Uuid::now_v7()),
+            member: MemberId(Uuid::now_v7()),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+            kind,
+        };
+        for kind in [
+            EntryKind::PatronageRetained {
+                fiscal_year: 2025,
+                amount,
+            },
+            EntryKind::PatronageLoss {
+                fiscal_year: 2024,
+                amount,
+            },
+            EntryKind::PatronageRedeemed {
+                fiscal_year: 2019,
+                amount,
+            },
+        ] {
+            let original = entry(kind);
+            let row = stored(&original);
+            assert_eq!((row.entry.is_none(), row.currency.as_deref()), (true, Some("CAD")));
+            assert_eq!(row.into_entry().unwrap(), original);
+        }
+        // A reversal keeps its JSON: its reason has no column.
+        let reversal = entry(EntryKind::Reversal {
+            of: EntryId(Uuid::now_v7()),
+            reason: "paid twice".into(),
+        });
+        let row = stored(&reversal);
+        assert_eq!((row.fiscal_year, row.entry.is_some()), (None, true));
+        assert_eq!(row.into_entry().unwrap(), reversal);
+    }
 }
