@@ -1193,13 +1193,13 @@ pub async fn post(
     let date = request.date.unwrap_or_else(|| Utc::now().date_naive());
     let mut conn = db::conn(&state.pool).await?;
     // The notices are written from the lines.
-    let with_lines = with_lines || request.notify;
+    let lines_built = with_lines || request.notify;
     let posted = conn
-        .transaction(async |conn| post_locked(conn, coop_id, id, date, actor, with_lines).await)
+        .transaction(async |conn| post_locked(conn, coop_id, id, date, actor, lines_built).await)
         .await?;
     let Some(view) = posted else {
-        // Already posted: answered as it is.
-        return load_view(&mut conn, coop_id, id, None, false, Lines::All).await;
+        // Already posted: answered as it is, with its lines only if they are answered.
+        return load_view(&mut conn, coop_id, id, None, false, Lines::all_if(with_lines)).await;
     };
     if request.notify {
         // The posting is committed: a mail failure is logged, never undoes it, and

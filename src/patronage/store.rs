@@ -21,7 +21,7 @@ use crate::db::schema::{
 use crate::error::{AppError, AppResult};
 use crate::membership::lifecycle::MemberId;
 use crate::shares::rules::{EntryId, EntryKind, LedgerEntry};
-use crate::shares::store::{entries_of, stored_columns, StoredEntry};
+use crate::shares::store::{columns, entries_of, stored_columns, StoredEntry};
 
 /// Rows per multi-row INSERT: 11 columns × 4,000 stays under PostgreSQL's 65,535
 /// parameters per statement.
@@ -790,13 +790,16 @@ pub async fn append_capital(
         let mut currencies = Vec::with_capacity(chunk.len());
         let mut json = Vec::with_capacity(chunk.len());
         for e in chunk {
-            let (kind, amount, reversed) = match &e.kind {
-                EntryKind::PatronageRetained { amount, .. } => ("patronage_retained", Some(amount.amount()), None),
-                EntryKind::PatronageLoss { amount, .. } => ("patronage_loss", Some(amount.amount()), None),
-                EntryKind::PatronageRedeemed { amount, .. } => ("patronage_redeemed", Some(amount.amount()), None),
-                EntryKind::Reversal { of, .. } => ("reversal", None, Some(of.0)),
-                other => return Err(AppError::internal(format!("not a patronage entry: {}", other.name()))),
-            };
+            if !matches!(
+                e.kind,
+                EntryKind::PatronageRetained { .. }
+                    | EntryKind::PatronageLoss { .. }
+                    | EntryKind::PatronageRedeemed { .. }
+                    | EntryKind::Reversal { .. }
+            ) {
+                return Err(AppError::internal(format!("not a patronage entry: {}", e.kind.name())));
+            }
+            let (kind, _, amount, _, reversed) = columns(&e.kind);
             kinds.push(kind);
             amounts.push(amount);
             reverses.push(reversed);

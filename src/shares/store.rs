@@ -202,8 +202,9 @@ pub async fn member_ledger(
     entries_of(rows)
 }
 
-/// The stored name of an entry's kind, its class, amount and reference.
-fn columns(
+/// The stored name of an entry's kind, its class, amount, reference and the entry
+/// it reverses.
+pub fn columns(
     kind: &EntryKind,
 ) -> (
     &'static str,
