@@ -2,13 +2,16 @@
 //! through fantoccini. Screenshots go to `target/screenshots/`.
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-/// A headless Chromium session and the chromedriver serving it.
+/// A headless Chromium session and the chromedriver serving it. Chromedriver leads a
+/// process group of its own, which the Chromium it starts joins, so dropping a
+/// `Browser` (even while a failed test unwinds) ends both.
 pub struct Browser {
     /// The WebDriver client.
     pub client: Client,
@@ -31,6 +34,7 @@ impl Browser {
         let port = free_port();
         let mut driver = Command::new(which("chromedriver"))
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -159,10 +163,11 @@ impl Browser {
             .unwrap();
     }
 
-    /// Clicks (a submit button, a link) and waits until the browser has arrived at
-    /// `url`: a click may return before the next page has loaded.
+    /// Clicks (a submit button, a link) and waits until the new page has loaded at
+    /// `url`. Waiting for the URL alone is not enough: a form that answers at the
+    /// address already shown (`…#attend` twice) would let the test read the old page.
     pub async fn click_and_wait(&self, selector: &str, url: &str) {
-        self.click(selector).await;
+        self.click_and_wait_for_new_document(selector).await;
         let url = url::Url::parse(url).unwrap();
         self.client
             .wait()
@@ -172,16 +177,32 @@ impl Browser {
             .unwrap_or_else(|e| panic!("never reached {url}: {e}"));
     }
 
-    /// Clicks and waits until an element matching `css` is on the page: for forms that
-    /// answer at the same address (one screen per question).
+    /// Clicks and waits until the new page has loaded and shows an element matching
+    /// `css`: for forms that answer at the same address (one screen per question).
     pub async fn click_and_wait_for(&self, selector: &str, css: &str) {
-        self.click(selector).await;
+        self.click_and_wait_for_new_document(selector).await;
         self.client
             .wait()
             .at_most(std::time::Duration::from_secs(30))
             .for_element(Locator::Css(css))
             .await
             .unwrap_or_else(|e| panic!("never saw {css}: {e}"));
+    }
+
+    /// Marks the current document, clicks, and waits for a document without the mark:
+    /// the one the click navigated to, whatever its address.
+    async fn click_and_wait_for_new_document(&self, selector: &str) {
+        self.client
+            .execute("document.documentElement.setAttribute('data-test-left', '')", vec![])
+            .await
+            .unwrap();
+        self.click(selector).await;
+        self.client
+            .wait()
+            .at_most(std::time::Duration::from_secs(30))
+            .for_element(Locator::Css("html:not([data-test-left])"))
+            .await
+            .unwrap_or_else(|e| panic!("clicking {selector} never loaded a new page: {e}"));
     }
 
     /// The text of the first element matching a selector.
@@ -220,19 +241,20 @@ impl Browser {
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     }
 
-    /// Ends the session and the driver.
-    pub async fn close(mut self) {
+    /// Ends the session (chromedriver closes its Chromium), then the driver.
+    pub async fn close(self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
 
 impl Drop for Browser {
+    /// Kills the whole process group, Chromium with its driver: a test that panics
+    /// never reaches `close`, and killing chromedriver alone would orphan Chromium.
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        let group = nix::unistd::Pid::from_raw(self.driver.id() as i32);
+        let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL);
         let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
 
