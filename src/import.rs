@@ -31,22 +31,38 @@ impl Row {
     }
 }
 
+fn reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+}
+
+fn header_of(reader: &mut csv::Reader<&[u8]>) -> Result<Vec<String>, ImportError> {
+    Ok(reader
+        .headers()
+        .map_err(|e| ImportError {
+            line: 1,
+            reason: format!("cannot read the header: {e}"),
+        })?
+        .iter()
+        // A spreadsheet's UTF-8 export often starts with a byte-order mark.
+        .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
+        .collect())
+}
+
+/// The column names of a CSV text's header, in lower case.
+pub fn header(text: &str) -> Result<Vec<String>, ImportError> {
+    header_of(&mut reader(text))
+}
+
 /// Reads a CSV text with a header. Refuses the whole file (as line 1) when the header
 /// cannot be read, names a column not in `allowed`, or lacks one of `required`;
 /// otherwise answers every row, or why it cannot be read (line number and reason).
 pub fn rows(text: &str, allowed: &[&str], required: &[&str]) -> Result<Vec<Result<Row, ImportError>>, ImportError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = reader(text);
+    let headers = header_of(&mut reader)?;
     let header_error = |reason: String| ImportError { line: 1, reason };
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| header_error(format!("cannot read the header: {e}")))?
-        .iter()
-        // A spreadsheet's UTF-8 export often starts with a byte-order mark.
-        .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
-        .collect();
     if let Some(unknown) = headers.iter().find(|h| !allowed.contains(&h.as_str())) {
         return Err(header_error(format!(
             "unknown column `{unknown}`; the columns are {}",

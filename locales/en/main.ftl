@@ -596,3 +596,9 @@ revolving-every-year = Every year due
 revolving-redeem-submit = Redeem the retained patronage due
 revolving-payable = Retained patronage redeemed
 revolving-reverse = Reverse a redemption
+
+## The co-op's home for someone on its register who does not belong to it (any more)
+standing-applicant = Your application to { $coop } is waiting for a decision. You will be told by e-mail when it is taken; until then the co-op's pages are for its members.
+standing-former = You are no longer a member of { $coop }. You keep access to your own records: what you hold or are owed, and your notices of allocation.
+standing-former-capital = Your capital statement and what the co-op owes you
+standing-former-patronage = Your hours and notices of allocation

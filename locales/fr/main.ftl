@@ -596,3 +596,9 @@ revolving-every-year = Tous les exercices échus
 revolving-redeem-submit = Rembourser les ristournes retenues échues
 revolving-payable = Ristournes retenues remboursées
 revolving-reverse = Annuler un remboursement
+
+## L'accueil de la coopérative pour une personne inscrite au registre qui n'en est pas (ou plus) membre
+standing-applicant = Votre candidature à { $coop } attend une décision. Vous serez prévenu·e par courriel lorsqu'elle sera prise ; d'ici là, les pages de la coopérative sont réservées à ses membres.
+standing-former = Vous n'êtes plus membre de { $coop }. Vous gardez l'accès à vos propres relevés : ce que vous détenez ou ce qui vous est dû, et vos avis d'affectation.
+standing-former-capital = Votre relevé de capital et ce que la coopérative vous doit
+standing-former-patronage = Vos heures et vos avis d'affectation

@@ -1,5 +1,8 @@
 //! The extractors every handler goes through: [`Caller`] (who is asking) and
-//! [`InCoop`] (who is asking, in the co-op named by the URL, with which roles).
+//! [`InCoop`] (who is asking, in the co-op named by the URL, with their standing on its
+//! register and the roles that standing lets them hold). [`InCoop`] admits only those
+//! who belong to the co-op; [`OnRegister`] anyone on its register, for the few routes
+//! that serve applicants and former members (their own records).
 //!
 //! The API authenticates with `Authorization: Bearer`, the pages with the session
 //! cookie; neither accepts the other's credential, so a page's cookie can never drive
@@ -15,7 +18,7 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use serde::de::DeserializeOwned;
 use tokio::sync::OnceCell;
 
-use super::permissions::{can, Action, RoleSet};
+use super::permissions::{allowed, Action, RoleSet, Standing};
 use super::store::{self, User};
 use super::token::TokenKind;
 use crate::coops::store::{self as coops, Coop};
@@ -47,25 +50,45 @@ pub struct InCoop {
     pub coop: Coop,
     /// The caller's member id there.
     pub member_id: uuid::Uuid,
-    /// The caller's roles there.
+    /// The caller's standing on the register today.
+    pub standing: Standing,
+    /// The caller's roles there, as far as their standing lets them hold them (a
+    /// member on leave or gone holds `member` alone, whatever the register stores).
     pub roles: RoleSet,
 }
 
 impl InCoop {
-    /// Refuses with 403 unless the caller's roles allow `action`.
+    /// Refuses with 403 unless the caller's standing and roles allow `action`.
     pub fn require(&self, action: Action) -> AppResult<()> {
-        if can(&self.roles, action) {
+        if self.can(action) {
             Ok(())
         } else {
             Err(AppError::Forbidden)
         }
     }
 
-    /// Whether the caller's roles allow `action`.
+    /// Whether the caller's standing and roles allow `action`.
     pub fn can(&self, action: Action) -> bool {
-        can(&self.roles, action)
+        allowed(self.standing, &self.roles, action)
+    }
+
+    /// Refuses with 403 unless `member_id`'s records are the caller's own (and their
+    /// standing lets them read their own records), or one of `actions` is allowed.
+    pub fn require_own_or(&self, member_id: uuid::Uuid, actions: &[Action]) -> AppResult<()> {
+        let own = member_id == self.member_id && self.can(Action::ViewOwnRecords);
+        if own || actions.iter().any(|a| self.can(*a)) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 }
+
+/// A caller on the register of the co-op of the URL, whatever their standing: an
+/// applicant or a former member too. Handlers taking it must check what the standing
+/// allows ([`InCoop::require`]); everything else takes [`InCoop`].
+#[derive(Debug, Clone)]
+pub struct OnRegister(pub InCoop);
 
 fn is_api(req: &HttpRequest) -> bool {
     req.path().starts_with("/api/")
@@ -140,14 +163,16 @@ async fn resolve_in_coop(req: &HttpRequest) -> AppResult<InCoop> {
     let mut conn = db::conn(&state.pool).await?;
     // Someone else's co-op and a co-op that does not exist look the same: 404.
     let coop = coops::by_slug(&mut conn, &slug).await?.ok_or(AppError::NotFound)?;
-    let (member_id, names) = members::membership(&mut conn, coop.id, caller.user.id)
+    let (member_id, names, state) = members::access(&mut conn, coop.id, caller.user.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let roles = RoleSet::parse(&names).map_err(AppError::internal)?;
+    let standing = state.standing_on(chrono::Utc::now().date_naive());
+    let roles = standing.effective_roles(&RoleSet::parse(&names).map_err(AppError::internal)?);
     Ok(InCoop {
         caller,
         coop,
         member_id,
+        standing,
         roles,
     })
 }
@@ -163,11 +188,22 @@ fn in_coop_cell(req: &HttpRequest) -> Rc<OnceCell<InCoop>> {
     cell
 }
 
-async fn shared_in_coop(req: &HttpRequest) -> AppResult<InCoop> {
+async fn on_register(req: &HttpRequest) -> AppResult<InCoop> {
     in_coop_cell(req)
         .get_or_try_init(|| resolve_in_coop(req))
         .await
         .cloned()
+}
+
+/// The caller in the co-op of the URL, refused with 403 unless they belong to it: an
+/// applicant or a former member is on the register, so the co-op is no secret to them.
+async fn shared_in_coop(req: &HttpRequest) -> AppResult<InCoop> {
+    let scope = on_register(req).await?;
+    if scope.standing.belongs() {
+        Ok(scope)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 impl FromRequest for InCoop {
@@ -177,6 +213,16 @@ impl FromRequest for InCoop {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move { shared_in_coop(&req).await })
+    }
+}
+
+impl FromRequest for OnRegister {
+    type Error = AppError;
+    type Future = Boxed<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { on_register(&req).await.map(OnRegister) })
     }
 }
 

@@ -1,4 +1,7 @@
-//! Roles and what they allow: one pure function, [`can`], tested as a full matrix.
+//! Who may do what: one pure function of the caller's [`Standing`] on the register and
+//! their roles, [`allowed`], tested as a full matrix. Roles add powers only while the
+//! standing lets the member hold office; standing alone decides what someone who is not
+//! (or no longer) a member may see.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -128,11 +131,14 @@ pub enum Action {
     ApproveDistribution,
     /// Schedule general meetings, keep their agenda, attendance and minutes.
     ManageMeetings,
+    /// Read one's own records: capital statement, notices of allocation, hours, and
+    /// the payments the co-op owes one. Former members keep this, and only this.
+    ViewOwnRecords,
 }
 
 impl Action {
     /// Every action, for exhaustive tests.
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::ViewCoop,
         Action::ViewMembers,
         Action::ManageMembers,
@@ -149,6 +155,7 @@ impl Action {
         Action::ViewPatronage,
         Action::ApproveDistribution,
         Action::ManageMeetings,
+        Action::ViewOwnRecords,
     ];
 
     /// The roles that allow this action on their own.
@@ -166,13 +173,83 @@ impl Action {
             Action::ViewPatronage => &[Member, Treasurer, Secretary, Board, Admin],
             Action::ApproveDistribution => &[Board],
             Action::ManageMeetings => &[Secretary, Board],
+            Action::ViewOwnRecords => &[Member, Treasurer, Secretary, Board, Admin],
         }
     }
 }
 
-/// Whether a member holding `roles` may do `action`.
+/// Whether a member holding `roles` may do `action`, as far as roles go: [`allowed`]
+/// also asks the register.
 pub fn can(roles: &RoleSet, action: Action) -> bool {
     action.allowed_roles().iter().any(|role| roles.has(*role))
+}
+
+/// Where a person stands on a co-op's register, as access sees it: the register's
+/// status on the day of the request, grouped by what it gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    /// Has applied, nothing decided: sees their own application only.
+    Applicant,
+    /// A candidate in the probation period before admission.
+    Probation,
+    /// Admitted; the qualifying share is not yet fully paid.
+    Admitted,
+    /// A full member.
+    Member,
+    /// A member on leave.
+    OnLeave,
+    /// Resigned, expelled, rejected or withdrawn: keeps their own records only.
+    Former,
+}
+
+impl Standing {
+    /// Every standing, for exhaustive tests.
+    pub const ALL: [Standing; 6] = [
+        Standing::Applicant,
+        Standing::Probation,
+        Standing::Admitted,
+        Standing::Member,
+        Standing::OnLeave,
+        Standing::Former,
+    ];
+
+    /// Whether the person belongs to the co-op's membership (candidates and members on
+    /// leave included): they see what the bylaws give members.
+    pub fn belongs(self) -> bool {
+        matches!(
+            self,
+            Standing::Probation | Standing::Admitted | Standing::Member | Standing::OnLeave
+        )
+    }
+
+    /// Whether roles beyond `member` count: only a full member holds office. A member on
+    /// leave, not yet fully a member, or gone exercises no office.
+    pub fn holds_office(self) -> bool {
+        self == Standing::Member
+    }
+
+    /// The roles that count for someone of this standing holding `roles`.
+    pub fn effective_roles(self, roles: &RoleSet) -> RoleSet {
+        if self.holds_office() {
+            roles.clone()
+        } else {
+            RoleSet::new([])
+        }
+    }
+}
+
+/// Whether someone of `standing` holding `roles` (as stored on the register) may do
+/// `action`. Former members may read their own records and nothing else; applicants
+/// nothing here (their application is shown to them by the co-op's home page); the
+/// others what their roles allow, officers' roles counting only while they hold
+/// office.
+pub fn allowed(standing: Standing, roles: &RoleSet, action: Action) -> bool {
+    match standing {
+        Standing::Applicant => false,
+        Standing::Former => action == Action::ViewOwnRecords,
+        _ => can(&standing.effective_roles(roles), action),
+    }
 }
 
 #[cfg(test)]
@@ -181,7 +258,7 @@ mod tests {
 
     /// The whole matrix, written out so a change to any cell shows in review.
     /// Columns: member, treasurer, secretary, board, admin (each role alone).
-    const MATRIX: [(Action, [bool; 5]); 16] = [
+    const MATRIX: [(Action, [bool; 5]); 17] = [
         (Action::ViewCoop, [true, true, true, true, true]),
         (Action::ViewMembers, [false, true, true, true, true]),
         (Action::ManageMembers, [false, false, false, false, true]),
@@ -198,7 +275,55 @@ mod tests {
         (Action::ViewPatronage, [true, true, true, true, true]),
         (Action::ApproveDistribution, [false, false, false, true, false]),
         (Action::ManageMeetings, [false, false, true, true, false]),
+        (Action::ViewOwnRecords, [true, true, true, true, true]),
     ];
+
+    /// Standing × roles: a full member has what their roles give; members on
+    /// probation, admitted or on leave what a member has, whatever office they were
+    /// given; former members their own records; applicants nothing.
+    #[test]
+    fn standing_decides_before_roles() {
+        let everything = RoleSet::new(Role::ALL);
+        for standing in Standing::ALL {
+            for (action, _) in MATRIX {
+                let expected = match standing {
+                    Standing::Member => can(&everything, action),
+                    Standing::Probation | Standing::Admitted | Standing::OnLeave => can(&RoleSet::new([]), action),
+                    Standing::Former => action == Action::ViewOwnRecords,
+                    Standing::Applicant => false,
+                };
+                assert_eq!(
+                    allowed(standing, &everything, action),
+                    expected,
+                    "{standing:?} / {action:?}"
+                );
+            }
+        }
+    }
+
+    use proptest::prelude::*;
+
+    fn any_roles() -> impl Strategy<Value = RoleSet> {
+        proptest::sample::subsequence(Role::ALL.to_vec(), 0..=5).prop_map(RoleSet::new)
+    }
+
+    proptest! {
+        /// Whatever the roles stored, someone who is not a full member can do nothing a
+        /// plain member cannot, and a former member or applicant nothing beyond their
+        /// own records.
+        #[test]
+        fn office_needs_a_full_member(roles in any_roles(), standing in proptest::sample::select(Standing::ALL.to_vec())) {
+            for action in Action::ALL {
+                let plain = allowed(standing, &RoleSet::new([]), action);
+                if !standing.holds_office() {
+                    prop_assert_eq!(allowed(standing, &roles, action), plain);
+                }
+                if !standing.belongs() {
+                    prop_assert!(!allowed(standing, &roles, action) || action == Action::ViewOwnRecords);
+                }
+            }
+        }
+    }
 
     #[test]
     fn every_role_and_action_matches_the_matrix() {

@@ -56,6 +56,21 @@ pub async fn find_by_email(conn: &mut AsyncPgConnection, email: &str) -> AppResu
         .optional()?)
 }
 
+/// Which of `emails` (compared in lower case) already belong to an account, in lower
+/// case.
+pub async fn existing_emails(
+    conn: &mut AsyncPgConnection,
+    emails: &[String],
+) -> AppResult<std::collections::HashSet<String>> {
+    let wanted: Vec<String> = emails.iter().map(|e| e.trim().to_lowercase()).collect();
+    let found: Vec<String> = users::table
+        .filter(lower(users::email).eq_any(&wanted))
+        .select(lower(users::email))
+        .load(conn)
+        .await?;
+    Ok(found.into_iter().collect())
+}
+
 /// Creates a user; `password_hash` is `None` for an invited user.
 pub async fn create(
     conn: &mut AsyncPgConnection,

@@ -3,7 +3,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::service;
-use crate::auth::extract::InCoop;
+use crate::auth::extract::OnRegister;
 use crate::error::AppResult;
 use crate::server::AppState;
 use crate::web::page::Page;
@@ -13,8 +13,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/c/{slug}").route(web::get().to(home)));
 }
 
-/// The co-op's home: the sections of every role the caller holds.
-pub async fn home(req: HttpRequest, state: web::Data<AppState>, scope: InCoop) -> AppResult<HttpResponse> {
+/// The co-op's home: the sections of every role the caller holds; for an applicant
+/// their application, for a former member the records they keep.
+pub async fn home(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    OnRegister(scope): OnRegister,
+) -> AppResult<HttpResponse> {
+    if !scope.standing.belongs() {
+        let mut page = Page::in_coop(&req, &scope)?;
+        page.insert("standing", &scope.standing);
+        return page.render("coops/not_a_member.html");
+    }
     let dashboard = service::dashboard(&state, &scope).await?;
     let mut page = Page::in_coop(&req, &scope)?;
     page.insert("d", &dashboard);

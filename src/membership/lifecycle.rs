@@ -18,6 +18,7 @@
 
 use std::fmt;
 
+use crate::auth::permissions::Standing as AccessStanding;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -114,6 +115,34 @@ impl MemberStatus {
             self,
             MemberStatus::Admitted | MemberStatus::Member | MemberStatus::OnLeave
         )
+    }
+}
+
+impl MemberStatus {
+    /// What the status gives for access to the co-op (see
+    /// [`crate::auth::permissions::allowed`]): every final status is a former member's,
+    /// whether they were ever admitted or not.
+    pub fn standing(self) -> AccessStanding {
+        match self {
+            MemberStatus::Applicant => AccessStanding::Applicant,
+            MemberStatus::Candidate => AccessStanding::Probation,
+            MemberStatus::Admitted => AccessStanding::Admitted,
+            MemberStatus::Member => AccessStanding::Member,
+            MemberStatus::OnLeave => AccessStanding::OnLeave,
+            MemberStatus::Resigned | MemberStatus::Expelled | MemberStatus::Rejected | MemberStatus::Withdrawn => {
+                AccessStanding::Former
+            }
+        }
+    }
+}
+
+impl MemberState {
+    /// The standing for access on `date`: the status in force that day (a resignation
+    /// counts from its effective date). Before the first status there is none: an
+    /// applicant's, who sees nothing but their application.
+    pub fn standing_on(&self, date: NaiveDate) -> AccessStanding {
+        self.status_on(date)
+            .map_or(AccessStanding::Applicant, MemberStatus::standing)
     }
 }
 

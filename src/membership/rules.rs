@@ -43,10 +43,88 @@ pub fn leaves_no_admin(member_is_admin: bool, will_be_admin: bool, admins: usize
     member_is_admin && !will_be_admin && admins <= 1
 }
 
+/// Why an admin's change of someone's roles is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleChangeRefusal {
+    /// An admin adding a role to themself: another admin must do it, so that no one
+    /// grants themself power alone.
+    OwnPromotion,
+    /// An office for someone who cannot hold one (not a full member: an applicant, a
+    /// candidate, admitted without the qualifying share, on leave, gone).
+    CannotHoldOffice,
+    /// The co-op would be left without an admin.
+    LastAdmin,
+}
+
+/// Checks a change of roles from `before` to `after` for a member of `standing`;
+/// `own` when the admin changes their own roles, `admins` the members holding
+/// `admin` in office.
+pub fn check_role_change(
+    before: &RoleSet,
+    after: &RoleSet,
+    standing: crate::auth::permissions::Standing,
+    own: bool,
+    admins: usize,
+) -> Result<(), RoleChangeRefusal> {
+    use crate::auth::permissions::Role;
+    let adds = after.iter().any(|r| !before.has(r));
+    if own && adds {
+        return Err(RoleChangeRefusal::OwnPromotion);
+    }
+    let office = after.iter().any(|r| r != Role::Member);
+    if office && adds && !standing.holds_office() {
+        return Err(RoleChangeRefusal::CannotHoldOffice);
+    }
+    if leaves_no_admin(before.has(Role::Admin), after.has(Role::Admin), admins) {
+        return Err(RoleChangeRefusal::LastAdmin);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::auth::permissions::Role;
+
+    #[test]
+    fn no_one_promotes_themself_and_only_full_members_hold_office() {
+        use crate::auth::permissions::Standing;
+        let member = RoleSet::new([]);
+        let admin = RoleSet::new([Role::Admin]);
+        let admin_treasurer = RoleSet::new([Role::Admin, Role::Treasurer]);
+        let board = RoleSet::new([Role::Board]);
+        // An admin adding treasurer to themself, even with other admins about.
+        assert_eq!(
+            check_role_change(&admin, &admin_treasurer, Standing::Member, true, 3),
+            Err(RoleChangeRefusal::OwnPromotion)
+        );
+        // Dropping one's own role is fine while another admin remains.
+        assert_eq!(
+            check_role_change(&admin_treasurer, &admin, Standing::Member, true, 2),
+            Ok(())
+        );
+        assert_eq!(
+            check_role_change(&admin, &member, Standing::Member, true, 1),
+            Err(RoleChangeRefusal::LastAdmin)
+        );
+        // Office for someone who is not a full member.
+        for standing in [
+            Standing::Applicant,
+            Standing::Probation,
+            Standing::Admitted,
+            Standing::OnLeave,
+            Standing::Former,
+        ] {
+            assert_eq!(
+                check_role_change(&member, &board, standing, false, 1),
+                Err(RoleChangeRefusal::CannotHoldOffice),
+                "{standing:?}"
+            );
+            // Taking an office away from them is always possible.
+            assert_eq!(check_role_change(&board, &member, standing, false, 1), Ok(()));
+        }
+        assert_eq!(check_role_change(&member, &board, Standing::Member, false, 1), Ok(()));
+    }
 
     #[test]
     fn a_good_invitation_is_trimmed_and_holds_member() {
@@ -89,8 +167,6 @@ pub struct ImportRow {
     pub since: chrono::NaiveDate,
     /// Worker member or not.
     pub worker: bool,
-    /// Their roles.
-    pub roles: RoleSet,
 }
 
 /// The statuses an imported register may hold.
@@ -104,16 +180,9 @@ pub enum ImportStatus {
 
 pub use crate::import::ImportError;
 
-/// The columns a register import accepts; `name` and `email` are required.
-pub const IMPORT_COLUMNS: [&str; 7] = [
-    "number",
-    "name",
-    "email",
-    "status",
-    "member_since",
-    "employment_status",
-    "roles",
-];
+/// The columns a register import accepts; `name` and `email` are required. Roles are
+/// not among them: an admin gives them, one person at a time, audited.
+pub const IMPORT_COLUMNS: [&str; 6] = ["number", "name", "email", "status", "member_since", "employment_status"];
 
 /// Reads a register to import (CSV with a header). Every row is checked, and every
 /// bad row reported with its line, so that a file is imported whole or not at all.
@@ -124,6 +193,17 @@ pub fn parse_register_import(
     taken_numbers: &[i64],
     taken_emails: &[String],
 ) -> Result<Vec<ImportRow>, Vec<ImportError>> {
+    if crate::import::header(csv_text)
+        .map_err(|e| vec![e])?
+        .iter()
+        .any(|h| h == "roles")
+    {
+        return Err(vec![ImportError {
+            line: 1,
+            reason: "the column `roles` is refused: an import gives no roles; an admin gives them on the members page"
+                .into(),
+        }]);
+    }
     let records = crate::import::rows(csv_text, &IMPORT_COLUMNS, &["name", "email"]).map_err(|e| vec![e])?;
     let mut rows = Vec::new();
     let mut errors = Vec::new();
@@ -198,16 +278,6 @@ pub fn parse_register_import(
                 true
             }
         };
-        let role_names: Vec<String> = field("roles")
-            .split(';')
-            .map(str::trim)
-            .filter(|r| !r.is_empty())
-            .map(str::to_string)
-            .collect();
-        let roles = RoleSet::parse(&role_names).unwrap_or_else(|reason| {
-            reasons.push(reason);
-            RoleSet::new([])
-        });
         if reasons.is_empty() {
             rows.push(ImportRow {
                 line,
@@ -217,7 +287,6 @@ pub fn parse_register_import(
                 status,
                 since,
                 worker,
-                roles,
             });
         } else {
             errors.push(ImportError {
@@ -249,20 +318,28 @@ mod import_tests {
 
     #[test]
     fn a_good_register_reads_whole() {
-        let text = "number,name,email,status,member_since,employment_status,roles\n\
-                    12,Ana,ana@x.coop,member,2019-04-01,worker,treasurer;board\n\
-                    ,Ben,ben@x.coop,applicant,,,\n";
+        let text = "number,name,email,status,member_since,employment_status\n\
+                    12,Ana,ana@x.coop,member,2019-04-01,worker\n\
+                    ,Ben,ben@x.coop,applicant,,\n";
         let rows = parse_register_import(text, day("2026-11-25"), &[1, 2], &[]).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(
             (rows[0].line, rows[0].number, rows[0].since),
             (2, Some(12), day("2019-04-01"))
         );
-        assert!(rows[0].roles.has(crate::auth::permissions::Role::Board));
         assert_eq!(
             (rows[1].status, rows[1].since),
             (ImportStatus::Applicant, day("2026-11-25"))
         );
+    }
+
+    #[test]
+    fn an_import_gives_no_roles() {
+        let text = "name,email,roles\nEve,eve@x.coop,admin\n";
+        let errors = parse_register_import(text, day("2026-11-25"), &[], &[]).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, 1);
+        assert!(errors[0].reason.contains("`roles` is refused"), "{}", errors[0].reason);
     }
 
     #[test]

@@ -10,11 +10,11 @@ use chrono::NaiveDate;
 use super::lifecycle::{
     self, Actor, LifecycleError, MemberState, MemberStatus, StatusChange, Transition, TransitionName,
 };
-use super::rules::{check_invitation, leaves_no_admin, parse_register_import, ImportStatus};
+use super::rules::{check_invitation, check_role_change, parse_register_import, ImportStatus, RoleChangeRefusal};
 use super::store;
 use crate::audit;
 use crate::auth::extract::InCoop;
-use crate::auth::permissions::{Action, Role, RoleSet};
+use crate::auth::permissions::{Action, Role, RoleSet, Standing};
 use crate::auth::service::new_link_secret;
 use crate::auth::store as users;
 use crate::coops::store::Coop;
@@ -192,22 +192,38 @@ pub async fn add_member_directly(
     store::insert(conn, new, &first).await
 }
 
-/// Replaces a member's roles; the co-op always keeps at least one admin.
+/// Replaces a member's roles: the one way roles are granted, by an admin, audited with
+/// the roles before and after. No admin adds a role to themself, only full members
+/// hold office, and the co-op always keeps at least one admin.
 pub async fn set_roles(state: &AppState, scope: &InCoop, member_id: Uuid, roles: &[String]) -> AppResult<()> {
     scope.require(Action::ManageMembers)?;
     let roles = RoleSet::parse(roles).map_err(|m| AppError::field("roles", m))?;
     let coop_id = scope.coop.id;
     let actor = scope.caller.user.id;
+    let own = member_id == scope.member_id;
+    let today = Utc::now().date_naive();
     let mut conn = db::conn(&state.pool).await?;
     conn.transaction(async |conn| {
         let admins = store::admins_for_update(conn, coop_id).await?;
+        let entry = store::entry_for_update(conn, coop_id, member_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let before = store::roles_for_update(conn, coop_id, member_id)
             .await?
             .ok_or(AppError::NotFound)?;
         let before = RoleSet::parse(&before).map_err(AppError::internal)?;
-        if leaves_no_admin(before.has(Role::Admin), roles.has(Role::Admin), admins.len()) {
-            return Err(AppError::Conflict("The co-op must keep at least one admin.".into()));
-        }
+        check_role_change(&before, &roles, entry.state.standing_on(today), own, admins.len()).map_err(|refusal| {
+            match refusal {
+                RoleChangeRefusal::OwnPromotion => {
+                    AppError::field("roles", "Another admin must give you a new role: no one grants themself power.")
+                }
+                RoleChangeRefusal::CannotHoldOffice => AppError::field(
+                    "roles",
+                    "Only a full member can hold an office (not an applicant, a candidate, a member on leave or a former member).",
+                ),
+                RoleChangeRefusal::LastAdmin => AppError::Conflict("The co-op must keep at least one admin.".into()),
+            }
+        })?;
         store::set_roles(conn, coop_id, member_id, &roles).await?;
         audit::append(
             conn,
@@ -342,6 +358,7 @@ pub async fn change_status(
     let coop = scope.coop.clone();
     let actor = scope.caller.user.id;
     let transition = request.with_actor(Actor::User(actor));
+    let today = Utc::now().date_naive();
     let expires = Utc::now() + state.settings.invitation_ttl;
     let mut conn = db::conn(&state.pool).await?;
     let (new_state, invite) = conn
@@ -369,6 +386,9 @@ pub async fn change_status(
                        "number": entry.number, "decision_ref": change.decision_ref, "reason": change.reason}),
             )
             .await?;
+            if next.standing_on(today) == Standing::Former {
+                end_roles(conn, coop.id, member_id, actor).await?;
+            }
             let user = users::find(conn, entry.user_id).await?.ok_or(AppError::NotFound)?;
             let invite = if admitted && user.password_hash.is_none() {
                 let (secret, hash) = new_link_secret();
@@ -394,6 +414,35 @@ pub async fn change_status(
         state.mailer.send(&state.settings.mail_from, mail).await?;
     }
     Ok(new_state)
+}
+
+/// Takes every office from someone who has left, in the transaction that records their
+/// leaving, with an audit event naming the roles they held. (Access already ignores the
+/// roles of anyone who is not a full member; this makes the register say so too.)
+async fn end_roles(
+    conn: &mut diesel_async::AsyncPgConnection,
+    coop_id: Uuid,
+    member_id: Uuid,
+    actor: Uuid,
+) -> AppResult<()> {
+    let before = store::roles_for_update(conn, coop_id, member_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let before = RoleSet::parse(&before).map_err(AppError::internal)?;
+    let after = RoleSet::new([]);
+    if before == after {
+        return Ok(());
+    }
+    store::set_roles(conn, coop_id, member_id, &after).await?;
+    audit::append(
+        conn,
+        Some(coop_id),
+        Some(actor),
+        "member.roles_ended",
+        &format!("member:{member_id}"),
+        json!({"from": before.names(), "to": after.names()}),
+    )
+    .await
 }
 
 /// Missing or inconsistent fields are the request's fault (422, named); a change the
@@ -666,14 +715,33 @@ pub async fn import_register(state: &AppState, scope: &InCoop, csv_text: &str) -
                         .collect(),
                 )
             })?;
+            // Someone who already has a Concord account (in another co-op, or who
+            // applied elsewhere) joins only by accepting an invitation: an import never
+            // attaches their account, nor shows their name, without them.
+            let emails: Vec<String> = rows.iter().map(|r| r.email.clone()).collect();
+            let existing = users::existing_emails(conn, &emails).await?;
+            let refused: Vec<FieldError> = rows
+                .iter()
+                .filter(|r| existing.contains(&r.email.to_lowercase()))
+                .map(|r| {
+                    FieldError::new(
+                        format!("line {}", r.line),
+                        format!(
+                            "`{}` already has a Concord account: invite this person from the members page, \
+                             and they join when they accept",
+                            r.email
+                        ),
+                    )
+                })
+                .collect();
+            if !refused.is_empty() {
+                return Err(AppError::Validation(refused));
+            }
             if let Some(highest) = rows.iter().filter_map(|r| r.number).max() {
                 store::skip_member_numbers(conn, coop_id, highest).await?;
             }
             for row in &rows {
-                let user = match users::find_by_email(conn, &row.email).await? {
-                    Some(user) => user,
-                    None => users::create(conn, &row.email, &row.name, &locale, None, false).await?,
-                };
+                let user = users::create(conn, &row.email, &row.name, &locale, None, false).await?;
                 let (member_state, number, first) = match row.status {
                     ImportStatus::Member => {
                         let number = match row.number {
@@ -704,7 +772,7 @@ pub async fn import_register(state: &AppState, scope: &InCoop, csv_text: &str) -
                 let new = store::NewMember {
                     coop_id,
                     user_id: user.id,
-                    roles: &row.roles,
+                    roles: &RoleSet::new([]),
                     state: &member_state,
                     number,
                     motivation: "",

@@ -46,6 +46,28 @@ pub async fn membership(
         .optional()?)
 }
 
+/// What access needs of a user's entry on a co-op's register: the member id, the roles
+/// as stored and the lifecycle state (the standing is the state's status on the day).
+pub async fn access(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    user_id: Uuid,
+) -> AppResult<Option<(Uuid, Vec<String>, super::lifecycle::MemberState)>> {
+    let row: Option<(Uuid, Vec<String>, serde_json::Value)> = members::table
+        .filter(members::coop_id.eq(coop_id))
+        .filter(members::user_id.eq(user_id))
+        .select((members::id, members::roles, members::state))
+        .first(conn)
+        .await
+        .optional()?;
+    row.map(|(id, roles, state)| {
+        serde_json::from_value(state)
+            .map(|state| (id, roles, state))
+            .map_err(|e| AppError::internal(format!("member state: {e}")))
+    })
+    .transpose()
+}
+
 /// Takes the co-op's next member number. The co-op's row stays locked until the
 /// transaction ends, so two admissions never get the same number, and a number once
 /// taken is never given again.
@@ -193,10 +215,11 @@ pub async fn roles_for_update(
         .optional()?)
 }
 
-/// How many members of a co-op hold `admin`, locking them.
+/// The full members of a co-op who hold `admin` (in office), locking them.
 pub async fn admins_for_update(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<Vec<Uuid>> {
     Ok(members::table
         .filter(members::coop_id.eq(coop_id))
+        .filter(members::status.eq(status_name(MemberStatus::Member)))
         .filter(members::roles.contains(vec!["admin".to_string()]))
         .select(members::id)
         .for_update()

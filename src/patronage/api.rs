@@ -12,7 +12,7 @@ use super::service::{
     self, DistributionView, HoursInput, NewDistribution, NewYear, Notice, PaymentInput, PaymentReversal, PostRequest,
     ProposeRequest, RedeemRequest, RedemptionReversal, ReverseRequest, RevolvingView,
 };
-use crate::auth::extract::{InCoop, MemberJson};
+use crate::auth::extract::{InCoop, MemberJson, OnRegister};
 use crate::error::{AppError, AppResult, Problem};
 use crate::server::AppState;
 
@@ -346,7 +346,7 @@ pub async fn report_csv_download(state: &AppState, scope: &InCoop, id: Uuid) -> 
     security(("bearer" = [])))]
 pub async fn notice(
     state: web::Data<AppState>,
-    scope: InCoop,
+    OnRegister(scope): OnRegister,
     path: web::Path<(String, Uuid, Uuid)>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(service::notice(&state, &scope, path.1, path.2).await?))

@@ -17,7 +17,7 @@ use super::service::{
     ProposeRequest, RedeemRequest, RedemptionReversal, ReverseRequest,
 };
 use super::workflow;
-use crate::auth::extract::InCoop;
+use crate::auth::extract::{InCoop, OnRegister};
 use crate::auth::permissions::Action;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::money::Locale;
@@ -700,7 +700,11 @@ pub async fn redeem_retained(
 // members
 
 /// The signed-in member's hours and notices.
-pub async fn mine(req: HttpRequest, state: web::Data<AppState>, scope: InCoop) -> AppResult<HttpResponse> {
+pub async fn mine(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    OnRegister(scope): OnRegister,
+) -> AppResult<HttpResponse> {
     let hours = service::member_hours(&state, &scope, scope.member_id).await?;
     let notices: Vec<serde_json::Value> = service::my_notices(&state, &scope)
         .await?
@@ -735,7 +739,7 @@ async fn notice_page(
 pub async fn my_notice(
     req: HttpRequest,
     state: web::Data<AppState>,
-    scope: InCoop,
+    OnRegister(scope): OnRegister,
     path: web::Path<(String, Uuid)>,
 ) -> AppResult<HttpResponse> {
     notice_page(&req, &state, &scope, path.1, scope.member_id).await

@@ -388,10 +388,7 @@ pub struct YearHours {
 
 /// A member's hours, year by year (the member themself, or treasurers).
 pub async fn member_hours(state: &AppState, scope: &InCoop, member_id: Uuid) -> AppResult<Vec<YearHours>> {
-    scope.require(Action::ViewPatronage)?;
-    if member_id != scope.member_id && !scope.can(Action::ManageDistribution) {
-        return Err(AppError::Forbidden);
-    }
+    scope.require_own_or(member_id, &[Action::ManageDistribution])?;
     let mut conn = db::conn(&state.pool).await?;
     if members::membership_by_id(&mut conn, scope.coop.id, member_id)
         .await?
@@ -1780,10 +1777,7 @@ pub struct Notice {
 /// A member's notice (the member themself once the distribution is proposed;
 /// treasurers and the board at any time).
 pub async fn notice(state: &AppState, scope: &InCoop, id: Uuid, member_id: Uuid) -> AppResult<Notice> {
-    scope.require(Action::ViewPatronage)?;
-    if member_id != scope.member_id && !may_read_all(scope) {
-        return Err(AppError::Forbidden);
-    }
+    scope.require_own_or(member_id, &[Action::ManageDistribution, Action::ApproveDistribution])?;
     let mut conn = db::conn(&state.pool).await?;
     notice_in(&mut conn, scope.coop.id, id, member_id, may_read_all(scope)).await
 }
@@ -1823,7 +1817,7 @@ async fn notice_in(
 
 /// The distributions a member has a notice in (proposed or later), newest first.
 pub async fn my_notices(state: &AppState, scope: &InCoop) -> AppResult<Vec<(DistributionSummary, FiscalYear)>> {
-    scope.require(Action::ViewPatronage)?;
+    scope.require(Action::ViewOwnRecords)?;
     let mut conn = db::conn(&state.pool).await?;
     let distributions = store::distributions_with_member(&mut conn, scope.coop.id, scope.member_id).await?;
     if distributions.is_empty() {

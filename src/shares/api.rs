@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::rules::EntryKind;
 use super::service::{self, NewClass, Operation, Statement, Totals};
-use crate::auth::extract::{InCoop, MemberJson};
+use crate::auth::extract::{InCoop, MemberJson, OnRegister};
 use crate::error::{AppError, AppResult, Problem};
 use crate::server::AppState;
 
@@ -72,7 +72,7 @@ pub async fn totals(state: web::Data<AppState>, scope: InCoop, query: web::Query
     security(("bearer" = [])))]
 pub async fn statement(
     state: web::Data<AppState>,
-    scope: InCoop,
+    OnRegister(scope): OnRegister,
     path: web::Path<(String, Uuid)>,
     query: web::Query<AsOf>,
 ) -> AppResult<HttpResponse> {
@@ -151,7 +151,7 @@ pub fn statement_csv(statement: &Statement) -> AppResult<Vec<u8>> {
     security(("bearer" = [])))]
 pub async fn statement_csv_response(
     state: web::Data<AppState>,
-    scope: InCoop,
+    OnRegister(scope): OnRegister,
     path: web::Path<(String, Uuid)>,
     query: web::Query<AsOf>,
 ) -> AppResult<HttpResponse> {

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::rules::PaymentMethod;
 use super::service::{self, NewClass, Operation};
-use crate::auth::extract::InCoop;
+use crate::auth::extract::{InCoop, OnRegister};
 use crate::auth::permissions::Action;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::server::AppState;
@@ -31,7 +31,13 @@ impl CapitalQuery {
 
 async fn capital_page(req: &HttpRequest, state: &AppState, scope: &InCoop, as_of: NaiveDate) -> AppResult<Page> {
     let totals = service::totals(state, scope, as_of).await?;
-    let classes = service::classes(state, scope).await?;
+    // A former member reads their statement; the classes are for the forms of those
+    // who may still subscribe or record.
+    let classes = if scope.can(Action::ViewCoop) {
+        service::classes(state, scope).await?
+    } else {
+        Vec::new()
+    };
     let register = crate::membership::service::register(state, scope, as_of, None, None).await?;
     let names: std::collections::HashMap<Uuid, (Option<i64>, String)> = register
         .into_iter()
@@ -204,7 +210,7 @@ async fn statement_page(
 pub async fn statement(
     req: HttpRequest,
     state: web::Data<AppState>,
-    scope: InCoop,
+    OnRegister(scope): OnRegister,
     path: web::Path<(String, Uuid)>,
     query: web::Query<CapitalQuery>,
 ) -> AppResult<HttpResponse> {
@@ -214,7 +220,7 @@ pub async fn statement(
 }
 
 /// The signed-in member's own statement.
-pub async fn my_statement(scope: InCoop) -> AppResult<HttpResponse> {
+pub async fn my_statement(OnRegister(scope): OnRegister) -> AppResult<HttpResponse> {
     Ok(see_other(&format!(
         "/c/{}/capital/{}",
         scope.coop.slug, scope.member_id
@@ -386,7 +392,7 @@ pub async fn record(
 /// A member's ledger entries as CSV, from the statement page.
 pub async fn statement_csv(
     state: web::Data<AppState>,
-    scope: InCoop,
+    OnRegister(scope): OnRegister,
     path: web::Path<(String, Uuid)>,
     query: web::Query<CapitalQuery>,
 ) -> AppResult<HttpResponse> {

@@ -652,9 +652,7 @@ pub struct SubscriptionLine {
 
 /// A member's statement (the member themself, treasurers, and the register's keepers).
 pub async fn statement(state: &AppState, scope: &InCoop, member_id: Uuid, as_of: NaiveDate) -> AppResult<Statement> {
-    if member_id != scope.member_id && !scope.can(Action::ManageCapital) && !scope.can(Action::ViewMembers) {
-        return Err(AppError::Forbidden);
-    }
+    scope.require_own_or(member_id, &[Action::ManageCapital, Action::ViewMembers])?;
     let mut conn = db::conn(&state.pool).await?;
     if members::membership_by_id(&mut conn, scope.coop.id, member_id)
         .await?

@@ -76,6 +76,10 @@ pub struct Page {
 /// Navigation links a co-op page shows, by what the caller may do.
 #[derive(Serialize)]
 struct Nav {
+    /// The co-op's pages for those who belong to it (ballots, bylaws, meetings…).
+    belongs: bool,
+    /// The caller's own records (a former member keeps these).
+    own: bool,
     members: bool,
     capital: bool,
     audit: bool,
@@ -120,6 +124,8 @@ impl Page {
         page.insert(
             "nav",
             &Nav {
+                belongs: scope.standing.belongs(),
+                own: scope.can(Action::ViewOwnRecords),
                 members: scope.can(Action::ViewMembers),
                 capital: scope.can(Action::ViewMembers) || scope.can(Action::ManageCapital),
                 audit: scope.can(Action::ViewAudit),

@@ -408,10 +408,10 @@ async fn import(app: &TestApp, token: &str, csv: &str) -> reqwest::Response {
 async fn an_existing_register_is_imported_whole() {
     let app = TestApp::demo().await;
     let secretary = app.demo_token("secretary@demo.coop").await;
-    let csv = "number,name,email,status,member_since,employment_status,roles\n\
-               40,Gus Old-Timer,gus@bakery.test,member,2015-03-01,worker,board\n\
-               ,Hana New,hana@bakery.test,member,2024-09-01,non_worker,\n\
-               ,Ivo Hopeful,ivo@bakery.test,applicant,,,\n";
+    let csv = "number,name,email,status,member_since,employment_status\n\
+               40,Gus Old-Timer,gus@bakery.test,member,2015-03-01,worker\n\
+               ,Hana New,hana@bakery.test,member,2024-09-01,non_worker\n\
+               ,Ivo Hopeful,ivo@bakery.test,applicant,,\n";
     let response = import(&app, &secretary, csv).await;
     assert_eq!(json(response, 201).await["imported"], 3);
     let lines = register(&app, &secretary, "?as_of=2020-01-01").await;
@@ -442,6 +442,56 @@ async fn an_existing_register_is_imported_whole() {
         .unwrap();
     assert_eq!(reset.status(), 202);
     assert!(app.link_mailed_to("gus@bakery.test").contains("token="));
+}
+
+/// Finding 3 of issue 18: whoever keeps the register could make anyone admin through
+/// the import's `roles` column, and the import attached existing accounts (another
+/// co-op's person, with their real name) without their consent.
+#[tokio::test]
+async fn an_import_gives_no_roles_and_attaches_no_existing_account() {
+    let app = TestApp::demo().await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let before: i64 = app.sql("SELECT count(*) FROM members").await[0].get(0);
+    let response = import(
+        &app,
+        &secretary,
+        "name,email,roles\nMallory,mallory@bakery.test,admin\n",
+    )
+    .await;
+    let body = problem(response, 422, "validation").await;
+    assert_eq!(body["errors"][0]["field"], "line 1");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`roles` is refused"),
+        "{body}"
+    );
+    // Someone with an account elsewhere (here: the operator, who belongs to no co-op).
+    let response = import(
+        &app,
+        &secretary,
+        "name,email\nNew Person,new@bakery.test\nSomeone Else,OPERATOR@demo.coop\n",
+    )
+    .await;
+    let body = problem(response, 422, "validation").await;
+    let errors: Vec<(&str, bool)> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap(),
+                e["message"].as_str().unwrap().contains("already has a Concord account"),
+            )
+        })
+        .collect();
+    assert_eq!(errors, [("line 3", true)]);
+    assert_eq!(
+        app.sql("SELECT count(*) FROM members").await[0].get::<_, i64>(0),
+        before,
+        "nothing imported"
+    );
 }
 
 #[tokio::test]
