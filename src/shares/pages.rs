@@ -221,6 +221,7 @@ pub async fn statement(
 
 /// The signed-in member's own statement.
 pub async fn my_statement(OnRegister(scope): OnRegister) -> AppResult<HttpResponse> {
+    scope.require(Action::ViewOwnRecords)?;
     Ok(see_other(&format!(
         "/c/{}/capital/{}",
         scope.coop.slug, scope.member_id

@@ -4,11 +4,17 @@
 //! so a new route that is missing from [`EXPECTED`] fails the test.
 //!
 //! Refusals: anonymous callers get 401 from the API and a redirect to the login page
-//! from the pages; a member without the role gets 403; anyone who is not a member of
-//! the co-op in the URL (a member of another co-op, an operator) gets 404, the same
-//! answer as for a co-op that does not exist, so nothing leaks that it exists. A
-//! refusal always comes before the body is looked at: a refused caller never sees a
+//! from the pages; a member without the role gets 403; anyone who is not on the
+//! register of the co-op in the URL (a member of another co-op, an operator) gets 404,
+//! the same answer as for a co-op that does not exist, so nothing leaks that it exists.
+//! A refusal always comes before the body is looked at: a refused caller never sees a
 //! 400 or 422.
+//!
+//! Callers also stand somewhere on the register: applicant, candidate (probation),
+//! admitted, member, on leave, resigned, expelled, rejected, each holding each role as
+//! stored, in the demo co-op and in another one. What each standing gives is the table
+//! [`REGISTER`]; the expected answer of every cell is derived from it and from the
+//! route's rule, never written per route.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -34,6 +40,48 @@ enum Rule {
     /// Members of the co-op of the URL holding one of these roles; a member without
     /// them gets the given status.
     Coop(&'static [Role], u16),
+    /// One's own records: as [`Rule::Coop`] for members, and former members keep them
+    /// as a plain member has them.
+    Own(&'static [Role], u16),
+    /// The co-op's home: everyone on its register (an applicant sees their
+    /// application, a former member their records).
+    Home,
+    /// Only the author of the thing: the demo's comment is `member@demo.coop`'s.
+    Author,
+}
+
+/// A status on the register, as the callers of the matrix hold it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Status {
+    Applicant,
+    Candidate,
+    Admitted,
+    Member,
+    OnLeave,
+    Resigned,
+    Expelled,
+    Rejected,
+}
+
+/// What a status gives (docs/rules/membership.md, "Access by standing"): whether the
+/// person belongs to the co-op (sees what members see), whether their offices count,
+/// and whether they keep their own records.
+const REGISTER: [(Status, &str, bool, bool, bool); 8] = [
+    (Status::Applicant, "applicant", false, false, false),
+    (Status::Candidate, "candidate", true, false, true),
+    (Status::Admitted, "admitted", true, false, true),
+    (Status::Member, "member", true, true, true),
+    (Status::OnLeave, "on_leave", true, false, true),
+    (Status::Resigned, "resigned", false, false, true),
+    (Status::Expelled, "expelled", false, false, true),
+    (Status::Rejected, "rejected", false, false, true),
+];
+
+impl Status {
+    fn row(self) -> (&'static str, bool, bool, bool) {
+        let (_, name, belongs, office, own) = REGISTER.iter().find(|r| r.0 == self).unwrap();
+        (name, *belongs, *office, *own)
+    }
 }
 
 use Role::{Admin, Board, Member, Secretary, Treasurer};
@@ -41,13 +89,11 @@ use Role::{Admin, Board, Member, Secretary, Treasurer};
 const ANY: &[Role] = &[Member, Treasurer, Secretary, Board, Admin];
 const OFFICERS: &[Role] = &[Treasurer, Secretary, Board, Admin];
 const ADMIN: &[Role] = &[Admin];
-const REGISTER: &[Role] = &[Secretary, Board];
+const KEEPERS: &[Role] = &[Secretary, Board];
 const MONEY: &[Role] = &[Treasurer];
 /// The treasurer keeps the year-end distribution, the board reads and approves it.
 const MONEY_OR_BOARD: &[Role] = &[Treasurer, Board];
 const BOARD: &[Role] = &[Board];
-/// Only a comment's author edits it: the demo's comment is the member's.
-const AUTHOR: &[Role] = &[Member];
 
 const fn any() -> Rule {
     Rule::Coop(ANY, 403)
@@ -87,22 +133,14 @@ const EXPECTED: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/coops/{slug}/applications", Rule::Public),
     ("GET", "/api/v1/coops/{slug}/register", only(OFFICERS)),
     ("GET", "/api/v1/coops/{slug}/register.csv", only(OFFICERS)),
-    ("POST", "/api/v1/coops/{slug}/register/import", only(REGISTER)),
-    (
-        "POST",
-        "/api/v1/coops/{slug}/members/{member_id}/status",
-        only(REGISTER),
-    ),
+    ("POST", "/api/v1/coops/{slug}/register/import", only(KEEPERS)),
+    ("POST", "/api/v1/coops/{slug}/members/{member_id}/status", only(KEEPERS)),
     (
         "GET",
         "/api/v1/coops/{slug}/members/{member_id}/history",
         only(OFFICERS),
     ),
-    (
-        "PUT",
-        "/api/v1/coops/{slug}/members/{member_id}/profile",
-        only(REGISTER),
-    ),
+    ("PUT", "/api/v1/coops/{slug}/members/{member_id}/profile", only(KEEPERS)),
     // The API: capital.
     ("GET", "/api/v1/coops/{slug}/share-classes", any()),
     ("POST", "/api/v1/coops/{slug}/share-classes", only(MONEY)),
@@ -111,34 +149,30 @@ const EXPECTED: &[(&str, &str, Rule)] = &[
     (
         "GET",
         "/api/v1/coops/{slug}/members/{member_id}/capital",
-        only(OFFICERS),
+        Rule::Own(OFFICERS, 403),
     ),
     (
         "GET",
         "/api/v1/coops/{slug}/members/{member_id}/capital.csv",
-        only(OFFICERS),
+        Rule::Own(OFFICERS, 403),
     ),
     // The API: ballots.
     ("GET", "/api/v1/coops/{slug}/ballots", any()),
-    ("POST", "/api/v1/coops/{slug}/ballots", only(REGISTER)),
+    ("POST", "/api/v1/coops/{slug}/ballots", only(KEEPERS)),
     ("GET", "/api/v1/coops/{slug}/ballots/{ballot_id}", any()),
-    ("PUT", "/api/v1/coops/{slug}/ballots/{ballot_id}", only(REGISTER)),
-    ("POST", "/api/v1/coops/{slug}/ballots/{ballot_id}/open", only(REGISTER)),
-    ("POST", "/api/v1/coops/{slug}/ballots/{ballot_id}/close", only(REGISTER)),
-    (
-        "POST",
-        "/api/v1/coops/{slug}/ballots/{ballot_id}/cancel",
-        only(REGISTER),
-    ),
+    ("PUT", "/api/v1/coops/{slug}/ballots/{ballot_id}", only(KEEPERS)),
+    ("POST", "/api/v1/coops/{slug}/ballots/{ballot_id}/open", only(KEEPERS)),
+    ("POST", "/api/v1/coops/{slug}/ballots/{ballot_id}/close", only(KEEPERS)),
+    ("POST", "/api/v1/coops/{slug}/ballots/{ballot_id}/cancel", only(KEEPERS)),
     ("POST", "/api/v1/coops/{slug}/ballots/{ballot_id}/votes", any()),
     ("PUT", "/api/v1/coops/{slug}/ballots/{ballot_id}/proxy", any()),
     ("DELETE", "/api/v1/coops/{slug}/ballots/{ballot_id}/proxy", any()),
     (
         "POST",
         "/api/v1/coops/{slug}/ballots/{ballot_id}/meeting-papers",
-        only(REGISTER),
+        only(KEEPERS),
     ),
-    ("GET", "/api/v1/coops/{slug}/ballots/{ballot_id}/roll", only(REGISTER)),
+    ("GET", "/api/v1/coops/{slug}/ballots/{ballot_id}/roll", only(KEEPERS)),
     ("GET", "/api/v1/coops/{slug}/ballots/{ballot_id}/roll-call", any()),
     ("GET", "/api/v1/coops/{slug}/ballots/{ballot_id}/receipts", any()),
     ("POST", "/api/v1/coops/{slug}/ballots/{ballot_id}/receipts/check", any()),
@@ -233,7 +267,7 @@ const EXPECTED: &[(&str, &str, Rule)] = &[
     (
         "GET",
         "/api/v1/coops/{slug}/distributions/{distribution_id}/notices/{member_id}",
-        only(MONEY_OR_BOARD),
+        Rule::Own(MONEY_OR_BOARD, 403),
     ),
     // The API: bylaws.
     ("GET", "/api/v1/coops/{slug}/bylaws", any()),
@@ -243,32 +277,32 @@ const EXPECTED: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/coops/{slug}/bylaws/versions/{number}/markdown", any()),
     ("GET", "/api/v1/coops/{slug}/bylaws/compare", any()),
     ("GET", "/api/v1/coops/{slug}/bylaws/amendments", any()),
-    ("POST", "/api/v1/coops/{slug}/bylaws/amendments", only(REGISTER)),
+    ("POST", "/api/v1/coops/{slug}/bylaws/amendments", only(KEEPERS)),
     ("GET", "/api/v1/coops/{slug}/bylaws/amendments/{amendment_id}", any()),
     (
         "PUT",
         "/api/v1/coops/{slug}/bylaws/amendments/{amendment_id}",
-        only(REGISTER),
+        only(KEEPERS),
     ),
     (
         "POST",
         "/api/v1/coops/{slug}/bylaws/amendments/{amendment_id}/share",
-        only(REGISTER),
+        only(KEEPERS),
     ),
     (
         "POST",
         "/api/v1/coops/{slug}/bylaws/amendments/{amendment_id}/withdraw",
-        only(REGISTER),
+        only(KEEPERS),
     ),
     (
         "POST",
         "/api/v1/coops/{slug}/bylaws/amendments/{amendment_id}/rebase",
-        only(REGISTER),
+        only(KEEPERS),
     ),
     (
         "POST",
         "/api/v1/coops/{slug}/bylaws/amendments/{amendment_id}/submit",
-        only(REGISTER),
+        only(KEEPERS),
     ),
     (
         "GET",
@@ -280,51 +314,47 @@ const EXPECTED: &[(&str, &str, Rule)] = &[
         "/api/v1/coops/{slug}/bylaws/amendments/{amendment_id}/comments",
         any(),
     ),
-    ("PUT", "/api/v1/coops/{slug}/bylaws/comments/{comment_id}", only(AUTHOR)),
+    ("PUT", "/api/v1/coops/{slug}/bylaws/comments/{comment_id}", Rule::Author),
     (
         "POST",
         "/api/v1/coops/{slug}/bylaws/comments/{comment_id}/hide",
-        only(REGISTER),
+        only(KEEPERS),
     ),
     // The API: meetings.
     ("GET", "/api/v1/coops/{slug}/meetings", any()),
-    ("POST", "/api/v1/coops/{slug}/meetings", only(REGISTER)),
+    ("POST", "/api/v1/coops/{slug}/meetings", only(KEEPERS)),
     ("GET", "/api/v1/coops/{slug}/meetings/{meeting_id}", any()),
-    ("PUT", "/api/v1/coops/{slug}/meetings/{meeting_id}", only(REGISTER)),
-    (
-        "POST",
-        "/api/v1/coops/{slug}/meetings/{meeting_id}/held",
-        only(REGISTER),
-    ),
+    ("PUT", "/api/v1/coops/{slug}/meetings/{meeting_id}", only(KEEPERS)),
+    ("POST", "/api/v1/coops/{slug}/meetings/{meeting_id}/held", only(KEEPERS)),
     (
         "POST",
         "/api/v1/coops/{slug}/meetings/{meeting_id}/cancel",
-        only(REGISTER),
+        only(KEEPERS),
     ),
     (
         "PUT",
         "/api/v1/coops/{slug}/meetings/{meeting_id}/agenda",
-        only(REGISTER),
+        only(KEEPERS),
     ),
     (
         "POST",
         "/api/v1/coops/{slug}/meetings/{meeting_id}/attendance",
-        only(REGISTER),
+        only(KEEPERS),
     ),
     (
         "DELETE",
         "/api/v1/coops/{slug}/meetings/{meeting_id}/attendance/{member_id}",
-        only(REGISTER),
+        only(KEEPERS),
     ),
     (
         "PUT",
         "/api/v1/coops/{slug}/meetings/{meeting_id}/minutes",
-        only(REGISTER),
+        only(KEEPERS),
     ),
     (
         "POST",
         "/api/v1/coops/{slug}/meetings/{meeting_id}/minutes/adopt",
-        only(REGISTER),
+        only(KEEPERS),
     ),
     // Pages: accounts.
     ("GET", "/", Rule::Public),
@@ -346,7 +376,7 @@ const EXPECTED: &[(&str, &str, Rule)] = &[
     ("GET", "/coops/new", Rule::Operator),
     ("POST", "/coops/new", Rule::Operator),
     // Pages: a co-op.
-    ("GET", "/c/{slug}", any()),
+    ("GET", "/c/{slug}", Rule::Home),
     ("GET", "/c/{slug}/notifications", any()),
     ("GET", "/c/{slug}/setup", only(OFFICERS)),
     ("POST", "/c/{slug}/setup/invitations", only(ADMIN)),
@@ -359,15 +389,15 @@ const EXPECTED: &[(&str, &str, Rule)] = &[
     ("POST", "/c/{slug}/apply", Rule::Public),
     ("GET", "/c/{slug}/register", only(OFFICERS)),
     ("GET", "/c/{slug}/register.csv", only(OFFICERS)),
-    ("POST", "/c/{slug}/register/import", only(REGISTER)),
+    ("POST", "/c/{slug}/register/import", only(KEEPERS)),
     ("GET", "/c/{slug}/register/{member_id}", only(OFFICERS)),
-    ("POST", "/c/{slug}/register/{member_id}/status", only(REGISTER)),
-    ("POST", "/c/{slug}/register/{member_id}/profile", only(REGISTER)),
+    ("POST", "/c/{slug}/register/{member_id}/status", only(KEEPERS)),
+    ("POST", "/c/{slug}/register/{member_id}/profile", only(KEEPERS)),
     ("GET", "/c/{slug}/capital", only(OFFICERS)),
     ("POST", "/c/{slug}/capital/classes", only(MONEY)),
     ("POST", "/c/{slug}/capital/holdings", only(MONEY)),
-    ("GET", "/c/{slug}/capital/me", any()),
-    ("GET", "/c/{slug}/capital/{member_id}", only(OFFICERS)),
+    ("GET", "/c/{slug}/capital/me", Rule::Own(ANY, 403)),
+    ("GET", "/c/{slug}/capital/{member_id}", Rule::Own(OFFICERS, 403)),
     // Treasurers record payments and subscriptions, secretaries and the board
     // transfers and redemptions: the form is theirs, the operation decides.
     (
@@ -375,32 +405,36 @@ const EXPECTED: &[(&str, &str, Rule)] = &[
         "/c/{slug}/capital/{member_id}/entries",
         only(&[Treasurer, Secretary, Board]),
     ),
-    ("GET", "/c/{slug}/capital/{member_id}/statement.csv", only(OFFICERS)),
+    (
+        "GET",
+        "/c/{slug}/capital/{member_id}/statement.csv",
+        Rule::Own(OFFICERS, 403),
+    ),
     // Pages: ballots.
     ("GET", "/c/{slug}/ballots", any()),
-    ("POST", "/c/{slug}/ballots", only(REGISTER)),
-    ("GET", "/c/{slug}/ballots/new", only(REGISTER)),
+    ("POST", "/c/{slug}/ballots", only(KEEPERS)),
+    ("GET", "/c/{slug}/ballots/new", only(KEEPERS)),
     ("GET", "/c/{slug}/ballots/{ballot_id}", any()),
-    ("GET", "/c/{slug}/ballots/{ballot_id}/edit", only(REGISTER)),
-    ("POST", "/c/{slug}/ballots/{ballot_id}/edit", only(REGISTER)),
+    ("GET", "/c/{slug}/ballots/{ballot_id}/edit", only(KEEPERS)),
+    ("POST", "/c/{slug}/ballots/{ballot_id}/edit", only(KEEPERS)),
     ("GET", "/c/{slug}/ballots/{ballot_id}/vote", any()),
     ("POST", "/c/{slug}/ballots/{ballot_id}/vote", any()),
     ("POST", "/c/{slug}/ballots/{ballot_id}/proxy", any()),
     ("POST", "/c/{slug}/ballots/{ballot_id}/check", any()),
-    ("GET", "/c/{slug}/ballots/{ballot_id}/roll", only(REGISTER)),
-    ("GET", "/c/{slug}/ballots/{ballot_id}/meeting", only(REGISTER)),
-    ("POST", "/c/{slug}/ballots/{ballot_id}/meeting", only(REGISTER)),
+    ("GET", "/c/{slug}/ballots/{ballot_id}/roll", only(KEEPERS)),
+    ("GET", "/c/{slug}/ballots/{ballot_id}/meeting", only(KEEPERS)),
+    ("POST", "/c/{slug}/ballots/{ballot_id}/meeting", only(KEEPERS)),
     ("GET", "/c/{slug}/ballots/{ballot_id}/results.csv", any()),
     ("GET", "/c/{slug}/ballots/{ballot_id}/papers.blt", any()),
     ("GET", "/c/{slug}/ballots/{ballot_id}/receipts.txt", any()),
     ("GET", "/c/{slug}/ballots/{ballot_id}/calendar.ics", any()),
-    ("POST", "/c/{slug}/ballots/{ballot_id}/{action}", only(REGISTER)),
+    ("POST", "/c/{slug}/ballots/{ballot_id}/{action}", only(KEEPERS)),
     // Pages: audit.
     ("GET", "/c/{slug}/audit", only(ADMIN)),
     ("GET", "/c/{slug}/audit.csv", only(ADMIN)),
     // Pages: patronage.
     ("GET", "/c/{slug}/patronage", any()),
-    ("GET", "/c/{slug}/patronage/me", any()),
+    ("GET", "/c/{slug}/patronage/me", Rule::Own(ANY, 403)),
     ("POST", "/c/{slug}/patronage/years", only(MONEY)),
     ("POST", "/c/{slug}/patronage/rules", only(MONEY_OR_BOARD)),
     ("GET", "/c/{slug}/patronage/retained", only(MONEY_OR_BOARD)),
@@ -430,7 +464,7 @@ const EXPECTED: &[(&str, &str, Rule)] = &[
     (
         "GET",
         "/c/{slug}/patronage/distributions/{distribution_id}/notice",
-        Rule::Coop(MONEY_OR_BOARD, 404),
+        Rule::Own(MONEY_OR_BOARD, 404),
     ),
     (
         "GET",
@@ -450,25 +484,25 @@ const EXPECTED: &[(&str, &str, Rule)] = &[
     ("GET", "/c/{slug}/bylaws/versions/{number}/markdown", any()),
     ("GET", "/c/{slug}/bylaws/compare", any()),
     ("GET", "/c/{slug}/bylaws/amendments", any()),
-    ("POST", "/c/{slug}/bylaws/amendments", only(REGISTER)),
-    ("GET", "/c/{slug}/bylaws/amendments/new", only(REGISTER)),
+    ("POST", "/c/{slug}/bylaws/amendments", only(KEEPERS)),
+    ("GET", "/c/{slug}/bylaws/amendments/new", only(KEEPERS)),
     ("GET", "/c/{slug}/bylaws/amendments/{amendment_id}", any()),
-    ("POST", "/c/{slug}/bylaws/amendments/{amendment_id}", only(REGISTER)),
-    ("GET", "/c/{slug}/bylaws/amendments/{amendment_id}/edit", only(REGISTER)),
+    ("POST", "/c/{slug}/bylaws/amendments/{amendment_id}", only(KEEPERS)),
+    ("GET", "/c/{slug}/bylaws/amendments/{amendment_id}/edit", only(KEEPERS)),
     ("POST", "/c/{slug}/bylaws/amendments/{amendment_id}/comments", any()),
     (
         "POST",
         "/c/{slug}/bylaws/amendments/{amendment_id}/{action}",
-        only(REGISTER),
+        only(KEEPERS),
     ),
-    ("POST", "/c/{slug}/bylaws/comments/{comment_id}/hide", only(REGISTER)),
+    ("POST", "/c/{slug}/bylaws/comments/{comment_id}/hide", only(KEEPERS)),
     // Pages: meetings.
     ("GET", "/c/{slug}/meetings", any()),
-    ("POST", "/c/{slug}/meetings", only(REGISTER)),
+    ("POST", "/c/{slug}/meetings", only(KEEPERS)),
     ("GET", "/c/{slug}/meetings/{meeting_id}", any()),
     ("GET", "/c/{slug}/meetings/{meeting_id}/print", any()),
     ("GET", "/c/{slug}/meetings/{meeting_id}/calendar.ics", any()),
-    ("POST", "/c/{slug}/meetings/{meeting_id}/{action}", only(REGISTER)),
+    ("POST", "/c/{slug}/meetings/{meeting_id}/{action}", only(KEEPERS)),
 ];
 
 /// The `{action}` a test sends to routes that take one, and the query of routes that
@@ -632,6 +666,11 @@ enum Who {
     Demo(Role),
     /// A member of another co-op holding this one role there.
     Rival(Role),
+    /// Someone on the demo co-op's register with this status (not `Member`: those are
+    /// [`Who::Demo`]), holding this role as stored.
+    Standing(Status, Role),
+    /// Someone on the other co-op's register with this status and role.
+    RivalStanding(Status, Role),
 }
 
 impl Who {
@@ -641,6 +680,8 @@ impl Who {
             Who::Operator => Some("operator@demo.coop".into()),
             Who::Demo(role) => Some(format!("{role}@demo.coop")),
             Who::Rival(role) => Some(format!("{role}@rival.coop")),
+            Who::Standing(status, role) => Some(format!("{}-{role}@demo.coop", status.row().0)),
+            Who::RivalStanding(status, role) => Some(format!("{}-{role}@rival.coop", status.row().0)),
         }
     }
 }
@@ -907,14 +948,153 @@ impl Matrix<'_> {
             (Rule::SignedIn, _) => allowed(),
             (Rule::Operator, Who::Operator) => allowed(),
             (Rule::Operator, _) => refused(403),
-            (Rule::Coop(..), Who::Operator | Who::Rival(_)) => refused(404),
-            (Rule::Coop(roles, refusal), Who::Demo(role)) => {
-                if roles.contains(&role) {
-                    allowed()
+            (_, Who::Operator | Who::Rival(_) | Who::RivalStanding(..)) => refused(404),
+            (Rule::Author, Who::Demo(Member)) => allowed(),
+            (Rule::Author, _) => refused(403),
+            (rule, Who::Demo(role)) => match expected_on_register(rule, Status::Member, role) {
+                None => allowed(),
+                Some(status) => refused(status),
+            },
+            (rule, Who::Standing(status, role)) => match expected_on_register(rule, status, role) {
+                None => allowed(),
+                Some(status) => refused(status),
+            },
+        }
+    }
+}
+
+/// What a route of a co-op answers someone on its register with `status` holding
+/// `role` as stored: `None` when allowed, the refusal's status otherwise. Derived from
+/// [`REGISTER`]: offices count only for full members (the others are plain members);
+/// those who do not belong keep their own records if the table says so, and the home
+/// page; anything else is 403 (they are on the register: the co-op is no secret).
+fn expected_on_register(rule: Rule, status: Status, role: Role) -> Option<u16> {
+    let (_, belongs, office, own) = status.row();
+    let role = if office { role } else { Member };
+    let by_roles = |roles: &[Role], refusal: u16| (!roles.contains(&role)).then_some(refusal);
+    match rule {
+        Rule::Home => None,
+        Rule::Coop(roles, refusal) | Rule::Own(roles, refusal) if belongs => by_roles(roles, refusal),
+        Rule::Own(roles, refusal) if own => by_roles(roles, refusal),
+        _ => Some(403),
+    }
+}
+
+/// Puts someone on a co-op's register with `status` and the stored roles `member` and
+/// `role`, as the register would hold them after the transitions to that status (the
+/// offices stored, as an old register or a missed update could leave them).
+async fn on_register(
+    conn: &mut diesel_async::AsyncPgConnection,
+    coop_id: uuid::Uuid,
+    email: &str,
+    status: Status,
+    role: Role,
+) {
+    use concord::membership::lifecycle::{MemberState, MemberStatus, PriorStatus};
+    let today = chrono::Utc::now().date_naive();
+    let long_ago = today - chrono::Days::new(400);
+    let lately = today - chrono::Days::new(10);
+    let user = concord::auth::service::create_user(conn, email, email, "en", DEMO_PASSWORD, false)
+        .await
+        .unwrap();
+    let member = concord::membership::service::add_member_directly(
+        conn,
+        coop_id,
+        user.id,
+        &RoleSet::new([role]),
+        None,
+        "matrix",
+    )
+    .await
+    .unwrap();
+    let was = |status| {
+        Some(PriorStatus {
+            status,
+            since: long_ago,
+        })
+    };
+    let state = match status {
+        Status::Applicant => MemberState::applicant(lately),
+        Status::Candidate => MemberState {
+            status: MemberStatus::Candidate,
+            since: lately,
+            probation_until: Some(today + chrono::Days::new(100)),
+            previous: was(MemberStatus::Applicant),
+            ..MemberState::applicant(long_ago)
+        },
+        Status::Admitted => MemberState {
+            status: MemberStatus::Admitted,
+            since: lately,
+            admitted_on: Some(lately),
+            previous: was(MemberStatus::Applicant),
+            ..MemberState::applicant(long_ago)
+        },
+        Status::Member => MemberState::member_from(long_ago, "matrix"),
+        Status::OnLeave | Status::Resigned | Status::Expelled => MemberState {
+            status: match status {
+                Status::OnLeave => MemberStatus::OnLeave,
+                Status::Resigned => MemberStatus::Resigned,
+                _ => MemberStatus::Expelled,
+            },
+            since: lately,
+            previous: was(MemberStatus::Member),
+            ..MemberState::member_from(long_ago, "matrix")
+        },
+        Status::Rejected => MemberState {
+            status: MemberStatus::Rejected,
+            since: lately,
+            previous: was(MemberStatus::Applicant),
+            ..MemberState::applicant(long_ago)
+        },
+    };
+    use concord::db::schema::members;
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    diesel::update(
+        members::table
+            .filter(members::coop_id.eq(coop_id))
+            .filter(members::id.eq(member)),
+    )
+    .set((
+        members::state.eq(serde_json::to_value(&state).unwrap()),
+        members::status.eq(state.status.name()),
+    ))
+    .execute(conn)
+    .await
+    .unwrap();
+}
+
+/// The statuses besides `Member` that the matrix's callers hold, each with each role.
+fn standing_callers(rival: bool) -> Vec<Who> {
+    REGISTER
+        .iter()
+        .filter(|r| r.0 != Status::Member)
+        .flat_map(|r| {
+            Role::ALL.map(move |role| {
+                if rival {
+                    Who::RivalStanding(r.0, role)
                 } else {
-                    refused(refusal)
+                    Who::Standing(r.0, role)
                 }
-            }
+            })
+        })
+        .collect()
+}
+
+async fn registers(app: &TestApp) {
+    let pool = concord::db::pool(&app.database_url(), 1).unwrap();
+    let mut conn = concord::db::conn(&pool).await.unwrap();
+    for (slug, rival) in [("demo", false), ("rival", true)] {
+        let coop_id: String = app
+            .sql(&format!("SELECT id::text FROM coops WHERE slug = '{slug}'"))
+            .await[0]
+            .get(0);
+        let coop_id: uuid::Uuid = coop_id.parse().unwrap();
+        for who in standing_callers(rival) {
+            let (Who::Standing(status, role) | Who::RivalStanding(status, role)) = who else {
+                unreachable!()
+            };
+            on_register(&mut conn, coop_id, &who.email().unwrap(), status, role).await;
         }
     }
 }
@@ -984,8 +1164,8 @@ async fn session_of(app: &TestApp, csrf: &str, email: &str) -> String {
 async fn every_route_answers_every_caller_as_the_table_says() {
     let app = TestApp::spawn(Options {
         settings: Box::new(|s| {
-            s.throttle.per_ip_burst = 1000;
-            s.throttle.per_account_burst = 100;
+            s.throttle.per_ip_burst = 100_000;
+            s.throttle.per_account_burst = 10_000;
         }),
         ..Options::default()
     })
@@ -994,6 +1174,7 @@ async fn every_route_answers_every_caller_as_the_table_says() {
     app.exec("UPDATE members SET roles = '{member,admin}' FROM users u WHERE u.id = members.user_id AND u.email = 'admin@demo.coop'")
         .await;
     rival_coop(&app).await;
+    registers(&app).await;
     let login = app
         .client()
         .get(app.at("/login"))
@@ -1008,6 +1189,8 @@ async fn every_route_answers_every_caller_as_the_table_says() {
     let mut callers = vec![Who::Anonymous, Who::Operator];
     callers.extend(Role::ALL.map(Who::Demo));
     callers.extend(Role::ALL.map(Who::Rival));
+    callers.extend(standing_callers(false));
+    callers.extend(standing_callers(true));
     let mut credentials = BTreeMap::new();
     for who in &callers {
         if let Some(email) = who.email() {
@@ -1104,7 +1287,7 @@ async fn every_route_answers_every_caller_as_the_table_says() {
             }
             let response = request.send().await.unwrap();
             let status = response.status().as_u16();
-            let role_refusal = matches!(who, Who::Demo(_) | Who::Operator | Who::Rival(_))
+            let role_refusal = !matches!(who, Who::Anonymous)
                 && matrix
                     .judge(
                         &cell,
@@ -1170,7 +1353,8 @@ fn allowed_caller(rule: Rule) -> Option<Who> {
         Rule::Public | Rule::Secret => Some(Who::Anonymous),
         Rule::SignedIn => Some(Who::Demo(Member)),
         Rule::Operator => Some(Who::Operator),
-        Rule::Coop(roles, _) => roles.first().map(|r| Who::Demo(*r)),
+        Rule::Coop(roles, _) | Rule::Own(roles, _) => roles.first().map(|r| Who::Demo(*r)),
+        Rule::Home | Rule::Author => Some(Who::Demo(Member)),
     }
 }
 
