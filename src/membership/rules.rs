@@ -43,6 +43,16 @@ pub fn leaves_no_admin(member_is_admin: bool, will_be_admin: bool, admins: usize
     member_is_admin && !will_be_admin && admins <= 1
 }
 
+/// The roles the register keeps for someone whose state is now `state`: every office
+/// ends the day they are gone (resigned, expelled, rejected, withdrawn).
+pub fn roles_kept(state: &super::lifecycle::MemberState, today: chrono::NaiveDate, roles: &RoleSet) -> RoleSet {
+    if state.standing_on(today) == crate::auth::permissions::Standing::Former {
+        RoleSet::new([])
+    } else {
+        roles.clone()
+    }
+}
+
 /// Why an admin's change of someone's roles is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoleChangeRefusal {
@@ -124,6 +134,108 @@ mod tests {
             assert_eq!(check_role_change(&board, &member, standing, false, 1), Ok(()));
         }
         assert_eq!(check_role_change(&member, &board, Standing::Member, false, 1), Ok(()));
+    }
+
+    mod register_and_offices {
+        use super::super::*;
+        use crate::auth::permissions::{allowed, can, Action, Role, Standing};
+        use crate::membership::lifecycle::{apply, Actor, MemberState, MemberStatus, MembershipPolicy, Transition};
+        use proptest::prelude::*;
+
+        /// What happens to one of the people of a small co-op on one day.
+        #[derive(Debug, Clone)]
+        enum Event {
+            Admit,
+            BecomeMember,
+            GoOnLeave,
+            Return,
+            Resign,
+            Expel,
+            Grant(Role),
+            Revoke,
+        }
+
+        fn event() -> impl Strategy<Value = Event> {
+            prop_oneof![
+                Just(Event::Admit),
+                Just(Event::BecomeMember),
+                Just(Event::GoOnLeave),
+                Just(Event::Return),
+                Just(Event::Resign),
+                Just(Event::Expel),
+                proptest::sample::select(Role::ALL.to_vec()).prop_map(Event::Grant),
+                Just(Event::Revoke),
+            ]
+        }
+
+        const OFFICERS_ACTIONS: [Action; 8] = [
+            Action::ManageMembers,
+            Action::ViewAudit,
+            Action::ManageRegister,
+            Action::ManageCapital,
+            Action::ManageDistribution,
+            Action::ManageBallots,
+            Action::ManageParameters,
+            Action::ApproveDistribution,
+        ];
+
+        proptest! {
+            /// Whatever admissions, leaves, resignations, expulsions and role changes
+            /// happen, in any order, the people who can do an officer's action are
+            /// exactly the full members whose roles give it: no one keeps an office
+            /// after leaving, and no one who is not a full member holds one.
+            #[test]
+            fn who_can_act_as_an_officer_is_the_full_members_holding_the_office(
+                events in proptest::collection::vec((0..5usize, event()), 1..60)
+            ) {
+                let policy = MembershipPolicy { requires_qualifying_share: true, probation_months: None,
+                                                members_on_leave_may_vote: false };
+                let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+                let mut people: Vec<(MemberState, RoleSet)> =
+                    (0..5).map(|_| (MemberState::applicant(start), RoleSet::new([]))).collect();
+                let actor = Actor::System;
+                for (day, (who, event)) in events.into_iter().enumerate() {
+                    let today = start + chrono::Days::new(day as u64 + 1);
+                    let (state, roles) = people[who].clone();
+                    let transition = match event {
+                        Event::Admit => Some(Transition::Admit { actor, date: today, decision_ref: "Board".into() }),
+                        Event::BecomeMember => Some(Transition::BecomeMember { actor, date: today, qualifying_share_paid: true }),
+                        Event::GoOnLeave => Some(Transition::GoOnLeave { actor, from: today, until: None }),
+                        Event::Return => Some(Transition::ReturnFromLeave { actor, date: today }),
+                        Event::Resign => Some(Transition::Resign { actor, notice_date: today, effective_date: today }),
+                        Event::Expel => Some(Transition::Expel { actor, date: today, decision_ref: "GM".into(), reason: "Breach".into() }),
+                        Event::Grant(role) => {
+                            let after = RoleSet::new(roles.iter().chain([role]));
+                            if check_role_change(&roles, &after, state.standing_on(today), false, 2).is_ok() {
+                                people[who].1 = after;
+                            }
+                            None
+                        }
+                        Event::Revoke => {
+                            people[who].1 = RoleSet::new([]);
+                            None
+                        }
+                    };
+                    if let Some(transition) = transition {
+                        if let Ok(next) = apply(&state, &transition, &policy) {
+                            people[who].1 = roles_kept(&next, today, &roles);
+                            people[who].0 = next;
+                        }
+                    }
+                    for action in OFFICERS_ACTIONS {
+                        for (state, roles) in &people {
+                            let may = allowed(state.standing_on(today), roles, action);
+                            let officer = state.status_on(today) == Some(MemberStatus::Member) && can(roles, action);
+                            prop_assert_eq!(may, officer, "{:?} {:?} {:?}", action, state.status, roles);
+                            // And the register keeps no office for someone gone.
+                            if state.standing_on(today) == Standing::Former {
+                                prop_assert_eq!(roles, &RoleSet::new([]));
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -10,11 +10,13 @@ use chrono::NaiveDate;
 use super::lifecycle::{
     self, Actor, LifecycleError, MemberState, MemberStatus, StatusChange, Transition, TransitionName,
 };
-use super::rules::{check_invitation, check_role_change, parse_register_import, ImportStatus, RoleChangeRefusal};
+use super::rules::{
+    check_invitation, check_role_change, parse_register_import, roles_kept, ImportStatus, RoleChangeRefusal,
+};
 use super::store;
 use crate::audit;
 use crate::auth::extract::InCoop;
-use crate::auth::permissions::{Action, Role, RoleSet, Standing};
+use crate::auth::permissions::{Action, Role, RoleSet};
 use crate::auth::service::new_link_secret;
 use crate::auth::store as users;
 use crate::coops::store::Coop;
@@ -386,9 +388,7 @@ pub async fn change_status(
                        "number": entry.number, "decision_ref": change.decision_ref, "reason": change.reason}),
             )
             .await?;
-            if next.standing_on(today) == Standing::Former {
-                end_roles(conn, coop.id, member_id, actor).await?;
-            }
+            end_roles(conn, coop.id, member_id, &next, today, actor).await?;
             let user = users::find(conn, entry.user_id).await?.ok_or(AppError::NotFound)?;
             let invite = if admitted && user.password_hash.is_none() {
                 let (secret, hash) = new_link_secret();
@@ -416,20 +416,23 @@ pub async fn change_status(
     Ok(new_state)
 }
 
-/// Takes every office from someone who has left, in the transaction that records their
-/// leaving, with an audit event naming the roles they held. (Access already ignores the
-/// roles of anyone who is not a full member; this makes the register say so too.)
+/// Takes every office from someone who has left ([`roles_kept`]), in the transaction
+/// that records their leaving, with an audit event naming the roles they held. (Access
+/// already ignores the roles of anyone who is not a full member; this makes the
+/// register say so too.)
 async fn end_roles(
     conn: &mut diesel_async::AsyncPgConnection,
     coop_id: Uuid,
     member_id: Uuid,
+    next: &MemberState,
+    today: NaiveDate,
     actor: Uuid,
 ) -> AppResult<()> {
     let before = store::roles_for_update(conn, coop_id, member_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let before = RoleSet::parse(&before).map_err(AppError::internal)?;
-    let after = RoleSet::new([]);
+    let after = roles_kept(next, today, &before);
     if before == after {
         return Ok(());
     }

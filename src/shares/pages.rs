@@ -31,13 +31,7 @@ impl CapitalQuery {
 
 async fn capital_page(req: &HttpRequest, state: &AppState, scope: &InCoop, as_of: NaiveDate) -> AppResult<Page> {
     let totals = service::totals(state, scope, as_of).await?;
-    // A former member reads their statement; the classes are for the forms of those
-    // who may still subscribe or record.
-    let classes = if scope.can(Action::ViewCoop) {
-        service::classes(state, scope).await?
-    } else {
-        Vec::new()
-    };
+    let classes = service::classes(state, scope).await?;
     let register = crate::membership::service::register(state, scope, as_of, None, None).await?;
     let names: std::collections::HashMap<Uuid, (Option<i64>, String)> = register
         .into_iter()
@@ -173,7 +167,13 @@ async fn statement_page(
     as_of: NaiveDate,
 ) -> AppResult<Page> {
     let statement = service::statement(state, scope, member, as_of).await?;
-    let classes = service::classes(state, scope).await?;
+    // A former member reads their statement; the classes are for the forms of those
+    // who may still subscribe or record.
+    let classes = if scope.can(Action::ViewCoop) {
+        service::classes(state, scope).await?
+    } else {
+        Vec::new()
+    };
     // Who could receive a transfer (the board only sees this list).
     let others: Vec<serde_json::Value> = if scope.can(Action::ManageRegister) {
         crate::membership::service::register(state, scope, as_of, None, None)
@@ -194,7 +194,7 @@ async fn statement_page(
         .insert("can_manage", &scope.can(Action::ManageCapital))
         .insert(
             "can_subscribe",
-            &(scope.can(Action::ManageCapital) || member == scope.member_id),
+            &(scope.can(Action::ManageCapital) || (member == scope.member_id && scope.can(Action::Vote))),
         )
         .insert("can_decide", &scope.can(Action::ManageRegister))
         .insert("others", &others)

@@ -30,4 +30,5 @@ mod revolving;
 mod secrecy;
 mod security;
 mod serve;
+mod standing;
 mod tenancy;

@@ -1,0 +1,276 @@
+//! Authority follows the register (issue 18, findings 1–3): what an applicant, a former
+//! member and an expelled officer may still do, and who grants roles. The whole
+//! route × standing × role matrix is `authz_matrix`; these are the journeys that
+//! found the holes, each failing before its fix.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::common::{json, problem, TestApp};
+
+/// Gives a login without a password (an applicant, Rémi) the demo password, as a
+/// password reset would.
+async fn give_password(app: &TestApp, email: &str) {
+    app.exec(&format!(
+        "UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE email = 'member@demo.coop') \
+         WHERE email = '{email}'"
+    ))
+    .await;
+}
+
+async fn member_id(app: &TestApp, email: &str) -> String {
+    app.sql(&format!(
+        "SELECT m.id::text FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = '{email}'"
+    ))
+    .await[0]
+        .get(0)
+}
+
+async fn status_of(app: &TestApp, path: &str, token: &str) -> u16 {
+    app.api(token, Method::GET, path, None).await.status().as_u16()
+}
+
+/// What a member may read, and an applicant or a former member may not.
+const MEMBERS_ONLY: [&str; 8] = [
+    "/api/v1/coops/demo",
+    "/api/v1/coops/demo/ballots",
+    "/api/v1/coops/demo/bylaws",
+    "/api/v1/coops/demo/bylaws/amendments",
+    "/api/v1/coops/demo/meetings",
+    "/api/v1/coops/demo/parameters",
+    "/api/v1/coops/demo/share-classes",
+    "/api/v1/coops/demo/dashboard",
+];
+
+#[tokio::test]
+async fn an_applicant_sees_their_application_and_nothing_of_the_coop() {
+    let app = TestApp::demo().await;
+    let response = app
+        .client()
+        .post(app.at("/api/v1/coops/demo/applications"))
+        .json(&json!({"display_name": "Eve Outsider", "email": "eve@outside.test"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    give_password(&app, "eve@outside.test").await;
+    let eve = app.demo_token("eve@outside.test").await;
+    for path in MEMBERS_ONLY {
+        assert_eq!(status_of(&app, path, &eve).await, 403, "{path}");
+    }
+    let ballot: String = app
+        .sql("SELECT id::text FROM ballots WHERE status = 'closed' LIMIT 1")
+        .await[0]
+        .get(0);
+    assert_eq!(
+        status_of(&app, &format!("/api/v1/coops/demo/ballots/{ballot}"), &eve).await,
+        403
+    );
+    let amendment: String = app
+        .sql("SELECT id::text FROM bylaw_amendments ORDER BY created_at DESC LIMIT 1")
+        .await[0]
+        .get(0);
+    let comment = app
+        .api(
+            &eve,
+            Method::POST,
+            &format!("/api/v1/coops/demo/bylaws/amendments/{amendment}/comments"),
+            Some(json!({"body": "I was never admitted", "article": 1})),
+        )
+        .await;
+    problem(comment, 403, "forbidden").await;
+    // The pages: her application, and no way into the co-op's.
+    let browser = app.signed_in("eve@outside.test").await;
+    let home = browser.get(app.at("/c/demo")).send().await.unwrap();
+    assert_eq!(home.status(), 200);
+    let home = home.text().await.unwrap();
+    assert!(home.contains("Your application to"), "{home}");
+    assert!(!home.contains("/c/demo/ballots"), "no link to the ballots");
+    for page in [
+        "/c/demo/ballots",
+        "/c/demo/bylaws",
+        "/c/demo/meetings",
+        "/c/demo/capital/me",
+    ] {
+        let response = browser.get(app.at(page)).send().await.unwrap();
+        assert_eq!(response.status(), 403, "{page}");
+    }
+}
+
+#[tokio::test]
+async fn a_former_member_keeps_their_own_records_and_nothing_else() {
+    let app = TestApp::demo().await;
+    give_password(&app, "remi@example.org").await;
+    let remi = app.demo_token("remi@example.org").await;
+    let (remi_id, marie_id) = (
+        member_id(&app, "remi@example.org").await,
+        member_id(&app, "marie@demo.coop").await,
+    );
+    for path in MEMBERS_ONLY {
+        assert_eq!(status_of(&app, path, &remi).await, 403, "{path}");
+    }
+    // His statement, with the redemption the co-op still owes him.
+    let statement = app
+        .api(
+            &remi,
+            Method::GET,
+            &format!("/api/v1/coops/demo/members/{remi_id}/capital"),
+            None,
+        )
+        .await;
+    let statement: Value = json(statement, 200).await;
+    assert!(statement.to_string().contains("redemption"), "{statement}");
+    assert_eq!(
+        status_of(&app, &format!("/api/v1/coops/demo/members/{marie_id}/capital"), &remi).await,
+        403,
+        "not someone else's"
+    );
+    let browser = app.signed_in("remi@example.org").await;
+    let home = browser
+        .get(app.at("/c/demo"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // Rémi reads French.
+    assert!(home.contains("plus membre de Riverside"), "{home}");
+    assert!(!home.contains("/c/demo/ballots"), "no link to the ballots");
+    let mine = browser.get(app.at("/c/demo/capital/me")).send().await.unwrap();
+    assert_eq!(mine.status(), 303);
+    assert_eq!(
+        mine.headers()["location"],
+        format!("/c/demo/capital/{remi_id}").as_str()
+    );
+    let page = browser
+        .get(app.at(&format!("/c/demo/capital/{remi_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(
+        browser
+            .get(app.at("/c/demo/patronage/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        browser.get(app.at("/c/demo/ballots")).send().await.unwrap().status(),
+        403
+    );
+}
+
+#[tokio::test]
+async fn an_expelled_officer_loses_their_office_at_once_and_on_the_register() {
+    let app = TestApp::demo().await;
+    let board = app.demo_token("board@demo.coop").await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let board_id = member_id(&app, "board@demo.coop").await;
+    let camille = member_id(&app, "camille@example.org").await;
+    let today = chrono::Utc::now().date_naive().to_string();
+    let expel = app
+        .api(
+            &secretary,
+            Method::POST,
+            &format!("/api/v1/coops/demo/members/{board_id}/status"),
+            Some(
+                json!({"transition": "expel", "date": today, "decision_ref": "GM 2026-12",
+                        "reason": "Repeated breach of the bylaws"}),
+            ),
+        )
+        .await;
+    assert_eq!(json(expel, 200).await["status"], "expelled");
+    // The same token, minutes later: no office, no membership.
+    let admit = app
+        .api(
+            &board,
+            Method::POST,
+            &format!("/api/v1/coops/demo/members/{camille}/status"),
+            Some(json!({"transition": "admit", "date": today, "decision_ref": "Board 12"})),
+        )
+        .await;
+    problem(admit, 403, "forbidden").await;
+    let roles: String = app
+        .sql(&format!(
+            "SELECT array_to_string(roles, ',') FROM members WHERE id = '{board_id}'"
+        ))
+        .await[0]
+        .get(0);
+    assert_eq!(roles, "member", "the register no longer gives the office");
+    let ended: String = app
+        .sql(&format!(
+            "SELECT data::text FROM audit_events WHERE action = 'member.roles_ended' AND subject = 'member:{board_id}'"
+        ))
+        .await[0]
+        .get(0);
+    let ended: Value = serde_json::from_str(&ended).unwrap();
+    assert_eq!(ended, json!({"from": ["member", "board"], "to": ["member"]}));
+}
+
+#[tokio::test]
+async fn only_another_admin_grants_a_role_and_only_to_a_full_member() {
+    let app = TestApp::demo().await;
+    let admin = app.demo_token("admin@demo.coop").await;
+    let admin_id = member_id(&app, "admin@demo.coop").await;
+    let roles_of = |id: String| {
+        let app = &app;
+        async move {
+            let roles: String = app
+                .sql(&format!(
+                    "SELECT array_to_string(roles, ',') FROM members WHERE id = '{id}'"
+                ))
+                .await[0]
+                .get(0);
+            roles
+        }
+    };
+    let before = roles_of(admin_id.clone()).await;
+    let own = app
+        .api(
+            &admin,
+            Method::PUT,
+            &format!("/api/v1/coops/demo/members/{admin_id}/roles"),
+            Some(json!({"roles": ["admin", "board", "treasurer"]})),
+        )
+        .await;
+    let body = problem(own, 422, "validation").await;
+    assert_eq!(body["errors"][0]["field"], "roles");
+    assert_eq!(roles_of(admin_id.clone()).await, before);
+    // An applicant cannot hold an office.
+    let camille = member_id(&app, "camille@example.org").await;
+    let office = app
+        .api(
+            &admin,
+            Method::PUT,
+            &format!("/api/v1/coops/demo/members/{camille}/roles"),
+            Some(json!({"roles": ["board"]})),
+        )
+        .await;
+    problem(office, 422, "validation").await;
+    assert_eq!(roles_of(camille).await, "member");
+    // A full member can, and the audit log keeps the roles before and after.
+    let marie = member_id(&app, "marie@demo.coop").await;
+    let granted = app
+        .api(
+            &admin,
+            Method::PUT,
+            &format!("/api/v1/coops/demo/members/{marie}/roles"),
+            Some(json!({"roles": ["treasurer"]})),
+        )
+        .await;
+    assert_eq!(granted.status(), 204);
+    let event: String = app
+        .sql(&format!(
+            "SELECT data::text FROM audit_events WHERE action = 'member.roles_changed' AND subject = 'member:{marie}'"
+        ))
+        .await[0]
+        .get(0);
+    assert_eq!(
+        serde_json::from_str::<Value>(&event).unwrap(),
+        json!({"from": ["member"], "to": ["member", "treasurer"]})
+    );
+}
