@@ -666,6 +666,11 @@ pub fn app(
                 .route(web::get().to(membership::pages::apply_form))
                 .route(web::post().to(membership::pages::apply)),
         )
+        .service(
+            resource("/c/{slug}/apply/confirm")
+                .route(web::get().to(membership::pages::confirm_form))
+                .route(web::post().to(membership::pages::confirm)),
+        )
         .service(resource("/c/{slug}/register").route(web::get().to(membership::pages::register)))
         .service(resource("/c/{slug}/register.csv").route(web::get().to(membership::pages::register_csv)))
         .service(

@@ -122,7 +122,20 @@ apply-name = Your name
 apply-email = Your e-mail
 apply-motivation = Why do you want to join?
 apply-submit = Send my application
-apply-sent = Thank you: your application is recorded and the co-op's secretary has been told.
+apply-sent = Thank you. To make sure the address is yours, we have sent you an e-mail: open its link to confirm your application.
+apply-confirm-title = Confirm your application to { $coop }
+apply-confirm-hint = Confirm that you want to apply to join { $coop } with this e-mail address.
+apply-confirm-submit = Confirm my application
+apply-confirm-recorded = Thank you: your application is recorded and the co-op's secretary has been told. The board decides on applications; you will get an e-mail when it has.
+apply-confirm-already = This address already has an application or a membership in { $coop }: nothing was changed.
+mail-apply-confirm-subject = Confirm your application to { $coop }
+mail-apply-confirm-body =
+    Hello { $name },
+
+    Someone, probably you, asked to join { $coop } with this e-mail address. To confirm the application, open this link:
+    { $link }
+
+    If it was not you, ignore this e-mail: nothing is recorded without your confirmation.
 register-title = Register of members
 register-as-of = As of
 register-status = Status

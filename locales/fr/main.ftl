@@ -122,7 +122,20 @@ apply-name = Votre nom
 apply-email = Votre adresse électronique
 apply-motivation = Pourquoi souhaitez-vous nous rejoindre ?
 apply-submit = Envoyer ma candidature
-apply-sent = Merci : votre candidature est enregistrée et le ou la secrétaire de la coopérative a été prévenu·e.
+apply-sent = Merci. Pour vérifier que l'adresse est bien la vôtre, nous vous avons envoyé un courriel : ouvrez son lien pour confirmer votre candidature.
+apply-confirm-title = Confirmer votre candidature à { $coop }
+apply-confirm-hint = Confirmez que vous souhaitez demander à rejoindre { $coop } avec cette adresse électronique.
+apply-confirm-submit = Confirmer ma candidature
+apply-confirm-recorded = Merci : votre candidature est enregistrée et le ou la secrétaire de la coopérative en a été informé·e. Le conseil statue sur les candidatures ; vous recevrez un courriel quand ce sera fait.
+apply-confirm-already = Cette adresse a déjà une candidature ou une adhésion à { $coop } : rien n'a été modifié.
+mail-apply-confirm-subject = Confirmez votre candidature à { $coop }
+mail-apply-confirm-body =
+    Bonjour { $name },
+
+    Quelqu'un, sans doute vous, a demandé à rejoindre { $coop } avec cette adresse électronique. Pour confirmer la candidature, ouvrez ce lien :
+    { $link }
+
+    Si ce n'est pas vous, ignorez ce courriel : rien n'est enregistré sans votre confirmation.
 register-title = Registre des membres
 register-as-of = Au
 register-status = État

@@ -469,3 +469,16 @@ diesel::table! {
 diesel::joinable!(mail_digest_items -> users (user_id));
 diesel::joinable!(mail_preferences -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(mail_digest_items, users, mail_preferences);
+
+diesel::table! {
+    pending_applications (coop_id, id) {
+        coop_id -> Uuid,
+        id -> Uuid,
+        email -> Text,
+        display_name -> Text,
+        motivation -> Text,
+        token_hash -> Bytea,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}

@@ -84,11 +84,13 @@ pub async fn set_roles(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Applies to join a co-op (no login needed).
+/// Applies to join a co-op (no login needed). The answer is the same whether or not
+/// the address is known: a link to confirm the application is e-mailed to it, and the
+/// application reaches the register once confirmed.
 #[utoipa::path(post, path = "/api/v1/coops/{slug}/applications", tag = "membership", request_body = Application,
     params(("slug" = String, Path, description = "The co-op's short name")),
-    responses((status = 201, body = Created), (status = 404, body = Problem), (status = 422, body = Problem),
-        (status = 429, body = Problem)))]
+    responses((status = 202, description = "A link to confirm the application was e-mailed to the address given"),
+        (status = 404, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn apply(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -99,8 +101,8 @@ pub async fn apply(
     let coop = coops::by_slug(&mut conn, &path).await?.ok_or(AppError::NotFound)?;
     drop(conn);
     let ip = client_ip(&req, state.settings.trust_proxy);
-    let id = service::apply(&state, &coop, &body, ip).await?;
-    Ok(HttpResponse::Created().json(Created { id }))
+    service::apply(&state, &coop, &body, ip).await?;
+    Ok(HttpResponse::Accepted().finish())
 }
 
 /// Which part of the register to show.

@@ -176,6 +176,66 @@ pub async fn apply(
     }
 }
 
+/// The link of a confirmation e-mail.
+#[derive(Deserialize)]
+pub struct ConfirmQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// What the confirmation form sends.
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    token: String,
+}
+
+/// The page an application's confirmation link opens: one button, so that a mail
+/// scanner following the link confirms nothing.
+pub async fn confirm_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<ConfirmQuery>,
+) -> AppResult<HttpResponse> {
+    let mut conn = db::conn(&state.pool).await?;
+    let coop = coops::by_slug(&mut conn, &path).await?.ok_or(AppError::NotFound)?;
+    let mut page = Page::new(&req, None, Some(&coop))?;
+    page.insert("token", &query.token)
+        .insert("outcome", &Option::<&str>::None);
+    page.render("membership/apply_confirm.html")
+}
+
+/// Confirms an application from its e-mailed link.
+pub async fn confirm(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: PageForm<ConfirmForm>,
+) -> AppResult<HttpResponse> {
+    let mut conn = db::conn(&state.pool).await?;
+    let coop = coops::by_slug(&mut conn, &path).await?.ok_or(AppError::NotFound)?;
+    drop(conn);
+    let result = service::confirm_application(&state, &coop, &form.0.token).await;
+    let mut page = Page::new(&req, None, Some(&coop))?;
+    page.insert("token", &form.0.token);
+    match result {
+        Ok(outcome) => {
+            let outcome = match outcome {
+                service::Confirmation::Recorded => "recorded",
+                service::Confirmation::AlreadyOnRegister => "already",
+            };
+            page.insert("outcome", &Some(outcome));
+            page.render("membership/apply_confirm.html")
+        }
+        Err(AppError::Validation(errors)) => {
+            page.insert("outcome", &Option::<&str>::None).errors(&errors);
+            page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "membership/apply_confirm.html")
+        }
+        Err(other) => Err(other),
+    }
+}
+
 /// The register as of a date, with filters and the CSV download.
 pub async fn register(
     req: HttpRequest,

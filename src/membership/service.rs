@@ -474,14 +474,16 @@ pub struct Application {
     pub motivation: String,
 }
 
-/// Records an application from the public page: a login without password and an
-/// applicant on the register, in one transaction; the secretaries are told by e-mail.
+/// Takes an application from the public page. Nothing goes on the register yet: the
+/// person confirms with the link e-mailed to the address given ([`confirm_application`]),
+/// so the form answers the same whether or not the address is known, and no one is
+/// entered (or has their account attached to a co-op) with an address they do not hold.
 pub async fn apply(
     state: &AppState,
     coop: &Coop,
     application: &Application,
     ip: Option<std::net::IpAddr>,
-) -> AppResult<Uuid> {
+) -> AppResult<()> {
     let mut errors = Vec::new();
     let email = application.email.trim();
     if !crate::mail::is_valid_address(email) {
@@ -497,22 +499,73 @@ pub async fn apply(
     }
     // The form is public: the same limits as logging in keep it from being flooded.
     state.throttle.attempt(&format!("apply:{email}"), ip)?;
+    let pending = store::PendingApplication {
+        email: email.to_string(),
+        display_name: name.to_string(),
+        motivation: application.motivation.trim().to_string(),
+    };
+    let (secret, hash) = new_link_secret();
+    let expires = Utc::now() + state.settings.invitation_ttl;
+    let mut conn = db::conn(&state.pool).await?;
+    store::insert_pending_application(&mut conn, coop.id, &pending, &hash, expires).await?;
+    let link = format!(
+        "{}/c/{}/apply/confirm?token={secret}",
+        state.settings.public_url, coop.slug
+    );
+    let mail = Mail {
+        to: pending.email.clone(),
+        subject: i18n::text_with(
+            &coop.locale,
+            "mail-apply-confirm-subject",
+            &[("coop", coop.name.clone())],
+        ),
+        body: i18n::text_with(
+            &coop.locale,
+            "mail-apply-confirm-body",
+            &[
+                ("coop", coop.name.clone()),
+                ("name", pending.display_name.clone()),
+                ("link", link),
+            ],
+        ),
+    };
+    state.mailer.send(&state.settings.mail_from, mail).await
+}
+
+/// What confirming an application did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmation {
+    /// The person is now an applicant on the register; the secretaries were told.
+    Recorded,
+    /// The address already has an application or a membership in the co-op: nothing
+    /// changed.
+    AlreadyOnRegister,
+}
+
+/// Confirms an application with the secret of its e-mailed link: the address's login
+/// (created without a password if there is none: the person chooses one when
+/// admitted) becomes an applicant, in one transaction; the secretaries are told by
+/// e-mail. A link confirms once, and not after it expires.
+pub async fn confirm_application(state: &AppState, coop: &Coop, secret: &str) -> AppResult<Confirmation> {
     let today = Utc::now().date_naive();
     let mut conn = db::conn(&state.pool).await?;
     let coop_id = coop.id;
     let locale = coop.locale.clone();
-    let motivation = application.motivation.trim().to_string();
-    let member_id = conn
+    let hash = crate::auth::service::link_secret_hash(secret);
+    let recorded = conn
         .transaction(async |conn| {
-            let user = match users::find_by_email(conn, email).await? {
+            let Some(pending) = store::take_pending_application(conn, coop_id, &hash, Utc::now()).await? else {
+                return Err(AppError::field(
+                    "token",
+                    "This link is no longer valid: it was used already, or it expired. Please apply again.",
+                ));
+            };
+            let user = match users::find_by_email(conn, &pending.email).await? {
                 Some(user) => user,
-                None => users::create(conn, email, name, &locale, None, false).await?,
+                None => users::create(conn, &pending.email, &pending.display_name, &locale, None, false).await?,
             };
             if store::membership(conn, coop_id, user.id).await?.is_some() {
-                return Err(AppError::field(
-                    "email",
-                    "An application or membership with this e-mail already exists.",
-                ));
+                return Ok(None);
             }
             let applicant = MemberState::applicant(today);
             let first = StatusChange::application(today, Actor::User(user.id));
@@ -522,7 +575,7 @@ pub async fn apply(
                 roles: &RoleSet::new([]),
                 state: &applicant,
                 number: None,
-                motivation: &motivation,
+                motivation: &pending.motivation,
             };
             let member_id = store::insert(conn, new, &first).await?;
             audit::append(
@@ -531,24 +584,27 @@ pub async fn apply(
                 None,
                 "member.applied",
                 &format!("member:{member_id}"),
-                json!({"email": user.email, "display_name": name}),
+                json!({"email": user.email, "display_name": pending.display_name}),
             )
             .await?;
-            Ok::<_, AppError>(member_id)
+            Ok::<_, AppError>(Some((member_id, pending.display_name)))
         })
         .await?;
+    let Some((member_id, name)) = recorded else {
+        return Ok(Confirmation::AlreadyOnRegister);
+    };
     for (to, lang) in store::emails_with_role(&mut conn, coop_id, "secretary").await? {
         let link = format!("{}/c/{}/register/{member_id}", state.settings.public_url, coop.slug);
         let (subject, body) = MailKind::Application.keys();
         let mail = Mail {
             to,
             subject: i18n::text_with(&lang, subject, &[("coop", coop.name.clone())]),
-            body: i18n::text_with(&lang, body, &[("name", name.to_string()), ("link", link)]),
+            body: i18n::text_with(&lang, body, &[("name", name.clone()), ("link", link)]),
         };
         let from = &state.settings.mail_from;
         crate::notifications::service::send(&mut conn, &state.mailer, from, MailKind::Application, mail).await?;
     }
-    Ok(member_id)
+    Ok(Confirmation::Recorded)
 }
 
 /// One line of the register as of a date.

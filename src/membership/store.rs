@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::lifecycle::{Actor, MemberState, MemberStatus, StatusChange};
 use crate::auth::permissions::RoleSet;
-use crate::db::schema::{coops, member_status_changes, members, users};
+use crate::db::schema::{coops, member_status_changes, members, pending_applications, users};
 use crate::error::{AppError, AppResult};
 
 /// A member as listed to those who may see the list.
@@ -592,4 +592,66 @@ pub async fn never_invited(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppRe
         .select(crate::auth::store::User::as_select())
         .load(conn)
         .await?)
+}
+
+/// An application waiting for the confirmation of its e-mail address.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = pending_applications)]
+pub struct PendingApplication {
+    /// The address given, to be confirmed.
+    pub email: String,
+    /// The name given.
+    pub display_name: String,
+    /// What they wrote.
+    pub motivation: String,
+}
+
+/// Keeps an application until its e-mail address is confirmed.
+pub async fn insert_pending_application(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    application: &PendingApplication,
+    token_hash: &[u8],
+    expires_at: DateTime<Utc>,
+) -> AppResult<()> {
+    diesel::insert_into(pending_applications::table)
+        .values((
+            pending_applications::coop_id.eq(coop_id),
+            pending_applications::id.eq(Uuid::new_v4()),
+            pending_applications::email.eq(&application.email),
+            pending_applications::display_name.eq(&application.display_name),
+            pending_applications::motivation.eq(&application.motivation),
+            pending_applications::token_hash.eq(token_hash),
+            pending_applications::expires_at.eq(expires_at),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Takes (deletes and returns) the application a confirmation link names, if the link
+/// is the co-op's and still valid: a link confirms once. Expired applications of the
+/// co-op go with it.
+pub async fn take_pending_application(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    token_hash: &[u8],
+    now: DateTime<Utc>,
+) -> AppResult<Option<PendingApplication>> {
+    diesel::delete(
+        pending_applications::table
+            .filter(pending_applications::coop_id.eq(coop_id))
+            .filter(pending_applications::expires_at.le(now)),
+    )
+    .execute(conn)
+    .await?;
+    Ok(diesel::delete(
+        pending_applications::table
+            .filter(pending_applications::coop_id.eq(coop_id))
+            .filter(pending_applications::token_hash.eq(token_hash)),
+    )
+    .returning(PendingApplication::as_returning())
+    .get_result(conn)
+    .await
+    .optional()?)
 }

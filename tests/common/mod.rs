@@ -352,6 +352,44 @@ impl TestApp {
         files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
     }
 
+    /// Applies to join the co-op `slug` as a visitor would: the form through the API,
+    /// then the confirmation link e-mailed to `email` (its page, its button). Returns
+    /// the applicant's member id.
+    pub async fn apply(&self, slug: &str, name: &str, email: &str, motivation: &str) -> String {
+        let response = self
+            .client()
+            .post(self.at(&format!("/api/v1/coops/{slug}/applications")))
+            .json(&serde_json::json!({"display_name": name, "email": email, "motivation": motivation}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 202, "{}", response.text().await.unwrap());
+        let confirmed = self.confirm_application(email).await;
+        assert_eq!(confirmed.status(), 200);
+        self.sql(&format!(
+            "SELECT m.id::text FROM members m JOIN users u ON u.id = m.user_id JOIN coops c ON c.id = m.coop_id \
+             WHERE lower(u.email) = lower('{email}') AND c.slug = '{slug}'"
+        ))
+        .await[0]
+            .get(0)
+    }
+
+    /// Opens the newest application link mailed to `email` and presses its button.
+    pub async fn confirm_application(&self, email: &str) -> reqwest::Response {
+        let link = self.link_mailed_to(email);
+        assert!(link.contains("/apply/confirm?token="), "{link}");
+        let client = self.client();
+        let page = client.get(&link).send().await.unwrap().text().await.unwrap();
+        let token = link.split("token=").nth(1).unwrap().to_string();
+        let action = link.split('?').next().unwrap().to_string();
+        client
+            .post(action)
+            .form(&[("csrf", csrf_of(&page)), ("token", token)])
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// The first link to this server found in the newest e-mail to `to`.
     pub fn link_mailed_to(&self, to: &str) -> String {
         let mail = self

@@ -387,6 +387,8 @@ const EXPECTED: &[(&str, &str, Rule)] = &[
     ("POST", "/c/{slug}/members/{member_id}/roles", only(ADMIN)),
     ("GET", "/c/{slug}/apply", Rule::Public),
     ("POST", "/c/{slug}/apply", Rule::Public),
+    ("GET", "/c/{slug}/apply/confirm", Rule::Public),
+    ("POST", "/c/{slug}/apply/confirm", Rule::Public),
     ("GET", "/c/{slug}/register", only(OFFICERS)),
     ("GET", "/c/{slug}/register.csv", only(OFFICERS)),
     ("POST", "/c/{slug}/register/import", only(KEEPERS)),
@@ -514,7 +516,7 @@ fn action_and_query(path: &str) -> (&'static str, &'static str) {
         p if p.starts_with("/c/{slug}/meetings/") => ("held", ""),
         p if p.starts_with("/c/{slug}/patronage/distributions/") => ("propose", ""),
         p if p.ends_with("/bylaws/compare") => ("", "?from=1&to=1"),
-        "/password/reset" => ("", "?token=not-a-real-link"),
+        "/password/reset" | "/c/{slug}/apply/confirm" => ("", "?token=not-a-real-link"),
         _ => ("", ""),
     }
 }

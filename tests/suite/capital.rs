@@ -429,14 +429,7 @@ async fn paying_the_qualifying_share_makes_an_admitted_applicant_a_member() {
         .unwrap();
     assert_eq!(money(&qualifying["par_value"]), "50.00");
     let class = qualifying["id"].as_str().unwrap().to_string();
-    let response = app
-        .client()
-        .post(app.at("/api/v1/coops/demo/applications"))
-        .json(&json!({"display_name": "Rosa", "email": "rosa@bakery.test"}))
-        .send()
-        .await
-        .unwrap();
-    let rosa = json(response, 201).await["id"].as_str().unwrap().to_string();
+    let rosa = app.apply("demo", "Rosa", "rosa@bakery.test", "").await;
     let secretary = app.demo_token("secretary@demo.coop").await;
     let today = chrono::Utc::now().date_naive().to_string();
     let admitted = capital

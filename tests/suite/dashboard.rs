@@ -360,14 +360,7 @@ async fn another_coops_dashboard_and_data_stay_apart() {
         201,
     )
     .await;
-    let applied = app
-        .client()
-        .post(app.at("/api/v1/coops/other/applications"))
-        .json(&json!({"display_name": "Otto Elsewhere", "email": "otto@other.test", "motivation": ""}))
-        .send()
-        .await
-        .unwrap();
-    json(applied, 201).await;
+    app.apply("other", "Otto Elsewhere", "otto@other.test", "").await;
     // The other co-op's dashboard has its applicant and none of the demo's facts.
     let theirs = get(&app, &marie, "/api/v1/coops/other/dashboard").await;
     let names: Vec<&str> = theirs["applications"]
@@ -433,12 +426,7 @@ async fn notifications_since_the_last_visit_then_none_and_never_a_secret_choice(
     let path = format!("/api/v1/coops/demo/ballots/{id}/votes");
     let cast = app.api(&token, reqwest::Method::POST, &path, Some(vote)).await;
     assert!(cast.status().is_success(), "{}", cast.status());
-    app.client()
-        .post(app.at("/api/v1/coops/demo/applications"))
-        .json(&json!({"display_name": "Nadia Baker", "email": "nadia@bakery.test", "motivation": ""}))
-        .send()
-        .await
-        .unwrap();
+    app.apply("demo", "Nadia Baker", "nadia@bakery.test", "").await;
 
     let home = page(&max, &app, "/c/demo").await;
     assert!(

@@ -6,14 +6,7 @@ use chrono::{Duration, Utc};
 use serde_json::{json, Value};
 
 async fn apply(app: &TestApp, name: &str, email: &str) -> String {
-    let response = app
-        .client()
-        .post(app.at("/api/v1/coops/demo/applications"))
-        .json(&json!({"display_name": name, "email": email, "motivation": "I bake bread."}))
-        .send()
-        .await
-        .unwrap();
-    json(response, 201).await["id"].as_str().unwrap().to_string()
+    app.apply("demo", name, email, "I bake bread.").await
 }
 
 async fn change(app: &TestApp, token: &str, member: &str, body: Value) -> reqwest::Response {
@@ -328,6 +321,7 @@ async fn people_apply_and_secretaries_admit_through_the_pages() {
         .await
         .unwrap();
     assert_eq!(sent.status(), 200);
+    assert_eq!(app.confirm_application("quentin@bakery.test").await.status(), 200);
 
     let secretary = app.signed_in("secretary@demo.coop").await;
     let register = secretary

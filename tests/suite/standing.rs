@@ -45,14 +45,7 @@ const MEMBERS_ONLY: [&str; 8] = [
 #[tokio::test]
 async fn an_applicant_sees_their_application_and_nothing_of_the_coop() {
     let app = TestApp::demo().await;
-    let response = app
-        .client()
-        .post(app.at("/api/v1/coops/demo/applications"))
-        .json(&json!({"display_name": "Eve Outsider", "email": "eve@outside.test"}))
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success(), "{}", response.status());
+    app.apply("demo", "Eve Outsider", "eve@outside.test", "").await;
     give_password(&app, "eve@outside.test").await;
     let eve = app.demo_token("eve@outside.test").await;
     for path in MEMBERS_ONLY {
@@ -272,5 +265,61 @@ async fn only_another_admin_grants_a_role_and_only_to_a_full_member() {
     assert_eq!(
         serde_json::from_str::<Value>(&event).unwrap(),
         json!({"from": ["member"], "to": ["member", "treasurer"]})
+    );
+}
+
+/// Finding 13 of issue 18 (the form's half): the public application form told whether
+/// an address was known; and anyone could put someone else's address (and account) on
+/// a co-op's register. Now every application waits for the address's own confirmation.
+#[tokio::test]
+async fn the_application_form_answers_the_same_for_any_address_and_records_nothing_unconfirmed() {
+    let app = TestApp::demo().await;
+    let members_before: i64 = app.sql("SELECT count(*) FROM members").await[0].get(0);
+    let mut answers = Vec::new();
+    // A member of the co-op, an account of another kind (the operator), a stranger.
+    for email in ["member@demo.coop", "operator@demo.coop", "nobody@outside.test"] {
+        let response = app
+            .client()
+            .post(app.at("/api/v1/coops/demo/applications"))
+            .json(&json!({"display_name": "Someone", "email": email, "motivation": ""}))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let headers: Vec<String> = response
+            .headers()
+            .iter()
+            .filter(|(name, _)| !matches!(name.as_str(), "date" | "x-request-id"))
+            .map(|(name, value)| format!("{name}: {value:?}"))
+            .collect();
+        answers.push((status, headers, response.text().await.unwrap()));
+    }
+    assert_eq!(answers[0].0, 202);
+    assert!(answers.iter().all(|a| *a == answers[0]), "{answers:#?}");
+    assert_eq!(
+        app.sql("SELECT count(*) FROM members").await[0].get::<_, i64>(0),
+        members_before,
+        "nobody is on the register before confirming"
+    );
+    // The operator's own confirmation attaches their account, as an applicant only.
+    assert_eq!(app.confirm_application("operator@demo.coop").await.status(), 200);
+    let status: String = app
+        .sql("SELECT m.status FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = 'operator@demo.coop'")
+        .await[0]
+        .get(0);
+    assert_eq!(status, "applicant");
+    // A member confirming an application changes nothing.
+    let already = app.confirm_application("member@demo.coop").await;
+    assert!(already
+        .text()
+        .await
+        .unwrap()
+        .contains("already has an application or a membership"));
+    // A link confirms once.
+    let again = app.confirm_application("operator@demo.coop").await;
+    assert_eq!(again.status(), 422);
+    assert_eq!(
+        app.sql("SELECT count(*) FROM members").await[0].get::<_, i64>(0),
+        members_before + 1
     );
 }
