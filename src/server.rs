@@ -652,6 +652,11 @@ pub fn app(
                 .route(web::get().to(auth::pages::reset_form))
                 .route(web::post().to(auth::pages::reset)),
         )
+        .service(
+            resource("/invitations/accept")
+                .route(web::get().to(membership::pages::accept_form))
+                .route(web::post().to(membership::pages::accept)),
+        )
         .configure(coops::pages::routes)
         .service(
             resource("/c/{slug}/parameters")

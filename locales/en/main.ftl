@@ -615,3 +615,10 @@ standing-applicant = Your application to { $coop } is waiting for a decision. Yo
 standing-former = You are no longer a member of { $coop }. You keep access to your own records: what you hold or are owed, and your notices of allocation.
 standing-former-capital = Your capital statement and what the co-op owes you
 standing-former-patronage = Your hours and notices of allocation
+
+## An invitation for someone who has a Concord account already
+members-done-invitation-pending = This address has a Concord account already: its holder was e-mailed an invitation, and joins the co-op, with the roles you chose, when they accept it.
+accept-title = Join a co-operative
+accept-hint = You were invited to join a co-operative on Concord. Accept to appear on its register, with the roles its admin gave you.
+accept-submit = Accept the invitation
+accept-joined = You have joined { $coop }. Sign in to see it.

@@ -615,3 +615,10 @@ standing-applicant = Votre candidature à { $coop } attend une décision. Vous s
 standing-former = Vous n'êtes plus membre de { $coop }. Vous gardez l'accès à vos propres relevés : ce que vous détenez ou ce qui vous est dû, et vos avis d'affectation.
 standing-former-capital = Votre relevé de capital et ce que la coopérative vous doit
 standing-former-patronage = Vos heures et vos avis d'affectation
+
+## Une invitation pour une personne qui a déjà un compte Concord
+members-done-invitation-pending = Cette adresse a déjà un compte Concord : sa ou son titulaire a reçu une invitation par courriel, et rejoindra la coopérative, avec les rôles choisis, en l'acceptant.
+accept-title = Rejoindre une coopérative
+accept-hint = Vous êtes invité·e à rejoindre une coopérative sur Concord. Acceptez pour figurer à son registre, avec les rôles que son administrateur ou administratrice vous a donnés.
+accept-submit = Accepter l'invitation
+accept-joined = Vous avez rejoint { $coop }. Connectez-vous pour la voir.

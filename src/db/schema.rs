@@ -482,3 +482,16 @@ diesel::table! {
         expires_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    pending_invitations (coop_id, id) {
+        coop_id -> Uuid,
+        id -> Uuid,
+        user_id -> Uuid,
+        roles -> Array<Text>,
+        invited_by -> Uuid,
+        token_hash -> Bytea,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}

@@ -47,18 +47,23 @@ pub struct Created {
     pub id: Uuid,
 }
 
-/// Invites a person into the co-op (admins).
+/// Invites a person into the co-op (admins). Someone new is entered at once (201); an
+/// address that has a Concord account already is asked to accept (202), and joins when
+/// its holder does.
 #[utoipa::path(post, path = "/api/v1/coops/{slug}/members", tag = "membership", request_body = InvitationRequest,
     params(("slug" = String, Path, description = "The co-op's short name")),
-    responses((status = 201, body = Created), (status = 403, body = Problem), (status = 422, body = Problem)),
+    responses((status = 201, body = Created), (status = 202, description = "The invitee has an account: they were asked to accept"),
+        (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn invite(
     state: web::Data<AppState>,
     scope: InCoop,
     body: MemberJson<InvitationRequest>,
 ) -> AppResult<HttpResponse> {
-    let id = service::invite(&state, &scope, &body.email, &body.display_name, &body.roles).await?;
-    Ok(HttpResponse::Created().json(Created { id }))
+    match service::invite(&state, &scope, &body.email, &body.display_name, &body.roles).await? {
+        service::Invited::Member(id) => Ok(HttpResponse::Created().json(Created { id })),
+        service::Invited::Pending => Ok(HttpResponse::Accepted().finish()),
+    }
 }
 
 /// A member's new roles.

@@ -13,7 +13,7 @@ use super::store;
 use crate::auth::api::client_ip;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::{Action, Role};
-use crate::coops::store as coops;
+use crate::coops::store::{self as coops, Coop};
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::server::AppState;
@@ -73,7 +73,11 @@ pub async fn invite(
 ) -> AppResult<HttpResponse> {
     let form = form.0;
     match service::invite(&state, &scope, &form.email, &form.display_name, &form.roles).await {
-        Ok(_) => Ok(see_other(&format!("/c/{}/members?done=invited", scope.coop.slug))),
+        Ok(service::Invited::Member(_)) => Ok(see_other(&format!("/c/{}/members?done=invited", scope.coop.slug))),
+        Ok(service::Invited::Pending) => Ok(see_other(&format!(
+            "/c/{}/members?done=invitation_pending",
+            scope.coop.slug
+        ))),
         Err(AppError::Validation(errors)) => show_again(&req, &state, &scope, &form, &errors).await,
         Err(AppError::Conflict(message)) => {
             show_again(&req, &state, &scope, &form, &[FieldError::new("email", message)]).await
@@ -171,6 +175,37 @@ pub async fn apply(
             let message = i18n::text(page.lang, "error-429");
             page.insert("sent", &false).errors(&[FieldError::new("email", message)]);
             page.render_status(StatusCode::TOO_MANY_REQUESTS, "membership/apply.html")
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// The page an invitation's link opens: one button, so that a mail scanner following
+/// the link accepts nothing.
+pub async fn accept_form(req: HttpRequest, query: web::Query<ConfirmQuery>) -> AppResult<HttpResponse> {
+    let mut page = Page::new(&req, None, None)?;
+    page.insert("token", &query.token)
+        .insert("joined", &Option::<Coop>::None);
+    page.render("membership/accept.html")
+}
+
+/// Accepts an invitation from its e-mailed link.
+pub async fn accept(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: PageForm<ConfirmForm>,
+) -> AppResult<HttpResponse> {
+    let result = service::accept_invitation(&state, &form.0.token).await;
+    let mut page = Page::new(&req, None, None)?;
+    page.insert("token", &form.0.token);
+    match result {
+        Ok(coop) => {
+            page.insert("joined", &Some(coop));
+            page.render("membership/accept.html")
+        }
+        Err(AppError::Validation(errors)) => {
+            page.insert("joined", &Option::<Coop>::None).errors(&errors);
+            page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "membership/accept.html")
         }
         Err(other) => Err(other),
     }

@@ -27,49 +27,69 @@ use crate::notifications::rules::MailKind;
 use crate::server::AppState;
 use crate::web::i18n;
 
-/// Invites a person into the co-op with roles: creates their login if they have none
-/// (with an e-mailed link to choose a password) and their membership, in one
-/// transaction; the e-mail goes once it has committed.
+/// What an invitation did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invited {
+    /// A new login and its membership, with a link to choose a password.
+    Member(Uuid),
+    /// The address has a Concord account already: its holder was e-mailed a link to
+    /// accept, and joins (with the roles given) when they do ([`accept_invitation`]).
+    Pending,
+}
+
+/// Invites a person into the co-op with roles, in one transaction; the e-mail goes
+/// once it has committed. Someone new gets a login and their membership, with an
+/// e-mailed link to choose a password; someone who already has an account is asked
+/// to accept, and nothing of theirs (not even their name) reaches the co-op before.
 pub async fn invite(
     state: &AppState,
     scope: &InCoop,
     email: &str,
     display_name: &str,
     roles: &[String],
-) -> AppResult<Uuid> {
+) -> AppResult<Invited> {
     scope.require(Action::ManageMembers)?;
     let invitation = check_invitation(email, display_name, roles).map_err(AppError::Validation)?;
     let coop = scope.coop.clone();
     let actor = scope.caller.user.id;
     let expires = Utc::now() + state.settings.invitation_ttl;
     let mut conn = db::conn(&state.pool).await?;
-    let (member_id, user, link_secret) = conn
+    let (invited, user, link) = conn
         .transaction(async |conn| {
-            let user = match users::find_by_email(conn, &invitation.email).await? {
-                Some(user) => user,
-                None => {
-                    users::create(
-                        conn,
-                        &invitation.email,
-                        &invitation.display_name,
-                        &coop.locale,
-                        None,
-                        false,
-                    )
-                    .await?
+            let (secret, hash) = new_link_secret();
+            if let Some(user) = users::find_by_email(conn, &invitation.email).await? {
+                if store::membership(conn, coop.id, user.id).await?.is_some() {
+                    return Err(AppError::field("email", "This person is already a member."));
                 }
-            };
-            // Someone without a password yet gets a link to choose one.
-            let secret = if user.password_hash.is_none() {
-                let (secret, hash) = new_link_secret();
-                users::create_token(conn, user.id, "invitation", &hash, expires).await?;
-                Some(secret)
-            } else {
-                None
-            };
-            if store::membership(conn, coop.id, user.id).await?.is_some() {
-                return Err(AppError::field("email", "This person is already a member."));
+                let pending = store::PendingInvitation {
+                    coop_id: coop.id,
+                    user_id: user.id,
+                    roles: invitation.roles.names(),
+                    invited_by: actor,
+                };
+                store::insert_pending_invitation(conn, &pending, &hash, expires).await?;
+                audit::append(
+                    conn,
+                    Some(coop.id),
+                    Some(actor),
+                    "member.invitation_pending",
+                    &format!("coop:{}", coop.id),
+                    json!({"email": invitation.email, "roles": invitation.roles.names()}),
+                )
+                .await?;
+                let link = format!("{}/invitations/accept?token={secret}", state.settings.public_url);
+                return Ok::<_, AppError>((Invited::Pending, user, link));
             }
+            let user = users::create(
+                conn,
+                &invitation.email,
+                &invitation.display_name,
+                &coop.locale,
+                None,
+                false,
+            )
+            .await?;
+            users::create_token(conn, user.id, "invitation", &hash, expires).await?;
             let member_id = add_member_directly(
                 conn,
                 coop.id,
@@ -88,22 +108,63 @@ pub async fn invite(
                 json!({"email": user.email, "roles": invitation.roles.names()}),
             )
             .await?;
-            Ok::<_, AppError>((member_id, user, secret))
+            let link = format!("{}/password/reset?token={secret}", state.settings.public_url);
+            Ok((Invited::Member(member_id), user, link))
         })
         .await?;
-    let mail = invitation_mail(state, scope, &user, link_secret);
+    let mail = invitation_mail(scope, &user, link);
     state.mailer.send(&state.settings.mail_from, mail).await?;
-    Ok(member_id)
+    Ok(invited)
 }
 
-/// The invitation e-mail: a link to choose a password, or to the co-op for someone
-/// who has one already.
-fn invitation_mail(state: &AppState, scope: &InCoop, user: &users::User, link_secret: Option<String>) -> Mail {
+/// Accepts an invitation with the secret of its e-mailed link: the invitee's login
+/// joins the co-op as a full member with the roles the admin gave, audited, in one
+/// transaction. A link is accepted once, and not after it expires. Returns the co-op.
+pub async fn accept_invitation(state: &AppState, secret: &str) -> AppResult<Coop> {
+    let hash = crate::auth::service::link_secret_hash(secret);
+    let mut conn = db::conn(&state.pool).await?;
+    conn.transaction(async |conn| {
+        let Some(invitation) = store::take_pending_invitation(conn, &hash, Utc::now()).await? else {
+            return Err(AppError::field(
+                "token",
+                "This invitation is no longer valid: it was accepted already, or it expired. Ask the co-op's admin to invite you again.",
+            ));
+        };
+        let coop = crate::coops::store::by_id(conn, invitation.coop_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if store::membership(conn, coop.id, invitation.user_id).await?.is_none() {
+            let roles = RoleSet::parse(&invitation.roles).map_err(AppError::internal)?;
+            let member_id = add_member_directly(
+                conn,
+                coop.id,
+                invitation.user_id,
+                &roles,
+                Some(invitation.invited_by),
+                "invited by an admin",
+            )
+            .await?;
+            let user = users::find(conn, invitation.user_id).await?.ok_or(AppError::NotFound)?;
+            audit::append(
+                conn,
+                Some(coop.id),
+                Some(invitation.user_id),
+                "member.invited",
+                &format!("member:{member_id}"),
+                json!({"email": user.email, "roles": roles.names(), "accepted": true,
+                       "invited_by": invitation.invited_by}),
+            )
+            .await?;
+        }
+        Ok(coop)
+    })
+    .await
+}
+
+/// The invitation e-mail: a link to choose a password, or to accept for someone who
+/// has an account already.
+fn invitation_mail(scope: &InCoop, user: &users::User, link: String) -> Mail {
     let coop = &scope.coop;
-    let link = match link_secret {
-        Some(secret) => format!("{}/password/reset?token={secret}", state.settings.public_url),
-        None => format!("{}/c/{}", state.settings.public_url, coop.slug),
-    };
     Mail {
         to: user.email.clone(),
         subject: i18n::text_with(&user.locale, "mail-invite-subject", &[("coop", coop.name.clone())]),
@@ -154,7 +215,8 @@ pub async fn invite_waiting(state: &AppState, scope: &InCoop) -> AppResult<usize
         })
         .await?;
     for (user, secret) in &invited {
-        let mail = invitation_mail(state, scope, user, Some(secret.clone()));
+        let link = format!("{}/password/reset?token={secret}", state.settings.public_url);
+        let mail = invitation_mail(scope, user, link);
         state.mailer.send(&state.settings.mail_from, mail).await?;
     }
     Ok(invited.len())

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::lifecycle::{Actor, MemberState, MemberStatus, StatusChange};
 use crate::auth::permissions::RoleSet;
-use crate::db::schema::{coops, member_status_changes, members, pending_applications, users};
+use crate::db::schema::{coops, member_status_changes, members, pending_applications, pending_invitations, users};
 use crate::error::{AppError, AppResult};
 
 /// A member as listed to those who may see the list.
@@ -651,6 +651,60 @@ pub async fn take_pending_application(
             .filter(pending_applications::token_hash.eq(token_hash)),
     )
     .returning(PendingApplication::as_returning())
+    .get_result(conn)
+    .await
+    .optional()?)
+}
+
+/// An admin's invitation waiting for its invitee's acceptance.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = pending_invitations)]
+pub struct PendingInvitation {
+    /// The co-op.
+    pub coop_id: Uuid,
+    /// The invitee's login.
+    pub user_id: Uuid,
+    /// The roles they will hold.
+    pub roles: Vec<String>,
+    /// The admin who invited them.
+    pub invited_by: Uuid,
+}
+
+/// Keeps an invitation until its invitee accepts it.
+pub async fn insert_pending_invitation(
+    conn: &mut AsyncPgConnection,
+    invitation: &PendingInvitation,
+    token_hash: &[u8],
+    expires_at: DateTime<Utc>,
+) -> AppResult<()> {
+    diesel::insert_into(pending_invitations::table)
+        .values((
+            pending_invitations::coop_id.eq(invitation.coop_id),
+            pending_invitations::id.eq(Uuid::new_v4()),
+            pending_invitations::user_id.eq(invitation.user_id),
+            pending_invitations::roles.eq(&invitation.roles),
+            pending_invitations::invited_by.eq(invitation.invited_by),
+            pending_invitations::token_hash.eq(token_hash),
+            pending_invitations::expires_at.eq(expires_at),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Takes (deletes and returns) the invitation a link names, if still valid: a link
+/// is accepted once.
+pub async fn take_pending_invitation(
+    conn: &mut AsyncPgConnection,
+    token_hash: &[u8],
+    now: DateTime<Utc>,
+) -> AppResult<Option<PendingInvitation>> {
+    Ok(diesel::delete(
+        pending_invitations::table
+            .filter(pending_invitations::token_hash.eq(token_hash))
+            .filter(pending_invitations::expires_at.gt(now)),
+    )
+    .returning(PendingInvitation::as_returning())
     .get_result(conn)
     .await
     .optional()?)

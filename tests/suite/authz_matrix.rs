@@ -372,6 +372,8 @@ const EXPECTED: &[(&str, &str, Rule)] = &[
     ("GET", "/password/forgot", Rule::Public),
     ("POST", "/password/forgot", Rule::Public),
     ("GET", "/password/reset", Rule::Public),
+    ("GET", "/invitations/accept", Rule::Public),
+    ("POST", "/invitations/accept", Rule::Public),
     ("POST", "/password/reset", Rule::Public),
     ("GET", "/coops/new", Rule::Operator),
     ("POST", "/coops/new", Rule::Operator),
@@ -516,7 +518,7 @@ fn action_and_query(path: &str) -> (&'static str, &'static str) {
         p if p.starts_with("/c/{slug}/meetings/") => ("held", ""),
         p if p.starts_with("/c/{slug}/patronage/distributions/") => ("propose", ""),
         p if p.ends_with("/bylaws/compare") => ("", "?from=1&to=1"),
-        "/password/reset" | "/c/{slug}/apply/confirm" => ("", "?token=not-a-real-link"),
+        "/password/reset" | "/c/{slug}/apply/confirm" | "/invitations/accept" => ("", "?token=not-a-real-link"),
         _ => ("", ""),
     }
 }

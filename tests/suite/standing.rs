@@ -323,3 +323,54 @@ async fn the_application_form_answers_the_same_for_any_address_and_records_nothi
         members_before + 1
     );
 }
+
+/// Finding 3 of issue 18 (the admin's invitation): inviting an address that has a
+/// Concord account attached that account at once, showing the co-op the name it
+/// carries. Now its holder accepts first.
+#[tokio::test]
+async fn someone_with_an_account_joins_only_by_accepting_the_invitation() {
+    let app = TestApp::demo().await;
+    let admin = app.demo_token("admin@demo.coop").await;
+    let members =
+        "SELECT count(*) FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = 'operator@demo.coop'";
+    let invite = app
+        .api(
+            &admin,
+            Method::POST,
+            "/api/v1/coops/demo/members",
+            Some(json!({"email": "operator@demo.coop", "display_name": "Whoever", "roles": ["treasurer"]})),
+        )
+        .await;
+    assert_eq!(invite.status(), 202);
+    assert_eq!(app.sql(members).await[0].get::<_, i64>(0), 0, "not on the register yet");
+    let link = app.link_mailed_to("operator@demo.coop");
+    assert!(link.contains("/invitations/accept?token="), "{link}");
+    let client = app.client();
+    let page = client.get(&link).send().await.unwrap().text().await.unwrap();
+    let token = link.split("token=").nth(1).unwrap().to_string();
+    let action = link.split('?').next().unwrap().to_string();
+    let accept = |client: reqwest::Client, token: String, page: String| {
+        let action = action.clone();
+        async move {
+            client
+                .post(action)
+                .form(&[("csrf", crate::common::csrf_of(&page)), ("token", token)])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let accepted = accept(client.clone(), token.clone(), page.clone()).await;
+    assert_eq!(accepted.status(), 200);
+    let roles: String = app
+        .sql(
+            "SELECT array_to_string(m.roles, ',') FROM members m JOIN users u ON u.id = m.user_id \
+             WHERE u.email = 'operator@demo.coop'",
+        )
+        .await[0]
+        .get(0);
+    assert_eq!(roles, "member,treasurer");
+    // A link is accepted once.
+    assert_eq!(accept(client, token, page).await.status(), 422);
+    assert_eq!(app.sql(members).await[0].get::<_, i64>(0), 1);
+}

@@ -1,1 +1,2 @@
+DROP TABLE pending_invitations;
 DROP TABLE pending_applications;
