@@ -660,8 +660,27 @@ pub async fn cast(state: &AppState, scope: &InCoop, id: Uuid, input: &CastInput)
             }));
         }
         let channel = if by_proxy { "proxy" } else { "online" };
-        let first = store::insert_participation(conn, coop_id, id, voter, channel, by_proxy.then_some(me)).await?;
         let secret = ballot.settings.secret;
+        // The new receipt: the paper keeps one hash of it, the participation another
+        // (decision 0013), so only the code relates them.
+        let code = secret.then(|| {
+            let mut bytes = [0u8; rules::RECEIPT_BYTES];
+            rand::rng().fill_bytes(&mut bytes);
+            rules::receipt_code(bytes)
+        });
+        let canonical = code.as_deref().map(|c| rules::normalise_receipt(c).unwrap_or_default());
+        let hash = canonical.as_deref().map(rules::receipt_hash);
+        let bound = canonical.as_deref().map(rules::participation_receipt_hash);
+        let first = store::insert_participation(
+            conn,
+            coop_id,
+            id,
+            voter,
+            channel,
+            by_proxy.then_some(me),
+            bound.as_deref(),
+        )
+        .await?;
         if !first {
             if !ballot.settings.allow_change {
                 return Err(AppError::Conflict(if by_proxy {
@@ -696,9 +715,23 @@ pub async fn cast(state: &AppState, scope: &InCoop, id: Uuid, input: &CastInput)
                         "You have already voted. To change your vote, give the receipt code you were shown.",
                     ));
                 };
-                let canonical = rules::normalise_receipt(code)
+                let presented = rules::normalise_receipt(code)
                     .ok_or_else(|| AppError::field("receipt", "This is not a receipt code."))?;
-                store::delete_paper_by_receipt(conn, coop_id, id, &rules::receipt_hash(&canonical)).await?
+                // Only the receipt this participation holds: another voter's code
+                // must not reach their paper. Nothing is deleted before this holds.
+                let own = store::rebind_receipt(
+                    conn,
+                    coop_id,
+                    id,
+                    voter,
+                    &rules::participation_receipt_hash(&presented),
+                    bound.as_deref().unwrap_or_default(),
+                )
+                .await?;
+                if !own {
+                    return Err(AppError::field("receipt", "This is not the receipt of your vote."));
+                }
+                store::delete_paper_by_receipt(conn, coop_id, id, &rules::receipt_hash(&presented)).await?
             } else {
                 store::delete_paper_of_member(conn, coop_id, id, voter).await?
             };
@@ -712,14 +745,6 @@ pub async fn cast(state: &AppState, scope: &InCoop, id: Uuid, input: &CastInput)
             // Voting in person takes back a proxy the holder has not used.
             store::withdraw_proxy(conn, coop_id, id, voter, Utc::now()).await?;
         }
-        let code = secret.then(|| {
-            let mut bytes = [0u8; rules::RECEIPT_BYTES];
-            rand::rng().fill_bytes(&mut bytes);
-            rules::receipt_code(bytes)
-        });
-        let hash = code
-            .as_deref()
-            .map(|c| rules::receipt_hash(&rules::normalise_receipt(c).unwrap_or_default()));
         // Every online paper carries a receipt hash (a table constraint). An open
         // ballot's paper names its voter instead, so its hash is of a random value
         // that nobody holds.
@@ -931,7 +956,7 @@ pub async fn record_meeting_papers(
                     format!("Member {m} is not on this ballot's roll."),
                 ));
             }
-            if !store::insert_participation(conn, coop_id, id, *m, "meeting", None).await? {
+            if !store::insert_participation(conn, coop_id, id, *m, "meeting", None, None).await? {
                 return Err(AppError::field("members", format!("Member {m} has already voted.")));
             }
             store::withdraw_proxy(conn, coop_id, id, *m, Utc::now()).await?;
@@ -1174,19 +1199,17 @@ pub async fn receipts(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<V
     store::receipt_hashes(&mut conn, scope.coop.id, id).await
 }
 
-/// What a receipt check finds.
+/// What a receipt check finds: whether the paper is counted, never what it says, so
+/// that a code cannot prove a vote to a buyer (decision 0013).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReceiptCheck {
-    /// Whether a paper with this receipt is in the ballot.
+    /// Whether a paper with this receipt is in the ballot (counted as cast).
     pub found: bool,
     /// The receipt's hash, as in the published list.
     pub hash: String,
-    /// The answers on that paper (only the holder of the code can ask).
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub answers: Option<Vec<Answer>>,
 }
 
-/// Checks that the paper with this receipt code is in the ballot, and shows what it says.
+/// Checks that the paper with this receipt code is in the ballot.
 pub async fn check_receipt(state: &AppState, scope: &InCoop, id: Uuid, code: &str) -> AppResult<ReceiptCheck> {
     scope.require(Action::ViewCoop)?;
     let canonical =
@@ -1194,11 +1217,9 @@ pub async fn check_receipt(state: &AppState, scope: &InCoop, id: Uuid, code: &st
     let hash = rules::receipt_hash(&canonical);
     let mut conn = db::conn(&state.pool).await?;
     store::find(&mut conn, scope.coop.id, id, Lock::None).await?;
-    let answers = store::paper_by_receipt(&mut conn, scope.coop.id, id, &hash).await?;
     Ok(ReceiptCheck {
-        found: answers.is_some(),
+        found: store::paper_counted(&mut conn, scope.coop.id, id, &hash).await?,
         hash,
-        answers,
     })
 }
 
@@ -1489,7 +1510,7 @@ pub(crate) async fn seed_papers(
     papers: impl IntoIterator<Item = (Uuid, Vec<Answer>)>,
 ) -> AppResult<()> {
     for (voter, answers) in papers {
-        store::insert_participation(conn, coop_id, id, voter, "online", None).await?;
+        store::insert_participation(conn, coop_id, id, voter, "online", None, None).await?;
         let mut bytes = [0u8; rules::RECEIPT_BYTES];
         rand::rng().fill_bytes(&mut bytes);
         let code = rules::receipt_code(bytes);

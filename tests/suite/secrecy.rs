@@ -235,7 +235,14 @@ async fn nothing_links_a_secret_paper_to_its_voter() {
         .collect();
     assert_eq!(
         participation_columns,
-        ["coop_id", "ballot_id", "member_id", "channel", "proxy_holder"]
+        [
+            "coop_id",
+            "ballot_id",
+            "member_id",
+            "channel",
+            "proxy_holder",
+            "receipt_hash"
+        ]
     );
 
     // The rows themselves: the papers were written again when the ballot closed, in
@@ -319,4 +326,192 @@ async fn nothing_links_a_secret_paper_to_its_voter() {
     {
         assert!(!log.contains(&needle), "the log mentions {needle}: {log}");
     }
+}
+
+const BALLOTS: &str = "/api/v1/coops/demo/ballots";
+
+/// Creates and opens a secret online ballot on one motion where a vote may be
+/// changed; answers its id.
+async fn open_changeable_motion(app: &TestApp, secretary: &str, title: &str) -> String {
+    let created = json(
+        app.api(
+            secretary,
+            reqwest::Method::POST,
+            BALLOTS,
+            Some(json!({
+                "title": title,
+                "closes_at": "2031-06-30T18:00:00Z",
+                "settings": {"mode": "online", "secret": true, "allow_change": true,
+                             "quorum": {"kind": "none"}, "proxies": {"kind": "none"}},
+                "questions": [
+                    {"title": "Keep the four-day week", "kind": "motion",
+                     "threshold": {"kind": "simple"}, "base": "cast_excluding_abstentions"}
+                ]
+            })),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let id = created["id"].as_str().unwrap().to_string();
+    step(app, secretary, &id, "open").await;
+    id
+}
+
+/// Opens or closes a ballot as the secretary; answers the ballot.
+async fn step(app: &TestApp, secretary: &str, id: &str, action: &str) -> Value {
+    json(
+        app.api(
+            secretary,
+            reqwest::Method::POST,
+            &format!("{BALLOTS}/{id}/{action}"),
+            Some(json!({})),
+        )
+        .await,
+        200,
+    )
+    .await
+}
+
+/// Votes on the one motion, with a receipt to change an earlier vote.
+async fn vote(app: &TestApp, token: &str, id: &str, answer: &str, receipt: Option<&str>) -> reqwest::Response {
+    let mut body = json!({"answers": [answer]});
+    if let Some(code) = receipt {
+        body["receipt"] = json!(code);
+    }
+    app.api(
+        token,
+        reqwest::Method::POST,
+        &format!("{BALLOTS}/{id}/votes"),
+        Some(body),
+    )
+    .await
+}
+
+/// The answers on the paper whose published hash is this receipt code's.
+async fn paper_of(app: &TestApp, id: &str, code: &str) -> Vec<String> {
+    let canonical = code.replace('-', "");
+    app.sql(&format!(
+        "SELECT answers::text FROM ballot_papers WHERE ballot_id = '{id}'
+         AND receipt_hash = encode(sha256(convert_to('{canonical}', 'UTF8')), 'hex')"
+    ))
+    .await
+    .iter()
+    .map(|r| r.get(0))
+    .collect()
+}
+
+async fn close(app: &TestApp, secretary: &str, id: &str) -> Value {
+    step(app, secretary, id, "close").await
+}
+
+/// Issue 18, finding 4: Max "changed his vote" with Marie's receipt and her paper
+/// was gone. A receipt now changes only the vote of the member it was given to.
+#[tokio::test]
+async fn another_voters_receipt_changes_nothing() {
+    let app = TestApp::demo().await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let id = open_changeable_motion(&app, &secretary, "The four-day week").await;
+    let marie = app.demo_token("marie@demo.coop").await;
+    let max = app.demo_token("member@demo.coop").await;
+    let maries = json(vote(&app, &marie, &id, "for", None).await, 201).await["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let maxs = json(vote(&app, &max, &id, "against", None).await, 201).await["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let refused =
+        crate::common::problem(vote(&app, &max, &id, "against", Some(&maries)).await, 422, "validation").await;
+    assert_eq!(
+        refused["errors"],
+        json!([{"field": "receipt", "message": "This is not the receipt of your vote."}])
+    );
+    assert_eq!(
+        paper_of(&app, &id, &maries).await,
+        [r#"["for"]"#],
+        "Marie's paper is still there"
+    );
+    assert_eq!(paper_of(&app, &id, &maxs).await, [r#"["against"]"#], "so is Max's");
+    let papers: i64 = app
+        .sql(&format!("SELECT count(*) FROM ballot_papers WHERE ballot_id = '{id}'"))
+        .await[0]
+        .get(0);
+    assert_eq!(papers, 2);
+
+    // Each still changes their own vote with their own receipt.
+    let changed = json(vote(&app, &marie, &id, "abstain", Some(&maries)).await, 201).await;
+    assert_eq!(changed["changed"], true);
+    let changed = json(vote(&app, &max, &id, "for", Some(&maxs.to_lowercase())).await, 201).await;
+    assert_eq!(changed["changed"], true);
+    let closed = close(&app, &secretary, &id).await;
+    assert_eq!(
+        closed["result"]["questions"][0]["counts"],
+        json!({"for": 1, "against": 0, "abstain": 1})
+    );
+}
+
+/// Issue 18, finding 4: checking a receipt showed the choice to whoever held the
+/// code, so a voter could prove their vote to a buyer. It now says only whether the
+/// paper is counted (decision 0013).
+#[tokio::test]
+async fn checking_a_receipt_says_counted_not_what_it_says() {
+    let app = TestApp::demo().await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let id = open_changeable_motion(&app, &secretary, "The four-day week").await;
+    let marie = app.demo_token("marie@demo.coop").await;
+    let code = json(vote(&app, &marie, &id, "against", None).await, 201).await["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let hash: String = app
+        .sql(&format!(
+            "SELECT receipt_hash FROM ballot_papers WHERE ballot_id = '{id}'"
+        ))
+        .await[0]
+        .get(0);
+    let check = |code: String| {
+        let (app, marie, id) = (&app, &marie, &id);
+        async move {
+            json(
+                app.api(
+                    marie,
+                    reqwest::Method::POST,
+                    &format!("{BALLOTS}/{id}/receipts/check"),
+                    Some(json!({ "code": code })),
+                )
+                .await,
+                200,
+            )
+            .await
+        }
+    };
+    assert_eq!(check(code.clone()).await, json!({"found": true, "hash": hash}));
+    close(&app, &secretary, &id).await;
+    assert_eq!(check(code.clone()).await, json!({"found": true, "hash": hash}));
+    let unknown = check("0000-0000-0000-0000-0000".into()).await;
+    assert_eq!(unknown["found"], false);
+    assert_eq!(unknown.as_object().unwrap().len(), 2, "{unknown}");
+
+    // The page says the same, in words (Marie reads French), and never the choice.
+    let client = app.signed_in("marie@demo.coop").await;
+    let page = format!("/c/demo/ballots/{id}");
+    let html = client.get(app.at(&page)).send().await.unwrap().text().await.unwrap();
+    let answered = client
+        .post(app.at(&format!("{page}/check")))
+        .form(&[("csrf", crate::common::csrf_of(&html).as_str()), ("code", &code)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), 200);
+    let html = answered.text().await.unwrap();
+    assert!(
+        html.contains(
+            "Votre bulletin est dans le décompte, tel que déposé. La vérification ne montre pas ce qu&#x27;il dit"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("Keep the four-day week: "), "{html}");
 }

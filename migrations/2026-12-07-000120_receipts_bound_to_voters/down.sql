@@ -1,0 +1,1 @@
+ALTER TABLE ballot_participations DROP COLUMN receipt_hash;
