@@ -468,6 +468,15 @@ pub(crate) async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid
     })
 }
 
+/// After the transaction that ended a ballot has committed: removes the old row
+/// versions that still share a transaction id with a voter's participation. The
+/// ballot has ended whatever happens here, so a failure is logged, not answered.
+async fn forget_writers(conn: &mut AsyncPgConnection) {
+    if let Err(e) = store::vacuum_papers(conn).await {
+        tracing::warn!(error = %e, "old versions of ballot papers not vacuumed after a close");
+    }
+}
+
 fn count(ballot: &Ballot, papers: &[CountedPaper], participants: u64) -> AppResult<BallotResult> {
     let seed_hex = ballot.seed.as_deref().unwrap_or_default();
     let seed: [u8; 32] = hex::decode(seed_hex)
@@ -492,6 +501,7 @@ pub async fn close(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<Ball
     let closed = conn
         .transaction(async |conn| close_in(conn, &scope.coop, id, By::User(scope.caller.user.id)).await)
         .await?;
+    forget_writers(&mut conn).await;
     announce(&mut conn, &state.mailer, &state.settings, &closed, Announcement::Result).await;
     Ok(closed.ballot)
 }
@@ -508,26 +518,32 @@ pub async fn cancel(state: &AppState, scope: &InCoop, id: Uuid, reason: &str) ->
     }
     let mut conn = db::conn(&state.pool).await?;
     let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
-    conn.transaction(async |conn| {
-        let ballot = store::find(conn, coop_id, id, Lock::Update).await?;
-        step(ballot.status, Step::Cancel)?;
-        if ballot.status == Status::Open {
-            store::rewrite_papers(conn, coop_id, id).await?;
-        }
-        store::mark_cancelled(conn, coop_id, id, reason, Utc::now()).await?;
-        crate::bylaws::service::ballot_cancelled(conn, coop_id, id, actor).await?;
-        audit::append(
-            conn,
-            Some(coop_id),
-            Some(actor),
-            "ballot.cancelled",
-            &format!("ballot:{id}"),
-            json!({"reason": reason}),
-        )
+    let (cancelled, was_open) = conn
+        .transaction(async |conn| {
+            let ballot = store::find(conn, coop_id, id, Lock::Update).await?;
+            step(ballot.status, Step::Cancel)?;
+            let was_open = ballot.status == Status::Open;
+            if was_open {
+                store::rewrite_papers(conn, coop_id, id).await?;
+            }
+            store::mark_cancelled(conn, coop_id, id, reason, Utc::now()).await?;
+            crate::bylaws::service::ballot_cancelled(conn, coop_id, id, actor).await?;
+            audit::append(
+                conn,
+                Some(coop_id),
+                Some(actor),
+                "ballot.cancelled",
+                &format!("ballot:{id}"),
+                json!({"reason": reason}),
+            )
+            .await?;
+            Ok::<_, AppError>((store::find(conn, coop_id, id, Lock::None).await?, was_open))
+        })
         .await?;
-        store::find(conn, coop_id, id, Lock::None).await
-    })
-    .await
+    if was_open {
+        forget_writers(&mut conn).await;
+    }
+    Ok(cancelled)
 }
 
 /// Opens scheduled drafts and closes ballots whose window has ended, in every co-op.
@@ -537,6 +553,7 @@ pub async fn run_schedule(pool: &DbPool, mailer: &Mailer, settings: &crate::conf
     let mut conn = db::conn(pool).await?;
     let due = store::due(&mut conn, Utc::now()).await?;
     let mut changed = 0;
+    let mut closed = false;
     for (coop_id, id, status) in due {
         let Some(coop) = crate::coops::store::by_id(&mut conn, coop_id).await? else {
             continue;
@@ -557,12 +574,16 @@ pub async fn run_schedule(pool: &DbPool, mailer: &Mailer, settings: &crate::conf
         match outcome {
             Ok((done, kind)) => {
                 changed += 1;
+                closed |= matches!(kind, Announcement::Result);
                 announce(&mut conn, mailer, settings, &done, kind).await;
             }
             // Another server closed it first, or a scheduled opening is invalid now:
             // log it and carry on with the others.
             Err(e) => tracing::warn!(ballot = %id, error = %e, "scheduled ballot step skipped"),
         }
+    }
+    if closed {
+        forget_writers(&mut conn).await;
     }
     Ok(changed)
 }
@@ -577,6 +598,7 @@ async fn close_if_due(state: &AppState, coop: &Coop, ballot: Ballot) -> AppResul
             .await;
         return match closed {
             Ok(closed) => {
+                forget_writers(&mut conn).await;
                 announce(&mut conn, &state.mailer, &state.settings, &closed, Announcement::Result).await;
                 Ok(closed.ballot)
             }

@@ -282,6 +282,31 @@ pub async fn rewrite_papers(conn: &mut AsyncPgConnection, coop_id: Uuid, ballot_
     Ok(())
 }
 
+/// How long the clean-up after a close waits for the papers' table before settling
+/// for a plain vacuum.
+const REBUILD_LOCK_TIMEOUT: &str = "5s";
+
+/// Removes the old row versions of papers and participations, which keep the
+/// transaction id a paper shared with its voter's participation until a vacuum
+/// (decision 0013). `VACUUM FULL` writes the papers' table into new files: a plain
+/// `VACUUM` drops the versions from the pages' item lists but leaves their bytes in
+/// the freed space. Cannot run inside a transaction: call it after the close commits.
+/// Falls back to a plain `VACUUM` when the table stays locked or the role does not
+/// own it.
+pub async fn vacuum_papers(conn: &mut AsyncPgConnection) -> AppResult<()> {
+    use diesel_async::SimpleAsyncConnection;
+    conn.batch_execute(&format!("SET lock_timeout = '{REBUILD_LOCK_TIMEOUT}'"))
+        .await?;
+    let rebuilt = conn.batch_execute("VACUUM FULL ballot_papers").await;
+    conn.batch_execute("RESET lock_timeout").await?;
+    if let Err(e) = rebuilt {
+        tracing::warn!(error = %e, "ballot papers not rebuilt after a close; vacuumed instead");
+        conn.batch_execute("VACUUM ballot_papers").await?;
+    }
+    conn.batch_execute("VACUUM ballot_participations").await?;
+    Ok(())
+}
+
 /// Cancels a ballot with the reason.
 pub async fn mark_cancelled(
     conn: &mut AsyncPgConnection,

@@ -515,3 +515,93 @@ async fn checking_a_receipt_says_counted_not_what_it_says() {
     );
     assert!(!html.contains("Keep the four-day week: "), "{html}");
 }
+
+/// The transaction ids (`xmin`, `xmax`) of every row version of a table, live or
+/// dead, belonging to one ballot, read from the pages themselves with
+/// `pageinspect` (a version's `t_data` starts with `coop_id` then `ballot_id`).
+async fn row_versions(app: &TestApp, table: &str, ballot: &str) -> Vec<(i64, i64)> {
+    app.sql(&format!(
+        "SELECT t_xmin::text::bigint, t_xmax::text::bigint
+         FROM generate_series(0, pg_relation_size('{table}') / current_setting('block_size')::bigint - 1) AS n,
+              heap_page_items(get_raw_page('{table}', n::int))
+         WHERE t_xmin IS NOT NULL AND substring(t_data FROM 17 FOR 16) = uuid_send('{ballot}')"
+    ))
+    .await
+    .iter()
+    .map(|r| (r.get(0), r.get(1)))
+    .collect()
+}
+
+/// Issue 18, finding 5: the close rewrote the papers, but their old row versions
+/// kept the transaction id of their voter's participation, and `pageinspect`
+/// linked every voter to their choice. After the close no version of a paper, live
+/// or dead, carries a transaction id found on a participation — not in the tuples'
+/// headers, nor anywhere in the bytes of the papers' pages.
+#[tokio::test]
+async fn after_the_close_no_paper_version_shares_a_transaction_with_a_voter() {
+    let app = TestApp::demo().await;
+    app.exec("CREATE EXTENSION IF NOT EXISTS pageinspect").await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let id = open_changeable_motion(&app, &secretary, "The four-day week").await;
+    let mut receipts = Vec::new();
+    for (n, email) in VOTERS.iter().enumerate() {
+        let token = app.demo_token(email).await;
+        let answer = ["for", "against", "abstain"][n % 3];
+        let code = json(vote(&app, &token, &id, answer, None).await, 201).await["code"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        receipts.push((token, code));
+    }
+    // Two voters change their minds: each change deletes a paper and updates a
+    // participation, leaving old versions on both sides.
+    for (token, code) in &receipts[..2] {
+        json(vote(&app, token, &id, "abstain", Some(code)).await, 201).await;
+    }
+    close(&app, &secretary, &id).await;
+
+    let papers = row_versions(&app, "ballot_papers", &id).await;
+    let participations = row_versions(&app, "ballot_participations", &id).await;
+    let voters: std::collections::BTreeSet<i64> = participations
+        .iter()
+        .flat_map(|&(xmin, xmax)| [xmin, xmax])
+        .filter(|&x| x != 0)
+        .collect();
+    let linked = papers
+        .iter()
+        .filter(|(xmin, xmax)| voters.contains(xmin) || voters.contains(xmax))
+        .count();
+    println!(
+        "pageinspect after the close: {} paper versions, {} participation versions, {linked} linked",
+        papers.len(),
+        participations.len()
+    );
+    assert_eq!(linked, 0, "papers {papers:?}, participations {participations:?}");
+    assert_eq!(papers.len(), 6, "only the six live papers remain: {papers:?}");
+
+    // Nor do the bytes of the pages keep a voter's transaction id in their free
+    // space (pruning moves the live rows but does not wipe what it freed).
+    let pages: Vec<Vec<u8>> = app
+        .sql(
+            "SELECT get_raw_page('ballot_papers', n::int)
+             FROM generate_series(0, pg_relation_size('ballot_papers') / current_setting('block_size')::bigint - 1) AS n",
+        )
+        .await
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let in_pages: Vec<i64> = voters
+        .iter()
+        .copied()
+        .filter(|&xid| {
+            let needle = (xid as u32).to_le_bytes();
+            pages.iter().any(|page| page.windows(4).any(|w| w == needle))
+        })
+        .collect();
+    assert_eq!(
+        in_pages,
+        Vec::<i64>::new(),
+        "voters' transaction ids in the papers' pages ({} pages)",
+        pages.len()
+    );
+}
