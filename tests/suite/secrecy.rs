@@ -579,8 +579,9 @@ async fn after_the_close_no_paper_version_shares_a_transaction_with_a_voter() {
     assert_eq!(linked, 0, "papers {papers:?}, participations {participations:?}");
     assert_eq!(papers.len(), 6, "only the six live papers remain: {papers:?}");
 
-    // Nor do the bytes of the pages keep a voter's transaction id in their free
-    // space (pruning moves the live rows but does not wipe what it freed).
+    // Nor do the bytes of the pages, where pruning leaves what it freed: every image
+    // of one of the ballot's papers, live or stale, starts with the co-op's and the
+    // ballot's ids, after a 24-byte header whose first 8 bytes are t_xmin and t_xmax.
     let pages: Vec<Vec<u8>> = app
         .sql(
             "SELECT get_raw_page('ballot_papers', n::int)
@@ -590,18 +591,30 @@ async fn after_the_close_no_paper_version_shares_a_transaction_with_a_voter() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    let in_pages: Vec<i64> = voters
+    let coop: String = app.sql("SELECT id::text FROM coops WHERE slug = 'demo'").await[0].get(0);
+    let key: Vec<u8> = [coop.as_str(), id.as_str()]
         .iter()
-        .copied()
-        .filter(|&xid| {
-            let needle = (xid as u32).to_le_bytes();
-            pages.iter().any(|page| page.windows(4).any(|w| w == needle))
+        .flat_map(|u| *uuid::Uuid::parse_str(u).unwrap().as_bytes())
+        .collect();
+    let images: Vec<(i64, i64)> = pages
+        .iter()
+        .flat_map(|page| {
+            let key = &key;
+            (24..page.len().saturating_sub(key.len())).filter_map(move |at| {
+                let xid = |from: usize| i64::from(u32::from_le_bytes(page[from..from + 4].try_into().unwrap()));
+                (page[at..at + key.len()] == key[..]).then(|| (xid(at - 24), xid(at - 20)))
+            })
         })
         .collect();
-    assert_eq!(
-        in_pages,
-        Vec::<i64>::new(),
-        "voters' transaction ids in the papers' pages ({} pages)",
+    let stale_linked = images
+        .iter()
+        .filter(|(xmin, xmax)| voters.contains(xmin) || voters.contains(xmax))
+        .count();
+    println!(
+        "page bytes after the close: {} images of the ballot's papers in {} pages, {stale_linked} linked",
+        images.len(),
         pages.len()
     );
+    assert_eq!(stale_linked, 0, "images {images:?}, voters {voters:?}");
+    assert_eq!(images.len(), 6, "only the six live papers: {images:?}");
 }
