@@ -236,7 +236,7 @@ pub struct ReceiptInput {
     pub code: String,
 }
 
-/// Checks that the paper with this receipt is in the ballot, and what it says.
+/// Checks that the paper with this receipt is in the ballot (counted as cast; never what it says).
 #[utoipa::path(post, path = "/api/v1/coops/{slug}/ballots/{ballot_id}/receipts/check", tag = "ballots",
     request_body = ReceiptInput,
     params(("slug" = String, Path, description = "The co-op's short name"), ("ballot_id" = Uuid, Path, description = "The ballot")),

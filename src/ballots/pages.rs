@@ -869,22 +869,13 @@ pub async fn check_receipt(
     let code = field(&form.0, "code").to_string();
     match service::check_receipt(&state, &scope, id, &code).await {
         Ok(check) => {
-            let view = service::view(&state, &scope, id).await?;
-            let lang = crate::web::page::language(&req, Some(&scope.caller.user), Some(&scope.coop));
-            let shown = check
-                .answers
-                .as_ref()
-                .map(|a| describe_answers(lang, &view.questions, a));
             render_ballot(
                 &req,
                 &state,
                 &scope,
                 id,
                 |p| {
-                    p.insert(
-                        "check",
-                        &json!({"found": check.found, "hash": check.hash, "answers": shown}),
-                    );
+                    p.insert("check", &check);
                 },
                 StatusCode::OK,
             )

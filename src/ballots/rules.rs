@@ -1023,6 +1023,21 @@ pub fn receipt_hash(canonical: &str) -> String {
     hex::encode(Sha256::digest(canonical.as_bytes()))
 }
 
+/// The domain separator of [`participation_receipt_hash`].
+const PARTICIPATION_RECEIPT: &[u8] = b"concord participation receipt v1";
+
+/// What a voter's participation keeps of their receipt: the SHA-256 of a domain
+/// separator followed by the canonical code, in hex. It differs from the paper's
+/// [`receipt_hash`], so only someone holding the code can tell which paper a
+/// participation's receipt belongs to; the server, given a code, can tell whether it
+/// is the caller's own (decision 0013).
+pub fn participation_receipt_hash(canonical: &str) -> String {
+    let mut hash = Sha256::new();
+    hash.update(PARTICIPATION_RECEIPT);
+    hash.update(canonical.as_bytes());
+    hex::encode(hash.finalize())
+}
+
 /// Where a ballot is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -1439,6 +1454,19 @@ mod tests {
         assert_eq!(normalise_receipt("ZZZZ-ZZZZ"), None);
         assert_eq!(normalise_receipt("UUUU-ZZZZ-ZZZZ-ZZZZ-ZZZZ"), None);
         assert_eq!(receipt_hash("A").len(), 64);
+    }
+
+    #[test]
+    fn a_participation_hashes_its_receipt_apart_from_the_paper() {
+        // SHA-256("concord participation receipt v1" ‖ code) and SHA-256(code).
+        assert_eq!(
+            participation_receipt_hash("0123456789ABCDEFGHJK"),
+            "8c4ad6a58f167ddde687da2d8a5f2e341bb16b9c377463c42dd30c96d902effa"
+        );
+        assert_eq!(
+            receipt_hash("0123456789ABCDEFGHJK"),
+            "a6b239e79989fa88083024f6fa3518b4f917667d90dc8408053fcf0cfc8cfb8a"
+        );
     }
 
     #[test]

@@ -468,6 +468,15 @@ pub(crate) async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid
     })
 }
 
+/// After the transaction that ended a ballot has committed: removes the old row
+/// versions that still share a transaction id with a voter's participation. The
+/// ballot has ended whatever happens here, so a failure is logged, not answered.
+async fn forget_writers(conn: &mut AsyncPgConnection) {
+    if let Err(e) = store::vacuum_papers(conn).await {
+        tracing::warn!(error = %e, "old versions of ballot papers not vacuumed after a close");
+    }
+}
+
 fn count(ballot: &Ballot, papers: &[CountedPaper], participants: u64) -> AppResult<BallotResult> {
     let seed_hex = ballot.seed.as_deref().unwrap_or_default();
     let seed: [u8; 32] = hex::decode(seed_hex)
@@ -492,6 +501,7 @@ pub async fn close(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<Ball
     let closed = conn
         .transaction(async |conn| close_in(conn, &scope.coop, id, By::User(scope.caller.user.id)).await)
         .await?;
+    forget_writers(&mut conn).await;
     announce(&mut conn, &state.mailer, &state.settings, &closed, Announcement::Result).await;
     Ok(closed.ballot)
 }
@@ -508,26 +518,32 @@ pub async fn cancel(state: &AppState, scope: &InCoop, id: Uuid, reason: &str) ->
     }
     let mut conn = db::conn(&state.pool).await?;
     let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
-    conn.transaction(async |conn| {
-        let ballot = store::find(conn, coop_id, id, Lock::Update).await?;
-        step(ballot.status, Step::Cancel)?;
-        if ballot.status == Status::Open {
-            store::rewrite_papers(conn, coop_id, id).await?;
-        }
-        store::mark_cancelled(conn, coop_id, id, reason, Utc::now()).await?;
-        crate::bylaws::service::ballot_cancelled(conn, coop_id, id, actor).await?;
-        audit::append(
-            conn,
-            Some(coop_id),
-            Some(actor),
-            "ballot.cancelled",
-            &format!("ballot:{id}"),
-            json!({"reason": reason}),
-        )
+    let (cancelled, was_open) = conn
+        .transaction(async |conn| {
+            let ballot = store::find(conn, coop_id, id, Lock::Update).await?;
+            step(ballot.status, Step::Cancel)?;
+            let was_open = ballot.status == Status::Open;
+            if was_open {
+                store::rewrite_papers(conn, coop_id, id).await?;
+            }
+            store::mark_cancelled(conn, coop_id, id, reason, Utc::now()).await?;
+            crate::bylaws::service::ballot_cancelled(conn, coop_id, id, actor).await?;
+            audit::append(
+                conn,
+                Some(coop_id),
+                Some(actor),
+                "ballot.cancelled",
+                &format!("ballot:{id}"),
+                json!({"reason": reason}),
+            )
+            .await?;
+            Ok::<_, AppError>((store::find(conn, coop_id, id, Lock::None).await?, was_open))
+        })
         .await?;
-        store::find(conn, coop_id, id, Lock::None).await
-    })
-    .await
+    if was_open {
+        forget_writers(&mut conn).await;
+    }
+    Ok(cancelled)
 }
 
 /// Opens scheduled drafts and closes ballots whose window has ended, in every co-op.
@@ -537,6 +553,7 @@ pub async fn run_schedule(pool: &DbPool, mailer: &Mailer, settings: &crate::conf
     let mut conn = db::conn(pool).await?;
     let due = store::due(&mut conn, Utc::now()).await?;
     let mut changed = 0;
+    let mut closed = false;
     for (coop_id, id, status) in due {
         let Some(coop) = crate::coops::store::by_id(&mut conn, coop_id).await? else {
             continue;
@@ -557,12 +574,16 @@ pub async fn run_schedule(pool: &DbPool, mailer: &Mailer, settings: &crate::conf
         match outcome {
             Ok((done, kind)) => {
                 changed += 1;
+                closed |= matches!(kind, Announcement::Result);
                 announce(&mut conn, mailer, settings, &done, kind).await;
             }
             // Another server closed it first, or a scheduled opening is invalid now:
             // log it and carry on with the others.
             Err(e) => tracing::warn!(ballot = %id, error = %e, "scheduled ballot step skipped"),
         }
+    }
+    if closed {
+        forget_writers(&mut conn).await;
     }
     Ok(changed)
 }
@@ -577,6 +598,7 @@ async fn close_if_due(state: &AppState, coop: &Coop, ballot: Ballot) -> AppResul
             .await;
         return match closed {
             Ok(closed) => {
+                forget_writers(&mut conn).await;
                 announce(&mut conn, &state.mailer, &state.settings, &closed, Announcement::Result).await;
                 Ok(closed.ballot)
             }
@@ -660,8 +682,27 @@ pub async fn cast(state: &AppState, scope: &InCoop, id: Uuid, input: &CastInput)
             }));
         }
         let channel = if by_proxy { "proxy" } else { "online" };
-        let first = store::insert_participation(conn, coop_id, id, voter, channel, by_proxy.then_some(me)).await?;
         let secret = ballot.settings.secret;
+        // The new receipt: the paper keeps one hash of it, the participation another
+        // (decision 0013), so only the code relates them.
+        let code = secret.then(|| {
+            let mut bytes = [0u8; rules::RECEIPT_BYTES];
+            rand::rng().fill_bytes(&mut bytes);
+            rules::receipt_code(bytes)
+        });
+        let canonical = code.as_deref().map(|c| rules::normalise_receipt(c).unwrap_or_default());
+        let hash = canonical.as_deref().map(rules::receipt_hash);
+        let bound = canonical.as_deref().map(rules::participation_receipt_hash);
+        let first = store::insert_participation(
+            conn,
+            coop_id,
+            id,
+            voter,
+            channel,
+            by_proxy.then_some(me),
+            bound.as_deref(),
+        )
+        .await?;
         if !first {
             if !ballot.settings.allow_change {
                 return Err(AppError::Conflict(if by_proxy {
@@ -696,9 +737,23 @@ pub async fn cast(state: &AppState, scope: &InCoop, id: Uuid, input: &CastInput)
                         "You have already voted. To change your vote, give the receipt code you were shown.",
                     ));
                 };
-                let canonical = rules::normalise_receipt(code)
+                let presented = rules::normalise_receipt(code)
                     .ok_or_else(|| AppError::field("receipt", "This is not a receipt code."))?;
-                store::delete_paper_by_receipt(conn, coop_id, id, &rules::receipt_hash(&canonical)).await?
+                // Only the receipt this participation holds: another voter's code
+                // must not reach their paper. Nothing is deleted before this holds.
+                let own = store::rebind_receipt(
+                    conn,
+                    coop_id,
+                    id,
+                    voter,
+                    &rules::participation_receipt_hash(&presented),
+                    bound.as_deref().unwrap_or_default(),
+                )
+                .await?;
+                if !own {
+                    return Err(AppError::field("receipt", "This is not the receipt of your vote."));
+                }
+                store::delete_paper_by_receipt(conn, coop_id, id, &rules::receipt_hash(&presented)).await?
             } else {
                 store::delete_paper_of_member(conn, coop_id, id, voter).await?
             };
@@ -712,14 +767,6 @@ pub async fn cast(state: &AppState, scope: &InCoop, id: Uuid, input: &CastInput)
             // Voting in person takes back a proxy the holder has not used.
             store::withdraw_proxy(conn, coop_id, id, voter, Utc::now()).await?;
         }
-        let code = secret.then(|| {
-            let mut bytes = [0u8; rules::RECEIPT_BYTES];
-            rand::rng().fill_bytes(&mut bytes);
-            rules::receipt_code(bytes)
-        });
-        let hash = code
-            .as_deref()
-            .map(|c| rules::receipt_hash(&rules::normalise_receipt(c).unwrap_or_default()));
         // Every online paper carries a receipt hash (a table constraint). An open
         // ballot's paper names its voter instead, so its hash is of a random value
         // that nobody holds.
@@ -931,7 +978,7 @@ pub async fn record_meeting_papers(
                     format!("Member {m} is not on this ballot's roll."),
                 ));
             }
-            if !store::insert_participation(conn, coop_id, id, *m, "meeting", None).await? {
+            if !store::insert_participation(conn, coop_id, id, *m, "meeting", None, None).await? {
                 return Err(AppError::field("members", format!("Member {m} has already voted.")));
             }
             store::withdraw_proxy(conn, coop_id, id, *m, Utc::now()).await?;
@@ -1174,19 +1221,17 @@ pub async fn receipts(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<V
     store::receipt_hashes(&mut conn, scope.coop.id, id).await
 }
 
-/// What a receipt check finds.
+/// What a receipt check finds: whether the paper is counted, never what it says, so
+/// that a code cannot prove a vote to a buyer (decision 0013).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReceiptCheck {
-    /// Whether a paper with this receipt is in the ballot.
+    /// Whether a paper with this receipt is in the ballot (counted as cast).
     pub found: bool,
     /// The receipt's hash, as in the published list.
     pub hash: String,
-    /// The answers on that paper (only the holder of the code can ask).
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub answers: Option<Vec<Answer>>,
 }
 
-/// Checks that the paper with this receipt code is in the ballot, and shows what it says.
+/// Checks that the paper with this receipt code is in the ballot.
 pub async fn check_receipt(state: &AppState, scope: &InCoop, id: Uuid, code: &str) -> AppResult<ReceiptCheck> {
     scope.require(Action::ViewCoop)?;
     let canonical =
@@ -1194,11 +1239,9 @@ pub async fn check_receipt(state: &AppState, scope: &InCoop, id: Uuid, code: &st
     let hash = rules::receipt_hash(&canonical);
     let mut conn = db::conn(&state.pool).await?;
     store::find(&mut conn, scope.coop.id, id, Lock::None).await?;
-    let answers = store::paper_by_receipt(&mut conn, scope.coop.id, id, &hash).await?;
     Ok(ReceiptCheck {
-        found: answers.is_some(),
+        found: store::paper_counted(&mut conn, scope.coop.id, id, &hash).await?,
         hash,
-        answers,
     })
 }
 
@@ -1489,7 +1532,7 @@ pub(crate) async fn seed_papers(
     papers: impl IntoIterator<Item = (Uuid, Vec<Answer>)>,
 ) -> AppResult<()> {
     for (voter, answers) in papers {
-        store::insert_participation(conn, coop_id, id, voter, "online", None).await?;
+        store::insert_participation(conn, coop_id, id, voter, "online", None, None).await?;
         let mut bytes = [0u8; rules::RECEIPT_BYTES];
         rand::rng().fill_bytes(&mut bytes);
         let code = rules::receipt_code(bytes);

@@ -282,6 +282,31 @@ pub async fn rewrite_papers(conn: &mut AsyncPgConnection, coop_id: Uuid, ballot_
     Ok(())
 }
 
+/// How long the clean-up after a close waits for the papers' table before settling
+/// for a plain vacuum.
+const REBUILD_LOCK_TIMEOUT: &str = "5s";
+
+/// Removes the old row versions of papers and participations, which keep the
+/// transaction id a paper shared with its voter's participation until a vacuum
+/// (decision 0013). `VACUUM FULL` writes the papers' table into new files: a plain
+/// `VACUUM` drops the versions from the pages' item lists but leaves their bytes in
+/// the freed space. Cannot run inside a transaction: call it after the close commits.
+/// Falls back to a plain `VACUUM` when the table stays locked or the role does not
+/// own it.
+pub async fn vacuum_papers(conn: &mut AsyncPgConnection) -> AppResult<()> {
+    use diesel_async::SimpleAsyncConnection;
+    conn.batch_execute(&format!("SET lock_timeout = '{REBUILD_LOCK_TIMEOUT}'"))
+        .await?;
+    let rebuilt = conn.batch_execute("VACUUM FULL ballot_papers").await;
+    conn.batch_execute("RESET lock_timeout").await?;
+    if let Err(e) = rebuilt {
+        tracing::warn!(error = %e, "ballot papers not rebuilt after a close; vacuumed instead");
+        conn.batch_execute("VACUUM ballot_papers").await?;
+    }
+    conn.batch_execute("VACUUM ballot_participations").await?;
+    Ok(())
+}
+
 /// Cancels a ballot with the reason.
 pub async fn mark_cancelled(
     conn: &mut AsyncPgConnection,
@@ -436,7 +461,9 @@ pub async fn participation(
 }
 
 /// Records a participation; `false` when the member already took part (the primary
-/// key decides, whatever the interleaving of concurrent requests).
+/// key decides, whatever the interleaving of concurrent requests). `receipt_hash` is
+/// the participation's hash of the voter's receipt on a secret ballot
+/// (`rules::participation_receipt_hash`), never the paper's.
 pub async fn insert_participation(
     conn: &mut AsyncPgConnection,
     coop_id: Uuid,
@@ -444,6 +471,7 @@ pub async fn insert_participation(
     member: Uuid,
     channel: &str,
     proxy_holder: Option<Uuid>,
+    receipt_hash: Option<&str>,
 ) -> AppResult<bool> {
     let inserted = diesel::insert_into(ballot_participations::table)
         .values((
@@ -452,6 +480,7 @@ pub async fn insert_participation(
             ballot_participations::member_id.eq(member),
             ballot_participations::channel.eq(channel),
             ballot_participations::proxy_holder.eq(proxy_holder),
+            ballot_participations::receipt_hash.eq(receipt_hash),
         ))
         .on_conflict_do_nothing()
         .execute(conn)
@@ -496,6 +525,28 @@ pub async fn insert_paper(
     Ok(())
 }
 
+/// Binds a member's participation to a new receipt, on the condition that it is bound
+/// to `presented` (both participation hashes); `false` when it is not, so a vote is
+/// changed only with the voter's own receipt.
+pub async fn rebind_receipt(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    ballot_id: Uuid,
+    member: Uuid,
+    presented: &str,
+    new: &str,
+) -> AppResult<bool> {
+    let updated = diesel::update(
+        ballot_participations::table
+            .find((coop_id, ballot_id, member))
+            .filter(ballot_participations::receipt_hash.eq(presented)),
+    )
+    .set(ballot_participations::receipt_hash.eq(new))
+    .execute(conn)
+    .await?;
+    Ok(updated == 1)
+}
+
 /// Removes the paper with this receipt (a changed vote); `false` when none has it.
 pub async fn delete_paper_by_receipt(
     conn: &mut AsyncPgConnection,
@@ -536,28 +587,23 @@ pub async fn delete_paper_of_member(
     Ok(deleted == 1)
 }
 
-/// The answers on the paper with this receipt.
-pub async fn paper_by_receipt(
+/// Whether the ballot has a paper with this receipt.
+pub async fn paper_counted(
     conn: &mut AsyncPgConnection,
     coop_id: Uuid,
     ballot_id: Uuid,
     receipt_hash: &str,
-) -> AppResult<Option<Vec<Answer>>> {
-    let answers: Option<Value> = ballot_papers::table
-        .filter(
+) -> AppResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        ballot_papers::table.filter(
             ballot_papers::coop_id
                 .eq(coop_id)
                 .and(ballot_papers::ballot_id.eq(ballot_id))
                 .and(ballot_papers::receipt_hash.eq(receipt_hash)),
-        )
-        .select(ballot_papers::answers)
-        .first(conn)
-        .await
-        .optional()?;
-    answers
-        .map(serde_json::from_value)
-        .transpose()
-        .map_err(|e| corrupt("paper", e))
+        ),
+    ))
+    .get_result(conn)
+    .await?)
 }
 
 /// Every paper of a ballot, in the order of their random ids (which says nothing

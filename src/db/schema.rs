@@ -165,6 +165,7 @@ diesel::table! {
         member_id -> Uuid,
         channel -> Text,
         proxy_holder -> Nullable<Uuid>,
+        receipt_hash -> Nullable<Text>,
     }
 }
 

@@ -247,7 +247,10 @@ async fn a_secret_ballot_from_draft_to_result() {
     .await;
     assert_eq!(check["found"], true);
     assert!(hashes.contains(&check["hash"].as_str().unwrap().to_string()));
-    assert_eq!(check["answers"], json!(["abstain", {"choices": [1]}]));
+    assert!(
+        check.get("answers").is_none(),
+        "a check never shows the choice: {check}"
+    );
     let old = json(
         b.post(
             &receipts[5].0,

@@ -235,7 +235,14 @@ async fn nothing_links_a_secret_paper_to_its_voter() {
         .collect();
     assert_eq!(
         participation_columns,
-        ["coop_id", "ballot_id", "member_id", "channel", "proxy_holder"]
+        [
+            "coop_id",
+            "ballot_id",
+            "member_id",
+            "channel",
+            "proxy_holder",
+            "receipt_hash"
+        ]
     );
 
     // The rows themselves: the papers were written again when the ballot closed, in
@@ -319,4 +326,295 @@ async fn nothing_links_a_secret_paper_to_its_voter() {
     {
         assert!(!log.contains(&needle), "the log mentions {needle}: {log}");
     }
+}
+
+const BALLOTS: &str = "/api/v1/coops/demo/ballots";
+
+/// Creates and opens a secret online ballot on one motion where a vote may be
+/// changed; answers its id.
+async fn open_changeable_motion(app: &TestApp, secretary: &str, title: &str) -> String {
+    let created = json(
+        app.api(
+            secretary,
+            reqwest::Method::POST,
+            BALLOTS,
+            Some(json!({
+                "title": title,
+                "closes_at": "2031-06-30T18:00:00Z",
+                "settings": {"mode": "online", "secret": true, "allow_change": true,
+                             "quorum": {"kind": "none"}, "proxies": {"kind": "none"}},
+                "questions": [
+                    {"title": "Keep the four-day week", "kind": "motion",
+                     "threshold": {"kind": "simple"}, "base": "cast_excluding_abstentions"}
+                ]
+            })),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let id = created["id"].as_str().unwrap().to_string();
+    step(app, secretary, &id, "open").await;
+    id
+}
+
+/// Opens or closes a ballot as the secretary; answers the ballot.
+async fn step(app: &TestApp, secretary: &str, id: &str, action: &str) -> Value {
+    json(
+        app.api(
+            secretary,
+            reqwest::Method::POST,
+            &format!("{BALLOTS}/{id}/{action}"),
+            Some(json!({})),
+        )
+        .await,
+        200,
+    )
+    .await
+}
+
+/// Votes on the one motion, with a receipt to change an earlier vote.
+async fn vote(app: &TestApp, token: &str, id: &str, answer: &str, receipt: Option<&str>) -> reqwest::Response {
+    let mut body = json!({"answers": [answer]});
+    if let Some(code) = receipt {
+        body["receipt"] = json!(code);
+    }
+    app.api(
+        token,
+        reqwest::Method::POST,
+        &format!("{BALLOTS}/{id}/votes"),
+        Some(body),
+    )
+    .await
+}
+
+/// The answers on the paper whose published hash is this receipt code's.
+async fn paper_of(app: &TestApp, id: &str, code: &str) -> Vec<String> {
+    let canonical = code.replace('-', "");
+    app.sql(&format!(
+        "SELECT answers::text FROM ballot_papers WHERE ballot_id = '{id}'
+         AND receipt_hash = encode(sha256(convert_to('{canonical}', 'UTF8')), 'hex')"
+    ))
+    .await
+    .iter()
+    .map(|r| r.get(0))
+    .collect()
+}
+
+async fn close(app: &TestApp, secretary: &str, id: &str) -> Value {
+    step(app, secretary, id, "close").await
+}
+
+/// Issue 18, finding 4: Max "changed his vote" with Marie's receipt and her paper
+/// was gone. A receipt now changes only the vote of the member it was given to.
+#[tokio::test]
+async fn another_voters_receipt_changes_nothing() {
+    let app = TestApp::demo().await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let id = open_changeable_motion(&app, &secretary, "The four-day week").await;
+    let marie = app.demo_token("marie@demo.coop").await;
+    let max = app.demo_token("member@demo.coop").await;
+    let maries = json(vote(&app, &marie, &id, "for", None).await, 201).await["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let maxs = json(vote(&app, &max, &id, "against", None).await, 201).await["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let refused =
+        crate::common::problem(vote(&app, &max, &id, "against", Some(&maries)).await, 422, "validation").await;
+    assert_eq!(
+        refused["errors"],
+        json!([{"field": "receipt", "message": "This is not the receipt of your vote."}])
+    );
+    assert_eq!(
+        paper_of(&app, &id, &maries).await,
+        [r#"["for"]"#],
+        "Marie's paper is still there"
+    );
+    assert_eq!(paper_of(&app, &id, &maxs).await, [r#"["against"]"#], "so is Max's");
+    let papers: i64 = app
+        .sql(&format!("SELECT count(*) FROM ballot_papers WHERE ballot_id = '{id}'"))
+        .await[0]
+        .get(0);
+    assert_eq!(papers, 2);
+
+    // Each still changes their own vote with their own receipt.
+    let changed = json(vote(&app, &marie, &id, "abstain", Some(&maries)).await, 201).await;
+    assert_eq!(changed["changed"], true);
+    let changed = json(vote(&app, &max, &id, "for", Some(&maxs.to_lowercase())).await, 201).await;
+    assert_eq!(changed["changed"], true);
+    let closed = close(&app, &secretary, &id).await;
+    assert_eq!(
+        closed["result"]["questions"][0]["counts"],
+        json!({"for": 1, "against": 0, "abstain": 1})
+    );
+}
+
+/// Issue 18, finding 4: checking a receipt showed the choice to whoever held the
+/// code, so a voter could prove their vote to a buyer. It now says only whether the
+/// paper is counted (decision 0013).
+#[tokio::test]
+async fn checking_a_receipt_says_counted_not_what_it_says() {
+    let app = TestApp::demo().await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let id = open_changeable_motion(&app, &secretary, "The four-day week").await;
+    let marie = app.demo_token("marie@demo.coop").await;
+    let code = json(vote(&app, &marie, &id, "against", None).await, 201).await["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let hash: String = app
+        .sql(&format!(
+            "SELECT receipt_hash FROM ballot_papers WHERE ballot_id = '{id}'"
+        ))
+        .await[0]
+        .get(0);
+    let check = |code: String| {
+        let (app, marie, id) = (&app, &marie, &id);
+        async move {
+            json(
+                app.api(
+                    marie,
+                    reqwest::Method::POST,
+                    &format!("{BALLOTS}/{id}/receipts/check"),
+                    Some(json!({ "code": code })),
+                )
+                .await,
+                200,
+            )
+            .await
+        }
+    };
+    assert_eq!(check(code.clone()).await, json!({"found": true, "hash": hash}));
+    close(&app, &secretary, &id).await;
+    assert_eq!(check(code.clone()).await, json!({"found": true, "hash": hash}));
+    let unknown = check("0000-0000-0000-0000-0000".into()).await;
+    assert_eq!(unknown["found"], false);
+    assert_eq!(unknown.as_object().unwrap().len(), 2, "{unknown}");
+
+    // The page says the same, in words (Marie reads French), and never the choice.
+    let client = app.signed_in("marie@demo.coop").await;
+    let page = format!("/c/demo/ballots/{id}");
+    let html = client.get(app.at(&page)).send().await.unwrap().text().await.unwrap();
+    let answered = client
+        .post(app.at(&format!("{page}/check")))
+        .form(&[("csrf", crate::common::csrf_of(&html).as_str()), ("code", &code)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), 200);
+    let html = answered.text().await.unwrap();
+    assert!(
+        html.contains(
+            "Votre bulletin est dans le décompte, tel que déposé. La vérification ne montre pas ce qu&#x27;il dit"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("Keep the four-day week: "), "{html}");
+}
+
+/// The transaction ids (`xmin`, `xmax`) of every row version of a table, live or
+/// dead, belonging to one ballot, read from the pages themselves with
+/// `pageinspect` (a version's `t_data` starts with `coop_id` then `ballot_id`).
+async fn row_versions(app: &TestApp, table: &str, ballot: &str) -> Vec<(i64, i64)> {
+    app.sql(&format!(
+        "SELECT t_xmin::text::bigint, t_xmax::text::bigint
+         FROM generate_series(0, pg_relation_size('{table}') / current_setting('block_size')::bigint - 1) AS n,
+              heap_page_items(get_raw_page('{table}', n::int))
+         WHERE t_xmin IS NOT NULL AND substring(t_data FROM 17 FOR 16) = uuid_send('{ballot}')"
+    ))
+    .await
+    .iter()
+    .map(|r| (r.get(0), r.get(1)))
+    .collect()
+}
+
+/// Issue 18, finding 5: the close rewrote the papers, but their old row versions
+/// kept the transaction id of their voter's participation, and `pageinspect`
+/// linked every voter to their choice. After the close no version of a paper, live
+/// or dead, carries a transaction id found on a participation — not in the tuples'
+/// headers, nor anywhere in the bytes of the papers' pages.
+#[tokio::test]
+async fn after_the_close_no_paper_version_shares_a_transaction_with_a_voter() {
+    let app = TestApp::demo().await;
+    app.exec("CREATE EXTENSION IF NOT EXISTS pageinspect").await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let id = open_changeable_motion(&app, &secretary, "The four-day week").await;
+    let mut receipts = Vec::new();
+    for (n, email) in VOTERS.iter().enumerate() {
+        let token = app.demo_token(email).await;
+        let answer = ["for", "against", "abstain"][n % 3];
+        let code = json(vote(&app, &token, &id, answer, None).await, 201).await["code"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        receipts.push((token, code));
+    }
+    // Two voters change their minds: each change deletes a paper and updates a
+    // participation, leaving old versions on both sides.
+    for (token, code) in &receipts[..2] {
+        json(vote(&app, token, &id, "abstain", Some(code)).await, 201).await;
+    }
+    close(&app, &secretary, &id).await;
+
+    let papers = row_versions(&app, "ballot_papers", &id).await;
+    let participations = row_versions(&app, "ballot_participations", &id).await;
+    let voters: std::collections::BTreeSet<i64> = participations
+        .iter()
+        .flat_map(|&(xmin, xmax)| [xmin, xmax])
+        .filter(|&x| x != 0)
+        .collect();
+    let linked = papers
+        .iter()
+        .filter(|(xmin, xmax)| voters.contains(xmin) || voters.contains(xmax))
+        .count();
+    println!(
+        "pageinspect after the close: {} paper versions, {} participation versions, {linked} linked",
+        papers.len(),
+        participations.len()
+    );
+    assert_eq!(linked, 0, "papers {papers:?}, participations {participations:?}");
+    assert_eq!(papers.len(), 6, "only the six live papers remain: {papers:?}");
+
+    // Nor do the bytes of the pages, where pruning leaves what it freed: every image
+    // of one of the ballot's papers, live or stale, starts with the co-op's and the
+    // ballot's ids, after a 24-byte header whose first 8 bytes are t_xmin and t_xmax.
+    let pages: Vec<Vec<u8>> = app
+        .sql(
+            "SELECT get_raw_page('ballot_papers', n::int)
+             FROM generate_series(0, pg_relation_size('ballot_papers') / current_setting('block_size')::bigint - 1) AS n",
+        )
+        .await
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let coop: String = app.sql("SELECT id::text FROM coops WHERE slug = 'demo'").await[0].get(0);
+    let key: Vec<u8> = [coop.as_str(), id.as_str()]
+        .iter()
+        .flat_map(|u| *uuid::Uuid::parse_str(u).unwrap().as_bytes())
+        .collect();
+    let images: Vec<(i64, i64)> = pages
+        .iter()
+        .flat_map(|page| {
+            let key = &key;
+            (24..page.len().saturating_sub(key.len())).filter_map(move |at| {
+                let xid = |from: usize| i64::from(u32::from_le_bytes(page[from..from + 4].try_into().unwrap()));
+                (page[at..at + key.len()] == key[..]).then(|| (xid(at - 24), xid(at - 20)))
+            })
+        })
+        .collect();
+    let stale_linked = images
+        .iter()
+        .filter(|(xmin, xmax)| voters.contains(xmin) || voters.contains(xmax))
+        .count();
+    println!(
+        "page bytes after the close: {} images of the ballot's papers in {} pages, {stale_linked} linked",
+        images.len(),
+        pages.len()
+    );
+    assert_eq!(stale_linked, 0, "images {images:?}, voters {voters:?}");
+    assert_eq!(images.len(), 6, "only the six live papers: {images:?}");
 }
