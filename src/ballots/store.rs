@@ -295,6 +295,7 @@ const REBUILD_LOCK_TIMEOUT: &str = "5s";
 /// own it.
 pub async fn vacuum_papers(conn: &mut AsyncPgConnection) -> AppResult<()> {
     use diesel_async::SimpleAsyncConnection;
+    wait_for_older_snapshots(conn).await?;
     conn.batch_execute(&format!("SET lock_timeout = '{REBUILD_LOCK_TIMEOUT}'"))
         .await?;
     let rebuilt = conn.batch_execute("VACUUM FULL ballot_papers").await;
@@ -305,6 +306,50 @@ pub async fn vacuum_papers(conn: &mut AsyncPgConnection) -> AppResult<()> {
     }
     conn.batch_execute("VACUUM ballot_participations").await?;
     Ok(())
+}
+
+/// How long the clean-up after a close waits for transactions that began before it.
+const OLDER_SNAPSHOTS_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// Waits (at most [`OLDER_SNAPSHOTS_WAIT`]) until no other session of this database
+/// holds a transaction or a snapshot that began before now: while one does, PostgreSQL
+/// keeps every row version it could still see, so a vacuum would leave the ballot's
+/// old papers in place (an audit chainer or a request running during the close is
+/// enough). A transaction id taken now marks "now"; any session whose transaction or
+/// snapshot is older holds the horizon.
+async fn wait_for_older_snapshots(conn: &mut AsyncPgConnection) -> AppResult<()> {
+    let started = std::time::Instant::now();
+    let older = "SELECT count(*) AS n FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid() \
+                   AND backend_type = 'client backend' \
+                   AND (age(backend_xmin) > age($1::text::xid) OR age(backend_xid) > age($1::text::xid))";
+    // The low 32 bits of the 64-bit id: what `xid` columns hold.
+    let now: Count = diesel::sql_query("SELECT (pg_current_xact_id()::text::numeric % 4294967296)::bigint AS n")
+        .get_result(conn)
+        .await?;
+    loop {
+        let waiting: Count = diesel::sql_query(older)
+            .bind::<diesel::sql_types::Text, _>(now.n.to_string())
+            .get_result(conn)
+            .await?;
+        if waiting.n == 0 {
+            return Ok(());
+        }
+        if started.elapsed() > OLDER_SNAPSHOTS_WAIT {
+            tracing::warn!(
+                sessions = waiting.n,
+                "ballot papers vacuumed while older transactions still run"
+            );
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
 
 /// Cancels a ballot with the reason.

@@ -352,6 +352,15 @@ impl TestApp {
         files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
     }
 
+    /// The member id of a login in the (only) co-op it belongs to.
+    pub async fn member_id(&self, email: &str) -> String {
+        self.sql(&format!(
+            "SELECT m.id::text FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = '{email}'"
+        ))
+        .await[0]
+            .get(0)
+    }
+
     /// Applies to join the co-op `slug` as a visitor would: the form through the API,
     /// then the confirmation link e-mailed to `email` (its page, its button). Returns
     /// the applicant's member id.

@@ -56,12 +56,7 @@ impl<'a> Capital<'a> {
     }
 
     async fn member_id(&self, email: &str) -> String {
-        self.app
-            .sql(&format!(
-                "SELECT m.id::text FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = '{email}'"
-            ))
-            .await[0]
-            .get(0)
+        self.app.member_id(email).await
     }
 
     async fn subscribe(&self, member: &str, class: &str, shares: u32, in_instalments: bool) -> String {

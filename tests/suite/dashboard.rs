@@ -36,11 +36,7 @@ async fn one(app: &TestApp, sql: &str) -> String {
 }
 
 async fn member_id(app: &TestApp, email: &str) -> String {
-    one(
-        app,
-        &format!("SELECT m.id::text FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = '{email}'"),
-    )
-    .await
+    app.member_id(email).await
 }
 
 /// Creates (and, if asked, opens) a ballot as the secretary; returns its id.

@@ -13,14 +13,6 @@ async fn sign_in(browser: &Browser, app: &TestApp, email: &str) {
         .await;
 }
 
-async fn member_id(app: &TestApp, email: &str) -> String {
-    app.sql(&format!(
-        "SELECT m.id::text FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = '{email}'"
-    ))
-    .await[0]
-        .get(0)
-}
-
 #[tokio::test]
 async fn the_secretary_records_attendance_and_a_member_reads_the_meeting() {
     let app = TestApp::demo().await;
@@ -44,7 +36,7 @@ async fn the_secretary_records_attendance_and_a_member_reads_the_meeting() {
         .click_and_wait(&format!("a[href='/c/demo/meetings/{autumn}']"), &page)
         .await;
     for email in ["marie@demo.coop", "member@demo.coop"] {
-        let member = member_id(&app, email).await;
+        let member = app.member_id(email).await;
         secretary.click(&format!("#member_id option[value='{member}']")).await;
         secretary
             .click_and_wait("form[action$='/attend'] button[type=submit]", &format!("{page}#attend"))

@@ -18,14 +18,6 @@ async fn give_password(app: &TestApp, email: &str) {
     .await;
 }
 
-async fn member_id(app: &TestApp, email: &str) -> String {
-    app.sql(&format!(
-        "SELECT m.id::text FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = '{email}'"
-    ))
-    .await[0]
-        .get(0)
-}
-
 async fn status_of(app: &TestApp, path: &str, token: &str) -> u16 {
     app.api(token, Method::GET, path, None).await.status().as_u16()
 }
@@ -96,8 +88,8 @@ async fn a_former_member_keeps_their_own_records_and_nothing_else() {
     give_password(&app, "remi@example.org").await;
     let remi = app.demo_token("remi@example.org").await;
     let (remi_id, marie_id) = (
-        member_id(&app, "remi@example.org").await,
-        member_id(&app, "marie@demo.coop").await,
+        app.member_id("remi@example.org").await,
+        app.member_id("marie@demo.coop").await,
     );
     for path in MEMBERS_ONLY {
         assert_eq!(status_of(&app, path, &remi).await, 403, "{path}");
@@ -162,8 +154,8 @@ async fn an_expelled_officer_loses_their_office_at_once_and_on_the_register() {
     let app = TestApp::demo().await;
     let board = app.demo_token("board@demo.coop").await;
     let secretary = app.demo_token("secretary@demo.coop").await;
-    let board_id = member_id(&app, "board@demo.coop").await;
-    let camille = member_id(&app, "camille@example.org").await;
+    let board_id = app.member_id("board@demo.coop").await;
+    let camille = app.member_id("camille@example.org").await;
     let today = chrono::Utc::now().date_naive().to_string();
     let expel = app
         .api(
@@ -208,7 +200,7 @@ async fn an_expelled_officer_loses_their_office_at_once_and_on_the_register() {
 async fn only_another_admin_grants_a_role_and_only_to_a_full_member() {
     let app = TestApp::demo().await;
     let admin = app.demo_token("admin@demo.coop").await;
-    let admin_id = member_id(&app, "admin@demo.coop").await;
+    let admin_id = app.member_id("admin@demo.coop").await;
     let roles_of = |id: String| {
         let app = &app;
         async move {
@@ -234,7 +226,7 @@ async fn only_another_admin_grants_a_role_and_only_to_a_full_member() {
     assert_eq!(body["errors"][0]["field"], "roles");
     assert_eq!(roles_of(admin_id.clone()).await, before);
     // An applicant cannot hold an office.
-    let camille = member_id(&app, "camille@example.org").await;
+    let camille = app.member_id("camille@example.org").await;
     let office = app
         .api(
             &admin,
@@ -246,7 +238,7 @@ async fn only_another_admin_grants_a_role_and_only_to_a_full_member() {
     problem(office, 422, "validation").await;
     assert_eq!(roles_of(camille).await, "member");
     // A full member can, and the audit log keeps the roles before and after.
-    let marie = member_id(&app, "marie@demo.coop").await;
+    let marie = app.member_id("marie@demo.coop").await;
     let granted = app
         .api(
             &admin,
