@@ -403,6 +403,7 @@ pub fn app(
             web::QueryConfig::default()
                 .error_handler(|e: QueryPayloadError, _| AppError::BadRequest(format!("bad query: {e}")).into()),
         )
+        .wrap(from_fn(crate::web::input::refuse_control_characters))
         .wrap(from_fn(html_errors))
         .wrap(headers)
         .wrap(metrics)

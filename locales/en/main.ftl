@@ -596,3 +596,4 @@ revolving-every-year = Every year due
 revolving-redeem-submit = Redeem the retained patronage due
 revolving-payable = Retained patronage redeemed
 revolving-reverse = Reverse a redemption
+input-control-character = This holds a control character (such as NUL) on line { $line }; only tabs and line breaks are allowed.

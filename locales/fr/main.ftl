@@ -596,3 +596,4 @@ revolving-every-year = Tous les exercices échus
 revolving-redeem-submit = Rembourser les ristournes retenues échues
 revolving-payable = Ristournes retenues remboursées
 revolving-reverse = Annuler un remboursement
+input-control-character = Ce texte contient un caractère de contrôle (comme NUL) à la ligne { $line } ; seuls les tabulations et les retours à la ligne sont acceptés.

@@ -261,6 +261,9 @@ pub async fn html_errors(
             context.insert("lang", lang);
             context.insert("status", &status.as_u16());
             context.insert("detail", problem.get("detail").and_then(|d| d.as_str()).unwrap_or(""));
+            // A form refused before its page could show it again (a control character)
+            // lists its fields here.
+            context.insert("errors", problem.get("errors").unwrap_or(&serde_json::Value::Null));
             context.insert("user", &Option::<User>::None);
             context.insert("coop", &Option::<Coop>::None);
             context.insert("path", &path);

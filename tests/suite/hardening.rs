@@ -3,7 +3,9 @@
 //! `X-Forwarded-For`, CSRF tokens of another session, old account links, the outbox's
 //! permissions, and back-dated share subscriptions.
 
-use crate::common::{csrf_of, TestApp, DEMO_PASSWORD};
+use serde_json::json;
+
+use crate::common::{csrf_of, problem, TestApp, DEMO_PASSWORD};
 
 /// Logs in through the login page with `next` and returns the status and `Location`.
 async fn login_with_next(app: &TestApp, email: &str, password: &str, next: &str) -> (u16, String) {
@@ -43,4 +45,112 @@ async fn login_next_with_control_characters_goes_home() {
     }
     let kept = login_with_next(&app, "marie@demo.coop", DEMO_PASSWORD, "/c/demo/ballots").await;
     assert_eq!(kept, (303, "/c/demo/ballots".to_string()));
+}
+
+/// The field errors of a 422 problem, as `(field, message)`.
+async fn refused_fields(response: reqwest::Response) -> Vec<(String, String)> {
+    let body = problem(response, 422, "validation").await;
+    body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_string(),
+                e["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+const CONTROL_MESSAGE: &str =
+    "This holds a control character (such as NUL) on line 1; only tabs and line breaks are allowed.";
+
+#[tokio::test]
+async fn a_nul_in_a_display_name_is_refused_naming_the_field() {
+    let app = TestApp::demo().await;
+    let token = app.demo_token("member@demo.coop").await;
+    let response = app
+        .api(
+            &token,
+            reqwest::Method::PUT,
+            "/api/v1/me",
+            Some(json!({"display_name": "Max\u{0}Member", "locale": "en"})),
+        )
+        .await;
+    assert_eq!(
+        refused_fields(response).await,
+        [("display_name".to_string(), CONTROL_MESSAGE.to_string())]
+    );
+    // The page's form: the same refusal, shown with the field's name.
+    let client = app.signed_in("member@demo.coop").await;
+    let account = client
+        .get(app.at("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let response = client
+        .post(app.at("/account/profile"))
+        .form(&[
+            ("csrf", csrf_of(&account).as_str()),
+            ("display_name", "Max\u{1b}[2J"),
+            ("locale", "en"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("id=\"display_name-error\""), "{html}");
+    assert!(html.contains("This holds a control character"), "{html}");
+    let name: String = app
+        .sql("SELECT display_name FROM users WHERE email = 'member@demo.coop'")
+        .await[0]
+        .get(0);
+    assert_eq!(name, "Max Member");
+}
+
+#[tokio::test]
+async fn a_nul_in_a_public_application_is_refused_naming_the_field() {
+    let app = TestApp::demo().await;
+    let response = app
+        .client()
+        .post(app.at("/api/v1/coops/demo/applications"))
+        .json(&json!({"display_name": "Rosa\u{0}", "email": "rosa@bakery.test"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        refused_fields(response).await,
+        [("display_name".to_string(), CONTROL_MESSAGE.to_string())]
+    );
+    let rows = app.sql("SELECT 1 FROM users WHERE email = 'rosa@bakery.test'").await;
+    assert!(rows.is_empty());
+}
+
+#[tokio::test]
+async fn a_nul_in_a_csv_import_is_refused_naming_the_line() {
+    let app = TestApp::demo().await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let csv = "number,name,email,status,member_since,employment_status\n\
+               ,Hana New,hana@bakery.test,member,2024-09-01,non_worker\n\
+               ,Ivo\u{0}Hopeful,ivo@bakery.test,applicant,,\n";
+    let response = app
+        .client()
+        .post(app.at("/api/v1/coops/demo/register/import"))
+        .bearer_auth(&secretary)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    let fields = refused_fields(response).await;
+    assert_eq!(fields.len(), 1);
+    assert_eq!(fields[0].0, "line 3");
+    assert!(fields[0].1.contains("on line 3"), "{fields:?}");
+    let rows = app.sql("SELECT 1 FROM users WHERE email = 'hana@bakery.test'").await;
+    assert!(rows.is_empty(), "nothing imported");
 }
