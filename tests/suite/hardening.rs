@@ -154,3 +154,40 @@ async fn a_nul_in_a_csv_import_is_refused_naming_the_line() {
     let rows = app.sql("SELECT 1 FROM users WHERE email = 'hana@bakery.test'").await;
     assert!(rows.is_empty(), "nothing imported");
 }
+
+#[tokio::test]
+async fn a_formula_in_a_name_is_neutralised_in_register_csv() {
+    let app = TestApp::demo().await;
+    let member = app.demo_token("member@demo.coop").await;
+    let formula = "=HYPERLINK(\"http://evil.example\",\"Max\")";
+    let response = app
+        .api(
+            &member,
+            reqwest::Method::PUT,
+            "/api/v1/me",
+            Some(json!({"display_name": formula, "locale": "en"})),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let csv = app
+        .api(
+            &secretary,
+            reqwest::Method::GET,
+            "/api/v1/coops/demo/register.csv",
+            None,
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let line = csv
+        .lines()
+        .find(|l| l.contains("member@demo.coop"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(
+        line.contains(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Max\"\")\",member@demo.coop,"),
+        "{line}"
+    );
+    assert!(!csv.contains(",\"=HYPERLINK"), "{csv}");
+}
