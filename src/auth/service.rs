@@ -33,15 +33,17 @@ pub fn link_secret_hash(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
 }
 
-/// Checks an e-mail and password, counting the attempt against the throttles first.
-/// Unknown e-mails and wrong passwords get the same error after the same work.
+/// Checks an e-mail and password, counting the attempt against the throttles first;
+/// a right password gives the count back (only failures count). Unknown e-mails and
+/// wrong passwords get the same error after the same work.
 pub async fn login(state: &AppState, email: &str, password: &str, ip: Option<IpAddr>) -> AppResult<User> {
-    state.throttle.attempt(email, ip)?;
+    let attempt = state.throttle.login(email, ip)?;
     let mut conn = db::conn(&state.pool).await?;
     let user = store::find_by_email(&mut conn, email).await?;
     drop(conn);
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     if password::verify(password.to_string(), stored).await? {
+        state.throttle.succeeded(attempt);
         Ok(user.expect("a verified password has a user"))
     } else {
         tracing::info!("failed login");

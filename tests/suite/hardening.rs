@@ -191,3 +191,47 @@ async fn a_formula_in_a_name_is_neutralised_in_register_csv() {
     );
     assert!(!csv.contains(",\"=HYPERLINK"), "{csv}");
 }
+
+/// Asks for an API token; the status.
+async fn token_status(app: &TestApp, email: &str, password: &str) -> u16 {
+    app.client()
+        .post(app.at("/api/v1/auth/token"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn a_general_meeting_on_one_address_logs_in_after_others_failed() {
+    let app = TestApp::demo().await;
+    // Thirty typos from the meeting's one address spend its allowance (30)...
+    for i in 0..30 {
+        assert_eq!(
+            token_status(&app, &format!("typo{i}@demo.coop"), "wrong password").await,
+            401
+        );
+    }
+    // ...yet sixty right passwords all get in, some accounts many times (more than
+    // their own allowance of 5).
+    let logins = [
+        "member@demo.coop",
+        "marie@demo.coop",
+        "secretary@demo.coop",
+        "board@demo.coop",
+    ];
+    for i in 0..60 {
+        assert_eq!(
+            token_status(&app, logins[i % logins.len()], DEMO_PASSWORD).await,
+            200,
+            "login {i}"
+        );
+    }
+    // Wrong passwords stay throttled: from the spent address an account gets one try...
+    assert_eq!(token_status(&app, "treasurer@demo.coop", "wrong password").await, 401);
+    assert_eq!(token_status(&app, "treasurer@demo.coop", "wrong password").await, 429);
+    // (An account that used its own allowance on failures is refused even the right
+    // password: `security::fifty_parallel_guesses_get_five_password_checks_and_the_rest_429`.)
+}
