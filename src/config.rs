@@ -5,6 +5,7 @@
 
 use std::fs;
 use std::io::Write;
+use std::num::NonZeroUsize;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -70,8 +71,9 @@ pub struct Settings {
     pub mail: MailSettings,
     /// Login throttling.
     pub throttle: ThrottleSettings,
-    /// Whether to take the client's address from `X-Forwarded-For` (behind a proxy).
-    pub trust_proxy: bool,
+    /// Behind how many reverse proxies Concord runs, whose `X-Forwarded-For` hops it
+    /// trusts (`None`: the peer's address is the client's).
+    pub trust_proxy: Option<NonZeroUsize>,
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
     /// Database connections in the pool.
@@ -107,7 +109,7 @@ impl Settings {
             invitation_ttl: Duration::from_secs(14 * 24 * 3600),
             mail_from: "Concord <concord@localhost>".into(),
             throttle: ThrottleSettings::default(),
-            trust_proxy: false,
+            trust_proxy: None,
             body_limit: 256 * 1024,
             pool_size: 16,
             workers: 0,

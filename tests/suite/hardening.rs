@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use crate::common::{csrf_of, problem, TestApp, DEMO_PASSWORD};
+use crate::common::{csrf_of, problem, Options, TestApp, DEMO_PASSWORD};
 
 /// Logs in through the login page with `next` and returns the status and `Location`.
 async fn login_with_next(app: &TestApp, email: &str, password: &str, next: &str) -> (u16, String) {
@@ -234,4 +234,41 @@ async fn a_general_meeting_on_one_address_logs_in_after_others_failed() {
     assert_eq!(token_status(&app, "treasurer@demo.coop", "wrong password").await, 429);
     // (An account that used its own allowance on failures is refused even the right
     // password: `security::fifty_parallel_guesses_get_five_password_checks_and_the_rest_429`.)
+}
+
+#[tokio::test]
+async fn rotating_the_left_most_forwarded_hop_does_not_escape_the_address_limit() {
+    let app = TestApp::spawn(Options {
+        settings: Box::new(|s| {
+            s.trust_proxy = std::num::NonZeroUsize::new(1);
+            s.throttle.per_ip_burst = 3;
+            s.throttle.per_account_burst = 100;
+        }),
+        ..Options::default()
+    })
+    .await;
+    // The client writes a new address each time; the proxy appends the real one.
+    let mut statuses = Vec::new();
+    for i in 0..6 {
+        let response = app
+            .client()
+            .post(app.at("/api/v1/auth/token"))
+            .header("x-forwarded-for", format!("198.51.100.{i}, 203.0.113.9"))
+            .json(&json!({"email": "member@demo.coop", "password": "a wrong guess"}))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses, [401, 401, 401, 429, 429, 429]);
+    // Another client behind the same proxy is another address.
+    let response = app
+        .client()
+        .post(app.at("/api/v1/auth/token"))
+        .header("x-forwarded-for", "203.0.113.10")
+        .json(&json!({"email": "member@demo.coop", "password": "a wrong guess"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
 }
