@@ -272,3 +272,76 @@ async fn rotating_the_left_most_forwarded_hop_does_not_escape_the_address_limit(
         .unwrap();
     assert_eq!(response.status(), 401);
 }
+
+/// The value of the cookie `name` a response sets.
+fn cookie_set(response: &reqwest::Response, name: &str) -> String {
+    response
+        .cookies()
+        .find(|c| c.name() == name)
+        .unwrap_or_else(|| panic!("no {name} cookie"))
+        .value()
+        .to_string()
+}
+
+/// A browser's raw cookies and a page's CSRF token: `(csrf cookie, session, token)`,
+/// signed in as `email` when given.
+async fn browser(app: &TestApp, email: Option<&str>) -> (String, String, String) {
+    let client = app.client();
+    let page = client.get(app.at("/login")).send().await.unwrap();
+    let csrf_cookie = cookie_set(&page, "concord_csrf");
+    let token = csrf_of(&page.text().await.unwrap());
+    let Some(email) = email else {
+        return (csrf_cookie, String::new(), token);
+    };
+    let login = client
+        .post(app.at("/login"))
+        .form(&[("csrf", token.as_str()), ("email", email), ("password", DEMO_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 303);
+    let session = cookie_set(&login, "concord_session");
+    let account = client
+        .get(app.at("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    (csrf_cookie, session, csrf_of(&account))
+}
+
+#[tokio::test]
+async fn an_attackers_csrf_cookie_and_token_do_not_work_with_the_victims_session() {
+    let app = TestApp::demo().await;
+    let (victim_cookie, victim_session, victim_token) = browser(&app, Some("marie@demo.coop")).await;
+    let raw = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let post_profile = |csrf_cookie: String, token: String| {
+        raw.post(app.at("/account/profile"))
+            .header(
+                "cookie",
+                format!("concord_csrf={csrf_cookie}; concord_session={victim_session}"),
+            )
+            .form(&[("csrf", token.as_str()), ("display_name", "Pwned"), ("locale", "en")])
+            .send()
+    };
+    // The attacker's own cookie and token, signed out and signed in as themselves,
+    // planted beside the victim's session.
+    for attacker in [None, Some("member@demo.coop")] {
+        let (cookie, _, token) = browser(&app, attacker).await;
+        let response = post_profile(cookie, token).await.unwrap();
+        assert_eq!(response.status(), 403, "attacker signed in as {attacker:?}");
+    }
+    let name: String = app
+        .sql("SELECT display_name FROM users WHERE email = 'marie@demo.coop'")
+        .await[0]
+        .get(0);
+    assert_eq!(name, "Marie Membre");
+    // The victim's own form still works.
+    let response = post_profile(victim_cookie, victim_token).await.unwrap();
+    assert_eq!(response.status(), 303);
+}
