@@ -63,7 +63,8 @@ pub struct Settings {
     pub session_ttl: Duration,
     /// Lifetime of a password-reset link.
     pub reset_token_ttl: Duration,
-    /// Lifetime of an invitation link.
+    /// Lifetime of an invitation link (72 hours; "invite those waiting" sends a new
+    /// one to whoever let theirs expire).
     pub invitation_ttl: Duration,
     /// The sender of every e-mail.
     pub mail_from: String,
@@ -106,7 +107,7 @@ impl Settings {
             access_token_ttl: Duration::from_secs(15 * 60),
             session_ttl: Duration::from_secs(12 * 3600),
             reset_token_ttl: Duration::from_secs(3600),
-            invitation_ttl: Duration::from_secs(14 * 24 * 3600),
+            invitation_ttl: Duration::from_secs(72 * 3600),
             mail_from: "Concord <concord@localhost>".into(),
             throttle: ThrottleSettings::default(),
             trust_proxy: None,

@@ -51,7 +51,8 @@ pub async fn login(state: &AppState, email: &str, password: &str, ip: Option<IpA
     }
 }
 
-/// Changes a password after checking the current one, revoking every token.
+/// Changes a password after checking the current one, revoking every token and every
+/// outstanding reset or invitation link.
 pub async fn change_password(state: &AppState, user: &User, current: &str, new: &str) -> AppResult<User> {
     if !password::verify(current.to_string(), user.password_hash.clone()).await? {
         return Err(AppError::field("current_password", "The current password is wrong."));
@@ -62,13 +63,14 @@ pub async fn change_password(state: &AppState, user: &User, current: &str, new: 
     let user_id = user.id;
     conn.transaction(async |conn| {
         let user = store::set_password(conn, user_id, &hash).await?;
+        let revoked = store::revoke_links(conn, user_id, Utc::now()).await?;
         audit::append(
             conn,
             None,
             Some(user_id),
             "user.password_changed",
             &format!("user:{user_id}"),
-            json!({}),
+            json!({"links_revoked": revoked}),
         )
         .await?;
         Ok(user)
@@ -141,7 +143,7 @@ pub async fn link_is_valid(state: &AppState, secret: &str) -> AppResult<bool> {
 }
 
 /// Sets a password from a reset or invitation link, which is used up; every older
-/// token of the user is revoked.
+/// token of the user is revoked, and every other reset or invitation link with it.
 pub async fn reset_password(state: &AppState, secret: &str, new: &str) -> AppResult<User> {
     let hash_of_secret = link_secret_hash(secret);
     let mut conn = db::conn(&state.pool).await?;
@@ -161,12 +163,22 @@ pub async fn reset_password(state: &AppState, secret: &str, new: &str) -> AppRes
         let user = store::find(conn, user_id).await?.ok_or(AppError::NotFound)?;
         password::check_new_password(&new, &user.email).map_err(|e| AppError::Validation(vec![e]))?;
         let user = store::set_password(conn, user_id, &password_hash).await?;
+        // Every other reset or invitation link of the account dies with this one.
+        let revoked = store::revoke_links(conn, user_id, Utc::now()).await?;
         let action = if purpose == "invitation" {
             "user.invitation_accepted"
         } else {
             "user.password_reset"
         };
-        audit::append(conn, None, Some(user_id), action, &format!("user:{user_id}"), json!({})).await?;
+        audit::append(
+            conn,
+            None,
+            Some(user_id),
+            action,
+            &format!("user:{user_id}"),
+            json!({"links_revoked": revoked}),
+        )
+        .await?;
         Ok(user)
     })
     .await

@@ -345,3 +345,91 @@ async fn an_attackers_csrf_cookie_and_token_do_not_work_with_the_victims_session
     let response = post_profile(victim_cookie, victim_token).await.unwrap();
     assert_eq!(response.status(), 303);
 }
+
+/// Asks for a reset link for `email` and returns its secret.
+async fn reset_secret(app: &TestApp, email: &str) -> String {
+    let asked = app
+        .client()
+        .post(app.at("/api/v1/auth/password-reset"))
+        .json(&json!({"email": email}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), 202);
+    secret_mailed_to(app, email)
+}
+
+/// The secret of the newest link mailed to `email`.
+fn secret_mailed_to(app: &TestApp, email: &str) -> String {
+    let link = app.link_mailed_to(email);
+    link.split("token=").nth(1).unwrap().to_string()
+}
+
+/// Sets a password with a link's secret; the status.
+async fn confirm(app: &TestApp, secret: &str, password: &str) -> u16 {
+    app.client()
+        .post(app.at("/api/v1/auth/password-reset/confirm"))
+        .json(&json!({"token": secret, "new_password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn a_password_set_with_a_newer_reset_link_revokes_the_older_one() {
+    let app = TestApp::demo().await;
+    let older = reset_secret(&app, "member@demo.coop").await;
+    let newer = reset_secret(&app, "member@demo.coop").await;
+    assert_ne!(older, newer);
+    assert_eq!(confirm(&app, &newer, "the newer link's password").await, 204);
+    assert_eq!(confirm(&app, &older, "the older link's password").await, 422);
+    app.token("member@demo.coop", "the newer link's password").await;
+}
+
+#[tokio::test]
+async fn accepting_an_invitation_revokes_other_links_and_invitations_live_72_hours() {
+    let app = TestApp::demo().await;
+    let admin = app.demo_token("admin@demo.coop").await;
+    let invited = app
+        .api(
+            &admin,
+            reqwest::Method::POST,
+            "/api/v1/coops/demo/members",
+            Some(json!({"email": "newbie@demo.coop", "display_name": "Newbie", "roles": []})),
+        )
+        .await;
+    assert_eq!(invited.status(), 201);
+    let invitation = secret_mailed_to(&app, "newbie@demo.coop");
+    let hours: f64 = app
+        .sql(
+            "SELECT (extract(epoch FROM t.expires_at - t.created_at) / 3600)::float8 FROM account_tokens t
+             JOIN users u ON u.id = t.user_id WHERE u.email = 'newbie@demo.coop' AND purpose = 'invitation'",
+        )
+        .await[0]
+        .get(0);
+    assert!((71.99..=72.0).contains(&hours), "{hours}");
+    let reset = reset_secret(&app, "newbie@demo.coop").await;
+    assert_eq!(confirm(&app, &invitation, "newbie's chosen password").await, 204);
+    assert_eq!(confirm(&app, &reset, "someone else's password").await, 422);
+    app.token("newbie@demo.coop", "newbie's chosen password").await;
+}
+
+#[tokio::test]
+async fn changing_a_password_while_signed_in_revokes_outstanding_links() {
+    let app = TestApp::demo().await;
+    let reset = reset_secret(&app, "member@demo.coop").await;
+    let token = app.demo_token("member@demo.coop").await;
+    let changed = app
+        .api(
+            &token,
+            reqwest::Method::POST,
+            "/api/v1/auth/password",
+            Some(json!({"current_password": DEMO_PASSWORD, "new_password": "a brand new passphrase"})),
+        )
+        .await;
+    assert_eq!(changed.status(), 204);
+    assert_eq!(confirm(&app, &reset, "the thief's password").await, 422);
+    app.token("member@demo.coop", "a brand new passphrase").await;
+}
