@@ -433,3 +433,29 @@ async fn changing_a_password_while_signed_in_revokes_outstanding_links() {
     assert_eq!(confirm(&app, &reset, "the thief's password").await, 422);
     app.token("member@demo.coop", "a brand new passphrase").await;
 }
+
+#[tokio::test]
+async fn outbox_mail_is_private_and_the_data_directory_is_tightened() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = TestApp::demo().await;
+    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    reset_secret(&app, "member@demo.coop").await;
+    let outbox = app.data_dir.join("outbox");
+    assert_eq!(mode(&outbox), 0o700);
+    let mails: Vec<_> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert!(!mails.is_empty());
+    for mail in &mails {
+        assert_eq!(mode(mail), 0o600, "{}", mail.display());
+    }
+    // The harness made the data directory under the usual umask (0755): tightened at
+    // start, search bit kept for the postgres system user.
+    assert_eq!(mode(&app.data_dir), 0o711);
+    // A directory opened up again is tightened again on the next start.
+    std::fs::set_permissions(&app.data_dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    concord::config::Settings::with_data_dir(&app.data_dir).unwrap();
+    assert_eq!(mode(&app.data_dir), 0o711);
+}
