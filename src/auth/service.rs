@@ -99,15 +99,33 @@ pub async fn logout_everywhere(state: &AppState, user: &User) -> AppResult<User>
 }
 
 /// Sends a password-reset link if the address belongs to a user. The answer is the
-/// same either way, so the form cannot be used to find out who has an account.
+/// same either way, so the form cannot be used to find out who has an account; and
+/// it takes the same time: after the throttle (the same for everyone), the lookup,
+/// the link and the mail are done in the background, once the answer has gone.
 pub async fn request_password_reset(state: &AppState, email: &str, ip: Option<IpAddr>) -> AppResult<()> {
     state.throttle.attempt(email, ip)?;
-    let mut conn = db::conn(&state.pool).await?;
+    let (pool, settings, mailer) = (state.pool.clone(), state.settings.clone(), state.mailer.clone());
+    let email = email.to_string();
+    state.background.spawn(async move {
+        if let Err(error) = send_reset_link(&pool, &settings, &mailer, &email).await {
+            tracing::error!(%error, "a password-reset request failed");
+        }
+    });
+    Ok(())
+}
+
+async fn send_reset_link(
+    pool: &db::DbPool,
+    settings: &crate::config::Settings,
+    mailer: &crate::mail::Mailer,
+    email: &str,
+) -> AppResult<()> {
+    let mut conn = db::conn(pool).await?;
     let Some(user) = store::find_by_email(&mut conn, email).await? else {
         return Ok(());
     };
     let (secret, hash) = new_link_secret();
-    let expires = Utc::now() + state.settings.reset_token_ttl;
+    let expires = Utc::now() + settings.reset_token_ttl;
     conn.transaction(async |conn| {
         store::create_token(conn, user.id, "password_reset", &hash, expires).await?;
         audit::append(
@@ -121,12 +139,11 @@ pub async fn request_password_reset(state: &AppState, email: &str, ip: Option<Ip
         .await
     })
     .await?;
-    let link = format!("{}/password/reset?token={secret}", state.settings.public_url);
-    let minutes = (state.settings.reset_token_ttl.as_secs() / 60).to_string();
-    state
-        .mailer
+    let link = format!("{}/password/reset?token={secret}", settings.public_url);
+    let minutes = (settings.reset_token_ttl.as_secs() / 60).to_string();
+    mailer
         .send(
-            &state.settings.mail_from,
+            &settings.mail_from,
             Mail {
                 to: user.email.clone(),
                 subject: i18n::text(&user.locale, "mail-reset-subject"),
