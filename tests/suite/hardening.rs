@@ -459,3 +459,58 @@ async fn outbox_mail_is_private_and_the_data_directory_is_tightened() {
     concord::config::Settings::with_data_dir(&app.data_dir).unwrap();
     assert_eq!(mode(&app.data_dir), 0o711);
 }
+
+#[tokio::test]
+async fn a_member_cannot_back_date_their_own_share_subscription() {
+    let app = TestApp::demo().await;
+    let treasurer = app.demo_token("treasurer@demo.coop").await;
+    let class = app
+        .api(
+            &treasurer,
+            reqwest::Method::POST,
+            "/api/v1/coops/demo/share-classes",
+            Some(json!({"name": "Parts", "par_value": "10.00"})),
+        )
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let max: String = app
+        .sql("SELECT m.id::text FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = 'member@demo.coop'")
+        .await[0]
+        .get(0);
+    let today: String = app
+        .sql("SELECT ((now() AT TIME ZONE time_zone)::date)::text FROM coops WHERE slug = 'demo'")
+        .await[0]
+        .get(0);
+    let member = app.demo_token("member@demo.coop").await;
+    let subscribe =
+        |date: &str| json!({"operation": "subscribe", "member_id": max, "class_id": class, "shares": 1, "date": date});
+    let back_dated = app
+        .api(
+            &member,
+            reqwest::Method::POST,
+            "/api/v1/coops/demo/capital/entries",
+            Some(subscribe("1900-01-01")),
+        )
+        .await;
+    let fields = refused_fields(back_dated).await;
+    assert_eq!(fields.len(), 1);
+    assert_eq!(fields[0].0, "date");
+    assert!(fields[0].1.contains(&today), "{fields:?}");
+    let entries: i64 = app.sql("SELECT count(*) FROM capital_entries").await[0].get(0);
+    let dated_today = app
+        .api(
+            &member,
+            reqwest::Method::POST,
+            "/api/v1/coops/demo/capital/entries",
+            Some(subscribe(&today)),
+        )
+        .await;
+    assert_eq!(dated_today.status(), 201);
+    let after: i64 = app.sql("SELECT count(*) FROM capital_entries").await[0].get(0);
+    assert_eq!(after, entries + 1);
+}
