@@ -2,6 +2,7 @@
 //! `remind`, `tally`, `allocate`, `backup`, `restore`.
 
 use std::io::{BufRead, Write};
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -144,6 +145,10 @@ pub struct ServeArgs {
     /// Trust X-Forwarded-For for the client address (behind a reverse proxy).
     #[arg(long, env = "CONCORD_TRUST_PROXY")]
     pub trust_proxy: bool,
+    /// With --trust-proxy: how many reverse proxies stand in front of Concord (each
+    /// appends one hop to X-Forwarded-For); the client is the hop just before them.
+    #[arg(long, env = "CONCORD_TRUSTED_PROXIES", default_value_t = NonZeroUsize::MIN)]
+    pub trusted_proxies: NonZeroUsize,
     /// Send e-mail through this SMTP relay (smtp:// or smtps://) instead of the outbox.
     #[arg(long, env = "CONCORD_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
@@ -359,7 +364,7 @@ async fn serve(data_dir: &std::path::Path, database: &Database, args: ServeArgs)
     settings.database_url = database.cluster.is_none().then(|| database.url.clone());
     settings.public_url = args.public_url.unwrap_or_else(|| format!("http://{}", args.bind));
     settings.secure_cookies = args.secure_cookies;
-    settings.trust_proxy = args.trust_proxy;
+    settings.trust_proxy = args.trust_proxy.then_some(args.trusted_proxies);
     settings.pool_size = args.pool_size;
     settings.workers = args.workers;
     settings.self_service_coops = args.self_service_coops;

@@ -5,6 +5,7 @@
 
 use std::fs;
 use std::io::Write;
+use std::num::NonZeroUsize;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -62,7 +63,8 @@ pub struct Settings {
     pub session_ttl: Duration,
     /// Lifetime of a password-reset link.
     pub reset_token_ttl: Duration,
-    /// Lifetime of an invitation link.
+    /// Lifetime of an invitation link (72 hours; "invite those waiting" sends a new
+    /// one to whoever let theirs expire).
     pub invitation_ttl: Duration,
     /// The sender of every e-mail.
     pub mail_from: String,
@@ -70,8 +72,9 @@ pub struct Settings {
     pub mail: MailSettings,
     /// Login throttling.
     pub throttle: ThrottleSettings,
-    /// Whether to take the client's address from `X-Forwarded-For` (behind a proxy).
-    pub trust_proxy: bool,
+    /// Behind how many reverse proxies Concord runs, whose `X-Forwarded-For` hops it
+    /// trusts (`None`: the peer's address is the client's).
+    pub trust_proxy: Option<NonZeroUsize>,
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
     /// Database connections in the pool.
@@ -93,6 +96,7 @@ impl Settings {
         let data_dir = data_dir.into();
         fs::create_dir_all(&data_dir)
             .map_err(|e| AppError::internal(format!("cannot create {}: {e}", data_dir.display())))?;
+        secure_data_dir(&data_dir)?;
         let signing_key = load_or_create_key(&data_dir.join("signing-key"))?;
         Ok(Settings {
             mail: MailSettings::Outbox(data_dir.join("outbox")),
@@ -104,10 +108,10 @@ impl Settings {
             access_token_ttl: Duration::from_secs(15 * 60),
             session_ttl: Duration::from_secs(12 * 3600),
             reset_token_ttl: Duration::from_secs(3600),
-            invitation_ttl: Duration::from_secs(14 * 24 * 3600),
+            invitation_ttl: Duration::from_secs(72 * 3600),
             mail_from: "Concord <concord@localhost>".into(),
             throttle: ThrottleSettings::default(),
-            trust_proxy: false,
+            trust_proxy: None,
             body_limit: 256 * 1024,
             pool_size: 16,
             workers: 0,
@@ -137,6 +141,38 @@ impl Settings {
     }
 }
 
+/// The mode a data directory gets when its own is too open: no reading or writing by
+/// the group or others (it holds the signing key, the outbox's reset links and the
+/// local cluster). The search bits stay: when Concord runs as root, the `postgres`
+/// system user must pass through to reach `<data>/pg`, and a search bit lists nothing.
+/// `None` when the mode is already tight enough.
+pub fn tightened_mode(mode: u32) -> Option<u32> {
+    let mode = mode & 0o7777;
+    (mode & 0o066 != 0).then_some(mode & !0o066)
+}
+
+/// Checks the data directory's own permissions at start, and tightens them with a
+/// warning when the group or others could read or write it (refusing to start would
+/// only make the operator run `chmod` by hand, and a fresh directory made under a
+/// usual umask of 022 would be refused every first time).
+fn secure_data_dir(dir: &Path) -> Result<(), AppError> {
+    let mode = fs::metadata(dir)
+        .map_err(|e| AppError::internal(format!("cannot read {}: {e}", dir.display())))?
+        .permissions()
+        .mode();
+    if let Some(tight) = tightened_mode(mode) {
+        fs::set_permissions(dir, fs::Permissions::from_mode(tight))
+            .map_err(|e| AppError::internal(format!("cannot protect {}: {e}", dir.display())))?;
+        tracing::warn!(
+            dir = %dir.display(),
+            was = format!("{:o}", mode & 0o7777),
+            now = format!("{tight:o}"),
+            "the data directory was readable by others; its permissions were tightened"
+        );
+    }
+    Ok(())
+}
+
 /// The signing key: `CONCORD_SIGNING_KEY` (hex) wins; otherwise a random key generated
 /// once into the data directory, readable by its owner only.
 fn load_or_create_key(path: &Path) -> Result<Vec<u8>, AppError> {
@@ -161,4 +197,18 @@ fn load_or_create_key(path: &Path) -> Result<Vec<u8>, AppError> {
     fs::set_permissions(path, fs::Permissions::from_mode(0o600))
         .map_err(|e| AppError::internal(format!("cannot protect {}: {e}", path.display())))?;
     Ok(key.to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tightened_mode;
+
+    #[test]
+    fn a_data_directory_others_could_read_is_tightened_keeping_search_bits() {
+        assert_eq!(tightened_mode(0o40755), Some(0o711));
+        assert_eq!(tightened_mode(0o777), Some(0o711));
+        assert_eq!(tightened_mode(0o750), Some(0o710));
+        assert_eq!(tightened_mode(0o700), None);
+        assert_eq!(tightened_mode(0o711), None);
+    }
 }

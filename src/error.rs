@@ -213,6 +213,13 @@ impl From<diesel::result::Error> for AppError {
                 AppError::Unavailable
             }
             Error::BrokenTransactionManager => AppError::Unavailable,
+            // A NUL that got past the input check (PostgreSQL's 22021): the caller's
+            // input is at fault, never the server.
+            Error::DatabaseError(Kind::Unknown, info)
+                if info.message().starts_with("invalid byte sequence for encoding") =>
+            {
+                AppError::field("request", "The request holds a character text cannot hold (NUL).")
+            }
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -15,6 +15,7 @@ pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod fuzzing;
 pub mod import;
 pub mod mail;

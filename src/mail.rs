@@ -1,8 +1,14 @@
 //! Outgoing e-mail through lettre: SMTP when configured, otherwise one `.eml` file per
-//! message in the data directory's outbox.
+//! message in the data directory's outbox. The outbox holds reset and invitation
+//! links: the folder is 0700 and each file 0600, created so from the start (never
+//! readable by another local user, not even for a moment).
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 
 use lettre::message::{header::ContentType, Mailbox};
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use tokio::io::AsyncWriteExt;
 
 use crate::config::MailSettings;
 use crate::error::{AppError, AppResult};
@@ -11,7 +17,7 @@ use crate::error::{AppError, AppResult};
 #[derive(Clone)]
 pub enum Mailer {
     /// Files in a folder.
-    Outbox(AsyncFileTransport<Tokio1Executor>),
+    Outbox(PathBuf),
     /// An SMTP relay.
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
 }
@@ -33,8 +39,9 @@ impl Mailer {
         match settings {
             MailSettings::Outbox(dir) => {
                 std::fs::create_dir_all(dir)
+                    .and_then(|()| std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)))
                     .map_err(|e| AppError::internal(format!("cannot create the outbox {}: {e}", dir.display())))?;
-                Ok(Mailer::Outbox(AsyncFileTransport::new(dir)))
+                Ok(Mailer::Outbox(dir.clone()))
             }
             MailSettings::Smtp(url) => AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                 .map(|builder| Mailer::Smtp(builder.build()))
@@ -60,7 +67,9 @@ impl Mailer {
             .body(mail.body)
             .map_err(|e| AppError::internal(format!("building mail: {e}")))?;
         let result = match self {
-            Mailer::Outbox(transport) => transport.send(message).await.map(drop).map_err(|e| e.to_string()),
+            Mailer::Outbox(dir) => write_private(dir, &message.formatted())
+                .await
+                .map_err(|e| e.to_string()),
             Mailer::Smtp(transport) => transport.send(message).await.map(drop).map_err(|e| e.to_string()),
         };
         result.map_err(|e| {
@@ -68,6 +77,20 @@ impl Mailer {
             AppError::internal(format!("sending mail: {e}"))
         })
     }
+}
+
+/// Writes one message into the outbox as `<random id>.eml`, readable by its owner
+/// only (lettre's file transport leaves that to the umask).
+async fn write_private(dir: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let path = dir.join(format!("{}.eml", uuid::Uuid::new_v4()));
+    let mut file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .await?;
+    file.write_all(bytes).await?;
+    file.flush().await
 }
 
 /// Whether `address` is an e-mail address lettre would send to.

@@ -40,6 +40,9 @@ pub struct AppState {
     pub templates: Arc<tera::Tera>,
     /// Outgoing e-mail.
     pub mailer: Mailer,
+    /// Work a request started and does not wait for (a password reset's link and
+    /// mail, so the answer takes the same time whether the account exists).
+    pub background: tokio_util::task::TaskTracker,
 }
 
 #[derive(RustEmbed)]
@@ -79,6 +82,7 @@ impl AppState {
             mailer: Mailer::new(&settings.mail)?,
             settings: Arc::new(settings),
             pool,
+            background: tokio_util::task::TaskTracker::new(),
         })
     }
 }
@@ -403,6 +407,7 @@ pub fn app(
             web::QueryConfig::default()
                 .error_handler(|e: QueryPayloadError, _| AppError::BadRequest(format!("bad query: {e}")).into()),
         )
+        .wrap(from_fn(crate::web::input::refuse_control_characters))
         .wrap(from_fn(html_errors))
         .wrap(headers)
         .wrap(metrics)

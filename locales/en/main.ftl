@@ -609,6 +609,7 @@ revolving-every-year = Every year due
 revolving-redeem-submit = Redeem the retained patronage due
 revolving-payable = Retained patronage redeemed
 revolving-reverse = Reverse a redemption
+input-control-character = This holds a control character (such as NUL) on line { $line }; only tabs and line breaks are allowed.
 
 ## The co-op's home for someone on its register who does not belong to it (any more)
 standing-applicant = Your application to { $coop } is waiting for a decision. You will be told by e-mail when it is taken; until then the co-op's pages are for its members.

@@ -609,6 +609,7 @@ revolving-every-year = Tous les exercices échus
 revolving-redeem-submit = Rembourser les ristournes retenues échues
 revolving-payable = Ristournes retenues remboursées
 revolving-reverse = Annuler un remboursement
+input-control-character = Ce texte contient un caractère de contrôle (comme NUL) à la ligne { $line } ; seuls les tabulations et les retours à la ligne sont acceptés.
 
 ## L'accueil de la coopérative pour une personne inscrite au registre qui n'en est pas (ou plus) membre
 standing-applicant = Votre candidature à { $coop } attend une décision. Vous serez prévenu·e par courriel lorsqu'elle sera prise ; d'ici là, les pages de la coopérative sont réservées à ses membres.

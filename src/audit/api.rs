@@ -44,24 +44,20 @@ pub async fn list(state: web::Data<AppState>, scope: InCoop, query: web::Query<A
 
 /// The whole log as CSV, oldest first.
 pub fn to_csv(events: &[EventView]) -> AppResult<Vec<u8>> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record(["seq", "at", "actor", "action", "subject", "data", "hash"])
-        .map_err(|e| AppError::internal(e.to_string()))?;
+    let mut writer = crate::export::CsvExport::new();
+    writer.write_record(["seq", "at", "actor", "action", "subject", "data", "hash"])?;
     for e in events.iter().rev() {
-        writer
-            .write_record([
-                e.seq.to_string(),
-                e.at.to_rfc3339(),
-                e.actor.clone().unwrap_or_default(),
-                e.action.clone(),
-                e.subject.clone(),
-                e.data.to_string(),
-                e.hash.clone(),
-            ])
-            .map_err(|e| AppError::internal(e.to_string()))?;
+        writer.write_record([
+            e.seq.to_string(),
+            e.at.to_rfc3339(),
+            e.actor.clone().unwrap_or_default(),
+            e.action.clone(),
+            e.subject.clone(),
+            e.data.to_string(),
+            e.hash.clone(),
+        ])?;
     }
-    writer.into_inner().map_err(|e| AppError::internal(e.to_string()))
+    writer.finish()
 }
 
 /// Every event of a co-op as CSV (admins).

@@ -1,6 +1,7 @@
 //! Account endpoints of the JSON API.
 
 use std::net::IpAddr;
+use std::num::NonZeroUsize;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -14,15 +15,37 @@ use crate::db;
 use crate::error::{AppResult, Problem};
 use crate::server::AppState;
 
-/// The client's address: the peer's, or the first `X-Forwarded-For` hop behind a
-/// trusted proxy.
-pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> Option<IpAddr> {
-    if trust_proxy {
-        if let Some(ip) = req.connection_info().realip_remote_addr().and_then(|a| a.parse().ok()) {
-            return Some(ip);
-        }
-    }
-    req.peer_addr().map(|a| a.ip())
+/// The client's address: the peer's, or behind `trusted_proxies` reverse proxies the
+/// right-most `X-Forwarded-For` hop they did not add (see [`forwarded_client`]).
+pub fn client_ip(req: &HttpRequest, trusted_proxies: Option<NonZeroUsize>) -> Option<IpAddr> {
+    let peer = req.peer_addr().map(|a| a.ip());
+    let Some(proxies) = trusted_proxies else {
+        return peer;
+    };
+    let hops: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    forwarded_client(&hops, proxies).or(peer)
+}
+
+/// The client's address from the `X-Forwarded-For` header values (in order) when
+/// `proxies` reverse proxies stand in front: each appends the address it got the
+/// request from, so the last `proxies - 1` hops are theirs and the one before them is
+/// the client as the outermost proxy saw it. Everything further left was written by
+/// the client and is ignored (taking the left-most let anyone pick their address and
+/// walk past the per-IP login limit). With fewer hops than proxies, the left-most
+/// hop; `None` when there is none or it is not an address.
+pub fn forwarded_client(header_values: &[&str], proxies: NonZeroUsize) -> Option<IpAddr> {
+    let hops: Vec<&str> = header_values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .collect();
+    let index = hops.len().saturating_sub(proxies.get());
+    hops.get(index)?.parse().ok()
 }
 
 /// E-mail and password.
@@ -189,4 +212,52 @@ pub async fn update_me(
 ) -> AppResult<HttpResponse> {
     let user = service::update_profile(&state, &caller.user, &body.display_name, &body.locale).await?;
     Ok(HttpResponse::Ok().json(user))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proxies(n: usize) -> NonZeroUsize {
+        NonZeroUsize::new(n).unwrap()
+    }
+
+    fn ip(text: &str) -> Option<IpAddr> {
+        Some(text.parse().unwrap())
+    }
+
+    #[test]
+    fn behind_one_proxy_the_client_is_the_right_most_hop() {
+        assert_eq!(forwarded_client(&["203.0.113.9"], proxies(1)), ip("203.0.113.9"));
+        // A client that writes its own header cannot choose its address.
+        assert_eq!(
+            forwarded_client(&["1.2.3.4, 203.0.113.9"], proxies(1)),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            forwarded_client(&["1.2.3.4", "203.0.113.9"], proxies(1)),
+            ip("203.0.113.9")
+        );
+    }
+
+    #[test]
+    fn behind_two_proxies_the_hop_before_the_inner_one() {
+        assert_eq!(
+            forwarded_client(&["1.2.3.4, 203.0.113.9, 10.0.0.2"], proxies(2)),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            forwarded_client(&["2001:db8::7 ,10.0.0.2"], proxies(2)),
+            ip("2001:db8::7")
+        );
+        // Fewer hops than proxies: the left-most there is.
+        assert_eq!(forwarded_client(&["203.0.113.9"], proxies(2)), ip("203.0.113.9"));
+    }
+
+    #[test]
+    fn no_usable_hop_gives_none() {
+        assert_eq!(forwarded_client(&[], proxies(1)), None);
+        assert_eq!(forwarded_client(&[" , "], proxies(1)), None);
+        assert_eq!(forwarded_client(&["1.2.3.4, not-an-address"], proxies(1)), None);
+    }
 }

@@ -16,10 +16,18 @@ use crate::server::AppState;
 use crate::web::i18n;
 use crate::web::page::{see_other, Page, PageForm, LANG_COOKIE};
 
-/// A redirect target from the login form, kept on this site.
-fn safe_next(next: Option<&str>) -> &str {
+/// A redirect target from the login form or the language switch, kept on this site:
+/// a path of printable ASCII (no space, no control character) starting with one `/`
+/// not followed by `/` or `\`; anything else goes home. Browsers drop tabs and line
+/// breaks inside a URL, so `/\t/evil.example` would read as `//evil.example`, and a
+/// control character cannot go into a `Location` header at all.
+pub(crate) fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n,
+        Some(n)
+            if n.starts_with('/') && !n[1..].starts_with(['/', '\\']) && n.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            n
+        }
         _ => "/",
     }
 }
@@ -383,5 +391,19 @@ mod tests {
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        assert_eq!(safe_next(Some("")), "/");
+        assert_eq!(safe_next(Some("c/demo")), "/");
+    }
+
+    #[test]
+    fn login_redirects_refuse_control_characters_and_spaces() {
+        assert_eq!(safe_next(Some("/\t/evil.example/phish")), "/");
+        assert_eq!(safe_next(Some("/\n/x")), "/");
+        assert_eq!(safe_next(Some("/\r\n/x")), "/");
+        assert_eq!(safe_next(Some("/c/demo\0")), "/");
+        assert_eq!(safe_next(Some("/c/de mo")), "/");
+        assert_eq!(safe_next(Some("/c/d\u{e9}mo")), "/");
+        assert_eq!(safe_next(Some("/c/demo?x=1#top")), "/c/demo?x=1#top");
+        assert_eq!(safe_next(Some("/")), "/");
     }
 }

@@ -33,15 +33,17 @@ pub fn link_secret_hash(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
 }
 
-/// Checks an e-mail and password, counting the attempt against the throttles first.
-/// Unknown e-mails and wrong passwords get the same error after the same work.
+/// Checks an e-mail and password, counting the attempt against the throttles first;
+/// a right password gives the count back (only failures count). Unknown e-mails and
+/// wrong passwords get the same error after the same work.
 pub async fn login(state: &AppState, email: &str, password: &str, ip: Option<IpAddr>) -> AppResult<User> {
-    state.throttle.attempt(email, ip)?;
+    let attempt = state.throttle.login(email, ip)?;
     let mut conn = db::conn(&state.pool).await?;
     let user = store::find_by_email(&mut conn, email).await?;
     drop(conn);
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     if password::verify(password.to_string(), stored).await? {
+        state.throttle.succeeded(attempt);
         Ok(user.expect("a verified password has a user"))
     } else {
         tracing::info!("failed login");
@@ -49,7 +51,8 @@ pub async fn login(state: &AppState, email: &str, password: &str, ip: Option<IpA
     }
 }
 
-/// Changes a password after checking the current one, revoking every token.
+/// Changes a password after checking the current one, revoking every token and every
+/// outstanding reset or invitation link.
 pub async fn change_password(state: &AppState, user: &User, current: &str, new: &str) -> AppResult<User> {
     if !password::verify(current.to_string(), user.password_hash.clone()).await? {
         return Err(AppError::field("current_password", "The current password is wrong."));
@@ -60,13 +63,14 @@ pub async fn change_password(state: &AppState, user: &User, current: &str, new: 
     let user_id = user.id;
     conn.transaction(async |conn| {
         let user = store::set_password(conn, user_id, &hash).await?;
+        let revoked = store::revoke_links(conn, user_id, Utc::now()).await?;
         audit::append(
             conn,
             None,
             Some(user_id),
             "user.password_changed",
             &format!("user:{user_id}"),
-            json!({}),
+            json!({"links_revoked": revoked}),
         )
         .await?;
         Ok(user)
@@ -95,15 +99,33 @@ pub async fn logout_everywhere(state: &AppState, user: &User) -> AppResult<User>
 }
 
 /// Sends a password-reset link if the address belongs to a user. The answer is the
-/// same either way, so the form cannot be used to find out who has an account.
+/// same either way, so the form cannot be used to find out who has an account; and
+/// it takes the same time: after the throttle (the same for everyone), the lookup,
+/// the link and the mail are done in the background, once the answer has gone.
 pub async fn request_password_reset(state: &AppState, email: &str, ip: Option<IpAddr>) -> AppResult<()> {
     state.throttle.attempt(email, ip)?;
-    let mut conn = db::conn(&state.pool).await?;
+    let (pool, settings, mailer) = (state.pool.clone(), state.settings.clone(), state.mailer.clone());
+    let email = email.to_string();
+    state.background.spawn(async move {
+        if let Err(error) = send_reset_link(&pool, &settings, &mailer, &email).await {
+            tracing::error!(%error, "a password-reset request failed");
+        }
+    });
+    Ok(())
+}
+
+async fn send_reset_link(
+    pool: &db::DbPool,
+    settings: &crate::config::Settings,
+    mailer: &crate::mail::Mailer,
+    email: &str,
+) -> AppResult<()> {
+    let mut conn = db::conn(pool).await?;
     let Some(user) = store::find_by_email(&mut conn, email).await? else {
         return Ok(());
     };
     let (secret, hash) = new_link_secret();
-    let expires = Utc::now() + state.settings.reset_token_ttl;
+    let expires = Utc::now() + settings.reset_token_ttl;
     conn.transaction(async |conn| {
         store::create_token(conn, user.id, "password_reset", &hash, expires).await?;
         audit::append(
@@ -117,12 +139,11 @@ pub async fn request_password_reset(state: &AppState, email: &str, ip: Option<Ip
         .await
     })
     .await?;
-    let link = format!("{}/password/reset?token={secret}", state.settings.public_url);
-    let minutes = (state.settings.reset_token_ttl.as_secs() / 60).to_string();
-    state
-        .mailer
+    let link = format!("{}/password/reset?token={secret}", settings.public_url);
+    let minutes = (settings.reset_token_ttl.as_secs() / 60).to_string();
+    mailer
         .send(
-            &state.settings.mail_from,
+            &settings.mail_from,
             Mail {
                 to: user.email.clone(),
                 subject: i18n::text(&user.locale, "mail-reset-subject"),
@@ -139,7 +160,7 @@ pub async fn link_is_valid(state: &AppState, secret: &str) -> AppResult<bool> {
 }
 
 /// Sets a password from a reset or invitation link, which is used up; every older
-/// token of the user is revoked.
+/// token of the user is revoked, and every other reset or invitation link with it.
 pub async fn reset_password(state: &AppState, secret: &str, new: &str) -> AppResult<User> {
     let hash_of_secret = link_secret_hash(secret);
     let mut conn = db::conn(&state.pool).await?;
@@ -159,12 +180,22 @@ pub async fn reset_password(state: &AppState, secret: &str, new: &str) -> AppRes
         let user = store::find(conn, user_id).await?.ok_or(AppError::NotFound)?;
         password::check_new_password(&new, &user.email).map_err(|e| AppError::Validation(vec![e]))?;
         let user = store::set_password(conn, user_id, &password_hash).await?;
+        // Every other reset or invitation link of the account dies with this one.
+        let revoked = store::revoke_links(conn, user_id, Utc::now()).await?;
         let action = if purpose == "invitation" {
             "user.invitation_accepted"
         } else {
             "user.password_reset"
         };
-        audit::append(conn, None, Some(user_id), action, &format!("user:{user_id}"), json!({})).await?;
+        audit::append(
+            conn,
+            None,
+            Some(user_id),
+            action,
+            &format!("user:{user_id}"),
+            json!({"links_revoked": revoked}),
+        )
+        .await?;
         Ok(user)
     })
     .await

@@ -187,6 +187,19 @@ pub async fn consume_token(
     .optional()?)
 }
 
+/// Uses up every outstanding reset and invitation link of a user (their password was
+/// just set: an older link must not set it again). Returns how many were revoked.
+pub async fn revoke_links(conn: &mut AsyncPgConnection, user_id: Uuid, now: DateTime<Utc>) -> AppResult<usize> {
+    Ok(diesel::update(
+        account_tokens::table
+            .filter(account_tokens::user_id.eq(user_id))
+            .filter(account_tokens::used_at.is_null()),
+    )
+    .set(account_tokens::used_at.eq(now))
+    .execute(conn)
+    .await?)
+}
+
 /// Whether a token would be accepted now (to show the form, before it is used).
 pub async fn token_is_valid(conn: &mut AsyncPgConnection, token_hash: &[u8], now: DateTime<Utc>) -> AppResult<bool> {
     let found: Option<Uuid> = account_tokens::table

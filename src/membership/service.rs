@@ -778,40 +778,35 @@ pub async fn register(
 
 /// The register as CSV (the legal document): one line per person who ever applied.
 pub fn register_csv(lines: &[RegisterLine]) -> AppResult<Vec<u8>> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| AppError::internal(e.to_string());
-    writer
-        .write_record([
-            "number",
-            "name",
-            "email",
-            "status",
-            "applied_on",
-            "admitted_on",
-            "member_since",
-            "left_on",
-            "employment",
-            "may_vote",
-        ])
-        .map_err(fail)?;
+    let mut writer = crate::export::CsvExport::new();
+    writer.write_record([
+        "number",
+        "name",
+        "email",
+        "status",
+        "applied_on",
+        "admitted_on",
+        "member_since",
+        "left_on",
+        "employment",
+        "may_vote",
+    ])?;
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     for line in lines {
-        writer
-            .write_record([
-                line.number.map(|n| n.to_string()).unwrap_or_default(),
-                line.display_name.clone(),
-                line.email.clone(),
-                line.status.map(store::status_name).unwrap_or_default(),
-                line.applied_on.to_string(),
-                date(line.admitted_on),
-                date(line.member_since),
-                date(line.left_on),
-                line.employment_status.clone(),
-                line.may_vote.to_string(),
-            ])
-            .map_err(fail)?;
+        writer.write_record([
+            line.number.map(|n| n.to_string()).unwrap_or_default(),
+            line.display_name.clone(),
+            line.email.clone(),
+            line.status.map(store::status_name).unwrap_or_default(),
+            line.applied_on.to_string(),
+            date(line.admitted_on),
+            date(line.member_since),
+            date(line.left_on),
+            line.employment_status.clone(),
+            line.may_vote.to_string(),
+        ])?;
     }
-    writer.into_inner().map_err(|e| AppError::internal(e.to_string()))
+    writer.finish()
 }
 
 /// Imports an existing register from CSV, whole or not at all: every row is checked

@@ -1691,60 +1691,53 @@ pub async fn reverse_payment(
 
 /// The report as CSV for the accountant: one row per member, then the totals.
 pub fn report_csv(view: &DistributionView) -> AppResult<Vec<u8>> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| AppError::internal(e.to_string());
-    writer
-        .write_record([
-            "number",
-            "name",
-            "hours",
-            "wages",
-            "eligible_capital",
-            "share_return",
-            "patronage",
-            "cash",
-            "retained",
-            "total",
-            "share_return_owed",
-            "cash_owed",
-        ])
-        .map_err(fail)?;
+    let mut writer = crate::export::CsvExport::new();
+    writer.write_record([
+        "number",
+        "name",
+        "hours",
+        "wages",
+        "eligible_capital",
+        "share_return",
+        "patronage",
+        "cash",
+        "retained",
+        "total",
+        "share_return_owed",
+        "cash_owed",
+    ])?;
     for l in &view.lines {
-        writer
-            .write_record([
-                l.number.map(|n| n.to_string()).unwrap_or_default(),
-                l.name.clone(),
-                l.hours.to_string(),
-                l.wages.map(|w| w.to_string()).unwrap_or_default(),
-                l.eligible_capital.amount().to_string(),
-                l.share_return.amount().to_string(),
-                l.patronage.amount().to_string(),
-                l.cash.amount().to_string(),
-                l.retained.amount().to_string(),
-                l.total.amount().to_string(),
-                l.share_return_owed.amount().to_string(),
-                l.cash_owed.amount().to_string(),
-            ])
-            .map_err(fail)?;
+        writer.write_record([
+            l.number.map(|n| n.to_string()).unwrap_or_default(),
+            l.name.clone(),
+            l.hours.to_string(),
+            l.wages.map(|w| w.to_string()).unwrap_or_default(),
+            l.eligible_capital.amount().to_string(),
+            l.share_return.amount().to_string(),
+            l.patronage.amount().to_string(),
+            l.cash.amount().to_string(),
+            l.retained.amount().to_string(),
+            l.total.amount().to_string(),
+            l.share_return_owed.amount().to_string(),
+            l.cash_owed.amount().to_string(),
+        ])?;
     }
     let t = &view.totals;
-    writer
-        .write_record([
-            String::new(),
-            format!("TOTAL (surplus {}, reserve {})", t.surplus.amount(), t.reserve.amount()),
-            t.hours.to_string(),
-            String::new(),
-            String::new(),
-            t.share_return.amount().to_string(),
-            t.patronage.amount().to_string(),
-            t.cash.amount().to_string(),
-            t.retained.amount().to_string(),
-            (t.share_return.amount() + t.patronage.amount()).to_string(),
-            String::new(),
-            t.owed.amount().to_string(),
-        ])
-        .map_err(fail)?;
-    writer.into_inner().map_err(|e| AppError::internal(e.to_string()))
+    writer.write_record([
+        String::new(),
+        format!("TOTAL (surplus {}, reserve {})", t.surplus.amount(), t.reserve.amount()),
+        t.hours.to_string(),
+        String::new(),
+        String::new(),
+        t.share_return.amount().to_string(),
+        t.patronage.amount().to_string(),
+        t.cash.amount().to_string(),
+        t.retained.amount().to_string(),
+        (t.share_return.amount() + t.patronage.amount()).to_string(),
+        String::new(),
+        t.owed.amount().to_string(),
+    ])?;
+    writer.finish()
 }
 
 /// A member's notice of allocation.

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::rules::EntryKind;
 use super::service::{self, NewClass, Operation, Statement, Totals};
 use crate::auth::extract::{InCoop, MemberJson, OnRegister};
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppResult, Problem};
 use crate::server::AppState;
 
 /// The date a statement or the totals are drawn up at.
@@ -81,11 +81,8 @@ pub async fn statement(
 
 /// A member's ledger entries as CSV, for the accountant.
 pub fn statement_csv(statement: &Statement) -> AppResult<Vec<u8>> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| AppError::internal(e.to_string());
-    writer
-        .write_record(["date", "entry", "kind", "shares", "amount", "reference", "detail"])
-        .map_err(fail)?;
+    let mut writer = crate::export::CsvExport::new();
+    writer.write_record(["date", "entry", "kind", "shares", "amount", "reference", "detail"])?;
     for entry in &statement.entries {
         let (kind, shares, amount, reference, detail) = match &entry.kind {
             EntryKind::Subscribe { shares, amount, .. } => {
@@ -129,19 +126,17 @@ pub fn statement_csv(statement: &Statement) -> AppResult<Vec<u8>> {
             }
             EntryKind::Reversal { of, reason } => ("reversal", None, None, None, format!("{} ({reason})", of.0)),
         };
-        writer
-            .write_record([
-                entry.date.to_string(),
-                entry.id.0.to_string(),
-                kind.to_string(),
-                shares.map(|s| s.to_string()).unwrap_or_default(),
-                amount.map(|a| a.amount().to_string()).unwrap_or_default(),
-                reference.unwrap_or_default(),
-                detail,
-            ])
-            .map_err(fail)?;
+        writer.write_record([
+            entry.date.to_string(),
+            entry.id.0.to_string(),
+            kind.to_string(),
+            shares.map(|s| s.to_string()).unwrap_or_default(),
+            amount.map(|a| a.amount().to_string()).unwrap_or_default(),
+            reference.unwrap_or_default(),
+            detail,
+        ])?;
     }
-    writer.into_inner().map_err(|e| AppError::internal(e.to_string()))
+    writer.finish()
 }
 
 /// A member's ledger entries as CSV.

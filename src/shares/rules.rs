@@ -754,6 +754,12 @@ pub enum ShareError {
     /// A reason is required.
     #[error("a reason is required")]
     MissingReason,
+    /// A member recording their own subscription dated another day than today.
+    #[error("your own subscription is dated today ({today}); only a treasurer may record another date")]
+    NotToday {
+        /// Today, where the co-op is.
+        today: NaiveDate,
+    },
     /// Not enough fully paid shares to transfer or redeem.
     #[error("only {available} fully paid shares of this class are held; {requested} asked for")]
     NotEnoughPaidShares {
@@ -1177,6 +1183,18 @@ fn clean_reference(reference: &Option<String>) -> Option<String> {
 
 // ---------------------------------------------------------------------------
 // Operations: each checks, then returns the entries to append.
+
+/// Checks the date of a subscription a member records for themself: today, where the
+/// co-op is. A back-dated (or future) subscription changes what the member held on
+/// past dates — the qualifying share, the capital a return is paid on — which is the
+/// treasurer's to record, not the member's.
+pub fn own_subscription_date(date: NaiveDate, today: NaiveDate) -> Result<(), ShareError> {
+    if date == today {
+        Ok(())
+    } else {
+        Err(ShareError::NotToday { today })
+    }
+}
 
 /// A member subscribes shares of a class.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -2145,6 +2163,19 @@ pub fn coop_totals(entries: &[LedgerEntry], as_of: NaiveDate, currency: Currency
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_member_dates_their_own_subscription_today_only() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        assert_eq!(own_subscription_date(today, today), Ok(()));
+        for date in [
+            NaiveDate::from_ymd_opt(1900, 1, 1).unwrap(),
+            today.pred_opt().unwrap(),
+            today.succ_opt().unwrap(),
+        ] {
+            assert_eq!(own_subscription_date(date, today), Err(ShareError::NotToday { today }));
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
     use proptest::strategy::ValueTree;

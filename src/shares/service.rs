@@ -35,6 +35,7 @@ fn share_error(error: ShareError) -> AppError {
         ShareError::NoShares => Some("shares".to_string()),
         ShareError::MissingDecisionRef => Some("decision_ref".to_string()),
         ShareError::MissingReason => Some("reason".to_string()),
+        ShareError::NotToday { .. } => Some("date".to_string()),
         ShareError::NoInstalmentPlan => Some("in_instalments".to_string()),
         _ => None,
     };
@@ -229,6 +230,12 @@ impl Operation {
             Operation::Reversal { .. } => "reversed",
         }
     }
+}
+
+/// Today's date where the co-op is.
+fn today_in(coop: &crate::coops::store::Coop) -> NaiveDate {
+    let tz: chrono_tz::Tz = coop.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    chrono::Utc::now().with_timezone(&tz).date_naive()
 }
 
 fn class_of(classes: &[ShareClass], id: Uuid) -> AppResult<&ShareClass> {
@@ -428,6 +435,9 @@ async fn write(state: &AppState, scope: &InCoop, operation: Operation) -> AppRes
                 date,
                 in_instalments,
             } => {
+                if !scope.can(Action::ManageCapital) {
+                    rules::own_subscription_date(*date, today_in(&scope.coop)).map_err(share_error)?;
+                }
                 // The member must be on this co-op's register.
                 members::entry_for_update(conn, coop_id, *member_id)
                     .await?

@@ -17,7 +17,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use super::i18n;
-use crate::auth::extract::InCoop;
+use crate::auth::extract::{InCoop, SESSION_COOKIE};
 use crate::auth::permissions::Action;
 use crate::auth::store::User;
 use crate::coops::store::Coop;
@@ -29,23 +29,38 @@ pub const CSRF_COOKIE: &str = "concord_csrf";
 /// The cookie an anonymous visitor's language choice is kept in.
 pub const LANG_COOKIE: &str = "concord_lang";
 
-/// The form token for a CSRF cookie value: an HMAC under the signing key, so a
-/// cookie planted by a sibling domain is useless without the key.
-pub fn csrf_token(key: &[u8], cookie_value: &str) -> String {
+/// The form token for a CSRF cookie value and the session it is used in: an HMAC
+/// under the signing key of both. The cookie binds forms seen before signing in (the
+/// login, an application); the session cookie (the signed session token, empty when
+/// signed out) binds the token to the session, so a token an attacker got with their
+/// own cookies is refused with the victim's session, and a cookie planted by a
+/// sibling domain is useless without the key.
+pub fn csrf_token(key: &[u8], cookie_value: &str, session: &str) -> String {
+    hex::encode(csrf_mac(key, cookie_value, session).finalize().into_bytes())
+}
+
+fn csrf_mac(key: &[u8], cookie_value: &str, session: &str) -> Hmac<Sha256> {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(b"csrf|");
     mac.update(cookie_value.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    mac.update(b"|session|");
+    mac.update(session.as_bytes());
+    mac
 }
 
-fn csrf_valid(key: &[u8], cookie_value: &str, token: &str) -> bool {
+fn csrf_valid(key: &[u8], cookie_value: &str, session: &str, token: &str) -> bool {
     let Ok(token) = hex::decode(token) else {
         return false;
     };
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
-    mac.update(b"csrf|");
-    mac.update(cookie_value.as_bytes());
-    mac.verify_slice(&token).is_ok()
+    csrf_mac(key, cookie_value, session).verify_slice(&token).is_ok()
+}
+
+/// The session cookie's value on a request (empty when there is none), which the
+/// CSRF token is bound to.
+fn session_of(req: &HttpRequest) -> String {
+    req.cookie(SESSION_COOKIE)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default()
 }
 
 /// The language of a page: the user's, then the co-op's, then the visitor's choice,
@@ -104,7 +119,10 @@ impl Page {
         };
         let mut context = tera::Context::new();
         context.insert("lang", lang);
-        context.insert("csrf", &csrf_token(&state.settings.signing_key, &cookie_value));
+        context.insert(
+            "csrf",
+            &csrf_token(&state.settings.signing_key, &cookie_value, &session_of(req)),
+        );
         context.insert("user", &user);
         context.insert("coop", &coop);
         context.insert("path", req.path());
@@ -217,7 +235,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for PageForm<T> {
                 .cookie(CSRF_COOKIE)
                 .map(|c| c.value().to_string())
                 .unwrap_or_default();
-            if cookie.is_empty() || !csrf_valid(&state.settings.signing_key, &cookie, &csrf) {
+            if cookie.is_empty() || !csrf_valid(&state.settings.signing_key, &cookie, &session_of(&req), &csrf) {
                 return Err(AppError::Forbidden);
             }
             serde_html_form::from_bytes(&body)
@@ -267,6 +285,9 @@ pub async fn html_errors(
             context.insert("lang", lang);
             context.insert("status", &status.as_u16());
             context.insert("detail", problem.get("detail").and_then(|d| d.as_str()).unwrap_or(""));
+            // A form refused before its page could show it again (a control character)
+            // lists its fields here.
+            context.insert("errors", problem.get("errors").unwrap_or(&serde_json::Value::Null));
             context.insert("user", &Option::<User>::None);
             context.insert("coop", &Option::<Coop>::None);
             context.insert("path", &path);
@@ -289,11 +310,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_csrf_token_is_valid_for_its_cookie_and_key_only() {
-        let token = csrf_token(b"key-one-key-one-key-one-key-one!", "abc");
-        assert!(csrf_valid(b"key-one-key-one-key-one-key-one!", "abc", &token));
-        assert!(!csrf_valid(b"key-one-key-one-key-one-key-one!", "abd", &token));
-        assert!(!csrf_valid(b"key-two-key-two-key-two-key-two!", "abc", &token));
-        assert!(!csrf_valid(b"key-one-key-one-key-one-key-one!", "abc", "zz"));
+    fn a_csrf_token_is_valid_for_its_cookie_session_and_key_only() {
+        let key = b"key-one-key-one-key-one-key-one!";
+        let token = csrf_token(key, "abc", "session-a");
+        assert!(csrf_valid(key, "abc", "session-a", &token));
+        assert!(!csrf_valid(key, "abd", "session-a", &token));
+        assert!(!csrf_valid(key, "abc", "session-b", &token));
+        assert!(!csrf_valid(key, "abc", "", &token));
+        assert!(!csrf_valid(
+            b"key-two-key-two-key-two-key-two!",
+            "abc",
+            "session-a",
+            &token
+        ));
+        assert!(!csrf_valid(key, "abc", "session-a", "zz"));
+        // Signed out, the cookie alone binds the token.
+        assert!(csrf_valid(key, "abc", "", &csrf_token(key, "abc", "")));
     }
 }

@@ -156,6 +156,9 @@ pub struct TestApp {
     pub data_dir: PathBuf,
     handle: Option<ServerHandle>,
     thread: Option<JoinHandle<()>>,
+    /// The server's background work (a password reset's mail), waited for before the
+    /// outbox is read.
+    background: Option<tokio_util::task::TaskTracker>,
 }
 
 impl TestApp {
@@ -185,6 +188,7 @@ impl TestApp {
             data_dir,
             handle: None,
             thread: None,
+            background: None,
         }
     }
 
@@ -206,18 +210,20 @@ impl TestApp {
             runtime().block_on(async move {
                 let pool = concord::db::pool(&url, settings.pool_size).unwrap();
                 let state = web::Data::new(AppState::new(settings, pool).unwrap());
+                let background = state.background.clone();
                 let server = server::listen(state, listener).unwrap();
-                tx.send(server.handle()).unwrap();
+                tx.send((server.handle(), background)).unwrap();
                 let _ = server.await;
             })
         });
-        let handle = rx.recv().expect("the test server started");
+        let (handle, background) = rx.recv().expect("the test server started");
         TestApp {
             url: format!("http://{address}"),
             database,
             data_dir,
             handle: Some(handle),
             thread: Some(thread),
+            background: Some(background),
         }
     }
 
@@ -338,8 +344,19 @@ impl TestApp {
         cluster().connection_string(&self.database)
     }
 
-    /// The e-mails in the outbox, as raw messages, oldest first.
+    /// Waits for the work the server does after answering (a reset link's mail).
+    pub fn settle(&self) {
+        if let Some(background) = &self.background {
+            background.close();
+            futures::executor::block_on(background.wait());
+            background.reopen();
+        }
+    }
+
+    /// The e-mails in the outbox, as raw messages, oldest first, once the server's
+    /// background work is done.
     pub fn outbox(&self) -> Vec<String> {
+        self.settle();
         let mut files: Vec<_> = std::fs::read_dir(self.data_dir.join("outbox"))
             .map(|dir| {
                 dir.flatten()

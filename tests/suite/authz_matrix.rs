@@ -694,6 +694,8 @@ impl Who {
 struct Credentials {
     token: Option<String>,
     session: Option<String>,
+    /// The CSRF token of the session's forms (tokens are bound to the session).
+    csrf: Option<String>,
 }
 
 /// The CSRF cookie every page request carries (the token is derived from it).
@@ -900,7 +902,8 @@ impl Matrix<'_> {
             }
             request = request.header("cookie", cookie);
             if method == Method::POST {
-                let mut fields = vec![("csrf", self.csrf.clone())];
+                let csrf = credentials.and_then(|c| c.csrf.clone());
+                let mut fields = vec![("csrf", csrf.unwrap_or_else(|| self.csrf.clone()))];
                 fields.extend(form_fields(cell.route, &self.ids));
                 request = request.form(&fields);
             }
@@ -1164,6 +1167,24 @@ async fn session_of(app: &TestApp, csrf: &str, email: &str) -> String {
     session
 }
 
+/// The CSRF token of a signed-in session's forms, read from its account page.
+async fn csrf_of_session(app: &TestApp, session: &str) -> String {
+    let page = app
+        .client()
+        .get(app.at("/account"))
+        .header(
+            "cookie",
+            format!("concord_csrf={CSRF_COOKIE}; concord_session={session}"),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    crate::common::csrf_of(&page)
+}
+
 #[tokio::test]
 async fn every_route_answers_every_caller_as_the_table_says() {
     let app = TestApp::spawn(Options {
@@ -1204,6 +1225,7 @@ async fn every_route_answers_every_caller_as_the_table_says() {
                 email,
                 Credentials {
                     token: Some(token),
+                    csrf: Some(csrf_of_session(&app, &session).await),
                     session: Some(session),
                 },
             );
@@ -1330,9 +1352,11 @@ async fn every_route_answers_every_caller_as_the_table_says() {
                 let answer = match cell.who.email() {
                     // Each cell that ends sessions gets fresh ones.
                     Some(email) if last => {
+                        let session = session_of(&app, &matrix.csrf, &email).await;
                         let fresh = Credentials {
                             token: Some(app.demo_token(&email).await),
-                            session: Some(session_of(&app, &matrix.csrf, &email).await),
+                            csrf: Some(csrf_of_session(&app, &session).await),
+                            session: Some(session),
                         };
                         matrix.send_as(&cell, Some(&fresh)).await
                     }
@@ -1342,6 +1366,13 @@ async fn every_route_answers_every_caller_as_the_table_says() {
             }
         }
     }
+    // The matrix's size, for docs/security.md (`-- --nocapture` shows it).
+    println!(
+        "authorisation matrix: {} routes × {} callers: {} requests with valid bodies, {bad_bodies} with bad ones",
+        EXPECTED.len(),
+        callers.len(),
+        count + writes
+    );
     assert!(
         failures.is_empty(),
         "{} cells of {} differ:\n{}",

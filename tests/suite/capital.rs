@@ -468,12 +468,17 @@ async fn only_treasurers_keep_the_books() {
         .await;
     let max = capital.member_id("member@demo.coop").await;
     let marie = capital.member_id("marie@demo.coop").await;
-    // A member may subscribe for themself, not for someone else, and not above the maximum.
+    // A member may subscribe for themself (dated today), not for someone else, and not
+    // above the maximum.
+    let today: String = app
+        .sql("SELECT ((now() AT TIME ZONE time_zone)::date)::text FROM coops WHERE slug = 'demo'")
+        .await[0]
+        .get(0);
     let own = capital
         .post(
             &member,
             "/api/v1/coops/demo/capital/entries",
-            json!({"operation": "subscribe", "member_id": max, "class_id": class, "shares": 2, "date": "2026-01-01"}),
+            json!({"operation": "subscribe", "member_id": max, "class_id": class, "shares": 2, "date": today}),
         )
         .await;
     assert_eq!(own.status(), 201);
@@ -489,7 +494,7 @@ async fn only_treasurers_keep_the_books() {
         .post(
             &member,
             "/api/v1/coops/demo/capital/entries",
-            json!({"operation": "subscribe", "member_id": max, "class_id": class, "shares": 4, "date": "2026-01-02"}),
+            json!({"operation": "subscribe", "member_id": max, "class_id": class, "shares": 4, "date": today}),
         )
         .await;
     problem(too_many, 409, "conflict").await;

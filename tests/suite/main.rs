@@ -16,6 +16,7 @@ mod errors;
 mod faults;
 mod fuzz_regressions;
 mod guides;
+mod hardening;
 mod hostile;
 mod meetings;
 mod meetings_browser;
