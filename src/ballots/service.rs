@@ -1276,10 +1276,9 @@ pub async fn results_csv(state: &AppState, scope: &InCoop, id: Uuid) -> AppResul
     let result = ballot
         .result
         .ok_or_else(|| AppError::internal("closed ballot without result"))?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let csv_err = |e: csv::Error| AppError::internal(e.to_string());
-    w.write_record(["question", "title", "option", "votes", "final_votes", "outcome"])
-        .map_err(csv_err)?;
+    // Titles and candidates' names are anyone's text: through the one export writer.
+    let mut w = crate::export::CsvExport::new();
+    w.write_record(["question", "title", "option", "votes", "final_votes", "outcome"])?;
     for (i, (q, r)) in ballot.questions.iter().zip(&result.questions).enumerate() {
         let n = (i + 1).to_string();
         match r {
@@ -1291,8 +1290,7 @@ pub async fn results_csv(state: &AppState, scope: &InCoop, id: Uuid) -> AppResul
                     ("abstain", m.counts.abstain),
                 ] {
                     let votes = votes.to_string();
-                    w.write_record([n.as_str(), &q.title, option, &votes, &votes, outcome])
-                        .map_err(csv_err)?;
+                    w.write_record([n.as_str(), &q.title, option, &votes, &votes, outcome])?;
                 }
             }
             rules::QuestionResult::Election { count, valid } => {
@@ -1310,13 +1308,12 @@ pub async fn results_csv(state: &AppState, scope: &InCoop, id: Uuid) -> AppResul
                         ""
                     };
                     let (first, last) = (at(count.rounds.first(), c), at(count.rounds.last(), c));
-                    w.write_record([n.as_str(), &q.title, name, &first, &last, outcome])
-                        .map_err(csv_err)?;
+                    w.write_record([n.as_str(), &q.title, name, &first, &last, outcome])?;
                 }
             }
         }
     }
-    w.into_inner().map_err(|e| AppError::internal(e.to_string()))
+    w.finish()
 }
 
 /// The co-op's ballot parameters.

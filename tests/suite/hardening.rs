@@ -192,6 +192,39 @@ async fn a_formula_in_a_name_is_neutralised_in_register_csv() {
     assert!(!csv.contains(",\"=HYPERLINK"), "{csv}");
 }
 
+/// The ballots' results go through the same writer: a question's title is the
+/// secretary's text, a candidate's name anyone's they were told.
+#[tokio::test]
+async fn a_formula_in_a_question_is_neutralised_in_results_csv() {
+    let app = TestApp::demo().await;
+    let id: String = app
+        .sql("SELECT id::text FROM ballots WHERE status = 'closed' LIMIT 1")
+        .await[0]
+        .get(0);
+    // As if the secretary had titled the question so: a closed ballot is final, so
+    // its guard steps aside for this one statement.
+    app.exec(&format!(
+        "ALTER TABLE ballots DISABLE TRIGGER USER; \
+         UPDATE ballots SET questions = jsonb_set(questions, '{{0,title}}', '\"=1+1\"') WHERE id = '{id}'; \
+         ALTER TABLE ballots ENABLE TRIGGER USER;"
+    ))
+    .await;
+    let member = app.demo_token("member@demo.coop").await;
+    let csv = app
+        .api(
+            &member,
+            reqwest::Method::GET,
+            &format!("/api/v1/coops/demo/ballots/{id}/results.csv"),
+            None,
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.lines().nth(1).is_some_and(|l| l.starts_with("1,'=1+1,")), "{csv}");
+    assert!(!csv.contains(",=1+1,"), "{csv}");
+}
+
 /// Asks for an API token; the status.
 async fn token_status(app: &TestApp, email: &str, password: &str) -> u16 {
     app.client()
