@@ -548,6 +548,14 @@ fn validate_question(i: usize, q: &Question, parameters: &BallotParameters) -> R
             if let Threshold::Custom { fraction } = threshold {
                 check_fraction(&at("threshold"), *fraction)?;
             }
+            // "A majority of the members" means more than half of the roll; a simple
+            // majority (more for than against) would silently ignore the roll.
+            if *threshold == Threshold::Simple && *base == Base::Roll {
+                return Err(BallotError::invalid(
+                    at("threshold"),
+                    "A simple majority only weighs for against against; for a majority of the whole roll, choose an absolute majority.",
+                ));
+            }
             if !threshold.at_least_as_strict_as(*base, parameters.threshold, parameters.base) {
                 return Err(BallotError::OutsideParameters {
                     field: at("threshold"),
@@ -1348,6 +1356,12 @@ mod tests {
                 "questions[0].title",
             ),
         ];
+        // "A majority of the members": an absolute majority of the roll, never a simple one.
+        let cases: Vec<_> = cases
+            .into_iter()
+            .chain([(motion(Threshold::Simple, Base::Roll), "questions[0].threshold")])
+            .collect();
+        assert!(validate_ballot("AGM", "", &s, &[motion(Threshold::Absolute, Base::Roll)], &p, 10).is_ok());
         for (q, field) in cases {
             let err = validate_ballot("AGM", "", &s, &[q], &p, 10).unwrap_err();
             assert_eq!(err.field().as_deref(), Some(field), "{err}");
