@@ -816,6 +816,20 @@ pub fn listen(state: web::Data<AppState>, listener: std::net::TcpListener) -> st
         let state = chainer.clone();
         async move { audit::chain_pending(&mut *db::conn(&state.pool).await?).await.map(drop) }
     });
+    let offices = for_tasks.clone();
+    spawn_every(
+        OFFICES_ENDED_EVERY,
+        Duration::ZERO,
+        "ending the offices of former members",
+        move || {
+            let state = offices.clone();
+            async move {
+                membership::service::end_offices_of_former_members(&state.pool, chrono::Utc::now().date_naive())
+                    .await
+                    .map(drop)
+            }
+        },
+    );
     let digests = for_tasks.clone();
     spawn_every(DIGESTS_EVERY, DIGESTS_EVERY, "daily digests", move || {
         let state = digests.clone();
@@ -854,6 +868,10 @@ const AUDIT_CHAIN_EVERY: Duration = Duration::from_secs(1);
 /// close is refused by the clock in any case (and a ballot read after its close is
 /// closed first), so this only bounds how late the result e-mail goes out.
 const BALLOT_SCHEDULE_EVERY: Duration = Duration::from_secs(5);
+
+/// How often offices are taken from members whose leaving has taken effect since it
+/// was recorded (access already ignores them from that day).
+const OFFICES_ENDED_EVERY: Duration = Duration::from_secs(3600);
 
 /// How often the daily digests due are sent (each user's at most once a day; the
 /// first check an hour after the start, so a restart never sends a digest early).

@@ -450,7 +450,7 @@ pub async fn change_status(
                        "number": entry.number, "decision_ref": change.decision_ref, "reason": change.reason}),
             )
             .await?;
-            end_roles(conn, coop.id, member_id, &next, today, actor).await?;
+            end_roles(conn, coop.id, member_id, &next, today, Some(actor)).await?;
             let user = users::find(conn, entry.user_id).await?.ok_or(AppError::NotFound)?;
             let invite = if admitted && user.password_hash.is_none() {
                 let (secret, hash) = new_link_secret();
@@ -478,36 +478,60 @@ pub async fn change_status(
     Ok(new_state)
 }
 
-/// Takes every office from someone who has left ([`roles_kept`]), in the transaction
-/// that records their leaving, with an audit event naming the roles they held. (Access
-/// already ignores the roles of anyone who is not a full member; this makes the
-/// register say so too.)
+/// Ends, on `today`, the offices of everyone whose leaving has taken effect by then
+/// (a resignation recorded with a later effective date), each in its own transaction
+/// with its audit event (actor: Concord itself). Run hourly by the server; access
+/// already ignores those offices from the effective date, this makes the register
+/// say so too. Returns how many members lost an office.
+pub async fn end_offices_of_former_members(pool: &db::DbPool, today: NaiveDate) -> AppResult<usize> {
+    let mut conn = db::conn(pool).await?;
+    let mut ended = 0;
+    for (coop_id, member_id) in store::final_status_with_office(&mut conn).await? {
+        let done = conn
+            .transaction(async |conn| {
+                let Some(entry) = store::entry_for_update(conn, coop_id, member_id).await? else {
+                    return Ok(false);
+                };
+                end_roles(conn, coop_id, member_id, &entry.state, today, None).await
+            })
+            .await?;
+        ended += usize::from(done);
+    }
+    Ok(ended)
+}
+
+/// Takes every office from someone who has left ([`roles_kept`]), with an audit event
+/// naming the roles they held, inside the caller's transaction (the one that records
+/// the leaving, or the hourly sweep). Access already ignores the roles of anyone who
+/// is not a full member; this makes the register say so too. `true` when an office
+/// ended.
 async fn end_roles(
     conn: &mut diesel_async::AsyncPgConnection,
     coop_id: Uuid,
     member_id: Uuid,
     next: &MemberState,
     today: NaiveDate,
-    actor: Uuid,
-) -> AppResult<()> {
+    actor: Option<Uuid>,
+) -> AppResult<bool> {
     let before = store::roles_for_update(conn, coop_id, member_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let before = RoleSet::parse(&before).map_err(AppError::internal)?;
     let after = roles_kept(next, today, &before);
     if before == after {
-        return Ok(());
+        return Ok(false);
     }
     store::set_roles(conn, coop_id, member_id, &after).await?;
     audit::append(
         conn,
         Some(coop_id),
-        Some(actor),
+        actor,
         "member.roles_ended",
         &format!("member:{member_id}"),
         json!({"from": before.names(), "to": after.names()}),
     )
-    .await
+    .await?;
+    Ok(true)
 }
 
 /// Missing or inconsistent fields are the request's fault (422, named); a change the

@@ -227,6 +227,25 @@ pub async fn admins_for_update(conn: &mut AsyncPgConnection, coop_id: Uuid) -> A
         .await?)
 }
 
+/// The members, across co-ops, whose recorded status is final (resigned, expelled,
+/// rejected, withdrawn) and who still hold an office on the register: those whose
+/// leaving took effect after it was recorded. Few, whatever the size of the registers.
+pub async fn final_status_with_office(conn: &mut AsyncPgConnection) -> AppResult<Vec<(Uuid, Uuid)>> {
+    let finals: Vec<String> = MemberStatus::ALL
+        .into_iter()
+        .filter(|s| s.is_final())
+        .map(status_name)
+        .collect();
+    Ok(members::table
+        .filter(members::status.eq_any(finals))
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "roles <> ARRAY['member']::text[]",
+        ))
+        .select((members::coop_id, members::id))
+        .load(conn)
+        .await?)
+}
+
 /// Replaces a member's roles.
 pub async fn set_roles(conn: &mut AsyncPgConnection, coop_id: Uuid, member_id: Uuid, roles: &RoleSet) -> AppResult<()> {
     diesel::update(

@@ -366,3 +366,62 @@ async fn someone_with_an_account_joins_only_by_accepting_the_invitation() {
     assert_eq!(accept(client, token, page).await.status(), 422);
     assert_eq!(app.sql(members).await[0].get::<_, i64>(0), 1);
 }
+
+/// A resignation recorded today to take effect later keeps the office until then, and
+/// the hourly sweep ends it, audited, once the day has come.
+#[tokio::test]
+async fn an_office_ends_on_the_day_a_later_resignation_takes_effect() {
+    let app = TestApp::demo().await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let treasurer_id = app.member_id("treasurer@demo.coop").await;
+    let today = chrono::Utc::now().date_naive();
+    let effective = today + chrono::Days::new(30);
+    let resign = app
+        .api(
+            &secretary,
+            Method::POST,
+            &format!("/api/v1/coops/demo/members/{treasurer_id}/status"),
+            Some(json!({"transition": "resign", "notice_date": today.to_string(),
+                        "effective_date": effective.to_string()})),
+        )
+        .await;
+    assert_eq!(resign.status(), 200);
+    let roles = || {
+        let app = &app;
+        let id = treasurer_id.clone();
+        async move {
+            let roles: String = app
+                .sql(&format!(
+                    "SELECT array_to_string(roles, ',') FROM members WHERE id = '{id}'"
+                ))
+                .await[0]
+                .get(0);
+            roles
+        }
+    };
+    assert_eq!(roles().await, "member,treasurer", "serving notice, still the treasurer");
+    let treasurer = app.demo_token("treasurer@demo.coop").await;
+    assert_eq!(
+        app.api(&treasurer, Method::GET, "/api/v1/coops/demo/capital", None)
+            .await
+            .status(),
+        200
+    );
+    let pool = concord::db::pool(&app.database_url(), 1).unwrap();
+    let sweep = concord::membership::service::end_offices_of_former_members;
+    assert_eq!(sweep(&pool, today).await.unwrap(), 0, "not yet");
+    assert_eq!(sweep(&pool, effective).await.unwrap(), 1);
+    assert_eq!(roles().await, "member");
+    let event = app
+        .sql(&format!(
+            "SELECT actor IS NULL, data::text FROM audit_events \
+             WHERE action = 'member.roles_ended' AND subject = 'member:{treasurer_id}'"
+        ))
+        .await;
+    assert!(event[0].get::<_, bool>(0), "ended by Concord itself");
+    assert_eq!(
+        serde_json::from_str::<Value>(&event[0].get::<_, String>(1)).unwrap(),
+        json!({"from": ["member", "treasurer"], "to": ["member"]})
+    );
+    assert_eq!(sweep(&pool, effective).await.unwrap(), 0, "once");
+}
