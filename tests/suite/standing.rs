@@ -18,6 +18,15 @@ async fn give_password(app: &TestApp, email: &str) {
     .await;
 }
 
+/// A member's roles as the register stores them, comma-separated.
+async fn roles_of(app: &TestApp, member_id: &str) -> String {
+    app.sql(&format!(
+        "SELECT array_to_string(roles, ',') FROM members WHERE id = '{member_id}'"
+    ))
+    .await[0]
+        .get(0)
+}
+
 async fn status_of(app: &TestApp, path: &str, token: &str) -> u16 {
     app.api(token, Method::GET, path, None).await.status().as_u16()
 }
@@ -179,13 +188,11 @@ async fn an_expelled_officer_loses_their_office_at_once_and_on_the_register() {
         )
         .await;
     problem(admit, 403, "forbidden").await;
-    let roles: String = app
-        .sql(&format!(
-            "SELECT array_to_string(roles, ',') FROM members WHERE id = '{board_id}'"
-        ))
-        .await[0]
-        .get(0);
-    assert_eq!(roles, "member", "the register no longer gives the office");
+    assert_eq!(
+        roles_of(&app, &board_id).await,
+        "member",
+        "the register no longer gives the office"
+    );
     let ended: String = app
         .sql(&format!(
             "SELECT data::text FROM audit_events WHERE action = 'member.roles_ended' AND subject = 'member:{board_id}'"
@@ -201,19 +208,7 @@ async fn only_another_admin_grants_a_role_and_only_to_a_full_member() {
     let app = TestApp::demo().await;
     let admin = app.demo_token("admin@demo.coop").await;
     let admin_id = app.member_id("admin@demo.coop").await;
-    let roles_of = |id: String| {
-        let app = &app;
-        async move {
-            let roles: String = app
-                .sql(&format!(
-                    "SELECT array_to_string(roles, ',') FROM members WHERE id = '{id}'"
-                ))
-                .await[0]
-                .get(0);
-            roles
-        }
-    };
-    let before = roles_of(admin_id.clone()).await;
+    let before = roles_of(&app, &admin_id).await;
     let own = app
         .api(
             &admin,
@@ -224,7 +219,7 @@ async fn only_another_admin_grants_a_role_and_only_to_a_full_member() {
         .await;
     let body = problem(own, 422, "validation").await;
     assert_eq!(body["errors"][0]["field"], "roles");
-    assert_eq!(roles_of(admin_id.clone()).await, before);
+    assert_eq!(roles_of(&app, &admin_id).await, before);
     // An applicant cannot hold an office.
     let camille = app.member_id("camille@example.org").await;
     let office = app
@@ -236,7 +231,7 @@ async fn only_another_admin_grants_a_role_and_only_to_a_full_member() {
         )
         .await;
     problem(office, 422, "validation").await;
-    assert_eq!(roles_of(camille).await, "member");
+    assert_eq!(roles_of(&app, &camille).await, "member");
     // A full member can, and the audit log keeps the roles before and after.
     let marie = app.member_id("marie@demo.coop").await;
     let granted = app
@@ -354,14 +349,8 @@ async fn someone_with_an_account_joins_only_by_accepting_the_invitation() {
     };
     let accepted = accept(client.clone(), token.clone(), page.clone()).await;
     assert_eq!(accepted.status(), 200);
-    let roles: String = app
-        .sql(
-            "SELECT array_to_string(m.roles, ',') FROM members m JOIN users u ON u.id = m.user_id \
-             WHERE u.email = 'operator@demo.coop'",
-        )
-        .await[0]
-        .get(0);
-    assert_eq!(roles, "member,treasurer");
+    let operator = app.member_id("operator@demo.coop").await;
+    assert_eq!(roles_of(&app, &operator).await, "member,treasurer");
     // A link is accepted once.
     assert_eq!(accept(client, token, page).await.status(), 422);
     assert_eq!(app.sql(members).await[0].get::<_, i64>(0), 1);
@@ -386,20 +375,11 @@ async fn an_office_ends_on_the_day_a_later_resignation_takes_effect() {
         )
         .await;
     assert_eq!(resign.status(), 200);
-    let roles = || {
-        let app = &app;
-        let id = treasurer_id.clone();
-        async move {
-            let roles: String = app
-                .sql(&format!(
-                    "SELECT array_to_string(roles, ',') FROM members WHERE id = '{id}'"
-                ))
-                .await[0]
-                .get(0);
-            roles
-        }
-    };
-    assert_eq!(roles().await, "member,treasurer", "serving notice, still the treasurer");
+    assert_eq!(
+        roles_of(&app, &treasurer_id).await,
+        "member,treasurer",
+        "serving notice, still the treasurer"
+    );
     let treasurer = app.demo_token("treasurer@demo.coop").await;
     assert_eq!(
         app.api(&treasurer, Method::GET, "/api/v1/coops/demo/capital", None)
@@ -411,7 +391,7 @@ async fn an_office_ends_on_the_day_a_later_resignation_takes_effect() {
     let sweep = concord::membership::service::end_offices_of_former_members;
     assert_eq!(sweep(&pool, today).await.unwrap(), 0, "not yet");
     assert_eq!(sweep(&pool, effective).await.unwrap(), 1);
-    assert_eq!(roles().await, "member");
+    assert_eq!(roles_of(&app, &treasurer_id).await, "member");
     let event = app
         .sql(&format!(
             "SELECT actor IS NULL, data::text FROM audit_events \
