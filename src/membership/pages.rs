@@ -182,7 +182,7 @@ pub async fn apply(
 
 /// The page an invitation's link opens: one button, so that a mail scanner following
 /// the link accepts nothing.
-pub async fn accept_form(req: HttpRequest, query: web::Query<ConfirmQuery>) -> AppResult<HttpResponse> {
+pub async fn accept_form(req: HttpRequest, query: web::Query<LinkSecret>) -> AppResult<HttpResponse> {
     let mut page = Page::new(&req, None, None)?;
     page.insert("token", &query.token)
         .insert("joined", &Option::<Coop>::None);
@@ -193,7 +193,7 @@ pub async fn accept_form(req: HttpRequest, query: web::Query<ConfirmQuery>) -> A
 pub async fn accept(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: PageForm<ConfirmForm>,
+    form: PageForm<LinkSecret>,
 ) -> AppResult<HttpResponse> {
     let result = service::accept_invitation(&state, &form.0.token).await;
     let mut page = Page::new(&req, None, None)?;
@@ -211,16 +211,10 @@ pub async fn accept(
     }
 }
 
-/// The link of a confirmation e-mail.
+/// The secret of an e-mailed link (confirming an application, accepting an
+/// invitation): in the link's query, then in its page's one-button form.
 #[derive(Deserialize)]
-pub struct ConfirmQuery {
-    #[serde(default)]
-    token: String,
-}
-
-/// What the confirmation form sends.
-#[derive(Deserialize)]
-pub struct ConfirmForm {
+pub struct LinkSecret {
     #[serde(default)]
     token: String,
 }
@@ -231,7 +225,7 @@ pub async fn confirm_form(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    query: web::Query<ConfirmQuery>,
+    query: web::Query<LinkSecret>,
 ) -> AppResult<HttpResponse> {
     let mut conn = db::conn(&state.pool).await?;
     let coop = coops::by_slug(&mut conn, &path).await?.ok_or(AppError::NotFound)?;
@@ -246,7 +240,7 @@ pub async fn confirm(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: PageForm<ConfirmForm>,
+    form: PageForm<LinkSecret>,
 ) -> AppResult<HttpResponse> {
     let mut conn = db::conn(&state.pool).await?;
     let coop = coops::by_slug(&mut conn, &path).await?.ok_or(AppError::NotFound)?;

@@ -712,19 +712,20 @@ pub async fn insert_pending_invitation(
 }
 
 /// Takes (deletes and returns) the invitation a link names, if still valid: a link
-/// is accepted once.
+/// is accepted once. Expired invitations go with it, as expired applications do.
 pub async fn take_pending_invitation(
     conn: &mut AsyncPgConnection,
     token_hash: &[u8],
     now: DateTime<Utc>,
 ) -> AppResult<Option<PendingInvitation>> {
-    Ok(diesel::delete(
-        pending_invitations::table
-            .filter(pending_invitations::token_hash.eq(token_hash))
-            .filter(pending_invitations::expires_at.gt(now)),
+    diesel::delete(pending_invitations::table.filter(pending_invitations::expires_at.le(now)))
+        .execute(conn)
+        .await?;
+    Ok(
+        diesel::delete(pending_invitations::table.filter(pending_invitations::token_hash.eq(token_hash)))
+            .returning(PendingInvitation::as_returning())
+            .get_result(conn)
+            .await
+            .optional()?,
     )
-    .returning(PendingInvitation::as_returning())
-    .get_result(conn)
-    .await
-    .optional()?)
 }
