@@ -317,17 +317,18 @@ struct Count {
     n: i64,
 }
 
-/// Waits (at most [`OLDER_SNAPSHOTS_WAIT`]) until no other session of this database
+/// Waits (at most [`OLDER_SNAPSHOTS_WAIT`]) until no other session of the cluster
 /// holds a transaction or a snapshot that began before now: while one does, PostgreSQL
 /// keeps every row version it could still see, so a vacuum would leave the ballot's
 /// old papers in place (an audit chainer or a request running during the close is
-/// enough). A transaction id taken now marks "now"; any session whose transaction or
-/// snapshot is older holds the horizon.
+/// enough). Sessions in *other* databases count too: a transaction running anywhere
+/// lowers the xmin of every snapshot taken meanwhile, the vacuum's own included (a
+/// `CREATE DATABASE` elsewhere kept every old paper). A transaction id taken now marks
+/// "now"; any session whose transaction or snapshot is older holds the horizon.
 async fn wait_for_older_snapshots(conn: &mut AsyncPgConnection) -> AppResult<()> {
     let started = std::time::Instant::now();
     let older = "SELECT count(*) AS n FROM pg_stat_activity \
-                 WHERE datname = current_database() AND pid <> pg_backend_pid() \
-                   AND backend_type = 'client backend' \
+                 WHERE pid <> pg_backend_pid() \
                    AND (age(backend_xmin) > age($1::text::xid) OR age(backend_xid) > age($1::text::xid))";
     // The low 32 bits of the 64-bit id: what `xid` columns hold.
     let now: Count = diesel::sql_query("SELECT (pg_current_xact_id()::text::numeric % 4294967296)::bigint AS n")
