@@ -172,3 +172,16 @@ pub async fn setup_facts(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResu
         ballots: row.ballots,
     })
 }
+
+/// The last day of the co-op's latest closed fiscal year: its books are closed up to
+/// and including that day. `None` while no year is closed.
+pub async fn books_closed_until(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<Option<chrono::NaiveDate>> {
+    use crate::db::schema::fiscal_years;
+    use diesel::dsl::max;
+    Ok(fiscal_years::table
+        .filter(fiscal_years::coop_id.eq(coop_id))
+        .filter(fiscal_years::status.eq("closed"))
+        .select(max(fiscal_years::ends_on))
+        .first(conn)
+        .await?)
+}

@@ -190,7 +190,7 @@ async fn statement_page(
         .insert("member_id", &member)
         .insert("classes", &classes)
         .insert("as_of", &as_of)
-        .insert("today", &Utc::now().date_naive())
+        .insert("today", &super::service::today_in(&scope.coop))
         .insert("can_manage", &scope.can(Action::ManageCapital))
         .insert(
             "can_subscribe",
@@ -253,6 +253,8 @@ pub struct EntryForm {
     decision_ref: String,
     #[serde(default)]
     buyer_id: String,
+    #[serde(default)]
+    reason: String,
 }
 
 impl EntryForm {
@@ -279,6 +281,7 @@ impl EntryForm {
                         shares,
                         date,
                         in_instalments: self.in_instalments.is_some(),
+                        reason: Some(self.reason.trim().to_string()).filter(|r| !r.is_empty()),
                     }),
                     _ => None,
                 }

@@ -760,6 +760,23 @@ pub enum ShareError {
         /// Today, where the co-op is.
         today: NaiveDate,
     },
+    /// An officer's subscription dated in the future.
+    #[error("a subscription cannot be dated after today ({today})")]
+    InTheFuture {
+        /// Today, where the co-op is.
+        today: NaiveDate,
+    },
+    /// An officer's subscription dated in a fiscal year whose books are closed.
+    #[error("the books are closed until {closed_until}: date the subscription {open_from} or later")]
+    BooksClosed {
+        /// The last day of the latest closed fiscal year.
+        closed_until: NaiveDate,
+        /// The first day that may still be written.
+        open_from: NaiveDate,
+    },
+    /// An officer's back-dated subscription without a reason.
+    #[error("say why the subscription is dated before today")]
+    BackdatedWithoutReason,
     /// Not enough fully paid shares to transfer or redeem.
     #[error("only {available} fully paid shares of this class are held; {requested} asked for")]
     NotEnoughPaidShares {
@@ -1194,6 +1211,33 @@ pub fn own_subscription_date(date: NaiveDate, today: NaiveDate) -> Result<(), Sh
     } else {
         Err(ShareError::NotToday { today })
     }
+}
+
+/// Checks the date of a subscription an officer records: from the first day the books
+/// are still open (the day after the latest closed fiscal year, `closed_until`) to
+/// today, and with a reason when it is not today. A closed year's distribution was
+/// computed from the capital held in it; a subscription written into it would change
+/// what members held after the co-op had accounted for it. Before any year is closed,
+/// the co-op's earlier history may be recorded (with its reason).
+pub fn officer_subscription_date(
+    date: NaiveDate,
+    today: NaiveDate,
+    closed_until: Option<NaiveDate>,
+    reason: Option<&str>,
+) -> Result<(), ShareError> {
+    if date > today {
+        return Err(ShareError::InTheFuture { today });
+    }
+    if let Some(closed_until) = closed_until.filter(|&closed| date <= closed) {
+        return Err(ShareError::BooksClosed {
+            closed_until,
+            open_from: closed_until.succ_opt().unwrap_or(closed_until),
+        });
+    }
+    if date < today && reason.is_none_or(|r| r.trim().is_empty()) {
+        return Err(ShareError::BackdatedWithoutReason);
+    }
+    Ok(())
 }
 
 /// A member subscribes shares of a class.
@@ -2174,6 +2218,40 @@ mod tests {
         ] {
             assert_eq!(own_subscription_date(date, today), Err(ShareError::NotToday { today }));
         }
+    }
+
+    #[test]
+    fn an_officer_dates_a_subscription_in_the_open_books_and_says_why_when_not_today() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let closed = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+        let open_from = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        let why = Some("signed at the AGM, entered late");
+        assert_eq!(officer_subscription_date(today, today, Some(closed), None), Ok(()));
+        assert_eq!(officer_subscription_date(open_from, today, Some(closed), why), Ok(()));
+        assert_eq!(
+            officer_subscription_date(open_from, today, Some(closed), Some("  ")),
+            Err(ShareError::BackdatedWithoutReason)
+        );
+        for date in [closed, NaiveDate::from_ymd_opt(1900, 1, 1).unwrap()] {
+            assert_eq!(
+                officer_subscription_date(date, today, Some(closed), why),
+                Err(ShareError::BooksClosed {
+                    closed_until: closed,
+                    open_from
+                })
+            );
+        }
+        assert_eq!(
+            officer_subscription_date(today.succ_opt().unwrap(), today, None, why),
+            Err(ShareError::InTheFuture { today })
+        );
+        // Before any year is closed, the co-op's history may be written, with its reason.
+        let history = NaiveDate::from_ymd_opt(2019, 3, 1).unwrap();
+        assert_eq!(officer_subscription_date(history, today, None, why), Ok(()));
+        assert_eq!(
+            officer_subscription_date(history, today, None, None),
+            Err(ShareError::BackdatedWithoutReason)
+        );
     }
 
     use super::*;

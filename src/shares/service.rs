@@ -35,7 +35,10 @@ fn share_error(error: ShareError) -> AppError {
         ShareError::NoShares => Some("shares".to_string()),
         ShareError::MissingDecisionRef => Some("decision_ref".to_string()),
         ShareError::MissingReason => Some("reason".to_string()),
-        ShareError::NotToday { .. } => Some("date".to_string()),
+        ShareError::NotToday { .. } | ShareError::InTheFuture { .. } | ShareError::BooksClosed { .. } => {
+            Some("date".to_string())
+        }
+        ShareError::BackdatedWithoutReason => Some("reason".to_string()),
         ShareError::NoInstalmentPlan => Some("in_instalments".to_string()),
         _ => None,
     };
@@ -143,6 +146,9 @@ pub enum Operation {
         /// Pay by the class's instalment plan.
         #[serde(default)]
         in_instalments: bool,
+        /// Why an officer dates the subscription before today (required then).
+        #[serde(default)]
+        reason: Option<String>,
     },
     /// A payment against a subscription (treasurers).
     Payment {
@@ -233,7 +239,7 @@ impl Operation {
 }
 
 /// Today's date where the co-op is.
-fn today_in(coop: &crate::coops::store::Coop) -> NaiveDate {
+pub(crate) fn today_in(coop: &crate::coops::store::Coop) -> NaiveDate {
     let tz: chrono_tz::Tz = coop.time_zone.parse().unwrap_or(chrono_tz::UTC);
     chrono::Utc::now().with_timezone(&tz).date_naive()
 }
@@ -434,9 +440,15 @@ async fn write(state: &AppState, scope: &InCoop, operation: Operation) -> AppRes
                 shares,
                 date,
                 in_instalments,
+                reason,
             } => {
-                if !scope.can(Action::ManageCapital) {
-                    rules::own_subscription_date(*date, today_in(&scope.coop)).map_err(share_error)?;
+                let today = today_in(&scope.coop);
+                if scope.can(Action::ManageCapital) {
+                    let closed_until = crate::coops::store::books_closed_until(conn, coop_id).await?;
+                    rules::officer_subscription_date(*date, today, closed_until, reason.as_deref())
+                        .map_err(share_error)?;
+                } else {
+                    rules::own_subscription_date(*date, today).map_err(share_error)?;
                 }
                 // The member must be on this co-op's register.
                 members::entry_for_update(conn, coop_id, *member_id)
@@ -560,14 +572,24 @@ async fn write(state: &AppState, scope: &InCoop, operation: Operation) -> AppRes
             }
         };
         store::append(conn, coop_id, &entries, actor).await?;
+        let backdated_because = match &operation {
+            Operation::Subscribe {
+                reason: Some(reason), ..
+            } if !reason.trim().is_empty() => Some(reason.trim()),
+            _ => None,
+        };
         for entry in &entries {
+            let mut details = serde_json::to_value(entry).unwrap_or_default();
+            if let (Some(reason), Some(details)) = (backdated_because, details.as_object_mut()) {
+                details.insert("reason".into(), reason.into());
+            }
             audit::append(
                 conn,
                 Some(coop_id),
                 Some(actor),
                 &format!("shares.{}", operation.name()),
                 &format!("member:{}", entry.member.0),
-                serde_json::to_value(entry).unwrap_or_default(),
+                details,
             )
             .await?;
         }

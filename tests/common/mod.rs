@@ -262,6 +262,13 @@ impl TestApp {
     }
 
     /// The URL of `path`.
+    /// The HTML of a page read by a signed-in browser client, which must answer 200.
+    pub async fn page(&self, client: &reqwest::Client, path: &str) -> String {
+        let response = client.get(self.at(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.text().await.unwrap()
+    }
+
     pub fn at(&self, path: &str) -> String {
         format!("{}{path}", self.url)
     }

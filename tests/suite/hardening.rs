@@ -547,3 +547,106 @@ async fn a_member_cannot_back_date_their_own_share_subscription() {
     let after: i64 = app.sql("SELECT count(*) FROM capital_entries").await[0].get(0);
     assert_eq!(after, entries + 1);
 }
+
+/// Finding 14, the officers' half: a treasurer dates a subscription from the first
+/// day after the last closed fiscal year to today, never into closed books nor into
+/// the future, and says why when it is not today; the reason is in the audit log.
+#[tokio::test]
+async fn an_officer_back_dates_a_subscription_only_into_open_books_and_says_why() {
+    let app = &TestApp::demo().await;
+    let treasurer = app.demo_token("treasurer@demo.coop").await;
+    let class: String = app
+        .sql("SELECT id::text FROM share_classes WHERE name = 'Parts sociales'")
+        .await[0]
+        .get(0);
+    let max = app.member_id("member@demo.coop").await;
+    let day = |offset: i32| async move {
+        let row = &app
+            .sql(&format!(
+                "SELECT ((now() AT TIME ZONE time_zone)::date + {offset})::text FROM coops WHERE slug = 'demo'"
+            ))
+            .await[0];
+        row.get::<_, String>(0)
+    };
+    let (today, yesterday, tomorrow) = (day(0).await, day(-1).await, day(1).await);
+    let subscribe = |date: &str, reason: Option<&str>| {
+        let body = json!({"operation": "subscribe", "member_id": max, "class_id": class, "shares": 1,
+            "date": date, "reason": reason});
+        app.api(
+            &treasurer,
+            reqwest::Method::POST,
+            "/api/v1/coops/demo/capital/entries",
+            Some(body),
+        )
+    };
+    let entries = || async { app.sql("SELECT count(*) FROM capital_entries").await[0].get::<_, i64>(0) };
+    let before = entries().await;
+
+    // The demo's year closed yesterday: its books take nothing more.
+    let closed = refused_fields(subscribe(&yesterday, Some("forgotten")).await).await;
+    assert_eq!(closed.len(), 1);
+    assert_eq!(closed[0].0, "date");
+    assert!(
+        closed[0].1.contains(&yesterday) && closed[0].1.contains(&today),
+        "names the closed books and the first open day: {closed:?}"
+    );
+    let future = refused_fields(subscribe(&tomorrow, Some("promised")).await).await;
+    assert_eq!(future[0].0, "date");
+    assert_eq!(entries().await, before, "nothing written");
+
+    // Once the last closed year ended forty days ago, the days since are open.
+    app.exec(
+        "UPDATE fiscal_years SET starts_on = starts_on - 40, ends_on = ends_on - 40;
+         UPDATE hours_entries SET period_start = period_start - 40, period_end = period_end - 40;",
+    )
+    .await;
+    let ten_days_ago = day(-10).await;
+    let unexplained = refused_fields(subscribe(&ten_days_ago, None).await).await;
+    assert_eq!(
+        unexplained,
+        [(
+            "reason".to_string(),
+            "say why the subscription is dated before today".to_string()
+        )]
+    );
+    assert_eq!(entries().await, before);
+    // The treasurer's page asks for the reason beside the date and says what is missing.
+    let pages = app.signed_in("treasurer@demo.coop").await;
+    let statement = format!("/c/demo/capital/{max}");
+    let page = app.page(&pages, &statement).await;
+    assert!(page.contains("name=\"reason\""), "{page}");
+    let without_reason = pages
+        .post(app.at(&format!("{statement}/entries")))
+        .form(&[
+            ("csrf", crate::common::csrf_of(&page).as_str()),
+            ("operation", "subscribe"),
+            ("class_id", &class),
+            ("shares", "1"),
+            ("date", &ten_days_ago),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(without_reason.status(), 422);
+    let answer = without_reason.text().await.unwrap();
+    assert!(answer.contains("id=\"reason-error\""), "{answer}");
+    assert_eq!(entries().await, before);
+    assert_eq!(
+        subscribe(&ten_days_ago, Some("signed at the November meeting"))
+            .await
+            .status(),
+        201
+    );
+    assert_eq!(subscribe(&today, None).await.status(), 201, "today needs no reason");
+    assert_eq!(entries().await, before + 2);
+    let audited = app
+        .sql(&format!(
+            "SELECT data->>'reason' FROM audit_events WHERE action = 'shares.subscribed' AND data->>'date' = '{ten_days_ago}'"
+        ))
+        .await;
+    assert_eq!(audited.len(), 1);
+    assert_eq!(
+        audited[0].get::<_, Option<String>>(0).as_deref(),
+        Some("signed at the November meeting")
+    );
+}

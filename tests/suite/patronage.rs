@@ -115,7 +115,7 @@ impl<'a> Patronage<'a> {
                 self.post(
                     "/capital/entries",
                     json!({"operation": "subscribe", "member_id": member, "class_id": class, "shares": shares,
-                        "date": date}),
+                        "date": date, "reason": "the year's history, from the paper register"}),
                 )
                 .await,
                 201,
