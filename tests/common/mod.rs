@@ -261,7 +261,6 @@ impl TestApp {
         client
     }
 
-    /// The URL of `path`.
     /// The HTML of a page read by a signed-in browser client, which must answer 200.
     pub async fn page(&self, client: &reqwest::Client, path: &str) -> String {
         let response = client.get(self.at(path)).send().await.unwrap();
@@ -269,6 +268,7 @@ impl TestApp {
         response.text().await.unwrap()
     }
 
+    /// The URL of `path`.
     pub fn at(&self, path: &str) -> String {
         format!("{}{path}", self.url)
     }
