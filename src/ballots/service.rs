@@ -25,11 +25,9 @@ use crate::coops::store::Coop;
 use crate::db::{self, DbPool};
 use crate::error::{AppError, AppResult};
 use crate::mail::{Mail, Mailer};
-use crate::membership::lifecycle::{self, MemberId, MemberState};
 use crate::membership::store as members;
 use crate::notifications::rules::MailKind;
 use crate::server::AppState;
-use crate::shares::{rules as share_rules, store as shares};
 
 /// A rule's refusal as an HTTP error: fields are 422, the rest 409.
 pub fn ballot_error(error: BallotError) -> AppError {
@@ -75,28 +73,7 @@ pub fn default_settings(p: &BallotParameters) -> Settings {
 /// The members in good standing today, in the co-op's time zone: the roll a ballot
 /// opening now would freeze.
 pub(crate) async fn eligible_members(conn: &mut AsyncPgConnection, coop: &Coop) -> AppResult<Vec<Uuid>> {
-    let today = today_in(coop);
-    let policy = members::policy(conn, coop.id).await?;
-    let (ledger, classes) = if policy.requires_qualifying_share {
-        let currency = shares::currency(conn, coop.id).await?;
-        (
-            shares::ledger(conn, coop.id).await?,
-            shares::classes(conn, coop.id, currency).await?,
-        )
-    } else {
-        (Vec::new(), Vec::new())
-    };
-    let mut roll = Vec::new();
-    for row in members::register(conn, coop.id).await? {
-        let state: MemberState =
-            serde_json::from_value(row.state).map_err(|e| AppError::internal(format!("member state: {e}")))?;
-        let paid = !policy.requires_qualifying_share
-            || share_rules::qualifying_share_paid(&ledger, &classes, MemberId(row.id), today);
-        if lifecycle::in_good_standing(&state, paid, &policy, today).may_vote() {
-            roll.push(row.id);
-        }
-    }
-    Ok(roll)
+    crate::shares::service::voters_on(conn, coop.id, today_in(coop)).await
 }
 
 /// Today's date where the co-op is.

@@ -738,9 +738,12 @@ pub async fn register(
 ) -> AppResult<Vec<RegisterLine>> {
     scope.require(Action::ViewMembers)?;
     let mut conn = db::conn(&state.pool).await?;
-    let policy = store::policy(&mut conn, scope.coop.id).await?;
     let history = store::history(&mut conn, scope.coop.id, None).await?;
     let rows = store::register(&mut conn, scope.coop.id).await?;
+    let voters: std::collections::HashSet<Uuid> = crate::shares::service::voters_on(&mut conn, scope.coop.id, as_of)
+        .await?
+        .into_iter()
+        .collect();
     let needle = search.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty());
     // One pass over the history, grouped by member (a register may have 100,000 people).
     let mut history_by_member: std::collections::HashMap<Uuid, Vec<StatusChange>> = std::collections::HashMap::new();
@@ -777,9 +780,6 @@ pub async fn register(
         }
         let left_on = matches!(member_state.status, MemberStatus::Resigned | MemberStatus::Expelled)
             .then_some(member_state.since);
-        // Shares are not on the ledger yet: the qualifying share counts as paid where
-        // the co-op does not require one.
-        let standing = lifecycle::in_good_standing(&member_state, !policy.requires_qualifying_share, &policy, as_of);
         lines.push(RegisterLine {
             id: row.id,
             number: row.number,
@@ -791,7 +791,7 @@ pub async fn register(
             member_since: member_state.member_since,
             left_on,
             employment_status: row.employment_status,
-            may_vote: standing.may_vote(),
+            may_vote: voters.contains(&row.id),
             motivation: row.motivation,
             employment_start: row.employment_start,
             board_notes: scope.roles.has(Role::Board).then_some(row.board_notes),

@@ -28,7 +28,7 @@ use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::membership::lifecycle::MemberId;
+use crate::membership::lifecycle::{MemberId, MemberState, MembershipPolicy};
 use crate::money::{Currency, Money, MoneyError};
 
 macro_rules! id_type {
@@ -1879,6 +1879,22 @@ pub fn qualifying_share_paid(
         return false;
     };
     position(entries, member, as_of).class(q.id).fully_paid() >= 1
+}
+
+/// Whether a member may vote on `on`: in good standing under the co-op's policy
+/// (status, probation, leave) and, where the co-op requires it, holding a fully paid
+/// qualifying share on that day. The register's "may vote", a ballot's roll and a
+/// meeting's all come from this one rule, so they cannot disagree.
+pub fn may_vote(
+    state: &MemberState,
+    policy: &MembershipPolicy,
+    entries: &[LedgerEntry],
+    classes: &[ShareClass],
+    member: MemberId,
+    on: NaiveDate,
+) -> bool {
+    let paid = !policy.requires_qualifying_share || qualifying_share_paid(entries, classes, member, on);
+    crate::membership::lifecycle::in_good_standing(state, paid, policy, on).may_vote()
 }
 
 /// What is paid, due and overdue on one subscription as of a date (its

@@ -273,6 +273,31 @@ async fn in_good_standing(
     Ok(lifecycle::in_good_standing(&entry.state, qualifying_paid, &policy, on).may_vote())
 }
 
+/// The members who may vote on `on`, in the register's order: the roll of a ballot
+/// or a meeting opened that day, and the register's "may vote" ([`rules::may_vote`]).
+pub async fn voters_on(conn: &mut AsyncPgConnection, coop_id: Uuid, on: NaiveDate) -> AppResult<Vec<Uuid>> {
+    let policy = members::policy(conn, coop_id).await?;
+    // The ledger is read only where the qualifying share decides.
+    let (ledger, classes) = if policy.requires_qualifying_share {
+        let currency = store::currency(conn, coop_id).await?;
+        (
+            store::ledger(conn, coop_id).await?,
+            store::classes(conn, coop_id, currency).await?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let mut voters = Vec::new();
+    for row in members::register(conn, coop_id).await? {
+        let state: lifecycle::MemberState =
+            serde_json::from_value(row.state).map_err(|e| AppError::internal(format!("member state: {e}")))?;
+        if rules::may_vote(&state, &policy, &ledger, &classes, MemberId(row.id), on) {
+            voters.push(row.id);
+        }
+    }
+    Ok(voters)
+}
+
 /// Imports existing share holdings from CSV, whole or not at all (treasurers): each
 /// row becomes a subscription and, for what was paid, a payment, checked by the same
 /// rules as any other against the ledger as the earlier rows leave it. One bad row

@@ -604,3 +604,82 @@ async fn the_board_keeps_notes_that_only_the_board_reads() {
         .get(0);
     assert_eq!(logged, 0);
 }
+
+/// Issue 19, finding 8: where the co-op requires a paid qualifying share, the register
+/// said "may vote: no" for everyone, while the roll read the capital ledger. Both now
+/// come from one rule: the register's voters are exactly the roll of a ballot opened
+/// that day.
+#[tokio::test]
+async fn the_register_and_the_roll_name_the_same_voters() {
+    let app = TestApp::demo().await;
+    // The demo's Article 8: the qualifying share must be fully paid before voting.
+    app.exec("UPDATE coops SET requires_qualifying_share = true WHERE slug = 'demo'")
+        .await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let lines = register(&app, &secretary, "").await;
+    let may_vote = |email: &str| {
+        lines
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["email"] == email)
+            .unwrap_or_else(|| panic!("{email} on the register"))["may_vote"]
+            .clone()
+    };
+    // Marie paid her €50 share; Max pays his two shares in instalments and has paid
+    // nothing yet; Rémi left; Camille has only applied.
+    assert_eq!(may_vote("marie@demo.coop"), true);
+    assert_eq!(may_vote("admin@demo.coop"), true);
+    assert_eq!(may_vote("member@demo.coop"), false);
+    assert_eq!(may_vote("remi@example.org"), false);
+    assert_eq!(may_vote("camille@example.org"), false);
+    let mut on_register: Vec<String> = lines
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["may_vote"] == true)
+        .map(|l| l["id"].as_str().unwrap().to_string())
+        .collect();
+    on_register.sort();
+
+    let created = json(
+        app.api(
+            &secretary,
+            reqwest::Method::POST,
+            "/api/v1/coops/demo/ballots",
+            Some(json!({
+                "title": "Who votes",
+                "closes_at": "2031-06-30T18:00:00Z",
+                "settings": {"mode": "online", "secret": true, "allow_change": false,
+                             "quorum": {"kind": "none"}, "proxies": {"kind": "none"}},
+                "questions": [{"title": "Buy the oven", "kind": "motion",
+                               "threshold": {"kind": "simple"}, "base": "cast_excluding_abstentions"}]
+            })),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let id = created["id"].as_str().unwrap();
+    json(
+        app.api(
+            &secretary,
+            reqwest::Method::POST,
+            &format!("/api/v1/coops/demo/ballots/{id}/open"),
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    let roll: Vec<String> = app
+        .sql(&format!(
+            "SELECT member_id::text FROM ballot_voters WHERE ballot_id = '{id}' ORDER BY member_id::text"
+        ))
+        .await
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(roll, on_register);
+    assert_eq!(roll.len(), 5, "Amina, Théo, Sam, Bea and Marie");
+}
