@@ -47,6 +47,10 @@ pub struct Problem {
     /// The invalid fields, for validation problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// The request to make instead, when the refused one has a lawful counterpart
+    /// (closing an online ballot early: `POST …/cancel`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instead: Option<String>,
 }
 
 /// Every error a request can end with.
@@ -68,6 +72,10 @@ pub enum AppError {
     MethodNotAllowed,
     #[error("{0}")]
     Conflict(String),
+    /// An online ballot asked to close before its closing time while members on its
+    /// roll have yet to vote: only a cancellation (`cancel`, the endpoint) may end it.
+    #[error("{detail}")]
+    ClosingEarly { detail: String, cancel: String },
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("the content type must be {expected}")]
@@ -102,6 +110,7 @@ impl AppError {
             AppError::NotFound => "not-found",
             AppError::MethodNotAllowed => "method-not-allowed",
             AppError::Conflict(_) => "conflict",
+            AppError::ClosingEarly { .. } => "closing-early",
             AppError::PayloadTooLarge { .. } => "payload-too-large",
             AppError::UnsupportedMediaType { .. } => "unsupported-media-type",
             AppError::TooManyRequests { .. } => "too-many-requests",
@@ -120,6 +129,7 @@ impl AppError {
             AppError::NotFound => "Not found",
             AppError::MethodNotAllowed => "Method not allowed",
             AppError::Conflict(_) => "Conflict",
+            AppError::ClosingEarly { .. } => "An online ballot closes at its closing time",
             AppError::PayloadTooLarge { .. } => "Payload too large",
             AppError::UnsupportedMediaType { .. } => "Unsupported media type",
             AppError::TooManyRequests { .. } => "Too many requests",
@@ -144,6 +154,10 @@ impl AppError {
                 AppError::Validation(errors) => errors.clone(),
                 _ => Vec::new(),
             },
+            instead: match self {
+                AppError::ClosingEarly { cancel, .. } => Some(format!("POST {cancel}")),
+                _ => None,
+            },
         }
     }
 }
@@ -157,7 +171,7 @@ impl ResponseError for AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::ClosingEarly { .. } => StatusCode::CONFLICT,
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

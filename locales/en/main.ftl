@@ -290,8 +290,36 @@ mail-ballot-result-subject = Result: { $title } ({ $coop })
 mail-ballot-result-body =
     Hello { $name },
 
-    The ballot "{ $title }" at { $coop } is closed. The result, with the arithmetic
-    that decided it, is here:
+    The ballot "{ $title }" at { $coop } is closed{ $ended ->
+        [everyone] , before its closing time because every member on the roll had voted
+       *[other] {""}
+    }. The result, with the arithmetic that decided it, is here:
+    { $link }
+mail-ballot-notice-subject = Notice of a ballot: { $title } ({ $coop })
+mail-ballot-notice-body =
+    Hello { $name },
+
+    This is the notice the bylaws of { $coop } require: the ballot "{ $title }"
+    opens on { $opens } and closes on { $closes }. The text of every question is here:
+    { $link }
+
+    You will get another e-mail when it opens.
+mail-ballot-cancelled-subject = Cancelled: { $title } ({ $coop })
+mail-ballot-cancelled-body =
+    Hello { $name },
+
+    The ballot "{ $title }" at { $coop } was cancelled by { $by }, who gave this reason:
+
+    { $reason }
+
+    A cancelled ballot decides nothing: no result is published and no vote cast in it counts.
+    { $link }
+mail-meeting-convocation-subject = Convocation: { $title } ({ $coop })
+mail-meeting-convocation-body =
+    Hello { $name },
+
+    You are convened to "{ $title }" at { $coop }, on { $when }, { $place }.
+    The agenda and the proposals are here:
     { $link }
 
 ## Ballots: pages
@@ -379,6 +407,12 @@ ballot-meeting-papers = Paper votes at the meeting
 ballot-close-now = Close and count
 ballot-cancel-reason = Why cancel?
 ballot-cancel = Cancel the ballot
+ballot-cancel-title = Cancel “{ $title }”?
+ballot-cancel-early = This online ballot closes on { $when } and { $voted } of { $roll } members have voted. The bylaws let it close early only once every member on the roll has voted: closing now would take the others' vote away. It can only be cancelled.
+ballot-cancel-consequence = A cancelled ballot decides nothing: no result is published, nothing it proposed takes effect, and every member on the roll is told by e-mail who cancelled it and why.
+ballot-cancel-confirm = I understand that this ballot will decide nothing.
+ballot-cancel-confirm-missing = Tick the box to confirm the cancellation.
+ballot-cancel-back = Keep the ballot open
 ballot-field-title = Title
 ballot-field-description = Description (Markdown)
 ballot-field-mode = How members vote

@@ -290,8 +290,36 @@ mail-ballot-result-subject = Résultat : { $title } ({ $coop })
 mail-ballot-result-body =
     Bonjour { $name },
 
-    Le scrutin « { $title } » de { $coop } est clos. Le résultat, avec le calcul
-    qui l'a décidé, est ici :
+    Le scrutin « { $title } » de { $coop } est clos{ $ended ->
+        [everyone] , avant son heure de clôture parce que tous les membres de la liste électorale avaient voté
+       *[other] {""}
+    }. Le résultat, avec le calcul qui l'a décidé, est ici :
+    { $link }
+mail-ballot-notice-subject = Convocation à un scrutin : { $title } ({ $coop })
+mail-ballot-notice-body =
+    Bonjour { $name },
+
+    Voici la convocation que prévoient les statuts de { $coop } : le scrutin « { $title } »
+    ouvre le { $opens } et ferme le { $closes }. Le texte de chaque question est ici :
+    { $link }
+
+    Vous recevrez un autre message à son ouverture.
+mail-ballot-cancelled-subject = Annulé : { $title } ({ $coop })
+mail-ballot-cancelled-body =
+    Bonjour { $name },
+
+    Le scrutin « { $title } » de { $coop } a été annulé par { $by }, pour cette raison :
+
+    { $reason }
+
+    Un scrutin annulé ne décide rien : aucun résultat n'est publié et aucun vote exprimé ne compte.
+    { $link }
+mail-meeting-convocation-subject = Convocation : { $title } ({ $coop })
+mail-meeting-convocation-body =
+    Bonjour { $name },
+
+    Vous êtes convoqué·e à « { $title } » de { $coop }, le { $when }, { $place }.
+    L'ordre du jour et les propositions sont ici :
     { $link }
 
 ## Ballots: pages
@@ -379,6 +407,12 @@ ballot-meeting-papers = Votes papier en assemblée
 ballot-close-now = Clore et dépouiller
 ballot-cancel-reason = Pourquoi annuler ?
 ballot-cancel = Annuler le scrutin
+ballot-cancel-title = Annuler « { $title } » ?
+ballot-cancel-early = Ce scrutin en ligne ferme le { $when } et { $voted } membres sur { $roll } ont voté. Les statuts ne permettent de le clore plus tôt qu'une fois que tous les membres de la liste électorale ont voté : le clore maintenant priverait les autres de leur vote. Il ne peut qu'être annulé.
+ballot-cancel-consequence = Un scrutin annulé ne décide rien : aucun résultat n'est publié, rien de ce qu'il proposait ne prend effet, et chaque membre de la liste électorale apprend par e-mail qui l'a annulé et pourquoi.
+ballot-cancel-confirm = Je comprends que ce scrutin ne décidera rien.
+ballot-cancel-confirm-missing = Cochez la case pour confirmer l'annulation.
+ballot-cancel-back = Garder le scrutin ouvert
 ballot-field-title = Titre
 ballot-field-description = Description (Markdown)
 ballot-field-mode = Mode de vote

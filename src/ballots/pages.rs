@@ -822,16 +822,82 @@ pub async fn act(
     let (_, id, action) = path.into_inner();
     let done = match action.as_str() {
         "open" => service::open(&state, &scope, id).await.map(|_| ()),
-        "close" => service::close(&state, &scope, id).await.map(|_| ()),
-        "cancel" => service::cancel(&state, &scope, id, field(&form.0, "reason"))
-            .await
-            .map(|_| ()),
+        "close" => match service::close(&state, &scope, id).await {
+            // Closing an online ballot early is not a close: the page offers the
+            // only lawful way to end it now, a cancellation.
+            Err(AppError::ClosingEarly { .. }) => {
+                let form = CancelForm {
+                    early: true,
+                    reason: "",
+                    errors: &[],
+                };
+                return cancel_form(&req, &state, &scope, id, form, StatusCode::CONFLICT).await;
+            }
+            other => other.map(|_| ()),
+        },
+        "cancel" => {
+            let reason = field(&form.0, "reason");
+            let lang = Page::in_coop(&req, &scope)?.lang.to_string();
+            let mut errors = Vec::new();
+            if field(&form.0, "confirm") != "yes" {
+                errors.push(FieldError::new(
+                    "confirm",
+                    t(&lang, "ballot-cancel-confirm-missing", &[]),
+                ));
+            }
+            let cancelled = if errors.is_empty() {
+                service::cancel(&state, &scope, id, reason).await.map(|_| ())
+            } else {
+                Err(AppError::Validation(errors))
+            };
+            return match cancelled {
+                Ok(()) => Ok(see_other(&format!("/c/{}/ballots/{id}", scope.coop.slug))),
+                Err(AppError::Validation(errors)) => {
+                    let form = CancelForm {
+                        early: false,
+                        reason,
+                        errors: &errors,
+                    };
+                    cancel_form(&req, &state, &scope, id, form, StatusCode::UNPROCESSABLE_ENTITY).await
+                }
+                Err(e) => refused(&req, &state, &scope, id, e, "action").await,
+            };
+        }
         _ => return Err(AppError::NotFound),
     };
     match done {
         Ok(()) => Ok(see_other(&format!("/c/{}/ballots/{id}", scope.coop.slug))),
         Err(e) => refused(&req, &state, &scope, id, e, "action").await,
     }
+}
+
+/// What the cancellation page shows besides the ballot.
+struct CancelForm<'a> {
+    /// Whether it is shown because someone tried to close an online ballot early.
+    early: bool,
+    /// The reason typed so far.
+    reason: &'a str,
+    /// Messages next to the fields.
+    errors: &'a [FieldError],
+}
+
+/// The cancellation form on a page of its own: asked for when closing an online
+/// ballot early, and shown again with its messages when a cancellation is refused.
+async fn cancel_form(
+    req: &HttpRequest,
+    state: &AppState,
+    scope: &InCoop,
+    id: Uuid,
+    form: CancelForm<'_>,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let view = service::view(state, scope, id).await?;
+    let mut page = Page::in_coop(req, scope)?;
+    page.insert("ballot", &view)
+        .insert("early", &form.early)
+        .insert("reason", form.reason)
+        .errors(form.errors);
+    page.render_status(status, "ballots/cancel.html")
 }
 
 /// Gives or takes back the caller's proxy.

@@ -9,6 +9,7 @@
 
 use std::fmt;
 
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -1108,6 +1109,72 @@ pub fn check_step(status: Status, step: Step) -> Result<(), String> {
     }
 }
 
+/// The slack allowed on a notice period: a form's time was read a moment before
+/// the check, so "15 days from now" typed into it must still count as 15 days.
+pub const NOTICE_GRACE: Duration = Duration::minutes(1);
+
+/// Why something that needs notice may not happen yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeShort {
+    /// No notice was given: it can happen `notice_days` after a notice sent now.
+    NotGiven,
+    /// Notice was given, too recently: it can happen at `earliest` or later.
+    Until {
+        /// The earliest time the notice allows.
+        earliest: DateTime<Utc>,
+    },
+}
+
+/// Whether something of which members were told at `noticed_at` (a ballot's
+/// opening, a meeting) may happen at `at` when the bylaws give `notice_days` days'
+/// notice. No notice period (0 days) never refuses; otherwise the notice must have
+/// been given, at least `notice_days` days before `at` (less [`NOTICE_GRACE`]).
+pub fn notice_check(notice_days: u32, noticed_at: Option<DateTime<Utc>>, at: DateTime<Utc>) -> Result<(), NoticeShort> {
+    if notice_days == 0 {
+        return Ok(());
+    }
+    let Some(noticed_at) = noticed_at else {
+        return Err(NoticeShort::NotGiven);
+    };
+    let earliest = noticed_at + Duration::days(i64::from(notice_days));
+    if at + NOTICE_GRACE < earliest {
+        return Err(NoticeShort::Until { earliest });
+    }
+    Ok(())
+}
+
+/// How a ballot ends when a secretary or board member asks to close it now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closing {
+    /// A meeting's ballot: the chair closes it during the meeting.
+    ByTheChair,
+    /// An online ballot whose closing time has come.
+    AtItsTime,
+    /// An online ballot before its closing time, when every member on the roll has
+    /// voted: nobody is left to vote, so the result cannot change.
+    EveryoneVoted,
+    /// An online ballot before its closing time with members yet to vote: closing
+    /// would take their vote away (and with few voters, reveal the others'); it can
+    /// only be cancelled, with a reason, and then decides nothing.
+    Early {
+        /// Members on the roll who have voted.
+        voted: u64,
+        /// Members on the roll.
+        roll: u64,
+    },
+}
+
+/// How an open ballot in `mode`, due to close at `closes_at`, with `voted` of its
+/// `roll` members having voted, ends if closed at `now`.
+pub fn closing(mode: Mode, closes_at: Option<DateTime<Utc>>, now: DateTime<Utc>, voted: u64, roll: u64) -> Closing {
+    match mode {
+        Mode::Meeting => Closing::ByTheChair,
+        Mode::Online if closes_at.is_none_or(|c| c <= now) => Closing::AtItsTime,
+        Mode::Online if voted >= roll => Closing::EveryoneVoted,
+        Mode::Online => Closing::Early { voted, roll },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1481,6 +1548,44 @@ mod tests {
             receipt_hash("0123456789ABCDEFGHJK"),
             "a6b239e79989fa88083024f6fa3518b4f917667d90dc8408053fcf0cfc8cfb8a"
         );
+    }
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        use chrono::TimeZone;
+        Utc.with_ymd_and_hms(2027, 3, day, hour, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn no_notice_period_never_refuses() {
+        assert_eq!(notice_check(0, None, at(1, 9)), Ok(()));
+    }
+
+    #[test]
+    fn a_notice_period_needs_the_notice_and_its_days() {
+        assert_eq!(notice_check(15, None, at(20, 9)), Err(NoticeShort::NotGiven));
+        assert_eq!(
+            notice_check(15, Some(at(1, 9)), at(15, 9)),
+            Err(NoticeShort::Until { earliest: at(16, 9) })
+        );
+        assert_eq!(notice_check(15, Some(at(1, 9)), at(16, 9)), Ok(()));
+        // A minute early is the form's lag, not a short notice.
+        assert_eq!(
+            notice_check(15, Some(at(1, 9)), at(16, 9) - Duration::seconds(59)),
+            Ok(())
+        );
+        assert!(notice_check(15, Some(at(1, 9)), at(16, 9) - Duration::minutes(2)).is_err());
+    }
+
+    #[test]
+    fn an_online_ballot_closes_early_only_when_everyone_voted() {
+        let closes = Some(at(20, 18));
+        assert_eq!(
+            closing(Mode::Online, closes, at(7, 9), 1, 8),
+            Closing::Early { voted: 1, roll: 8 }
+        );
+        assert_eq!(closing(Mode::Online, closes, at(7, 9), 8, 8), Closing::EveryoneVoted);
+        assert_eq!(closing(Mode::Online, closes, at(20, 18), 1, 8), Closing::AtItsTime);
+        assert_eq!(closing(Mode::Meeting, closes, at(7, 9), 1, 8), Closing::ByTheChair);
     }
 
     #[test]

@@ -156,8 +156,14 @@ async fn validated(
         }
     }
     if let Some(o) = input.opens_at {
-        if o <= Utc::now() {
+        let now = Utc::now();
+        if o <= now {
             return Err(AppError::field("opens_at", "The opening time must be in the future."));
+        }
+        // Scheduling sends the notice now, so the opening must be far enough ahead.
+        if let Some(rule) = crate::bylaws::service::notice_rule(conn, coop.id).await? {
+            rules::notice_check(rule.days, Some(now), o)
+                .map_err(|short| AppError::field("opens_at", rule.refusal("a ballot", short, now, &coop.time_zone)))?;
         }
     }
     Ok(settings)
@@ -168,11 +174,49 @@ pub async fn create(state: &AppState, scope: &InCoop, input: &BallotInput) -> Ap
     scope.require(Action::ManageBallots)?;
     let mut conn = db::conn(&state.pool).await?;
     let (coop, actor) = (&scope.coop, scope.caller.user.id);
-    conn.transaction(async |conn| {
-        let parameters = store::parameters(conn, coop.id).await?;
-        create_in(conn, coop, actor, input, &parameters).await
-    })
-    .await
+    let ballot = conn
+        .transaction(async |conn| {
+            let parameters = store::parameters(conn, coop.id).await?;
+            create_in(conn, coop, actor, input, &parameters).await
+        })
+        .await?;
+    give_notice(&mut conn, state, coop, &ballot).await;
+    Ok(ballot)
+}
+
+/// Gives the members notice of a ballot scheduled to open, when the bylaws in force
+/// require notice: the e-mail (its dates and the link to its text) is the notice,
+/// and the time it went out is recorded, since the opening waits the bylaws' days
+/// from then. After the commit; a failure is logged and leaves no notice recorded,
+/// so the ballot cannot open on a notice nobody got.
+async fn give_notice(conn: &mut AsyncPgConnection, state: &AppState, coop: &Coop, ballot: &Ballot) {
+    let Some(opens) = ballot.opens_at else {
+        return;
+    };
+    let when = |t: DateTime<Utc>| crate::web::i18n::datetime_in(t, &coop.time_zone);
+    let args = vec![
+        ("coop", coop.name.clone()),
+        ("title", ballot.title.clone()),
+        ("opens", when(opens)),
+        ("closes", ballot.closes_at.map(when).unwrap_or_default()),
+        (
+            "link",
+            format!("{}/c/{}/ballots/{}", state.settings.public_url, coop.slug, ballot.id),
+        ),
+    ];
+    let outbox = (&state.mailer, &*state.settings);
+    if crate::bylaws::service::send_notice(conn, outbox, coop.id, MailKind::BallotNotice, args).await {
+        notice_sent(conn, coop.id, ballot.id).await;
+    }
+}
+
+/// Records that the notice of a ballot went out now (this e-mail or, for an
+/// amendment, the e-mail putting it to the vote). A failure is logged: the ballot
+/// then counts as not noticed, the safe side.
+pub(crate) async fn notice_sent(conn: &mut AsyncPgConnection, coop_id: Uuid, id: Uuid) {
+    if let Err(e) = store::set_notice_sent_at(conn, coop_id, id, Some(Utc::now())).await {
+        tracing::error!(error = %e, ballot = %id, "the notice of a ballot was sent but not recorded");
+    }
 }
 
 /// Creates a draft ballot inside the caller's transaction, checked against
@@ -213,33 +257,38 @@ pub async fn update(state: &AppState, scope: &InCoop, id: Uuid, input: &BallotIn
     scope.require(Action::ManageBallots)?;
     let mut conn = db::conn(&state.pool).await?;
     let (coop, actor) = (&scope.coop, scope.caller.user.id);
-    conn.transaction(async |conn| {
-        let ballot = store::find(conn, coop.id, id, Lock::Update).await?;
-        step(ballot.status, Step::Edit)?;
-        let parameters = parameters_for(conn, coop, Some(id)).await?;
-        let settings = validated(conn, coop, input, &parameters).await?;
-        let fields = BallotFields {
-            title: input.title.trim(),
-            description: &input.description,
-            settings: &settings,
-            questions: &input.questions,
-            opens_at: input.opens_at,
-            closes_at: input.closes_at,
-        };
-        store::update(conn, coop.id, id, &fields).await?;
-        audit::append(
-            conn,
-            Some(coop.id),
-            Some(actor),
-            "ballot.updated",
-            &format!("ballot:{id}"),
-            json!({"title": fields.title, "settings": settings, "questions": input.questions,
+    let ballot = conn
+        .transaction(async |conn| {
+            let ballot = store::find(conn, coop.id, id, Lock::Update).await?;
+            step(ballot.status, Step::Edit)?;
+            // A notice given describes the draft as it was: a changed draft needs a new one.
+            store::set_notice_sent_at(conn, coop.id, id, None).await?;
+            let parameters = parameters_for(conn, coop, Some(id)).await?;
+            let settings = validated(conn, coop, input, &parameters).await?;
+            let fields = BallotFields {
+                title: input.title.trim(),
+                description: &input.description,
+                settings: &settings,
+                questions: &input.questions,
+                opens_at: input.opens_at,
+                closes_at: input.closes_at,
+            };
+            store::update(conn, coop.id, id, &fields).await?;
+            audit::append(
+                conn,
+                Some(coop.id),
+                Some(actor),
+                "ballot.updated",
+                &format!("ballot:{id}"),
+                json!({"title": fields.title, "settings": settings, "questions": input.questions,
                    "opens_at": input.opens_at, "closes_at": input.closes_at}),
-        )
+            )
+            .await?;
+            store::find(conn, coop.id, id, Lock::None).await
+        })
         .await?;
-        store::find(conn, coop.id, id, Lock::None).await
-    })
-    .await
+    give_notice(&mut conn, state, coop, &ballot).await;
+    Ok(ballot)
 }
 
 /// Who opens or closes: a person, or the clock.
@@ -286,6 +335,14 @@ pub(crate) async fn open_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid,
             }
             _ => {}
         }
+    }
+    if let Some(rule) = crate::bylaws::service::notice_rule(conn, coop.id).await? {
+        // The ballot's own notice, or the convocation of a meeting that puts it to the vote.
+        let own = store::notice_sent_at(conn, coop.id, id).await?;
+        let meeting = store::meeting_notice_sent_at(conn, coop.id, id).await?;
+        let noticed = own.into_iter().chain(meeting).min();
+        rules::notice_check(rule.days, noticed, now)
+            .map_err(|short| AppError::field("opens_at", rule.refusal("a ballot", short, now, &coop.time_zone)))?;
     }
     let parameters = parameters_for(conn, coop, Some(id)).await?;
     let roll = eligible_members(conn, coop).await?;
@@ -374,11 +431,16 @@ pub(crate) async fn announce(
         .closes_at
         .map(|c| crate::web::i18n::datetime_in(c, &what.coop.time_zone))
         .unwrap_or_default();
+    // An online ballot that ended before its closing time did so because everyone
+    // on the roll had voted (any other early end is a cancellation): the result says so.
+    let ended_early = what.ballot.settings.mode == Mode::Online
+        && matches!((what.ballot.ended_at, what.ballot.closes_at), (Some(e), Some(c)) if e < c);
     let args = vec![
         ("coop", what.coop.name.clone()),
         ("title", what.ballot.title.clone()),
         ("closes", closes),
         ("link", link),
+        ("ended", if ended_early { "everyone" } else { "time" }.to_string()),
     ];
     // A small co-op's e-mails are sent before the answer; a large roll's are sent in
     // the background, so opening a ballot for 100,000 members does not hold the
@@ -405,16 +467,33 @@ const ANNOUNCE_INLINE_UP_TO: i32 = 200;
 pub(crate) async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid, by: By) -> AppResult<Changed> {
     let ballot = store::find(conn, coop.id, id, Lock::Update).await?;
     step(ballot.status, Step::Close)?;
+    let now = Utc::now();
     if let (By::Clock, Some(c)) = (by, ballot.closes_at) {
-        if c > Utc::now() {
+        if c > now {
             return Err(AppError::Conflict("This ballot's window has not ended.".into()));
         }
     }
+    let participants = store::participants(conn, coop.id, id).await? as u64;
+    let roll = ballot.roll_size.unwrap_or(0).max(0) as u64;
+    let closing = rules::closing(ballot.settings.mode, ballot.closes_at, now, participants, roll);
+    if let rules::Closing::Early { voted, roll } = closing {
+        return Err(AppError::ClosingEarly {
+            detail: format!(
+                "This online ballot closes on {} and {voted} of the {roll} members on its roll have voted: \
+                 it may close earlier only once every one of them has. To end it now, cancel it with a reason; \
+                 a cancelled ballot decides nothing.",
+                ballot
+                    .closes_at
+                    .map(|c| crate::web::i18n::datetime_in(c, &coop.time_zone))
+                    .unwrap_or_default()
+            ),
+            cancel: format!("/api/v1/coops/{}/ballots/{id}/cancel", coop.slug),
+        });
+    }
     store::rewrite_papers(conn, coop.id, id).await?;
     let papers = store::papers(conn, coop.id, id).await?;
-    let participants = store::participants(conn, coop.id, id).await? as u64;
     let result = count(&ballot, &papers, participants)?;
-    store::mark_closed(conn, coop.id, id, &result, Utc::now()).await?;
+    store::mark_closed(conn, coop.id, id, &result, now).await?;
     // A year-end distribution put to this ballot is decided by its first motion, in
     // the same transaction as the result: approved if carried, back to draft if not.
     let first_motion_carried = result.questions.iter().find_map(|q| match q {
@@ -435,8 +514,12 @@ pub(crate) async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid
         "ballot.closed",
         &format!("ballot:{id}"),
         json!({"participants": participants, "papers": result.papers, "quorum_met": result.quorum_met,
-               "papers_hash": result.papers_hash,
-               "by": if by.user().is_some() { "user" } else { "end_of_window" }}),
+        "papers_hash": result.papers_hash,
+        "by": match (by, closing) {
+            (By::Clock, _) => "end_of_window",
+            (By::User(_), rules::Closing::EveryoneVoted) => "everyone_voted",
+            (By::User(_), _) => "user",
+        }}),
     )
     .await?;
     Ok(Changed {
@@ -471,7 +554,9 @@ fn count(ballot: &Ballot, papers: &[CountedPaper], participants: u64) -> AppResu
     .map_err(|e| AppError::internal(e.to_string()))
 }
 
-/// Closes a ballot by hand (a meeting's vote, or an early close) and publishes the result.
+/// Closes a ballot by hand and publishes the result: a meeting's vote (the chair
+/// closes it), or an online ballot whose closing time has come or on which every
+/// member on the roll has voted. Any other early end is a cancellation ([`cancel`]).
 pub async fn close(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<Ballot> {
     scope.require(Action::ManageBallots)?;
     let mut conn = db::conn(&state.pool).await?;
@@ -483,7 +568,10 @@ pub async fn close(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<Ball
     Ok(closed.ballot)
 }
 
-/// Cancels a draft or open ballot; the reason is required and audited.
+/// Cancels a draft or open ballot; the reason is required and audited, and the
+/// members on its roll (or, for a draft already noticed, the members noticed) are
+/// told by e-mail who cancelled it and why. A cancelled ballot decides nothing: no
+/// result is counted and nothing it proposed takes effect.
 pub async fn cancel(state: &AppState, scope: &InCoop, id: Uuid, reason: &str) -> AppResult<Ballot> {
     scope.require(Action::ManageBallots)?;
     let reason = reason.trim();
@@ -495,11 +583,12 @@ pub async fn cancel(state: &AppState, scope: &InCoop, id: Uuid, reason: &str) ->
     }
     let mut conn = db::conn(&state.pool).await?;
     let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
-    let (cancelled, was_open) = conn
+    let (cancelled, was_open, noticed) = conn
         .transaction(async |conn| {
             let ballot = store::find(conn, coop_id, id, Lock::Update).await?;
             step(ballot.status, Step::Cancel)?;
             let was_open = ballot.status == Status::Open;
+            let noticed = store::notice_sent_at(conn, coop_id, id).await?.is_some();
             if was_open {
                 store::rewrite_papers(conn, coop_id, id).await?;
             }
@@ -514,11 +603,51 @@ pub async fn cancel(state: &AppState, scope: &InCoop, id: Uuid, reason: &str) ->
                 json!({"reason": reason}),
             )
             .await?;
-            Ok::<_, AppError>((store::find(conn, coop_id, id, Lock::None).await?, was_open))
+            Ok::<_, AppError>((store::find(conn, coop_id, id, Lock::None).await?, was_open, noticed))
         })
         .await?;
     if was_open {
         forget_writers(&mut conn).await;
+    }
+    let recipients = if was_open {
+        store::roll_addresses(&mut conn, coop_id, id).await
+    } else if noticed {
+        crate::bylaws::store::member_addresses(&mut conn, coop_id).await
+    } else {
+        Ok(Vec::new())
+    };
+    match recipients {
+        Ok(recipients) if !recipients.is_empty() => {
+            let by = members::address(&mut conn, coop_id, scope.member_id)
+                .await
+                .ok()
+                .flatten()
+                .map(|(_, name, _)| name)
+                .unwrap_or_default();
+            let args = vec![
+                ("coop", scope.coop.name.clone()),
+                ("title", cancelled.title.clone()),
+                ("by", by),
+                ("reason", reason.to_string()),
+                (
+                    "link",
+                    format!("{}/c/{}/ballots/{id}", state.settings.public_url, scope.coop.slug),
+                ),
+            ];
+            let in_background = recipients.len() > ANNOUNCE_INLINE_UP_TO as usize;
+            crate::mail::send_all(
+                &mut conn,
+                &state.mailer,
+                &state.settings.mail_from,
+                recipients,
+                MailKind::BallotCancelled,
+                args,
+                in_background,
+            )
+            .await;
+        }
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "cannot read the roll to announce a cancellation"),
     }
     Ok(cancelled)
 }
@@ -1429,7 +1558,10 @@ pub async fn seed_demo(conn: &mut AsyncPgConnection, coop: &Coop, secretary: Uui
                 motion("Raise the reserve rate to 20 %", "", Threshold::TwoThirds),
             ],
             None,
+            // Voted at the meeting and closed there by the chair: an online ballot
+            // closes only at its time or once everyone on the roll has voted.
             Settings {
+                mode: Mode::Meeting,
                 quorum: Quorum::Fraction {
                     fraction: rules::Fraction::new(1, 2).map_err(AppError::internal)?,
                 },

@@ -10,7 +10,10 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::rules::{Answer, BallotParameters, BallotResult, CountedPaper, Question, Settings, Status};
-use crate::db::schema::{ballot_papers, ballot_participations, ballot_proxies, ballot_voters, ballots, coops};
+use crate::db::schema::{
+    ballot_notices, ballot_papers, ballot_participations, ballot_proxies, ballot_voters, ballots, coops,
+    meeting_agenda_items, meetings,
+};
 use crate::error::{AppError, AppResult};
 
 /// A ballot as stored.
@@ -909,4 +912,77 @@ pub async fn distributions_awaiting(
         .select(distributions::id)
         .load(conn)
         .await?)
+}
+
+/// When the notice of a ballot was sent, if it was.
+pub async fn notice_sent_at(conn: &mut AsyncPgConnection, coop_id: Uuid, id: Uuid) -> AppResult<Option<DateTime<Utc>>> {
+    Ok(ballot_notices::table
+        .filter(
+            ballot_notices::coop_id
+                .eq(coop_id)
+                .and(ballot_notices::ballot_id.eq(id)),
+        )
+        .select(ballot_notices::sent_at)
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// Records when the notice of a ballot was sent (`None`: the draft changed since,
+/// so the notice given no longer describes it).
+pub async fn set_notice_sent_at(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    id: Uuid,
+    at: Option<DateTime<Utc>>,
+) -> AppResult<()> {
+    match at {
+        Some(at) => {
+            diesel::insert_into(ballot_notices::table)
+                .values((
+                    ballot_notices::coop_id.eq(coop_id),
+                    ballot_notices::ballot_id.eq(id),
+                    ballot_notices::sent_at.eq(at),
+                ))
+                .on_conflict((ballot_notices::coop_id, ballot_notices::ballot_id))
+                .do_update()
+                .set(ballot_notices::sent_at.eq(at))
+                .execute(conn)
+                .await?;
+        }
+        None => {
+            diesel::delete(
+                ballot_notices::table.filter(
+                    ballot_notices::coop_id
+                        .eq(coop_id)
+                        .and(ballot_notices::ballot_id.eq(id)),
+                ),
+            )
+            .execute(conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The earliest convocation sent for a meeting (not cancelled) whose agenda puts
+/// this ballot to the vote: the notice of a meeting's ballot is the meeting's.
+pub async fn meeting_notice_sent_at(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    ballot_id: Uuid,
+) -> AppResult<Option<DateTime<Utc>>> {
+    let sent: Vec<Option<DateTime<Utc>>> = meeting_agenda_items::table
+        .inner_join(
+            meetings::table.on(meetings::coop_id
+                .eq(meeting_agenda_items::coop_id)
+                .and(meetings::id.eq(meeting_agenda_items::meeting_id))),
+        )
+        .filter(meeting_agenda_items::coop_id.eq(coop_id))
+        .filter(meeting_agenda_items::ballot_id.eq(ballot_id))
+        .filter(meetings::status.ne("cancelled"))
+        .select(meetings::notice_sent_at)
+        .load(conn)
+        .await?;
+    Ok(sent.into_iter().flatten().min())
 }

@@ -2080,6 +2080,28 @@ pub fn procedure_for_amendment(current: &GovernanceSchedule) -> DecisionRule {
     current.decisions.bylaw_amendment
 }
 
+/// The article of `bylaws` that sets the notice members get of a meeting or a
+/// ballot, so a refusal can name it: the first article whose text states the
+/// schedule's number of days ("**15 days**", "15 jours"), otherwise the first that
+/// speaks of notice of something or of convening members; `None` when no article does.
+pub fn notice_article(bylaws: &Bylaws, notice_days: u32) -> Option<&Article> {
+    let plain = |a: &Article| a.body.replace('*', "").to_lowercase();
+    let figure = [format!("{notice_days} day"), format!("{notice_days} jour")];
+    bylaws
+        .articles
+        .iter()
+        .find(|a| {
+            let text = plain(a);
+            figure.iter().any(|f| text.contains(f.as_str()))
+        })
+        .or_else(|| {
+            bylaws.articles.iter().find(|a| {
+                let text = plain(a);
+                ["notice of", "convoqu", "préavis"].iter().any(|w| text.contains(w))
+            })
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -2153,6 +2175,18 @@ mod tests {
             body: body.into(),
             section: section.map(Into::into),
         }
+    }
+
+    #[test]
+    fn the_notice_article_is_the_one_giving_the_days() {
+        let bylaws = parse_markdown(super::super::model::bylaws("en")).unwrap();
+        assert_eq!(notice_article(&bylaws, 15).map(|a| a.number.as_str()), Some("11"));
+        // A figure the text does not give: the article speaking of notice.
+        assert_eq!(notice_article(&bylaws, 21).map(|a| a.number.as_str()), Some("11"));
+        let french = parse_markdown(super::super::model::bylaws("fr")).unwrap();
+        assert_eq!(notice_article(&french, 15).map(|a| a.number.as_str()), Some("11"));
+        let bare = doc(vec![]);
+        assert_eq!(notice_article(&bare, 15), None);
     }
 
     fn doc(articles: Vec<Article>) -> Bylaws {

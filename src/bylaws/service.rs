@@ -18,7 +18,7 @@ use super::store::{self, AmendmentChange, AmendmentRow, Comment, NewComment, New
 use crate::audit;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
-use crate::ballots::rules::{Attachment, Mode, Question, QuestionKind, Quorum, Settings};
+use crate::ballots::rules::{Attachment, Mode, NoticeShort, Question, QuestionKind, Quorum, Settings};
 use crate::ballots::service::{BallotInput, By};
 use crate::coops::rules::Parameters;
 use crate::coops::store::Coop;
@@ -565,6 +565,85 @@ async fn tell_members(
     crate::mail::send_all(conn, mailer, &settings.mail_from, recipients, kind, args, in_background).await;
 }
 
+/// The notice the bylaws in force give members of a meeting or a ballot, and the
+/// article that gives it (for the refusal to name).
+#[derive(Debug, Clone)]
+pub struct NoticeRule {
+    /// Days of notice (0: none).
+    pub days: u32,
+    /// "Article 11 of the bylaws", or "The bylaws" when no article states it.
+    pub source: String,
+}
+
+impl NoticeRule {
+    /// Why `what` ("a ballot", "a meeting") cannot happen yet, for the person who
+    /// scheduled it; `earliest` in the co-op's time zone `tz`.
+    pub fn refusal(&self, what: &str, short: NoticeShort, now: DateTime<Utc>, tz: &str) -> String {
+        let when = |t: DateTime<Utc>| crate::web::i18n::datetime_in(t, tz);
+        let days = self.days;
+        match short {
+            NoticeShort::NotGiven => format!(
+                "{} gives members {days} days' notice of {what}, and none was given: set it at least {days} days \
+                 ahead ({} or later) so that Concord sends the notice.",
+                self.source,
+                when(now + Duration::days(i64::from(days)))
+            ),
+            NoticeShort::Until { earliest } => format!(
+                "{} gives members {days} days' notice of {what}: it can be on {} or later.",
+                self.source,
+                when(earliest)
+            ),
+        }
+    }
+}
+
+/// The notice rule of the bylaws in force; `None` when the co-op has no bylaws in
+/// Concord (nothing is required then) or they give no notice period.
+pub async fn notice_rule(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<Option<NoticeRule>> {
+    let Some(current) = store::current(conn, coop_id).await? else {
+        return Ok(None);
+    };
+    let days = current.schedule.notice_days;
+    if days == 0 {
+        return Ok(None);
+    }
+    let source = match rules::notice_article(&current.bylaws, days) {
+        Some(article) => format!("Article {} of the bylaws", article.number),
+        None => "The bylaws".to_string(),
+    };
+    Ok(Some(NoticeRule { days, source }))
+}
+
+/// Sends every member the notice the bylaws in force require (a ballot's notice, a
+/// meeting's convocation) when they require one; answers whether it went out, so
+/// the caller records when. After the commit; failures are logged.
+pub async fn send_notice(
+    conn: &mut AsyncPgConnection,
+    (mailer, settings): Outbox<'_>,
+    coop_id: Uuid,
+    kind: MailKind,
+    args: Vec<(&'static str, String)>,
+) -> bool {
+    match notice_rule(conn, coop_id).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return false,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the notice rule");
+            return false;
+        }
+    }
+    let recipients = match store::member_addresses(conn, coop_id).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the members to give them notice");
+            return false;
+        }
+    };
+    let in_background = recipients.len() > 200;
+    crate::mail::send_all(conn, mailer, &settings.mail_from, recipients, kind, args, in_background).await;
+    true
+}
+
 /// Puts an amendment to the members' vote: a ballot (one motion) with the quorum
 /// and majority the version in force requires for amendments, opened now or at
 /// `opens_at` (no earlier than the bylaws' notice period allows). The amendment
@@ -593,18 +672,6 @@ pub async fn submit(state: &AppState, scope: &InCoop, id: Uuid, input: &SubmitIn
                 )));
             }
             let now = Utc::now();
-            let notice = Duration::days(i64::from(current.schedule.notice_days));
-            // A minute's grace: the form's time was read a moment before this check.
-            if input.opens_at.unwrap_or(now) + Duration::minutes(1) < now + notice {
-                return Err(AppError::field(
-                    "opens_at",
-                    format!(
-                        "The bylaws give members {} days' notice: open the vote on {} or later.",
-                        current.schedule.notice_days,
-                        crate::web::i18n::datetime_in(now + notice, &coop.time_zone)
-                    ),
-                ));
-            }
             let text = latest(conn, coop.id, id).await?;
             let rule = rules::procedure_for_amendment(&current.schedule);
             let parameters = current.schedule.ballot_parameters(DecisionKind::BylawAmendment);
@@ -666,6 +733,10 @@ pub async fn submit(state: &AppState, scope: &InCoop, id: Uuid, input: &SubmitIn
         })
         .await?;
     tell_members(&mut conn, outbox(state), &coop, &row, MailKind::AmendmentVote).await;
+    // That e-mail, with the amendment's text, is the members' notice of its ballot.
+    if let Some(ballot) = row.ballot_id {
+        crate::ballots::service::notice_sent(&mut conn, coop.id, ballot).await;
+    }
     view_in(&mut conn, scope, id).await
 }
 
@@ -1101,6 +1172,9 @@ pub async fn seed_demo(
         base_version: 1,
         changes: vec![
             reworded(&first, "2", "[activity]", "bicycle deliveries and repairs in the city"),
+            // The demo's schedule gives no notice period, so a visitor can try a vote
+            // at once; its text says so too instead of promising 15 days.
+            reworded(&first, "11", "at least **15 days** before it", "before it opens"),
             reworded(
                 &first,
                 "12",
@@ -1116,7 +1190,7 @@ pub async fn seed_demo(
         ],
         parameters: None,
         rationale: "We fill in our activity and write down how we already decide: a simple majority of the \
-                    votes cast, online, without proxies."
+                    votes cast, online, without proxies, called without a minimum notice."
             .into(),
     };
     let aligned_id = Uuid::now_v7();
@@ -1135,8 +1209,10 @@ pub async fn seed_demo(
     let input = BallotInput {
         title: "Bylaws amendment: Say what we do and how we decide".into(),
         description: aligned.rationale.clone(),
+        // Put to a general meeting and closed there by the chair, once four of the
+        // six had voted: an online ballot could not have closed before its time.
         settings: Some(Settings {
-            mode: Mode::Online,
+            mode: Mode::Meeting,
             secret: true,
             allow_change: true,
             quorum: rule.quorum,

@@ -150,6 +150,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    ballot_notices (coop_id, ballot_id) {
+        coop_id -> Uuid,
+        ballot_id -> Uuid,
+        sent_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     ballot_voters (coop_id, ballot_id, member_id) {
         coop_id -> Uuid,
         ballot_id -> Uuid,
@@ -407,6 +415,7 @@ diesel::table! {
         created_by -> Uuid,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        notice_sent_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -90,6 +90,43 @@ fn subject(id: Uuid) -> String {
     format!("meeting:{id}")
 }
 
+/// Refuses a meeting date the bylaws' notice period does not allow, counted from a
+/// convocation sent now; nothing is required without bylaws or a notice period.
+async fn check_notice(conn: &mut AsyncPgConnection, coop: &Coop, starts_at: DateTime<Utc>) -> AppResult<()> {
+    if let Some(rule) = crate::bylaws::service::notice_rule(conn, coop.id).await? {
+        let now = Utc::now();
+        crate::ballots::rules::notice_check(rule.days, Some(now), starts_at)
+            .map_err(|short| AppError::field("starts_at", rule.refusal("a meeting", short, now, &coop.time_zone)))?;
+    }
+    Ok(())
+}
+
+/// Convenes the members to a meeting when the bylaws in force require notice: the
+/// e-mail is the convocation, and the time it went out is recorded. After the
+/// commit; a failure is logged.
+async fn convene(conn: &mut AsyncPgConnection, state: &AppState, coop: &Coop, meeting: &Meeting) {
+    let args = vec![
+        ("coop", coop.name.clone()),
+        ("title", meeting.title.clone()),
+        (
+            "when",
+            crate::web::i18n::datetime_in(meeting.starts_at, &coop.time_zone),
+        ),
+        ("place", meeting.place.clone()),
+        (
+            "link",
+            format!("{}/c/{}/meetings/{}", state.settings.public_url, coop.slug, meeting.id),
+        ),
+    ];
+    let outbox = (&state.mailer, &*state.settings);
+    let kind = crate::notifications::rules::MailKind::MeetingConvocation;
+    if crate::bylaws::service::send_notice(conn, outbox, coop.id, kind, args).await {
+        if let Err(e) = store::set_notice_sent_at(conn, coop.id, meeting.id, Utc::now()).await {
+            tracing::error!(error = %e, meeting = %meeting.id, "a convocation was sent but not recorded");
+        }
+    }
+}
+
 /// Schedules a meeting (the secretary and the board).
 pub async fn create(state: &AppState, scope: &InCoop, input: &MeetingInput) -> AppResult<Meeting> {
     scope.require(Action::ManageMeetings)?;
@@ -97,21 +134,25 @@ pub async fn create(state: &AppState, scope: &InCoop, input: &MeetingInput) -> A
     let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
     let id = Uuid::now_v7();
     let mut conn = db::conn(&state.pool).await?;
-    conn.transaction(async |conn| {
-        store::insert(conn, coop_id, id, &details, actor).await?;
-        audit::append(
-            conn,
-            Some(coop_id),
-            Some(actor),
-            "meetings.scheduled",
-            &subject(id),
-            json!({"kind": details.kind, "title": details.title, "starts_at": details.starts_at,
+    let meeting = conn
+        .transaction(async |conn| {
+            check_notice(conn, &scope.coop, details.starts_at).await?;
+            store::insert(conn, coop_id, id, &details, actor).await?;
+            audit::append(
+                conn,
+                Some(coop_id),
+                Some(actor),
+                "meetings.scheduled",
+                &subject(id),
+                json!({"kind": details.kind, "title": details.title, "starts_at": details.starts_at,
                    "place": details.place}),
-        )
+            )
+            .await?;
+            store::find(conn, coop_id, id, false).await
+        })
         .await?;
-        store::find(conn, coop_id, id, false).await
-    })
-    .await
+    convene(&mut conn, state, &scope.coop, &meeting).await;
+    Ok(meeting)
 }
 
 /// Edits a meeting's details while it is scheduled (or, but for its date, held).
@@ -120,26 +161,36 @@ pub async fn update(state: &AppState, scope: &InCoop, id: Uuid, input: &MeetingI
     let mut details = details(input)?;
     let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
     let mut conn = db::conn(&state.pool).await?;
-    conn.transaction(async |conn| {
-        let meeting = store::find(conn, coop_id, id, true).await?;
-        if rules::same_minute(meeting.starts_at, details.starts_at) {
-            details.starts_at = meeting.starts_at;
-        }
-        rules::check_edit(meeting.status, meeting.starts_at != details.starts_at).map_err(meeting_error)?;
-        store::update_details(conn, coop_id, id, &details).await?;
-        audit::append(
-            conn,
-            Some(coop_id),
-            Some(actor),
-            "meetings.updated",
-            &subject(id),
-            json!({"kind": details.kind, "title": details.title, "starts_at": details.starts_at,
+    let (meeting, moved) = conn
+        .transaction(async |conn| {
+            let meeting = store::find(conn, coop_id, id, true).await?;
+            if rules::same_minute(meeting.starts_at, details.starts_at) {
+                details.starts_at = meeting.starts_at;
+            }
+            let moved = meeting.starts_at != details.starts_at;
+            rules::check_edit(meeting.status, moved).map_err(meeting_error)?;
+            // A new date needs a new convocation, with the bylaws' notice from now.
+            if moved {
+                check_notice(conn, &scope.coop, details.starts_at).await?;
+            }
+            store::update_details(conn, coop_id, id, &details).await?;
+            audit::append(
+                conn,
+                Some(coop_id),
+                Some(actor),
+                "meetings.updated",
+                &subject(id),
+                json!({"kind": details.kind, "title": details.title, "starts_at": details.starts_at,
                    "place": details.place}),
-        )
+            )
+            .await?;
+            Ok::<_, AppError>((store::find(conn, coop_id, id, false).await?, moved))
+        })
         .await?;
-        store::find(conn, coop_id, id, false).await
-    })
-    .await
+    if moved {
+        convene(&mut conn, state, &scope.coop, &meeting).await;
+    }
+    Ok(meeting)
 }
 
 /// Marks a meeting as held, once it has started.

@@ -351,3 +351,17 @@ pub async fn delete_attendance(
     .await?;
     Ok(())
 }
+
+/// Records when the convocation of a meeting (the notice the bylaws require) was sent.
+pub async fn set_notice_sent_at(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    diesel::update(meetings::table.filter(meetings::coop_id.eq(coop_id).and(meetings::id.eq(id))))
+        .set(meetings::notice_sent_at.eq(Some(at)))
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -19,6 +19,12 @@ pub enum MailKind {
     Admission,
     /// A ballot opened: the notice of a vote.
     BallotOpened,
+    /// The notice the bylaws require before a ballot opens (its dates and text).
+    BallotNotice,
+    /// A ballot cancelled: who cancelled it and why (it decides nothing).
+    BallotCancelled,
+    /// The convocation of a general meeting: the notice the bylaws require.
+    MeetingConvocation,
     /// A reminder, a day before a ballot closes, to those who have not voted.
     BallotReminder,
     /// A ballot's result.
@@ -51,11 +57,14 @@ pub enum MailClass {
 
 impl MailKind {
     /// Every kind, for exhaustive tests.
-    pub const ALL: [MailKind; 13] = [
+    pub const ALL: [MailKind; 16] = [
         MailKind::Invitation,
         MailKind::PasswordReset,
         MailKind::Admission,
         MailKind::BallotOpened,
+        MailKind::BallotNotice,
+        MailKind::BallotCancelled,
+        MailKind::MeetingConvocation,
         MailKind::BallotReminder,
         MailKind::BallotResult,
         MailKind::AmendmentShared,
@@ -70,7 +79,8 @@ impl MailKind {
     /// Whether the message is a legal notice (always delivered) or an ordinary one.
     /// Legal notices: what gives access to an account (invitation, reset), a
     /// decision about the person (admission, redemption of their shares, their
-    /// notice of allocation), and the notices of a vote and of the bylaws in force
+    /// notice of allocation), and the notices of a vote, of its cancellation, of a
+    /// meeting and of the bylaws in force
     /// that members must receive for the decision to be valid.
     pub fn class(self) -> MailClass {
         match self {
@@ -78,6 +88,9 @@ impl MailKind {
             | MailKind::PasswordReset
             | MailKind::Admission
             | MailKind::BallotOpened
+            | MailKind::BallotNotice
+            | MailKind::BallotCancelled
+            | MailKind::MeetingConvocation
             | MailKind::AmendmentVote
             | MailKind::AmendmentAdopted
             | MailKind::NoticeOfAllocation
@@ -97,6 +110,9 @@ impl MailKind {
             MailKind::PasswordReset => ("mail-reset-subject", "mail-reset-body"),
             MailKind::Admission => ("mail-admitted-subject", "mail-admitted-body"),
             MailKind::BallotOpened => ("mail-ballot-opened-subject", "mail-ballot-opened-body"),
+            MailKind::BallotNotice => ("mail-ballot-notice-subject", "mail-ballot-notice-body"),
+            MailKind::BallotCancelled => ("mail-ballot-cancelled-subject", "mail-ballot-cancelled-body"),
+            MailKind::MeetingConvocation => ("mail-meeting-convocation-subject", "mail-meeting-convocation-body"),
             MailKind::BallotReminder => ("mail-ballot-reminder-subject", "mail-ballot-reminder-body"),
             MailKind::BallotResult => ("mail-ballot-result-subject", "mail-ballot-result-body"),
             MailKind::AmendmentShared => ("mail-amendment-shared-subject", "mail-amendment-shared-body"),
@@ -381,6 +397,9 @@ mod tests {
                 MailKind::PasswordReset,
                 MailKind::Admission,
                 MailKind::BallotOpened,
+                MailKind::BallotNotice,
+                MailKind::BallotCancelled,
+                MailKind::MeetingConvocation,
                 MailKind::AmendmentVote,
                 MailKind::AmendmentAdopted,
                 MailKind::NoticeOfAllocation,

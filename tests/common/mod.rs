@@ -346,6 +346,41 @@ impl TestApp {
         .await;
     }
 
+    /// Gives the demo co-op's bylaws in force a notice period of `days` days, as the
+    /// model bylaws' Article 11 says (the demo's own schedule gives none). The
+    /// append-only trigger is lifted for this setup only.
+    pub async fn bylaws_give_notice(&self, days: u32) {
+        self.exec(&format!(
+            "ALTER TABLE bylaw_versions DISABLE TRIGGER USER;
+             UPDATE bylaw_versions SET schedule = jsonb_set(schedule, '{{notice_days}}', '{days}')
+              WHERE number = (SELECT max(number) FROM bylaw_versions v WHERE v.coop_id = bylaw_versions.coop_id);
+             ALTER TABLE bylaw_versions ENABLE TRIGGER USER;"
+        ))
+        .await;
+    }
+
+    /// Lets an open ballot's closing time pass (a test cannot wait days): it then
+    /// closes by the clock, as it would have at its time. For tests whose point is the
+    /// result of a ballot on which not every member on the roll voted; answers the
+    /// ballot as `token` reads it, closed.
+    pub async fn closing_time_passes(&self, token: &str, ballot: &str) -> Value {
+        self.exec(&format!(
+            "UPDATE ballots SET closes_at = now() - interval '1 second' WHERE id = '{ballot}'"
+        ))
+        .await;
+        let path = format!(
+            "/api/v1/coops/{}/ballots/{ballot}",
+            self.sql(&format!(
+                "SELECT c.slug FROM ballots b JOIN coops c ON c.id = b.coop_id WHERE b.id = '{ballot}'"
+            ))
+            .await[0]
+                .get::<_, String>(0)
+        );
+        let closed = json(self.api(token, reqwest::Method::GET, &path, None).await, 200).await;
+        assert_eq!(closed["status"], "closed", "{closed}");
+        closed
+    }
+
     /// The connection string of the test's database.
     pub fn database_url(&self) -> String {
         cluster().connection_string(&self.database)

@@ -68,9 +68,10 @@ async fn ballot(app: &TestApp, token: &str, title: &str, open: bool) -> String {
     id
 }
 
+/// The ballot's closing time passes (nobody votes in these tests, and an online
+/// ballot closes early only once every member on the roll has voted).
 async fn close(app: &TestApp, token: &str, id: &str) {
-    let path = format!("/api/v1/coops/demo/ballots/{id}/close");
-    json(app.api(token, reqwest::Method::POST, &path, Some(json!({}))).await, 200).await;
+    app.closing_time_passes(token, id).await;
 }
 
 async fn set_delivery(app: &TestApp, token: &str, delivery: &str) {

@@ -11,6 +11,8 @@ mod browser;
 mod bylaws;
 mod calendar;
 mod capital;
+mod closing;
+mod closing_browser;
 mod dashboard;
 mod errors;
 mod faults;
