@@ -18,6 +18,7 @@ use super::service::{self, BallotInput, BallotView, CastInput};
 use super::tally::Method;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
+use crate::bylaws::rules::DecisionKind;
 use crate::coops::store::Coop;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::server::AppState;
@@ -116,6 +117,7 @@ struct BallotForm {
     quorum_value: String,
     proxy_kind: String,
     proxy_value: String,
+    decision_kind: String,
     questions: Vec<QuestionForm>,
 }
 
@@ -243,6 +245,7 @@ impl BallotForm {
             quorum_value,
             proxy_kind,
             proxy_value,
+            decision_kind: DecisionKind::Ordinary.name().into(),
             questions: vec![QuestionForm::default()],
         }
     }
@@ -257,6 +260,7 @@ impl BallotForm {
             "online"
         }
         .into();
+        form.decision_kind = view.decision_kind.name().into();
         form.opens_at = local_input(view.opens_at, coop);
         form.closes_at = local_input(view.closes_at, coop);
         form.questions = view
@@ -350,6 +354,7 @@ impl BallotForm {
             quorum_value: g("quorum_value"),
             proxy_kind: g("proxy_kind"),
             proxy_value: g("proxy_value"),
+            decision_kind: g("decision_kind"),
             questions,
         }
     }
@@ -369,6 +374,13 @@ impl BallotForm {
             error("proxy_value", "Give a whole number.");
             ProxyLimit::None
         });
+        let decision_kind = match self.decision_kind.trim() {
+            "" => None,
+            name => DecisionKind::parse(name).or_else(|| {
+                error("decision_kind", "Choose the kind of decision.");
+                None
+            }),
+        };
         let mut when = |name: &str, text: &str| {
             local_time(text, coop).unwrap_or_else(|message| {
                 error(name, message);
@@ -466,6 +478,7 @@ impl BallotForm {
             questions,
             opens_at,
             closes_at,
+            decision_kind,
         })
     }
 }
@@ -511,11 +524,30 @@ async fn render_editor(
     page.render_status(status, "ballots/edit.html")
 }
 
-/// The form for a new ballot, from the co-op's parameters.
-pub async fn new_form(req: HttpRequest, state: web::Data<AppState>, scope: InCoop) -> AppResult<HttpResponse> {
+/// Which kind of decision a new ballot is for (`?decision_kind=distribution_approval`).
+#[derive(Deserialize)]
+pub struct NewBallotQuery {
+    #[serde(default)]
+    decision_kind: Option<String>,
+}
+
+/// The form for a new ballot, from the rule the bylaws give its kind of decision.
+pub async fn new_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    scope: InCoop,
+    query: web::Query<NewBallotQuery>,
+) -> AppResult<HttpResponse> {
     scope.require(Action::ManageBallots)?;
-    let parameters = service::parameters(&state, &scope).await?;
+    let kind = query
+        .decision_kind
+        .as_deref()
+        .and_then(DecisionKind::parse)
+        .filter(|k| *k != DecisionKind::BylawAmendment)
+        .unwrap_or(DecisionKind::Ordinary);
+    let parameters = service::rule_for(&state, &scope, kind).await?;
     let mut form = BallotForm::new(&service::default_settings(&parameters));
+    form.decision_kind = kind.name().into();
     if let Some(q) = form.questions.first_mut() {
         (q.threshold, q.fraction) = threshold_form(parameters.threshold);
         q.base = base_form(parameters.base);

@@ -15,12 +15,14 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::rules::{
-    self, Answer, BallotError, BallotParameters, BallotResult, CountedPaper, Mode, Question, Settings, Status, Step,
+    self, Answer, BallotError, BallotParameters, BallotResult, CountedPaper, Mode, Question, QuestionKind, Settings,
+    Status, Step,
 };
-use super::store::{self, Ballot, BallotFields, Lock};
+use super::store::{self, Ballot, BallotFields, LegalBasis, Lock};
 use crate::audit;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
+use crate::bylaws::rules::DecisionKind;
 use crate::coops::store::Coop;
 use crate::db::{self, DbPool};
 use crate::error::{AppError, AppResult};
@@ -57,6 +59,12 @@ pub struct BallotInput {
     pub opens_at: Option<DateTime<Utc>>,
     /// When an online ballot closes by itself (required to open an online ballot).
     pub closes_at: Option<DateTime<Utc>>,
+    /// The kind of decision it takes (`ordinary` when left out): `admission`,
+    /// `expulsion`, `distribution_approval`, `dissolution`; the bylaws in force set
+    /// its least rule. Amendments go to the vote from the bylaws.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub decision_kind: Option<DecisionKind>,
 }
 
 /// The settings a new ballot starts from: the co-op's parameters.
@@ -98,27 +106,33 @@ fn check_window(
     Ok(())
 }
 
-/// The parameters a ballot must respect: the bylaws' amendment procedure for a
-/// ballot that decides an amendment (of the version in force, never the
-/// amendment's own), otherwise the co-op's ordinary rule.
+/// The least rule a ballot of `kind` must respect, and the version of the bylaws that
+/// sets it: the rule the bylaws in force give that kind. The ordinary rule is the
+/// co-op's governance parameters, which the bylaws in force set when they come into
+/// force (and which stand alone before a co-op adopts bylaws, for every kind).
 async fn parameters_for(
     conn: &mut AsyncPgConnection,
     coop: &Coop,
-    ballot: Option<Uuid>,
-) -> AppResult<BallotParameters> {
-    if let Some(id) = ballot {
-        if crate::bylaws::store::amendment_of_ballot(conn, coop.id, id)
-            .await?
-            .is_some()
-        {
-            if let Some(current) = crate::bylaws::store::current(conn, coop.id).await? {
-                return Ok(current
-                    .schedule
-                    .ballot_parameters(crate::bylaws::rules::DecisionKind::BylawAmendment));
-            }
-        }
+    kind: DecisionKind,
+) -> AppResult<(BallotParameters, Option<i32>)> {
+    let current = crate::bylaws::store::current(conn, coop.id).await?;
+    let version = current.as_ref().map(|c| c.number);
+    match current {
+        Some(current) if kind != DecisionKind::Ordinary => Ok((current.schedule.ballot_parameters(kind), version)),
+        _ => Ok((store::parameters(conn, coop.id).await?, version)),
     }
-    store::parameters(conn, coop.id).await
+}
+
+/// A ballot that takes a named decision decides it by its first question, a motion.
+fn check_decision_question(kind: DecisionKind, questions: &[Question]) -> AppResult<()> {
+    let first_is_motion = matches!(questions.first().map(|q| &q.kind), Some(QuestionKind::Motion { .. }));
+    if kind != DecisionKind::Ordinary && !first_is_motion {
+        return Err(AppError::field(
+            "questions[0]",
+            "This decision is taken by a motion: make the first question a motion.",
+        ));
+    }
+    Ok(())
 }
 
 async fn validated(
@@ -174,11 +188,14 @@ pub async fn create(state: &AppState, scope: &InCoop, input: &BallotInput) -> Ap
     scope.require(Action::ManageBallots)?;
     let mut conn = db::conn(&state.pool).await?;
     let (coop, actor) = (&scope.coop, scope.caller.user.id);
+    if input.decision_kind == Some(DecisionKind::BylawAmendment) {
+        return Err(AppError::field(
+            "decision_kind",
+            "An amendment of the bylaws goes to the vote from its page in the bylaws.",
+        ));
+    }
     let ballot = conn
-        .transaction(async |conn| {
-            let parameters = store::parameters(conn, coop.id).await?;
-            create_in(conn, coop, actor, input, &parameters).await
-        })
+        .transaction(async |conn| create_in(conn, coop, actor, input).await)
         .await?;
     give_notice(&mut conn, state, coop, &ballot).await;
     Ok(ballot)
@@ -219,17 +236,19 @@ pub(crate) async fn notice_sent(conn: &mut AsyncPgConnection, coop_id: Uuid, id:
     }
 }
 
-/// Creates a draft ballot inside the caller's transaction, checked against
-/// `parameters` (the ordinary rule, or the rule of the decision it takes).
+/// Creates a draft ballot inside the caller's transaction, checked against the rule
+/// the bylaws in force give its kind of decision.
 pub(crate) async fn create_in(
     conn: &mut AsyncPgConnection,
     coop: &Coop,
     actor: Uuid,
     input: &BallotInput,
-    parameters: &BallotParameters,
 ) -> AppResult<Ballot> {
     let id = Uuid::now_v7();
-    let settings = validated(conn, coop, input, parameters).await?;
+    let kind = input.decision_kind.unwrap_or(DecisionKind::Ordinary);
+    let (parameters, _) = parameters_for(conn, coop, kind).await?;
+    check_decision_question(kind, &input.questions)?;
+    let settings = validated(conn, coop, input, &parameters).await?;
     let fields = BallotFields {
         title: input.title.trim(),
         description: &input.description,
@@ -238,7 +257,7 @@ pub(crate) async fn create_in(
         opens_at: input.opens_at,
         closes_at: input.closes_at,
     };
-    store::insert(conn, coop.id, id, &fields).await?;
+    store::insert(conn, coop.id, id, kind, &fields).await?;
     audit::append(
         conn,
         Some(coop.id),
@@ -263,7 +282,8 @@ pub async fn update(state: &AppState, scope: &InCoop, id: Uuid, input: &BallotIn
             step(ballot.status, Step::Edit)?;
             // A notice given describes the draft as it was: a changed draft needs a new one.
             store::set_notice_sent_at(conn, coop.id, id, None).await?;
-            let parameters = parameters_for(conn, coop, Some(id)).await?;
+            let (parameters, _) = parameters_for(conn, coop, ballot.decision_kind).await?;
+            check_decision_question(ballot.decision_kind, &input.questions)?;
             let settings = validated(conn, coop, input, &parameters).await?;
             let fields = BallotFields {
                 title: input.title.trim(),
@@ -344,7 +364,8 @@ pub(crate) async fn open_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid,
         rules::notice_check(rule.days, noticed, now)
             .map_err(|short| AppError::field("opens_at", rule.refusal("a ballot", short, now, &coop.time_zone)))?;
     }
-    let parameters = parameters_for(conn, coop, Some(id)).await?;
+    // The rule is the one the bylaws in force give this kind of decision today.
+    let (parameters, bylaws_version) = parameters_for(conn, coop, ballot.decision_kind).await?;
     let roll = eligible_members(conn, coop).await?;
     // The parameters may have changed since the draft was written; the roll is now known.
     rules::validate_ballot(
@@ -362,6 +383,12 @@ pub(crate) async fn open_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid,
     let roll_size = i32::try_from(roll.len()).map_err(|_| AppError::internal("roll too large"))?;
     store::insert_roll(conn, coop.id, id, &roll).await?;
     store::mark_open(conn, coop.id, id, &seed, roll_size, now).await?;
+    let basis = LegalBasis {
+        kind: ballot.decision_kind,
+        bylaws_version,
+        rule: parameters,
+    };
+    store::set_legal_basis(conn, coop.id, id, &basis).await?;
     // Proxies given before the opening lapse when either member is not on the roll.
     let on_roll: std::collections::HashSet<Uuid> = roll.iter().copied().collect();
     for proxy in store::proxies(conn, coop.id, id).await? {
@@ -375,7 +402,8 @@ pub(crate) async fn open_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid,
         by.user(),
         "ballot.opened",
         &format!("ballot:{id}"),
-        json!({"roll_size": roll_size, "seed": seed, "by": if by.user().is_some() { "user" } else { "schedule" }}),
+        json!({"roll_size": roll_size, "seed": seed, "legal_basis": basis,
+               "by": if by.user().is_some() { "user" } else { "schedule" }}),
     )
     .await?;
     Ok(Changed {
@@ -500,13 +528,20 @@ pub(crate) async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid
         rules::QuestionResult::Motion(m) => Some(m.carried),
         rules::QuestionResult::Election { .. } => None,
     });
-    for distribution in store::distributions_awaiting(conn, coop.id, id).await? {
-        let passed = first_motion_carried.unwrap_or(false);
-        crate::patronage::service::settle_from_ballot(conn, coop.id, distribution, passed, by.user()).await?;
+    // Only a ballot that opened for that kind of decision, under the rule the bylaws
+    // gave it, has the decision's consequence.
+    let decides = |kind: DecisionKind| ballot.legal_basis.is_some_and(|b| b.kind == kind);
+    if decides(DecisionKind::DistributionApproval) {
+        for distribution in store::distributions_awaiting(conn, coop.id, id).await? {
+            let passed = first_motion_carried.unwrap_or(false);
+            crate::patronage::service::settle_from_ballot(conn, coop.id, distribution, passed, by.user()).await?;
+        }
     }
     // So is an amendment of the bylaws: adopted (a new version in force) or rejected.
-    crate::bylaws::service::settle_from_ballot(conn, coop, id, first_motion_carried.unwrap_or(false), by.user())
-        .await?;
+    if decides(DecisionKind::BylawAmendment) {
+        crate::bylaws::service::settle_from_ballot(conn, coop, id, first_motion_carried.unwrap_or(false), by.user())
+            .await?;
+    }
     audit::append(
         conn,
         Some(coop.id),
@@ -514,7 +549,7 @@ pub(crate) async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid
         "ballot.closed",
         &format!("ballot:{id}"),
         json!({"participants": participants, "papers": result.papers, "quorum_met": result.quorum_met,
-        "papers_hash": result.papers_hash,
+        "papers_hash": result.papers_hash, "legal_basis": ballot.legal_basis,
         "by": match (by, closing) {
             (By::Clock, _) => "end_of_window",
             (By::User(_), rules::Closing::EveryoneVoted) => "everyone_voted",
@@ -1159,6 +1194,11 @@ pub struct BallotView {
     pub proxies_held: Vec<HeldProxy>,
     /// The result, once closed.
     pub result: Option<BallotResult>,
+    /// The kind of decision it takes.
+    #[schema(value_type = String)]
+    pub decision_kind: DecisionKind,
+    /// The rule it decides under (from the opening): kind, bylaws version, least rule.
+    pub legal_basis: Option<LegalBasis>,
 }
 
 /// A proxy the caller holds.
@@ -1223,6 +1263,8 @@ async fn view_of(conn: &mut AsyncPgConnection, scope: &InCoop, ballot: Ballot) -
         my_proxy_holder,
         proxies_held,
         result: ballot.result,
+        decision_kind: ballot.decision_kind,
+        legal_basis: ballot.legal_basis,
     })
 }
 
@@ -1429,6 +1471,14 @@ pub async fn parameters(state: &AppState, scope: &InCoop) -> AppResult<BallotPar
     store::parameters(&mut conn, scope.coop.id).await
 }
 
+/// The least rule the bylaws in force give a kind of decision (what a new ballot of
+/// that kind starts from).
+pub async fn rule_for(state: &AppState, scope: &InCoop, kind: DecisionKind) -> AppResult<BallotParameters> {
+    scope.require(Action::ViewCoop)?;
+    let mut conn = db::conn(&state.pool).await?;
+    Ok(parameters_for(&mut conn, &scope.coop, kind).await?.0)
+}
+
 /// Reminds members who have not voted, a day before an online ballot closes
 /// (`concord remind`, run daily or more often). Returns the reminders sent.
 pub async fn remind(pool: &DbPool, mailer: &Mailer, settings: &crate::config::Settings) -> AppResult<usize> {
@@ -1604,7 +1654,7 @@ pub async fn seed_demo(conn: &mut AsyncPgConnection, coop: &Coop, secretary: Uui
             opens_at: None,
             closes_at: Some(now + chrono::Duration::days(days.unwrap_or(1))),
         };
-        store::insert(conn, coop.id, id, &fields).await?;
+        store::insert(conn, coop.id, id, DecisionKind::Ordinary, &fields).await?;
         audit::append(
             conn,
             Some(coop.id),

@@ -10,6 +10,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::rules::{Answer, BallotParameters, BallotResult, CountedPaper, Question, Settings, Status};
+use crate::bylaws::rules::DecisionKind;
 use crate::db::schema::{
     ballot_notices, ballot_papers, ballot_participations, ballot_proxies, ballot_voters, ballots, coops,
     meeting_agenda_items, meetings,
@@ -49,6 +50,27 @@ pub struct Ballot {
     pub result: Option<BallotResult>,
     /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// The kind of decision it takes, whose rule the bylaws set.
+    pub decision_kind: DecisionKind,
+    /// The rule it decides under, fixed when it opened.
+    pub legal_basis: Option<LegalBasis>,
+}
+
+/// The rule a ballot decides under, fixed when it opens: the kind of decision, the
+/// version of the bylaws in force that day (none before a co-op adopts bylaws: its
+/// governance parameters then) and the least rule they set for that kind. A
+/// consequence (a distribution approved, an amendment adopted) follows only a ballot
+/// whose basis is the right kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct LegalBasis {
+    /// The kind of decision.
+    #[schema(value_type = String)]
+    pub kind: DecisionKind,
+    /// The version of the bylaws in force at the opening.
+    pub bylaws_version: Option<i32>,
+    /// The least quorum, threshold and base the bylaws set for that kind.
+    #[schema(value_type = Object)]
+    pub rule: BallotParameters,
 }
 
 type BallotRow = (
@@ -67,6 +89,8 @@ type BallotRow = (
     Option<String>,
     Option<Value>,
     DateTime<Utc>,
+    String,
+    Option<Value>,
 );
 
 macro_rules! ballot_columns {
@@ -87,6 +111,8 @@ macro_rules! ballot_columns {
             ballots::cancel_reason,
             ballots::result,
             ballots::created_at,
+            ballots::decision_kind,
+            ballots::legal_basis,
         )
     };
 }
@@ -116,6 +142,12 @@ fn to_ballot(row: BallotRow) -> AppResult<Ballot> {
             .transpose()
             .map_err(|e| corrupt("result", e))?,
         created_at: row.14,
+        decision_kind: DecisionKind::parse(&row.15).ok_or_else(|| corrupt("decision kind", &row.15))?,
+        legal_basis: row
+            .16
+            .map(serde_json::from_value)
+            .transpose()
+            .map_err(|e| corrupt("legal basis", e))?,
     })
 }
 
@@ -158,12 +190,19 @@ fn json<T: serde::Serialize>(value: &T) -> AppResult<Value> {
     serde_json::to_value(value).map_err(|e| AppError::internal(e.to_string()))
 }
 
-/// Inserts a draft ballot.
-pub async fn insert(conn: &mut AsyncPgConnection, coop_id: Uuid, id: Uuid, fields: &BallotFields<'_>) -> AppResult<()> {
+/// Inserts a draft ballot for a kind of decision.
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    id: Uuid,
+    kind: DecisionKind,
+    fields: &BallotFields<'_>,
+) -> AppResult<()> {
     diesel::insert_into(ballots::table)
         .values((
             ballots::coop_id.eq(coop_id),
             ballots::id.eq(id),
+            ballots::decision_kind.eq(kind.name()),
             ballots::title.eq(fields.title),
             ballots::description.eq(fields.description),
             ballots::settings.eq(json(fields.settings)?),
@@ -187,6 +226,20 @@ pub async fn update(conn: &mut AsyncPgConnection, coop_id: Uuid, id: Uuid, field
             ballots::opens_at.eq(fields.opens_at),
             ballots::closes_at.eq(fields.closes_at),
         ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records the rule a ballot decides under, when it opens.
+pub async fn set_legal_basis(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    id: Uuid,
+    basis: &LegalBasis,
+) -> AppResult<()> {
+    diesel::update(ballots::table.find((coop_id, id)))
+        .set(ballots::legal_basis.eq(json(basis)?))
         .execute(conn)
         .await?;
     Ok(())

@@ -1687,6 +1687,11 @@ impl DecisionKind {
             DecisionKind::Dissolution => "dissolution",
         }
     }
+
+    /// The kind a [`DecisionKind::name`] names.
+    pub fn parse(name: &str) -> Option<DecisionKind> {
+        DecisionKind::ALL.into_iter().find(|k| k.name() == name)
+    }
 }
 
 impl fmt::Display for DecisionKind {

@@ -146,6 +146,8 @@ diesel::table! {
         cancel_reason -> Nullable<Text>,
         result -> Nullable<Jsonb>,
         created_at -> Timestamptz,
+        decision_kind -> Text,
+        legal_basis -> Nullable<Jsonb>,
     }
 }
 

@@ -423,7 +423,13 @@ async fn distribution_page(
     focus: Option<Uuid>,
 ) -> AppResult<Page> {
     let view = service::distribution(state, scope, id, focus).await?;
+    let ballots = if scope.can(Action::ManageDistribution) && view.status == workflow::DistributionStatus::Draft {
+        service::approving_ballots(state, scope).await?
+    } else {
+        Vec::new()
+    };
     let mut page = Page::in_coop(req, scope)?;
+    page.insert("approving_ballots", &ballots);
     let svg = chart(&view, page.lang);
     page.insert("view", &view)
         .insert("chart", &svg)

@@ -1071,6 +1071,17 @@ pub async fn propose(
     let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
     let mut conn = db::conn(&state.pool).await?;
     conn.transaction(async |conn| {
+        let row = store::distribution_for_update(conn, coop_id, id).await?;
+        match request.ballot_id {
+            Some(ballot) => check_approving_ballot(conn, coop_id, id, ballot).await?,
+            None if !row.board_may_approve => {
+                return Err(AppError::field(
+                    "ballot_id",
+                    "The members approve this distribution by ballot: choose the ballot that decides it.",
+                ))
+            }
+            None => {}
+        }
         step(
             conn,
             coop_id,
@@ -1084,6 +1095,52 @@ pub async fn propose(
     })
     .await?;
     load_view(&mut conn, coop_id, id, None, false, Lines::All).await
+}
+
+/// The co-op's ballots that could approve a distribution: made for that kind of
+/// decision and not ended, as (id, title), newest first.
+pub async fn approving_ballots(state: &AppState, scope: &InCoop) -> AppResult<Vec<(Uuid, String)>> {
+    use crate::ballots::{rules::Status, store as ballots};
+    scope.require(Action::ManageDistribution)?;
+    let mut conn = db::conn(&state.pool).await?;
+    Ok(ballots::list(&mut conn, scope.coop.id)
+        .await?
+        .into_iter()
+        .filter(|b| b.decision_kind == crate::bylaws::rules::DecisionKind::DistributionApproval)
+        .filter(|b| !matches!(b.status, Status::Closed | Status::Cancelled))
+        .map(|b| (b.id, b.title))
+        .collect())
+}
+
+/// A ballot may approve a distribution when it was made for that kind of decision
+/// (so the bylaws' rule for it applies), has not ended, and decides no other
+/// distribution.
+async fn check_approving_ballot(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    distribution: Uuid,
+    ballot_id: Uuid,
+) -> AppResult<()> {
+    use crate::ballots::{rules::Status, store as ballots};
+    let refuse = |message: &str| Err(AppError::field("ballot_id", message));
+    let ballot = match ballots::find(conn, coop_id, ballot_id, ballots::Lock::Share).await {
+        Ok(ballot) => ballot,
+        Err(AppError::NotFound) => return refuse("No ballot of this co-op has this id."),
+        Err(e) => return Err(e),
+    };
+    if ballot.decision_kind != crate::bylaws::rules::DecisionKind::DistributionApproval {
+        return refuse("This ballot was not made to approve a distribution: create one of that kind.");
+    }
+    if matches!(ballot.status, Status::Closed | Status::Cancelled) {
+        return refuse("This ballot has ended: choose or create another.");
+    }
+    if store::distribution_of_ballot(conn, coop_id, ballot_id)
+        .await?
+        .is_some_and(|other| other != distribution)
+    {
+        return refuse("This ballot already decides another distribution.");
+    }
+    Ok(())
 }
 
 /// The board approves a proposed distribution, where the bylaws let it.

@@ -479,6 +479,23 @@ pub async fn distributions_with_member(
         .await?)
 }
 
+/// The distribution a ballot was chosen to decide, while that choice stands
+/// (proposed, or approved and after).
+pub async fn distribution_of_ballot(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    ballot_id: Uuid,
+) -> AppResult<Option<Uuid>> {
+    Ok(distributions::table
+        .filter(distributions::coop_id.eq(coop_id))
+        .filter(distributions::ballot_id.eq(ballot_id))
+        .filter(distributions::status.ne("draft"))
+        .select(distributions::id)
+        .first(conn)
+        .await
+        .optional()?)
+}
+
 /// Records a change of status, with who and when for the steps that keep it (who
 /// posted and reversed, and why, is in the postings).
 pub async fn set_status(

@@ -14,6 +14,7 @@ mod capital;
 mod closing;
 mod closing_browser;
 mod dashboard;
+mod decisions;
 mod errors;
 mod faults;
 mod fuzz_regressions;

@@ -37,6 +37,25 @@ impl<'a> Patronage<'a> {
         }
     }
 
+    /// A draft ballot of the kind that approves a distribution, by the secretary.
+    async fn approval_ballot(&self) -> String {
+        let secretary = self.app.demo_token("secretary@demo.coop").await;
+        let body = json!({"title": "Approve the distribution", "closes_at": "2031-01-01T00:00:00Z",
+            "decision_kind": "distribution_approval",
+            "questions": [{"title": "Approve the year's distribution", "kind": "motion",
+                           "threshold": {"kind": "simple"}, "base": "cast_excluding_abstentions"}]});
+        let created = self
+            .app
+            .api(
+                &secretary,
+                reqwest::Method::POST,
+                "/api/v1/coops/demo/ballots",
+                Some(body),
+            )
+            .await;
+        json(created, 201).await["id"].as_str().unwrap().to_string()
+    }
+
     async fn send(&self, token: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> reqwest::Response {
         self.app
             .api(token, method, &format!("/api/v1/coops/demo{path}"), body)
@@ -343,7 +362,13 @@ async fn the_treasurer_runs_a_year_end_distribution_through_the_api() {
         "conflict",
     )
     .await;
-    let proposed = json(p.post(&format!("/distributions/{id}/propose"), json!({})).await, 200).await;
+    let ballot = p.approval_ballot().await;
+    let proposed = json(
+        p.post(&format!("/distributions/{id}/propose"), json!({"ballot_id": ballot}))
+            .await,
+        200,
+    )
+    .await;
     assert_eq!(proposed["status"], "proposed");
     let board = app.demo_token("board@demo.coop").await;
     let by_board = p
@@ -514,6 +539,7 @@ async fn the_approving_ballot_settles_a_proposed_distribution() {
     // The AGM motion that decides the distribution, opened by the secretary.
     let agm = || async {
         let body = json!({"title": "Approve the distribution", "closes_at": "2031-01-01T00:00:00Z",
+            "decision_kind": "distribution_approval",
             "questions": [{"title": "Approve the year's distribution", "kind": "motion",
                            "threshold": {"kind": "simple"}, "base": "cast_excluding_abstentions"}]});
         let created = client
@@ -533,50 +559,86 @@ async fn the_approving_ballot_settles_a_proposed_distribution() {
         json(opened, 200).await;
         ballot
     };
-    let vote_and_close = |ballot: String, answer: &'static str| {
+    // Max, then Marie, vote `answers`; the others do not, so the ballot closes at its
+    // closing time.
+    let vote_and_close = |ballot: String, answers: &'static [&'static str]| {
         let (client, secretary) = (client.clone(), secretary.clone());
         let app = &app;
         async move {
-            let member = app.demo_token("member@demo.coop").await;
-            let cast = client
-                .post(app.at(&format!("/api/v1/coops/demo/ballots/{ballot}/votes")))
-                .bearer_auth(&member)
-                .json(&json!({"answers": [answer]}))
-                .send()
-                .await
-                .unwrap();
-            json(cast, 201).await;
-            // One member of six voted: the ballot closes at its closing time.
+            for (email, answer) in ["member@demo.coop", "marie@demo.coop"].iter().zip(answers) {
+                let member = app.demo_token(email).await;
+                let cast = client
+                    .post(app.at(&format!("/api/v1/coops/demo/ballots/{ballot}/votes")))
+                    .bearer_auth(&member)
+                    .json(&json!({"answers": [answer]}))
+                    .send()
+                    .await
+                    .unwrap();
+                json(cast, 201).await;
+            }
             app.closing_time_passes(&secretary, &ballot).await;
         }
     };
-    // A ballot that does not exist cannot decide it.
-    let unknown = p
-        .post(
-            &format!("/distributions/{id}/propose"),
-            json!({"ballot_id": uuid::Uuid::now_v7()}),
-        )
-        .await;
-    assert_eq!(unknown.status(), 404);
-    // Rejected by the members: back to draft, with its rules as they were.
-    let first = agm().await;
-    json(
-        p.post(&format!("/distributions/{id}/propose"), json!({"ballot_id": first}))
-            .await,
-        200,
+    // The members approve it (the bylaws do not give it to the board): proposing it
+    // needs the ballot that decides it, one that exists and was made for that decision.
+    let refused = |body: Value| async {
+        let answer = p.post(&format!("/distributions/{id}/propose"), body).await;
+        let body = problem(answer, 422, "validation").await;
+        assert_eq!(body["errors"][0]["field"], "ballot_id", "{body}");
+        body["errors"][0]["message"].as_str().unwrap().to_string()
+    };
+    assert!(refused(json!({})).await.contains("by ballot"));
+    assert!(refused(json!({"ballot_id": uuid::Uuid::now_v7()}))
+        .await
+        .contains("No ballot"));
+    let ordinary = json(
+        client
+            .post(app.at("/api/v1/coops/demo/ballots"))
+            .bearer_auth(&secretary)
+            .json(&json!({"title": "Anything", "closes_at": "2031-01-01T00:00:00Z",
+                "questions": [{"title": "Approve", "kind": "motion",
+                               "threshold": {"kind": "simple"}, "base": "cast_excluding_abstentions"}]}))
+            .send()
+            .await
+            .unwrap(),
+        201,
     )
-    .await;
-    vote_and_close(first, "against").await;
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(refused(json!({"ballot_id": ordinary}))
+        .await
+        .contains("not made to approve"));
     assert_eq!(p.get(&format!("/distributions/{id}")).await["status"], "draft");
-    // Approved by the next one.
+    let propose = |ballot: String| {
+        let (p, id) = (&p, &id);
+        async move {
+            json(
+                p.post(&format!("/distributions/{id}/propose"), json!({"ballot_id": ballot}))
+                    .await,
+                200,
+            )
+            .await;
+        }
+    };
+    // The bylaws ask a quarter of the members to take part (2 of the roll of 6): one
+    // vote for it, alone, approves nothing and the draft comes back.
+    let first = agm().await;
+    propose(first.clone()).await;
+    vote_and_close(first, &["for"]).await;
+    assert_eq!(p.get(&format!("/distributions/{id}")).await["status"], "draft");
+    // Rejected by the members: back to draft, with its rules as they were.
     let second = agm().await;
-    json(
-        p.post(&format!("/distributions/{id}/propose"), json!({"ballot_id": second}))
-            .await,
-        200,
-    )
-    .await;
-    vote_and_close(second, "for").await;
+    propose(second.clone()).await;
+    vote_and_close(second.clone(), &["against", "against"]).await;
+    assert_eq!(p.get(&format!("/distributions/{id}")).await["status"], "draft");
+    // An ended ballot cannot be chosen again.
+    assert!(refused(json!({"ballot_id": second})).await.contains("ended"));
+    // Approved by the next one, with the quorum met.
+    let third = agm().await;
+    propose(third.clone()).await;
+    vote_and_close(third.clone(), &["for", "for"]).await;
     let view = p.get(&format!("/distributions/{id}")).await;
     assert_eq!(view["status"], "approved");
     let by: Vec<String> = app
@@ -585,7 +647,26 @@ async fn the_approving_ballot_settles_a_proposed_distribution() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(by, ["ballot", "ballot"]);
+    assert_eq!(by, ["ballot", "ballot", "ballot"]);
+    // The ballot decided under the bylaws' rule for a distribution's approval, which
+    // its result names.
+    let basis = json(
+        client
+            .get(app.at(&format!("/api/v1/coops/demo/ballots/{third}")))
+            .bearer_auth(&secretary)
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await["legal_basis"]
+        .clone();
+    assert_eq!(basis["kind"], "distribution_approval");
+    assert_eq!(basis["bylaws_version"], 2);
+    assert_eq!(
+        basis["rule"]["quorum"],
+        json!({"kind": "fraction", "numerator": 1, "denominator": 4})
+    );
 }
 
 #[tokio::test]
@@ -1171,9 +1252,29 @@ async fn the_treasurer_and_a_member_use_the_pages() {
     let print = client.get(app.at(&format!("{location}/print"))).send().await.unwrap();
     assert_eq!(print.status(), 200);
     let id = location.rsplit('/').next().unwrap().to_string();
-    let proposed = client
+    // The members approve it: without its ballot it is not proposed, and the page says
+    // so beside the ballot's field, which lists only approval ballots.
+    let without_ballot = client
         .post(app.at(&format!("{location}/propose")))
         .form(&[("csrf", csrf.as_str()), ("ballot_id", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(without_ballot.status(), 422);
+    assert!(without_ballot.text().await.unwrap().contains("id=\"ballot_id-error\""));
+    let ballot = p.approval_ballot().await;
+    let page = app.page(&client, &location).await;
+    assert!(
+        page.contains(&format!("<option value=\"{ballot}\">Approve the distribution</option>")),
+        "{page}"
+    );
+    assert!(
+        page.contains("/ballots/new?decision_kind=distribution_approval"),
+        "{page}"
+    );
+    let proposed = client
+        .post(app.at(&format!("{location}/propose")))
+        .form(&[("csrf", csrf.as_str()), ("ballot_id", ballot.as_str())])
         .send()
         .await
         .unwrap();

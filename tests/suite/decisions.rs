@@ -1,0 +1,117 @@
+//! Issue 19, finding 1: every kind of decision under the rule the bylaws in force give
+//! it. A ballot is made for a kind of decision; it cannot be given a weaker rule than
+//! the bylaws' for that kind, the rule is fixed (with the bylaws' version) when it
+//! opens, and only a ballot of the right kind has the decision's consequence.
+
+use crate::common::{json, problem, TestApp};
+use serde_json::{json, Value};
+
+const BALLOTS: &str = "/api/v1/coops/demo/ballots";
+
+fn motion(threshold: &str) -> Value {
+    json!({"title": "Decide", "kind": "motion", "threshold": {"kind": threshold}, "base": "cast_excluding_abstentions"})
+}
+
+fn ballot(kind: &str, settings: Value, question: Value) -> Value {
+    json!({"title": format!("A {kind} ballot"), "closes_at": "2031-06-30T18:00:00Z", "decision_kind": kind,
+           "settings": settings, "questions": [question]})
+}
+
+fn settings(quorum: Value) -> Value {
+    json!({"mode": "online", "secret": true, "allow_change": false, "quorum": quorum, "proxies": {"kind": "none"}})
+}
+
+fn half() -> Value {
+    json!({"kind": "fraction", "numerator": 1, "denominator": 2})
+}
+
+#[tokio::test]
+async fn a_ballot_takes_its_kind_of_decision_under_the_bylaws_rule_for_it() {
+    let app = TestApp::demo().await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let create = |body: Value| app.api(&secretary, reqwest::Method::POST, BALLOTS, Some(body));
+    let refused_field = |body: Value| async {
+        let answer = problem(create(body).await, 422, "validation").await;
+        answer["errors"][0]["field"].as_str().unwrap().to_string()
+    };
+
+    // The demo's bylaws (version 2) ask for dissolution: half the members taking part
+    // and two-thirds of the votes cast. A simple majority, or no quorum, is refused.
+    let weaker_majority = ballot("dissolution", settings(half()), motion("simple"));
+    assert_eq!(refused_field(weaker_majority).await, "questions[0].threshold");
+    let no_quorum = ballot("dissolution", settings(json!({"kind": "none"})), motion("two_thirds"));
+    assert_eq!(refused_field(no_quorum).await, "quorum");
+    // The same ballot as an ordinary decision needs neither.
+    let ordinary = ballot("ordinary", settings(json!({"kind": "none"})), motion("simple"));
+    json(create(ordinary).await, 201).await;
+    // A named decision is taken by a motion, first.
+    let election = json!({"title": "Board", "kind": "election", "method": "plurality", "seats": 1,
+                          "candidates": [{"name": "Ada"}, {"name": "Bo"}]});
+    assert_eq!(
+        refused_field(ballot("expulsion", settings(half()), election)).await,
+        "questions[0]"
+    );
+    // An amendment goes to the vote from the bylaws, never as a free-standing ballot.
+    let amendment = ballot("bylaw_amendment", settings(half()), motion("two_thirds"));
+    assert_eq!(refused_field(amendment).await, "decision_kind");
+    let unknown = problem(
+        create(ballot("coronation", settings(half()), motion("two_thirds"))).await,
+        422,
+        "validation",
+    )
+    .await;
+    let message = unknown["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("coronation") && message.contains("distribution_approval"),
+        "{unknown}"
+    );
+
+    // The rule is fixed, with the bylaws' version, when the ballot opens.
+    let dissolution = json(
+        create(ballot("dissolution", settings(half()), motion("two_thirds"))).await,
+        201,
+    )
+    .await;
+    assert_eq!(dissolution["decision_kind"], "dissolution");
+    assert_eq!(dissolution["legal_basis"], Value::Null, "not before it opens");
+    let id = dissolution["id"].as_str().unwrap();
+    json(
+        app.api(&secretary, reqwest::Method::POST, &format!("{BALLOTS}/{id}/open"), None)
+            .await,
+        200,
+    )
+    .await;
+    let opened = json(
+        app.api(&secretary, reqwest::Method::GET, &format!("{BALLOTS}/{id}"), None)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        opened["legal_basis"],
+        json!({"kind": "dissolution", "bylaws_version": 2,
+               "rule": {"quorum": {"kind": "fraction", "numerator": 1, "denominator": 2},
+                        "threshold": {"kind": "two_thirds"}, "base": "cast_excluding_abstentions",
+                        "proxies": opened["legal_basis"]["rule"]["proxies"], "secret": true}})
+    );
+    let audited = app
+        .sql(&format!(
+            "SELECT data->'legal_basis'->>'kind' FROM audit_events WHERE action = 'ballot.opened' AND subject = 'ballot:{id}'"
+        ))
+        .await;
+    assert_eq!(audited[0].get::<_, Option<String>>(0).as_deref(), Some("dissolution"));
+}
+
+/// The page for a new ballot starts from the rule of the kind asked for, and names it.
+#[tokio::test]
+async fn the_new_ballot_page_starts_from_the_rule_of_its_kind() {
+    let app = TestApp::demo().await;
+    let secretary = app.signed_in("secretary@demo.coop").await;
+    let page = app
+        .page(&secretary, "/c/demo/ballots/new?decision_kind=expulsion")
+        .await;
+    assert!(page.contains("<option value=\"expulsion\" selected>"), "{page}");
+    // Two-thirds of the votes cast and half the members, as the bylaws set for expulsions.
+    assert!(page.contains("value=\"1&#x2F;2\""), "{page}");
+    assert!(page.contains("<option value=\"two_thirds\" selected"), "{page}");
+}
