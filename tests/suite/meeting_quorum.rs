@@ -354,4 +354,95 @@ async fn the_ballot_form_offers_members_present_in_both_languages_and_refuses_it
         .await[0]
         .get(0);
     assert_eq!(base, "members_present");
+    // The bylaws schedule names it for every kind of decision.
+    let board = app.signed_in("board@demo.coop").await;
+    let schedule = page(&app, &board, "/c/demo/bylaws/amendments/new").await;
+    assert_eq!(
+        schedule
+            .matches("<option value=\"members_present\">members present or represented</option>")
+            .count(),
+        6,
+        "{schedule}"
+    );
+}
+
+#[tokio::test]
+async fn bylaws_asking_two_thirds_of_the_members_present_put_an_amendment_to_a_meeting() {
+    let app = TestApp::demo().await;
+    let token = app.demo_token("board@demo.coop").await;
+    let bylaws = "/api/v1/coops/demo/bylaws";
+    // A co-op whose bylaws amend themselves by two thirds of the members present.
+    let mut schedule = get(&app, &token, bylaws).await["schedule"].clone();
+    schedule["decisions"]["bylaw_amendment"]["threshold"] = json!({"kind": "two_thirds"});
+    schedule["decisions"]["bylaw_amendment"]["base"] = json!("members_present");
+    schedule["notice_days"] = json!(0);
+    app.without_bylaws().await;
+    let imported = post(
+        &app,
+        &token,
+        &format!("{bylaws}/import"),
+        json!({"model": "en", "reference": "Founding meeting", "schedule": schedule}),
+    )
+    .await;
+    assert!(imported.status().is_success(), "{}", imported.text().await.unwrap());
+    let in_force = get(&app, &token, bylaws).await;
+    assert_eq!(
+        in_force["schedule"]["decisions"]["bylaw_amendment"]["base"],
+        "members_present"
+    );
+    let text = app
+        .api(
+            &token,
+            reqwest::Method::GET,
+            &format!("{bylaws}/versions/{}/markdown", in_force["number"]),
+            None,
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let draft = json(
+        post(
+            &app,
+            &token,
+            &format!("{bylaws}/amendments"),
+            json!({"title": "Our name", "rationale": "We have one.",
+                   "text": text.replace("**[name]**", "**Riverside Workers**")}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let id = draft["amendment"]["id"].as_str().unwrap().to_string();
+
+    // Online, the members present cannot be counted: the page says so by the mode.
+    let board = app.signed_in("board@demo.coop").await;
+    let path = format!("/c/demo/bylaws/amendments/{id}");
+    let csrf = csrf_of(&page(&app, &board, &path).await);
+    let submit = |mode: &'static str, closes_at: &'static str| {
+        board
+            .post(app.at(&format!("{path}/submit")))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("mode", mode),
+                ("opens_at", ""),
+                ("closes_at", closes_at),
+            ])
+            .send()
+    };
+    let online = submit("online", "2031-01-01T00:00").await.unwrap();
+    assert_eq!(online.status(), 422);
+    let html = online.text().await.unwrap();
+    assert!(html.contains("id=\"mode-error\""), "{html}");
+    assert!(html.contains("counted at a meeting"), "{html}");
+    // At a meeting it goes to the vote with the bylaws' rule.
+    assert_eq!(submit("meeting", "").await.unwrap().status(), 303);
+    let rule: String = app
+        .sql(&format!(
+            "SELECT b.questions->0->>'base' FROM ballots b JOIN bylaw_amendments a ON a.ballot_id = b.id \
+             WHERE a.id = '{id}'"
+        ))
+        .await[0]
+        .get(0);
+    assert_eq!(rule, "members_present");
 }
