@@ -295,6 +295,8 @@ async fn members_present_is_refused_online_and_a_meeting_ballot_has_no_closing_t
     let openapi = get(&app, &sam, "/api/openapi.json").await;
     let bases = openapi["components"]["schemas"]["Base"].to_string();
     assert!(bases.contains("members_present"), "{bases}");
+    let quorum_now = &openapi["components"]["schemas"]["VoteQuorum"]["properties"];
+    assert!(quorum_now["present"].is_object(), "{openapi}");
 }
 
 #[tokio::test]
