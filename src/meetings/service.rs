@@ -671,7 +671,8 @@ async fn view_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid) -> AppResu
 }
 
 /// An open meeting ballot's quorum as its close would measure it now, when this
-/// meeting (`meeting_id`) is the one its close would take the attendance from.
+/// meeting (`meeting_id`) is the one its close would take the attendance from and
+/// the close would not be refused for want of attendance.
 async fn quorum_now(
     conn: &mut AsyncPgConnection,
     coop_id: Uuid,
@@ -679,7 +680,9 @@ async fn quorum_now(
     ballot: &crate::ballots::store::Ballot,
     recorded: &[Attendance],
 ) -> AppResult<Option<VoteQuorum>> {
-    if meeting_of_vote(conn, coop_id, ballot.id).await?.ok() != Some(meeting_id) {
+    if rules::check_recorded(recorded).is_err()
+        || meeting_of_vote(conn, coop_id, ballot.id).await?.ok() != Some(meeting_id)
+    {
         return Ok(None);
     }
     let present = present_for_vote(conn, coop_id, ballot.id, recorded).await?;

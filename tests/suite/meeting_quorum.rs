@@ -150,6 +150,9 @@ async fn sixty_present_of_81_with_20_voting_15_to_5_carries_and_the_page_agrees_
         .await[0]
         .get(0);
     assert_eq!(status, "open");
+    // Nor does the page promise a quorum it cannot measure yet.
+    let view = get(&app, &sam, &format!("{MEETINGS}/{meeting}")).await;
+    assert!(view["agenda"][0]["ballot"]["quorum_now"].is_null(), "{view}");
 
     // Sixty members present.
     for member in &roll[..60] {
