@@ -862,4 +862,33 @@ mod tests {
             (60, 21, true)
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn the_members_present_for_a_vote_lie_between_its_voters_and_its_roll(
+            lines in proptest::collection::vec((0u128..40, proptest::option::of(0u128..40)), 0..40),
+            voted in proptest::collection::vec(0u128..40, 0..40),
+            roll_size in 0u128..40,
+        ) {
+            // Recorded as check_attendance allows: each member once, holders present.
+            let mut recorded: Vec<Attendance> = Vec::new();
+            for (member, holder) in lines {
+                let holder_present = |h| recorded.iter().any(|a: &Attendance| a.member_id == id(h) && a.proxy_holder.is_none());
+                let proxy_holder = holder.filter(|h| *h != member && holder_present(*h)).map(id);
+                if !recorded.iter().any(|a| a.member_id == id(member)) {
+                    recorded.push(Attendance { member_id: id(member), proxy_holder });
+                }
+            }
+            let roll: Vec<Uuid> = (0..roll_size).map(id).collect();
+            let voted: Vec<Uuid> = voted.into_iter().map(id).collect();
+            let n = present_for_vote(&recorded, &[], &roll, &voted);
+            let voters_on_roll = roll.iter().filter(|m| voted.contains(m)).count() as u64;
+            proptest::prop_assert!(voters_on_roll <= n && n <= roll.len() as u64);
+            let attending = roll.iter().filter(|m| recorded.iter().any(|a| a.member_id == **m) || voted.contains(m)).count();
+            proptest::prop_assert_eq!(n, attending as u64);
+            let mut reversed = recorded.clone();
+            reversed.reverse();
+            proptest::prop_assert_eq!(present_for_vote(&reversed, &[], &roll, &voted), n);
+        }
+    }
 }

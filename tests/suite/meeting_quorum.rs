@@ -223,6 +223,16 @@ async fn sixty_present_of_81_with_20_voting_15_to_5_carries_and_the_page_agrees_
     assert!(meeting_page.contains("15 for, 5 against, 0 abstaining: 25.00 % of 60 members present or represented"));
     let ballot_page = page(&app, &session, &format!("/c/demo/ballots/{ballot}")).await;
     assert!(ballot_page.contains(quorum), "{ballot_page}");
+    let marie = app.signed_in("marie@demo.coop").await;
+    let french = page(&app, &marie, &format!("/c/demo/meetings/{meeting}")).await;
+    assert!(
+        french.contains("Quorum atteint : 60 associés présents ou représentés à la clôture du vote, 21 requis."),
+        "{french}"
+    );
+    assert!(
+        french.contains("25,00 % de 60 associés présents ou représentés"),
+        "{french}"
+    );
 
     // The attendance at the time of the vote is what was stored: a member leaving
     // afterwards changes the meeting's count, never the decided result.
