@@ -166,6 +166,7 @@ pub(crate) fn typed_threshold(kind: &str, fraction: &str) -> Option<Threshold> {
 pub(crate) fn typed_base(kind: &str) -> Base {
     match kind {
         "all_papers" => Base::AllPapers,
+        "members_present" => Base::MembersPresent,
         "roll" => Base::Roll,
         _ => Base::CastExcludingAbstentions,
     }

@@ -240,17 +240,22 @@ pub enum Base {
     CastExcludingAbstentions,
     /// Every paper cast, abstentions included.
     AllPapers,
+    /// The members on the roll present or represented at the meeting when the vote
+    /// closes ("two thirds of the members present"): a meeting ballot only.
+    MembersPresent,
     /// The whole roll of eligible members, voting or not.
     Roll,
 }
 
 impl Base {
-    /// Larger bases make a threshold harder to meet.
+    /// Larger bases make a threshold harder to meet: every paper comes from a member
+    /// taking part, and everyone taking part is on the roll.
     fn breadth(self) -> u8 {
         match self {
             Base::CastExcludingAbstentions => 0,
             Base::AllPapers => 1,
-            Base::Roll => 2,
+            Base::MembersPresent => 2,
+            Base::Roll => 3,
         }
     }
 }
@@ -525,12 +530,12 @@ pub fn validate_ballot(
         ));
     }
     for (i, q) in questions.iter().enumerate() {
-        validate_question(i, q, parameters)?;
+        validate_question(i, q, settings.mode, parameters)?;
     }
     Ok(())
 }
 
-fn validate_question(i: usize, q: &Question, parameters: &BallotParameters) -> Result<(), BallotError> {
+fn validate_question(i: usize, q: &Question, mode: Mode, parameters: &BallotParameters) -> Result<(), BallotError> {
     let at = |name: &str| format!("questions[{i}].{name}");
     check_text(&at("title"), &q.title, MAX_TITLE, true)?;
     check_text(&at("text"), &q.text, MAX_TEXT, false)?;
@@ -549,12 +554,22 @@ fn validate_question(i: usize, q: &Question, parameters: &BallotParameters) -> R
             if let Threshold::Custom { fraction } = threshold {
                 check_fraction(&at("threshold"), *fraction)?;
             }
-            // "A majority of the members" means more than half of the roll; a simple
-            // majority (more for than against) would silently ignore the roll.
-            if *threshold == Threshold::Simple && *base == Base::Roll {
+            // "A majority of the members (present)" means more than half of them; a
+            // simple majority (more for than against) would silently ignore the base.
+            if *threshold == Threshold::Simple && matches!(base, Base::Roll | Base::MembersPresent) {
                 return Err(BallotError::invalid(
                     at("threshold"),
-                    "A simple majority only weighs for against against; for a majority of the whole roll, choose an absolute majority.",
+                    format!(
+                        "A simple majority only weighs for against against; for a majority of {}, choose an absolute majority.",
+                        base_words(*base)
+                    ),
+                ));
+            }
+            // Nobody is present at an online ballot: the base would have no size.
+            if *base == Base::MembersPresent && mode == Mode::Online {
+                return Err(BallotError::invalid(
+                    at("base"),
+                    "The members present are counted at a meeting: hold this ballot at a meeting, or measure an online ballot against the whole roll.",
                 ));
             }
             if !threshold.at_least_as_strict_as(*base, parameters.threshold, parameters.base) {
@@ -634,6 +649,7 @@ fn base_words(base: Base) -> &'static str {
     match base {
         Base::CastExcludingAbstentions => "the votes cast excluding abstentions",
         Base::AllPapers => "all papers cast",
+        Base::MembersPresent => "the members present",
         Base::Roll => "the whole roll",
     }
 }
@@ -772,18 +788,21 @@ pub fn percent(part: u64, whole: u64) -> Option<String> {
     Some(format!("{}.{:02}", hundredths / 100, hundredths % 100))
 }
 
-/// Decides a motion from its counts, the threshold and base, the roll size and
+/// Decides a motion from its counts, the threshold and base, the roll size, the
+/// members present (at a meeting: present or represented when the vote closed) and
 /// whether the ballot reached its quorum.
 pub fn decide_motion(
     counts: MotionCounts,
     threshold: Threshold,
     base: Base,
     roll: u64,
+    present: u64,
     quorum_met: bool,
 ) -> MotionOutcome {
     let base_size = match base {
         Base::CastExcludingAbstentions => counts.for_ + counts.against,
         Base::AllPapers => counts.for_ + counts.against + counts.abstain,
+        Base::MembersPresent => present,
         Base::Roll => roll,
     };
     let threshold_met = match threshold {
@@ -835,7 +854,13 @@ pub struct BallotResult {
     pub roll: u64,
     /// Members who took part (in person, by proxy or on paper at the meeting).
     pub participants: u64,
-    /// Participants needed.
+    /// At a meeting: the members on the roll present or represented when the chair
+    /// closed the vote (and any who voted without being recorded), on which the
+    /// quorum and the "members present" base are measured. `None` online, where the
+    /// quorum is measured on `participants`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub present: Option<u64>,
+    /// Members needed to take part (at a meeting: to be present).
     pub quorum_required: u64,
     /// Whether the quorum was reached.
     pub quorum_met: bool,
@@ -863,6 +888,11 @@ pub struct CountError {
 
 /// Counts a closed ballot: the quorum, then each question from the papers.
 ///
+/// `present` is the attendance of a meeting ballot when the vote closed (see
+/// [`BallotResult::present`]): the quorum is then measured on it, as Robert's Rules
+/// and most bylaws measure a meeting's quorum by presence, not on the voters. An
+/// online ballot passes `None` and its quorum is measured on `participants`.
+///
 /// The result does not depend on the order of `papers`: motions are sums, and
 /// elections are counted by [`tally::count`], which is order-free.
 pub fn count_ballot(
@@ -870,11 +900,13 @@ pub fn count_ballot(
     papers: &[CountedPaper],
     roll: u64,
     participants: u64,
+    present: Option<u64>,
     quorum: Quorum,
     seed: [u8; 32],
 ) -> Result<BallotResult, CountError> {
     let quorum_required = quorum.required(roll);
-    let quorum_met = participants >= quorum_required;
+    let taking_part = present.unwrap_or(participants);
+    let quorum_met = taking_part >= quorum_required;
     let mut results = Vec::with_capacity(questions.len());
     for (i, q) in questions.iter().enumerate() {
         let answers = papers.iter().filter_map(|p| p.answers.get(i).map(|a| (p.weight, a)));
@@ -895,7 +927,12 @@ pub fn count_ballot(
                     }
                 }
                 results.push(QuestionResult::Motion(decide_motion(
-                    counts, *threshold, *base, roll, quorum_met,
+                    counts,
+                    *threshold,
+                    *base,
+                    roll,
+                    taking_part,
+                    quorum_met,
                 )));
             }
             QuestionKind::Election {
@@ -931,6 +968,7 @@ pub fn count_ballot(
     Ok(BallotResult {
         roll,
         participants,
+        present,
         quorum_required,
         quorum_met,
         papers: papers.iter().map(|p| p.weight).sum(),
@@ -1235,6 +1273,7 @@ mod tests {
             Threshold::TwoThirds,
             Base::CastExcludingAbstentions,
             40,
+            40,
             true,
         );
         assert_eq!(out.base_size, 25);
@@ -1249,6 +1288,7 @@ mod tests {
             Threshold::TwoThirds,
             Base::CastExcludingAbstentions,
             30,
+            30,
             true,
         );
         assert!(met.threshold_met);
@@ -1258,6 +1298,7 @@ mod tests {
             Threshold::TwoThirds,
             Base::CastExcludingAbstentions,
             30,
+            30,
             true,
         );
         assert!(!short.threshold_met);
@@ -1265,25 +1306,25 @@ mod tests {
 
     #[test]
     fn absolute_majority_needs_more_than_half() {
-        let half = decide_motion(counts(10, 5, 5), Threshold::Absolute, Base::AllPapers, 40, true);
+        let half = decide_motion(counts(10, 5, 5), Threshold::Absolute, Base::AllPapers, 40, 40, true);
         assert_eq!(half.base_size, 20);
         assert!(!half.threshold_met, "10 of 20 is not more than half");
-        let more = decide_motion(counts(11, 5, 4), Threshold::Absolute, Base::AllPapers, 40, true);
+        let more = decide_motion(counts(11, 5, 4), Threshold::Absolute, Base::AllPapers, 40, 40, true);
         assert!(more.threshold_met);
     }
 
     #[test]
     fn simple_majority_is_more_for_than_against() {
-        assert!(decide_motion(counts(3, 2, 50), Threshold::Simple, Base::AllPapers, 60, true).threshold_met);
-        assert!(!decide_motion(counts(2, 2, 0), Threshold::Simple, Base::AllPapers, 4, true).threshold_met);
+        assert!(decide_motion(counts(3, 2, 50), Threshold::Simple, Base::AllPapers, 60, 60, true).threshold_met);
+        assert!(!decide_motion(counts(2, 2, 0), Threshold::Simple, Base::AllPapers, 4, 4, true).threshold_met);
     }
 
     #[test]
     fn a_roll_base_counts_those_who_did_not_vote() {
-        let out = decide_motion(counts(30, 0, 0), Threshold::ThreeQuarters, Base::Roll, 41, true);
+        let out = decide_motion(counts(30, 0, 0), Threshold::ThreeQuarters, Base::Roll, 41, 41, true);
         assert_eq!(out.base_size, 41);
         assert!(!out.threshold_met, "30 of 41 is 73 %");
-        assert!(decide_motion(counts(31, 0, 0), Threshold::ThreeQuarters, Base::Roll, 41, true).threshold_met);
+        assert!(decide_motion(counts(31, 0, 0), Threshold::ThreeQuarters, Base::Roll, 41, 41, true).threshold_met);
     }
 
     #[test]
@@ -1294,6 +1335,7 @@ mod tests {
                 fraction: Fraction::new(1, 10).unwrap(),
             },
             Base::CastExcludingAbstentions,
+            4,
             4,
             true,
         );
@@ -1307,6 +1349,7 @@ mod tests {
             counts(9, 0, 0),
             Threshold::Simple,
             Base::CastExcludingAbstentions,
+            100,
             100,
             false,
         );
@@ -1495,7 +1538,7 @@ mod tests {
             paper(3, Answer::For, vec![1]),
             paper(1, Answer::Abstain, vec![]),
         ];
-        let result = count_ballot(&qs, &papers, 10, 7, Quorum::Count { count: 7 }, [7; 32]).unwrap();
+        let result = count_ballot(&qs, &papers, 10, 7, None, Quorum::Count { count: 7 }, [7; 32]).unwrap();
         assert_eq!((result.papers, result.quorum_required, result.quorum_met), (7, 7, true));
         let QuestionResult::Motion(m) = &result.questions[0] else {
             panic!()
@@ -1511,7 +1554,7 @@ mod tests {
         let mut reversed = papers.clone();
         reversed.reverse();
         assert_eq!(
-            count_ballot(&qs, &reversed, 10, 7, Quorum::Count { count: 7 }, [7; 32]).unwrap(),
+            count_ballot(&qs, &reversed, 10, 7, None, Quorum::Count { count: 7 }, [7; 32]).unwrap(),
             result
         );
     }
@@ -1598,6 +1641,225 @@ mod tests {
         assert!(check_step(Status::Open, Step::Edit).is_err());
     }
 
+    /// `n` identical motion papers.
+    fn papers_of(for_: u64, against: u64, abstain: u64) -> Vec<CountedPaper> {
+        [
+            (for_, Answer::For),
+            (against, Answer::Against),
+            (abstain, Answer::Abstain),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(weight, a)| CountedPaper {
+            weight,
+            answers: vec![a],
+        })
+        .collect()
+    }
+
+    fn motion_outcome(result: &BallotResult) -> &MotionOutcome {
+        match &result.questions[0] {
+            QuestionResult::Motion(m) => m,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn roberts_rules_81_counted_41_to_40_carries_a_majority() {
+        for (threshold, base) in [
+            (Threshold::Simple, Base::CastExcludingAbstentions),
+            (Threshold::Absolute, Base::CastExcludingAbstentions),
+            (Threshold::Absolute, Base::AllPapers),
+        ] {
+            let out = decide_motion(counts(41, 40, 0), threshold, base, 81, 81, true);
+            assert_eq!(out.base_size, 81, "{threshold:?} {base:?}");
+            assert!(out.threshold_met && out.carried, "{threshold:?} {base:?}");
+        }
+        // One vote the other way and it is lost.
+        assert!(
+            !decide_motion(
+                counts(40, 41, 0),
+                Threshold::Simple,
+                Base::CastExcludingAbstentions,
+                81,
+                81,
+                true
+            )
+            .carried
+        );
+    }
+
+    #[test]
+    fn roberts_rules_60_present_30_15_15_fails_two_thirds_of_those_present_but_carries_a_majority_of_votes_cast() {
+        let present = decide_motion(
+            counts(30, 15, 15),
+            Threshold::TwoThirds,
+            Base::MembersPresent,
+            81,
+            60,
+            true,
+        );
+        assert_eq!((present.base_size, present.percent_for.as_deref()), (60, Some("50.00")));
+        assert!(!present.threshold_met && !present.carried);
+        for threshold in [Threshold::Simple, Threshold::Absolute] {
+            let cast = decide_motion(
+                counts(30, 15, 15),
+                threshold,
+                Base::CastExcludingAbstentions,
+                81,
+                60,
+                true,
+            );
+            assert_eq!(cast.base_size, 45);
+            assert!(cast.carried, "{threshold:?}");
+        }
+    }
+
+    #[test]
+    fn roberts_rules_17_to_8_meets_two_thirds_of_votes_cast() {
+        let out = decide_motion(
+            counts(17, 8, 0),
+            Threshold::TwoThirds,
+            Base::CastExcludingAbstentions,
+            81,
+            60,
+            true,
+        );
+        assert_eq!((out.base_size, out.percent_for.as_deref()), (25, Some("68.00")));
+        assert!(out.carried);
+        assert!(
+            !decide_motion(
+                counts(16, 9, 0),
+                Threshold::TwoThirds,
+                Base::CastExcludingAbstentions,
+                81,
+                60,
+                true
+            )
+            .carried
+        );
+    }
+
+    #[test]
+    fn roberts_rules_60_present_quorum_21_and_20_voting_15_to_5_carries() {
+        let qs = [motion(Threshold::Simple, Base::CastExcludingAbstentions)];
+        let quorum = Quorum::Count { count: 21 };
+        let papers = papers_of(15, 5, 0);
+        let at_meeting = count_ballot(&qs, &papers, 81, 20, Some(60), quorum, [0; 32]).unwrap();
+        assert_eq!(
+            (
+                at_meeting.present,
+                at_meeting.participants,
+                at_meeting.quorum_required,
+                at_meeting.quorum_met
+            ),
+            (Some(60), 20, 21, true)
+        );
+        assert!(motion_outcome(&at_meeting).carried);
+        // Online the quorum is measured on the voters: 20 of 21 is short.
+        let online = count_ballot(&qs, &papers, 81, 20, None, quorum, [0; 32]).unwrap();
+        assert_eq!((online.present, online.quorum_met), (None, false));
+        assert!(!motion_outcome(&online).carried);
+    }
+
+    #[test]
+    fn roberts_rules_60_present_50_papers_38_for_loses_and_41_carries_two_thirds_of_those_present() {
+        let qs = [motion(Threshold::TwoThirds, Base::MembersPresent)];
+        let quorum = Quorum::Count { count: 21 };
+        let lost = count_ballot(&qs, &papers_of(38, 10, 2), 81, 50, Some(60), quorum, [0; 32]).unwrap();
+        let m = motion_outcome(&lost);
+        assert_eq!(
+            (m.base_size, m.percent_for.as_deref(), m.carried),
+            (60, Some("63.33"), false)
+        );
+        let carried = count_ballot(&qs, &papers_of(41, 7, 2), 81, 50, Some(60), quorum, [0; 32]).unwrap();
+        let m = motion_outcome(&carried);
+        assert_eq!(
+            (m.base_size, m.percent_for.as_deref(), m.carried),
+            (60, Some("68.33"), true)
+        );
+        // Finding 6: none of the other bases gives both answers.
+        for base in [Base::CastExcludingAbstentions, Base::AllPapers, Base::Roll] {
+            let at = |f: u64, a: u64| decide_motion(counts(f, a, 2), Threshold::TwoThirds, base, 81, 60, true).carried;
+            assert!(at(38, 10) || !at(41, 7), "{base:?}");
+        }
+    }
+
+    #[test]
+    fn members_present_is_for_meetings_and_needs_more_than_a_simple_majority() {
+        let p = BallotParameters::default();
+        let meeting = Settings {
+            mode: Mode::Meeting,
+            ..settings()
+        };
+        let two_thirds_present = [motion(Threshold::TwoThirds, Base::MembersPresent)];
+        assert!(validate_ballot("AGM", "", &meeting, &two_thirds_present, &p, 81).is_ok());
+        let online = validate_ballot("AGM", "", &settings(), &two_thirds_present, &p, 81).unwrap_err();
+        assert_eq!(online.field().as_deref(), Some("questions[0].base"));
+        assert!(online.to_string().contains("counted at a meeting"), "{online}");
+        let simple = validate_ballot(
+            "AGM",
+            "",
+            &meeting,
+            &[motion(Threshold::Simple, Base::MembersPresent)],
+            &p,
+            81,
+        )
+        .unwrap_err();
+        assert_eq!(simple.field().as_deref(), Some("questions[0].threshold"));
+        assert!(simple.to_string().contains("the members present"), "{simple}");
+        assert!(validate_ballot(
+            "AGM",
+            "",
+            &meeting,
+            &[motion(Threshold::Absolute, Base::MembersPresent)],
+            &p,
+            81
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn members_present_lies_between_the_papers_and_the_roll_in_strictness() {
+        let rule = |threshold, base| BallotParameters {
+            threshold,
+            base,
+            ..BallotParameters::default()
+        };
+        let meeting = Settings {
+            mode: Mode::Meeting,
+            ..settings()
+        };
+        let check = |params: &BallotParameters, base| {
+            validate_ballot("AGM", "", &meeting, &[motion(Threshold::TwoThirds, base)], params, 81).is_ok()
+        };
+        // The bylaws ask two thirds of the votes cast: two thirds of those present is more.
+        let cast = rule(Threshold::TwoThirds, Base::CastExcludingAbstentions);
+        assert!(check(&cast, Base::MembersPresent));
+        // They ask two thirds of those present: of the papers is less, of the roll more.
+        let present = rule(Threshold::TwoThirds, Base::MembersPresent);
+        assert!(!check(&present, Base::AllPapers));
+        assert!(!check(&present, Base::CastExcludingAbstentions));
+        assert!(check(&present, Base::MembersPresent));
+        assert!(check(&present, Base::Roll));
+        // So an online ballot under such bylaws measures two thirds of the roll.
+        let online = [motion(Threshold::TwoThirds, Base::Roll)];
+        assert!(validate_ballot("x", "", &settings(), &online, &present, 81).is_ok());
+    }
+
+    #[test]
+    fn an_online_result_is_stored_as_before_and_old_results_read_without_attendance() {
+        let qs = [motion(Threshold::Simple, Base::CastExcludingAbstentions)];
+        let online = count_ballot(&qs, &papers_of(3, 1, 0), 10, 4, None, Quorum::None, [0; 32]).unwrap();
+        let json = serde_json::to_value(&online).unwrap();
+        assert!(json.get("present").is_none(), "{json}");
+        let read: BallotResult = serde_json::from_value(json).unwrap();
+        assert_eq!(read, online);
+        let meeting = count_ballot(&qs, &papers_of(3, 1, 0), 10, 4, Some(7), Quorum::None, [0; 32]).unwrap();
+        assert_eq!(serde_json::to_value(&meeting).unwrap()["present"], 7);
+        assert_eq!(serde_json::to_value(Base::MembersPresent).unwrap(), "members_present");
+    }
+
     proptest! {
         #[test]
         fn motion_results_do_not_depend_on_paper_order(
@@ -1616,8 +1878,8 @@ mod tests {
                     shuffled.swap(i, (seed as usize).wrapping_mul(i + 7) % n);
                 }
             }
-            let a = count_ballot(&qs, &papers, 100, 50, Quorum::None, [0; 32]).unwrap();
-            let b = count_ballot(&qs, &shuffled, 100, 50, Quorum::None, [0; 32]).unwrap();
+            let a = count_ballot(&qs, &papers, 100, 50, None, Quorum::None, [0; 32]).unwrap();
+            let b = count_ballot(&qs, &shuffled, 100, 50, None, Quorum::None, [0; 32]).unwrap();
             prop_assert_eq!(a, b);
         }
 
@@ -1625,9 +1887,23 @@ mod tests {
         fn fraction_thresholds_agree_with_exact_arithmetic(f in 0u64..200, ag in 0u64..200, n in 1u32..10, d in 1u32..10) {
             prop_assume!(n <= d);
             let fraction = Fraction::new(n, d).unwrap();
-            let out = decide_motion(counts(f, ag, 0), Threshold::Custom { fraction }, Base::CastExcludingAbstentions, 1000, true);
+            let out = decide_motion(counts(f, ag, 0), Threshold::Custom { fraction }, Base::CastExcludingAbstentions, 1000, 1000, true);
             let expected = f > 0 && f * u64::from(d) >= (f + ag) * u64::from(n);
             prop_assert_eq!(out.threshold_met, expected);
+        }
+
+        #[test]
+        fn at_a_meeting_the_quorum_follows_presence_never_the_number_of_voters(
+            present in 0u64..200, voters in 0u64..200, count in 1u32..200,
+        ) {
+            let voters = voters.min(present);
+            let qs = [motion(Threshold::TwoThirds, Base::MembersPresent)];
+            let papers = papers_of(voters, 0, 0);
+            let result = count_ballot(&qs, &papers, 200, voters, Some(present), Quorum::Count { count }, [0; 32]).unwrap();
+            prop_assert_eq!(result.quorum_met, present >= u64::from(count));
+            let m = motion_outcome(&result);
+            prop_assert_eq!(m.base_size, present);
+            prop_assert_eq!(m.threshold_met, voters > 0 && voters * 3 >= present * 2);
         }
 
         #[test]

@@ -103,6 +103,13 @@ fn check_window(
     if settings.mode == Mode::Online && opens_at.is_some() && closes_at.is_none() {
         return Err(AppError::field("closes_at", "An online ballot needs a closing time."));
     }
+    // The clock cannot see who is in the room: the chair closes a meeting's vote.
+    if settings.mode == Mode::Meeting && closes_at.is_some() {
+        return Err(AppError::field(
+            "closes_at",
+            "A meeting ballot is closed by the chair during the meeting, once the attendance is recorded: leave the closing time empty.",
+        ));
+    }
     Ok(())
 }
 
@@ -518,9 +525,15 @@ pub(crate) async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid
             cancel: format!("/api/v1/coops/{}/ballots/{id}/cancel", coop.slug),
         });
     }
+    // At a meeting the quorum (and the "members present" base) is measured on the
+    // attendance when the chair closes the vote, which must be recorded by then.
+    let at_meeting = match ballot.settings.mode {
+        Mode::Meeting => Some(crate::meetings::service::attendance_at_close(conn, coop.id, id).await?),
+        Mode::Online => None,
+    };
     store::rewrite_papers(conn, coop.id, id).await?;
     let papers = store::papers(conn, coop.id, id).await?;
-    let result = count(&ballot, &papers, participants)?;
+    let result = count(&ballot, &papers, participants, at_meeting.map(|a| a.present))?;
     store::mark_closed(conn, coop.id, id, &result, now).await?;
     // A year-end distribution put to this ballot is decided by its first motion, in
     // the same transaction as the result: approved if carried, back to draft if not.
@@ -549,6 +562,7 @@ pub(crate) async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid
         "ballot.closed",
         &format!("ballot:{id}"),
         json!({"participants": participants, "papers": result.papers, "quorum_met": result.quorum_met,
+        "present": result.present, "meeting": at_meeting.map(|a| a.meeting_id),
         "papers_hash": result.papers_hash, "legal_basis": ballot.legal_basis,
         "by": match (by, closing) {
             (By::Clock, _) => "end_of_window",
@@ -572,7 +586,7 @@ async fn forget_writers(conn: &mut AsyncPgConnection) {
     }
 }
 
-fn count(ballot: &Ballot, papers: &[CountedPaper], participants: u64) -> AppResult<BallotResult> {
+fn count(ballot: &Ballot, papers: &[CountedPaper], participants: u64, present: Option<u64>) -> AppResult<BallotResult> {
     let seed_hex = ballot.seed.as_deref().unwrap_or_default();
     let seed: [u8; 32] = hex::decode(seed_hex)
         .ok()
@@ -583,6 +597,7 @@ fn count(ballot: &Ballot, papers: &[CountedPaper], participants: u64) -> AppResu
         papers,
         ballot.roll_size.unwrap_or(0) as u64,
         participants,
+        present,
         ballot.settings.quorum,
         seed,
     )

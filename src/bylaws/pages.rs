@@ -809,6 +809,27 @@ async fn answer(
     render_amendment(req, state, scope, id, form, &errors, status).await
 }
 
+/// The ballot's motion takes its rule from the bylaws, so the board cannot change it
+/// on this form; what it chooses is how the vote is held (a "members present" base
+/// needs a meeting): a refusal of the motion is shown next to the mode.
+fn rule_refused_for_mode(error: AppError) -> AppError {
+    match error {
+        AppError::Validation(errors) => AppError::Validation(
+            errors
+                .into_iter()
+                .map(|e| {
+                    if e.field.starts_with("questions[") {
+                        FieldError::new("mode", e.message)
+                    } else {
+                        e
+                    }
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 /// Share, withdraw, rebase or submit to the vote.
 pub async fn act(
     req: HttpRequest,
@@ -824,7 +845,10 @@ pub async fn act(
         "withdraw" => service::withdraw(&state, &scope, id).await.map(drop),
         "rebase" => service::rebase(&state, &scope, id).await.map(drop),
         "submit" => match submit_input(&form, &scope) {
-            Ok(input) => service::submit(&state, &scope, id, &input).await.map(drop),
+            Ok(input) => service::submit(&state, &scope, id, &input)
+                .await
+                .map(drop)
+                .map_err(rule_refused_for_mode),
             Err(errors) => Err(AppError::Validation(errors)),
         },
         _ => return Err(AppError::NotFound),

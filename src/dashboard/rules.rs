@@ -288,6 +288,7 @@ mod tests {
         BallotResult {
             roll: 6,
             participants: 4,
+            present: None,
             quorum_required: 3,
             quorum_met,
             papers: 4,

@@ -145,6 +145,7 @@ fn present_agenda(lang: &str, view: &MeetingView) -> Vec<serde_json::Value> {
                     "title": b.title,
                     "status": b.status.as_str(),
                     "result": b.result,
+                    "quorum_now": b.quorum_now,
                     "results": present_results(lang, &b.questions, b.result.as_ref()),
                 })
             });

@@ -447,6 +447,66 @@ pub fn count(recorded: &[Attendance], ballot_proxies: &[BallotProxy], roll: u64,
     }
 }
 
+/// The meeting at which a meeting ballot is being voted, among the meetings whose
+/// agenda lists it (`linked`): the one that started last by `now` among those still
+/// open (scheduled or held). A ballot adjourned to a later meeting is thus decided
+/// at the later one; a ballot whose meeting has not started cannot be closed, since
+/// the chair closes the vote during the meeting.
+pub fn meeting_of_vote(linked: &[Dated], now: DateTime<Utc>) -> Result<Uuid, MeetingError> {
+    if linked.is_empty() {
+        return Err(MeetingError::State(
+            "This ballot is voted at a meeting but is on no meeting's agenda: put it on the agenda of its meeting and record the attendance before closing it.".into(),
+        ));
+    }
+    let open: Vec<&Dated> = linked.iter().filter(|m| m.status.is_open()).collect();
+    if open.is_empty() {
+        return Err(MeetingError::State(
+            "The meetings whose agenda lists this ballot are cancelled or their minutes adopted: a meeting ballot is closed during its meeting.".into(),
+        ));
+    }
+    open.into_iter()
+        .filter(|m| m.starts_at <= now)
+        .max_by_key(|m| (m.starts_at, m.id))
+        .map(|m| m.id)
+        .ok_or_else(|| {
+            MeetingError::State(
+                "The meeting of this ballot has not started yet: the chair closes the vote during the meeting.".into(),
+            )
+        })
+}
+
+/// Whether a meeting ballot may be closed on `recorded`: the quorum is measured on
+/// the members present, so their attendance must be recorded first.
+pub fn check_recorded(recorded: &[Attendance]) -> Result<(), MeetingError> {
+    if recorded.is_empty() {
+        return Err(MeetingError::State(
+            "Record the meeting's attendance before closing this ballot: its quorum is measured on the members present.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The members present for a meeting ballot's vote: the members of its roll
+/// (`roll`) present in person or represented at the meeting — by a proxy recorded
+/// at the meeting, or by one given on this ballot (`ballot_proxies`) to a member
+/// present, as [`count`] counts them — together with any member of the roll who
+/// voted (`voted`) without being recorded (on a phone, on paper). Each member
+/// counts once. This is the figure the ballot's quorum and its "members present"
+/// base are measured on, so it can never be smaller than the number of voters.
+pub fn present_for_vote(recorded: &[Attendance], ballot_proxies: &[BallotProxy], roll: &[Uuid], voted: &[Uuid]) -> u64 {
+    let attendance = count(recorded, ballot_proxies, 0, Quorum::None);
+    let roll: std::collections::HashSet<Uuid> = roll.iter().copied().collect();
+    let taking_part: std::collections::HashSet<Uuid> = attendance
+        .present
+        .iter()
+        .copied()
+        .chain(attendance.represented.iter().map(|r| r.0))
+        .chain(voted.iter().copied())
+        .filter(|m| roll.contains(m))
+        .collect();
+    taking_part.len() as u64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -704,5 +764,131 @@ mod tests {
         let c = count(&recorded, &proxies, 8, half);
         assert!(c.quorum_met);
         assert!(count(&[], &[], 3, Quorum::None).quorum_met);
+    }
+
+    #[test]
+    fn a_ballot_is_voted_at_its_latest_started_open_meeting() {
+        let meeting = |n, status, hour| Dated {
+            id: id(n),
+            status,
+            starts_at: at(hour),
+        };
+        let err = |linked: &[Dated], now| match meeting_of_vote(linked, now) {
+            Err(MeetingError::State(m)) => m,
+            other => panic!("{other:?}"),
+        };
+        assert!(err(&[], at(12)).contains("on no meeting's agenda"));
+        let over = [meeting(1, Status::Cancelled, 9), meeting(2, Status::Adopted, 10)];
+        assert!(err(&over, at(12)).contains("cancelled or their minutes adopted"));
+        let later = [meeting(3, Status::Scheduled, 14)];
+        assert!(err(&later, at(12)).contains("has not started yet"));
+        // Adjourned from the 10 o'clock meeting to the 11 o'clock one: voted at the later.
+        let adjourned = [
+            meeting(4, Status::Held, 10),
+            meeting(5, Status::Scheduled, 11),
+            meeting(6, Status::Scheduled, 14),
+            meeting(7, Status::Cancelled, 11),
+        ];
+        assert_eq!(meeting_of_vote(&adjourned, at(12)), Ok(id(5)));
+        assert_eq!(meeting_of_vote(&adjourned, at(10)), Ok(id(4)));
+        assert_eq!(meeting_of_vote(&adjourned, at(15)), Ok(id(6)));
+    }
+
+    #[test]
+    fn a_meeting_ballot_closes_only_once_the_attendance_is_recorded() {
+        assert!(
+            matches!(check_recorded(&[]), Err(MeetingError::State(m)) if m.contains("Record the meeting's attendance"))
+        );
+        let one = [Attendance {
+            member_id: id(1),
+            proxy_holder: None,
+        }];
+        assert_eq!(check_recorded(&one), Ok(()));
+    }
+
+    #[test]
+    fn the_members_present_for_a_vote_are_those_of_its_roll_present_represented_or_voting_once_each() {
+        let present = |m| Attendance {
+            member_id: m,
+            proxy_holder: None,
+        };
+        let recorded = [
+            present(id(1)),
+            present(id(2)),
+            // Represented at the meeting by member 1.
+            Attendance {
+                member_id: id(3),
+                proxy_holder: Some(id(1)),
+            },
+            // Present but admitted after the ballot opened: not on its roll.
+            present(id(9)),
+        ];
+        // Member 4 gave this ballot's proxy to member 2, who is present; member 5's
+        // holder is absent.
+        let proxies = [
+            BallotProxy {
+                grantor: id(4),
+                holder: id(2),
+            },
+            BallotProxy {
+                grantor: id(5),
+                holder: id(8),
+            },
+        ];
+        let roll: Vec<Uuid> = (1..=8).map(id).collect();
+        // Member 1 voted (present), member 6 voted on a phone without being recorded.
+        let voted = [id(1), id(6)];
+        assert_eq!(present_for_vote(&recorded, &proxies, &roll, &voted), 5);
+        assert_eq!(present_for_vote(&recorded, &[], &roll, &[]), 3);
+        assert_eq!(present_for_vote(&[], &proxies, &roll, &voted), 2);
+    }
+
+    #[test]
+    fn the_issue_meeting_60_present_of_81_with_20_voting_is_60_present() {
+        let roll: Vec<Uuid> = (1..=81).map(id).collect();
+        let recorded: Vec<Attendance> = roll[..60]
+            .iter()
+            .map(|m| Attendance {
+                member_id: *m,
+                proxy_holder: None,
+            })
+            .collect();
+        let voted = &roll[..20];
+        assert_eq!(present_for_vote(&recorded, &[], &roll, voted), 60);
+        // The meeting page's own count says the same against the co-op's quorum of 21.
+        let page = count(&recorded, &[], 81, Quorum::Count { count: 21 });
+        assert_eq!(
+            (page.present.len(), page.quorum_required, page.quorum_met),
+            (60, 21, true)
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_members_present_for_a_vote_lie_between_its_voters_and_its_roll(
+            lines in proptest::collection::vec((0u128..40, proptest::option::of(0u128..40)), 0..40),
+            voted in proptest::collection::vec(0u128..40, 0..40),
+            roll_size in 0u128..40,
+        ) {
+            // Recorded as check_attendance allows: each member once, holders present.
+            let mut recorded: Vec<Attendance> = Vec::new();
+            for (member, holder) in lines {
+                let holder_present = |h| recorded.iter().any(|a: &Attendance| a.member_id == id(h) && a.proxy_holder.is_none());
+                let proxy_holder = holder.filter(|h| *h != member && holder_present(*h)).map(id);
+                if !recorded.iter().any(|a| a.member_id == id(member)) {
+                    recorded.push(Attendance { member_id: id(member), proxy_holder });
+                }
+            }
+            let roll: Vec<Uuid> = (0..roll_size).map(id).collect();
+            let voted: Vec<Uuid> = voted.into_iter().map(id).collect();
+            let n = present_for_vote(&recorded, &[], &roll, &voted);
+            let voters_on_roll = roll.iter().filter(|m| voted.contains(m)).count() as u64;
+            proptest::prop_assert!(voters_on_roll <= n && n <= roll.len() as u64);
+            let attending = roll.iter().filter(|m| recorded.iter().any(|a| a.member_id == **m) || voted.contains(m)).count();
+            proptest::prop_assert_eq!(n, attending as u64);
+            let mut reversed = recorded.clone();
+            reversed.reverse();
+            proptest::prop_assert_eq!(present_for_vote(&reversed, &[], &roll, &voted), n);
+        }
     }
 }

@@ -16,7 +16,7 @@ use super::store::{self, Meeting};
 use crate::audit;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
-use crate::ballots::rules::{BallotResult, Question, Status as BallotStatus};
+use crate::ballots::rules::{BallotResult, Mode, Question, Status as BallotStatus};
 use crate::calendar::{Entry, When};
 use crate::coops::store::Coop;
 use crate::db;
@@ -449,6 +449,72 @@ pub async fn adopt_minutes(state: &AppState, scope: &InCoop, id: Uuid, input: &A
     .await
 }
 
+/// Where and on how many members present a meeting ballot is decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AtClose {
+    /// The meeting at which the vote is closed.
+    pub meeting_id: Uuid,
+    /// The members of the ballot's roll present or represented there, or who voted
+    /// ([`rules::present_for_vote`]).
+    pub present: u64,
+}
+
+/// The attendance a meeting ballot is decided on, inside the transaction that
+/// closes it: its meeting ([`rules::meeting_of_vote`]) is locked, so no line of
+/// attendance changes before the result is stored, and must have its attendance
+/// recorded. Refused (409) otherwise, with what to do.
+pub async fn attendance_at_close(conn: &mut AsyncPgConnection, coop_id: Uuid, ballot_id: Uuid) -> AppResult<AtClose> {
+    let meeting_id = meeting_of_vote(conn, coop_id, ballot_id)
+        .await?
+        .map_err(meeting_error)?;
+    store::find(conn, coop_id, meeting_id, true).await?;
+    let recorded = store::attendance(conn, coop_id, meeting_id).await?;
+    rules::check_recorded(&recorded).map_err(meeting_error)?;
+    Ok(AtClose {
+        meeting_id,
+        present: present_for_vote(conn, coop_id, ballot_id, &recorded).await?,
+    })
+}
+
+/// [`rules::meeting_of_vote`] among the meetings whose agenda lists the ballot, now.
+async fn meeting_of_vote(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    ballot_id: Uuid,
+) -> AppResult<Result<Uuid, MeetingError>> {
+    let linked: Vec<Dated> = store::listing_ballot(conn, coop_id, ballot_id)
+        .await?
+        .iter()
+        .map(dated)
+        .collect();
+    Ok(rules::meeting_of_vote(&linked, Utc::now()))
+}
+
+/// [`rules::present_for_vote`] for one ballot on a meeting's `recorded` attendance.
+async fn present_for_vote(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    ballot_id: Uuid,
+    recorded: &[Attendance],
+) -> AppResult<u64> {
+    let proxies: Vec<BallotProxy> = crate::ballots::store::proxies(conn, coop_id, ballot_id)
+        .await?
+        .into_iter()
+        .map(|p| BallotProxy {
+            grantor: p.grantor_id,
+            holder: p.holder_id,
+        })
+        .collect();
+    let roll = crate::ballots::store::roll(conn, coop_id, ballot_id).await?;
+    let members: Vec<Uuid> = roll.iter().map(|l| l.member_id).collect();
+    let voted: Vec<Uuid> = roll
+        .iter()
+        .filter(|l| l.channel.is_some())
+        .map(|l| l.member_id)
+        .collect();
+    Ok(rules::present_for_vote(recorded, &proxies, &members, &voted))
+}
+
 /// The co-op's meetings, latest first (every member).
 pub async fn list(state: &AppState, scope: &InCoop) -> AppResult<Vec<Meeting>> {
     scope.require(Action::ViewCoop)?;
@@ -472,6 +538,20 @@ pub struct LinkedBallot {
     /// The result as the ballot stored it at its close.
     #[schema(value_type = Option<Object>)]
     pub result: Option<BallotResult>,
+    /// An open meeting ballot voted at this meeting: its quorum as the close would
+    /// measure it now, on this meeting's attendance.
+    pub quorum_now: Option<VoteQuorum>,
+}
+
+/// A meeting ballot's quorum on the attendance as recorded so far.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct VoteQuorum {
+    /// Members of the ballot's roll present, represented, or who voted.
+    pub present: u64,
+    /// Members its quorum needs on its roll.
+    pub required: u64,
+    /// Whether closing now would meet the quorum.
+    pub met: bool,
 }
 
 /// An agenda item with its ballot.
@@ -560,6 +640,7 @@ pub async fn view(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<Meeti
 async fn view_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid) -> AppResult<MeetingView> {
     let coop_id = coop.id;
     let meeting = store::find(conn, coop_id, id, false).await?;
+    let recorded = store::attendance(conn, coop_id, id).await?;
     let mut agenda = Vec::new();
     let mut proxies = Vec::new();
     for row in store::agenda(conn, coop_id, id).await? {
@@ -576,12 +657,17 @@ async fn view_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid) -> AppResu
                             holder: p.holder_id,
                         }),
                 );
+                let quorum_now = match (b.status, b.settings.mode) {
+                    (BallotStatus::Open, Mode::Meeting) => quorum_now(conn, coop_id, id, &b, &recorded).await?,
+                    _ => None,
+                };
                 Some(LinkedBallot {
                     id: b.id,
                     title: b.title,
                     status: b.status,
                     questions: b.questions,
                     result: b.result,
+                    quorum_now,
                 })
             }
             None => None,
@@ -593,7 +679,6 @@ async fn view_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid) -> AppResu
             ballot,
         });
     }
-    let recorded = store::attendance(conn, coop_id, id).await?;
     let roll = crate::ballots::service::eligible_members(conn, coop).await?.len() as u64;
     let quorum = crate::ballots::store::parameters(conn, coop_id).await?.quorum;
     let count = rules::count(&recorded, &proxies, roll, quorum);
@@ -634,6 +719,33 @@ async fn view_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid) -> AppResu
         adopted_by,
         adopts,
     })
+}
+
+/// An open meeting ballot's quorum as its close would measure it now, when this
+/// meeting (`meeting_id`) is the one its close would take the attendance from and
+/// the close would not be refused for want of attendance.
+async fn quorum_now(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    meeting_id: Uuid,
+    ballot: &crate::ballots::store::Ballot,
+    recorded: &[Attendance],
+) -> AppResult<Option<VoteQuorum>> {
+    if rules::check_recorded(recorded).is_err()
+        || meeting_of_vote(conn, coop_id, ballot.id).await?.ok() != Some(meeting_id)
+    {
+        return Ok(None);
+    }
+    let present = present_for_vote(conn, coop_id, ballot.id, recorded).await?;
+    let required = ballot
+        .settings
+        .quorum
+        .required(ballot.roll_size.unwrap_or(0).max(0) as u64);
+    Ok(Some(VoteQuorum {
+        present,
+        required,
+        met: present >= required,
+    }))
 }
 
 /// The members in good standing, named, for the attendance form.

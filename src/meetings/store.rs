@@ -154,6 +154,24 @@ pub async fn adopted_at(conn: &mut AsyncPgConnection, coop_id: Uuid, adopting: U
     rows.into_iter().map(to_meeting).collect()
 }
 
+/// The meetings whose agenda lists `ballot_id`, earliest first.
+pub async fn listing_ballot(conn: &mut AsyncPgConnection, coop_id: Uuid, ballot_id: Uuid) -> AppResult<Vec<Meeting>> {
+    let listing = meeting_agenda_items::table
+        .filter(
+            meeting_agenda_items::coop_id
+                .eq(coop_id)
+                .and(meeting_agenda_items::ballot_id.eq(ballot_id)),
+        )
+        .select(meeting_agenda_items::meeting_id);
+    let rows: Vec<MeetingRow> = meetings::table
+        .filter(meetings::coop_id.eq(coop_id).and(meetings::id.eq_any(listing)))
+        .order((meetings::starts_at, meetings::id))
+        .select(meeting_columns!())
+        .load(conn)
+        .await?;
+    rows.into_iter().map(to_meeting).collect()
+}
+
 /// Saves a meeting's details.
 pub async fn update_details(conn: &mut AsyncPgConnection, coop_id: Uuid, id: Uuid, details: &Details) -> AppResult<()> {
     diesel::update(meetings::table.filter(meetings::coop_id.eq(coop_id).and(meetings::id.eq(id))))

@@ -736,12 +736,63 @@ async fn a_meeting_records_paper_votes_and_an_open_ballot_names_voters_after_the
         .collect();
     assert_eq!(took_part.len(), 3);
     assert_eq!(took_part.iter().filter(|c| **c == "meeting").count(), 2);
+    // The chair closes it at its meeting, once the attendance is recorded: the quorum
+    // is measured on the members present (issue 19).
+    let close_path = format!("{BASE}/{id}/close");
+    let close = || b.post(&b.secretary, &close_path, json!({}));
+    let nowhere = problem(close().await, 409, "conflict").await;
+    assert!(nowhere["detail"].as_str().unwrap().contains("agenda"), "{nowhere}");
+    let meetings = "/api/v1/coops/demo/meetings";
+    let meeting = json(
+        b.post(
+            &b.secretary,
+            meetings,
+            json!({"kind": "extraordinary", "title": "Extraordinary meeting",
+                   "starts_at": chrono::Utc::now() - chrono::Duration::minutes(30)}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let meeting = format!("{meetings}/{}", meeting["id"].as_str().unwrap());
+    let agenda = json!({"items": [{"title": "The new workshop", "ballot_id": id}]});
+    let set = b
+        .send(
+            reqwest::Method::PUT,
+            &b.secretary,
+            &format!("{meeting}/agenda"),
+            Some(agenda),
+        )
+        .await;
+    assert_eq!(set.status(), 200);
+    let unrecorded = problem(close().await, 409, "conflict").await;
+    assert!(
+        unrecorded["detail"].as_str().unwrap().contains("attendance"),
+        "{unrecorded}"
+    );
+    for member in &present {
+        json(
+            b.post(
+                &b.secretary,
+                &format!("{meeting}/attendance"),
+                json!({"member_id": member}),
+            )
+            .await,
+            201,
+        )
+        .await;
+    }
     let closed = b.close(&id).await;
     let result = &closed["result"];
-    // 3 of 6 took part: the quorum of 1/2 is met; 2 for is not more than half of 6.
+    // 2 present and Max, who voted on his phone: 3 of 6 take part, the quorum of 1/2
+    // is met; 2 for is not more than half of 6.
     assert_eq!(
-        (result["participants"].as_u64(), result["quorum_required"].as_u64()),
-        (Some(3), Some(3))
+        (
+            result["participants"].as_u64(),
+            result["present"].as_u64(),
+            result["quorum_required"].as_u64()
+        ),
+        (Some(3), Some(3), Some(3))
     );
     assert_eq!(
         result["questions"][0]["counts"],

@@ -1,7 +1,7 @@
 //! The main journeys in headless Chromium.
 
 use crate::common::browser::Browser;
-use crate::common::{TestApp, DEMO_PASSWORD};
+use crate::common::{json, TestApp, DEMO_PASSWORD};
 
 #[tokio::test]
 async fn a_member_logs_in_and_switches_to_french() {
@@ -151,7 +151,38 @@ async fn sign_in(browser: &Browser, app: &TestApp, email: &str) {
 
 /// At a meeting: ticks the members present on the ballot's meeting page, records
 /// their paper votes (`n | answer` lines) and waits for the roll.
+/// The meeting the ballot is voted at, started a minute ago, with `present` recorded
+/// as attending (through the API): a meeting ballot is closed on its attendance.
+async fn hold_meeting(app: &TestApp, ballot: &str, present: &[&str]) {
+    use reqwest::Method;
+    use serde_json::json as body;
+    let token = app.demo_token("secretary@demo.coop").await;
+    let meeting = body!({"kind": "extraordinary", "title": "Extraordinary meeting",
+                         "starts_at": chrono::Utc::now() - chrono::Duration::minutes(1)});
+    let meeting = json(
+        app.api(&token, Method::POST, "/api/v1/coops/demo/meetings", Some(meeting))
+            .await,
+        201,
+    )
+    .await;
+    let at = format!("/api/v1/coops/demo/meetings/{}", meeting["id"].as_str().unwrap());
+    let agenda = body!({"items": [{"title": "The vote", "ballot_id": ballot}]});
+    let set = app
+        .api(&token, Method::PUT, &format!("{at}/agenda"), Some(agenda))
+        .await;
+    assert_eq!(set.status(), 200);
+    for email in present {
+        let line = body!({"member_id": app.member_id(email).await});
+        let recorded = app
+            .api(&token, Method::POST, &format!("{at}/attendance"), Some(line))
+            .await;
+        assert_eq!(recorded.status(), 201);
+    }
+}
+
+/// Members present at the ballot's meeting vote on paper.
 async fn record_meeting_papers(browser: &Browser, app: &TestApp, ballot: &str, present: &[&str], papers: &str) {
+    hold_meeting(app, ballot, present).await;
     browser
         .goto(&app.at(&format!("/c/demo/ballots/{ballot}/meeting")))
         .await;
