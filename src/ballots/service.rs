@@ -476,6 +476,19 @@ pub(crate) async fn announce(
         ("closes", closes),
         ("link", link),
         ("ended", if ended_early { "everyone" } else { "time" }.to_string()),
+        // The rule it decided under: `unknown` for a ballot opened before Concord kept it.
+        (
+            "version",
+            match what.ballot.legal_basis {
+                Some(LegalBasis {
+                    bylaws_version: Some(v),
+                    ..
+                }) => v.to_string(),
+                Some(_) => "none".into(),
+                None => "unknown".into(),
+            },
+        ),
+        ("kind", what.ballot.decision_kind.name().to_string()),
     ];
     // A small co-op's e-mails are sent before the answer; a large roll's are sent in
     // the background, so opening a ballot for 100,000 members does not hold the
@@ -1667,7 +1680,8 @@ pub async fn seed_demo(conn: &mut AsyncPgConnection, coop: &Coop, secretary: Uui
             settings: &settings,
             questions: &questions,
             opens_at: None,
-            closes_at: Some(now + chrono::Duration::days(days.unwrap_or(1))),
+            // A meeting's ballot has no closing time: the chair closes it.
+            closes_at: days.map(|days| now + chrono::Duration::days(days)),
         };
         store::insert(conn, coop.id, id, DecisionKind::Ordinary, &fields).await?;
         audit::append(
@@ -1687,9 +1701,8 @@ pub async fn seed_demo(conn: &mut AsyncPgConnection, coop: &Coop, secretary: Uui
             .filter(|m| *m != keep_for)
             .collect();
         seed_papers(conn, coop.id, id, voters.into_iter().zip(papers)).await?;
-        if days.is_none() {
-            close_in(conn, coop, id, By::User(secretary)).await?;
-        }
+        // The 2025 AGM's ballot is closed by its chair once the meeting's attendance
+        // is recorded (meetings::service::seed_demo).
     }
     Ok(())
 }

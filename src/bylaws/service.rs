@@ -1210,10 +1210,10 @@ pub async fn seed_demo(
     let input = BallotInput {
         title: "Bylaws amendment: Say what we do and how we decide".into(),
         description: aligned.rationale.clone(),
-        // Put to a general meeting and closed there by the chair, once four of the
-        // six had voted: an online ballot could not have closed before its time.
+        // Put to the members online; it closed before its time because every member
+        // on the roll had voted.
         settings: Some(Settings {
-            mode: Mode::Meeting,
+            mode: Mode::Online,
             secret: true,
             allow_change: true,
             quorum: rule.quorum,
@@ -1246,13 +1246,20 @@ pub async fn seed_demo(
     )
     .await?;
     crate::ballots::service::open_in(conn, coop, ballot.id, By::User(board)).await?;
-    let answers = [
-        crate::ballots::rules::Answer::For,
-        crate::ballots::rules::Answer::For,
-        crate::ballots::rules::Answer::For,
-        crate::ballots::rules::Answer::Abstain,
-    ];
-    let papers = voters.iter().copied().zip(answers.into_iter().map(|a| vec![a]));
+    // Bea, who drafted it, abstains; everyone else on the roll votes for it.
+    let abstaining = voters.last().copied();
+    let papers: Vec<(Uuid, Vec<crate::ballots::rules::Answer>)> = crate::ballots::store::roll(conn, coop.id, ballot.id)
+        .await?
+        .into_iter()
+        .map(|line| {
+            let answer = if Some(line.member_id) == abstaining {
+                crate::ballots::rules::Answer::Abstain
+            } else {
+                crate::ballots::rules::Answer::For
+            };
+            (line.member_id, vec![answer])
+        })
+        .collect();
     crate::ballots::service::seed_papers(conn, coop.id, ballot.id, papers).await?;
     crate::ballots::service::close_in(conn, coop, ballot.id, By::User(board)).await?;
 

@@ -827,10 +827,11 @@ pub async fn seed_demo(conn: &mut AsyncPgConnection, coop: &Coop, secretary: Uui
     let now = Utc::now()
         .duration_trunc(Duration::minutes(1))
         .map_err(|e| AppError::internal(format!("demo time: {e}")))?;
+    // The AGM's vote, still open: the chair closes it once the attendance is recorded.
     let closed = crate::ballots::store::list(conn, coop.id)
         .await?
         .into_iter()
-        .find(|b| b.status == BallotStatus::Closed)
+        .find(|b| b.status == BallotStatus::Open && b.settings.mode == crate::ballots::rules::Mode::Meeting)
         .map(|b| b.id);
     let held = Uuid::now_v7();
     let agm = Details {
@@ -864,6 +865,9 @@ pub async fn seed_demo(conn: &mut AsyncPgConnection, coop: &Coop, secretary: Uui
             store::insert_attendance(conn, coop.id, held, line, secretary).await?;
             recorded.push(line);
         }
+    }
+    if let Some(vote) = closed {
+        crate::ballots::service::close_in(conn, coop, vote, crate::ballots::service::By::User(secretary)).await?;
     }
     store::set_status(conn, coop.id, held, Status::Held, None).await?;
     let minutes = "## 1. The 2025 accounts and the reserve\n\nThe treasurer presented the accounts. \

@@ -441,6 +441,8 @@ async fn a_meeting_ballot_opens_on_the_meetings_convocation() {
     let secretary = app.demo_token("secretary@demo.coop").await;
     let mut body = motion("Elect the chair", None);
     body["settings"]["mode"] = json!("meeting");
+    // The chair closes a meeting's ballot: it has no closing time.
+    body.as_object_mut().unwrap().remove("closes_at");
     let id = create(&app, &secretary, body).await;
     let open = format!("{BALLOTS}/{id}/open");
     problem(post(&app, &secretary, &open, json!({})).await, 422, "validation").await;

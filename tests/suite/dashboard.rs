@@ -188,16 +188,18 @@ async fn the_members_dashboard_shows_their_ballots_shares_hours_and_the_coops_de
         .iter()
         .map(|c| (c["title"].as_str().unwrap(), c["outcomes"].clone()))
         .collect();
+    // Newest first: the AGM's chair closed its vote after the amendment's ballot,
+    // which closed once everyone had voted.
     assert_eq!(
         decisions,
         [
             (
-                "Bylaws amendment: Say what we do and how we decide",
-                json!([{"outcome": "carried"}])
-            ),
-            (
                 "Annual general meeting 2025",
                 json!([{"outcome": "carried"}, {"outcome": "carried"}])
+            ),
+            (
+                "Bylaws amendment: Say what we do and how we decide",
+                json!([{"outcome": "carried"}])
             ),
         ]
     );

@@ -100,6 +100,13 @@ async fn a_ballot_takes_its_kind_of_decision_under_the_bylaws_rule_for_it() {
         ))
         .await;
     assert_eq!(audited[0].get::<_, Option<String>>(0).as_deref(), Some("dissolution"));
+    // The ballot's page names it too.
+    let member = app.signed_in("member@demo.coop").await;
+    let page = app.page(&member, &format!("/c/demo/ballots/{id}")).await;
+    assert!(
+        page.contains("Decided under the bylaws, version 2: the rule for Dissolution."),
+        "{page}"
+    );
 }
 
 /// The page for a new ballot starts from the rule of the kind asked for, and names it.

@@ -662,6 +662,13 @@ async fn the_approving_ballot_settles_a_proposed_distribution() {
     .await["legal_basis"]
         .clone();
     assert_eq!(basis["kind"], "distribution_approval");
+    // The results e-mail names the rule it decided under (quoted-printable unfolded).
+    assert!(
+        app.outbox().iter().any(|m| m
+            .replace("=\r\n", "")
+            .contains("under the bylaws, version 2, by their rule for approving a distribution.")),
+        "a results e-mail names the rule"
+    );
     assert_eq!(basis["bylaws_version"], 2);
     assert_eq!(
         basis["rule"]["quorum"],
