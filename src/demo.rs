@@ -141,10 +141,11 @@ async fn create_in(conn: &mut AsyncPgConnection) -> AppResult<()> {
     applicant(conn, coop.id).await?;
     // Max Member (the member login of the README) has not voted yet on the open ballots.
     crate::ballots::service::seed_demo(conn, &coop, ids[2], member_ids[4]).await?;
-    patronage(conn, coop.id, ids[1], &member_ids).await?;
     // Bea (board) drafts; Amina, Théo, Sam vote for the amendment and Bea abstains;
     // Max comments on the open draft.
     crate::bylaws::service::seed_demo(conn, &coop, ids[3], &member_ids[..4], member_ids[4]).await?;
+    // The year-end distribution follows the bylaws just put in force.
+    patronage(conn, coop.id, ids[1], &member_ids).await?;
     // Sam (secretary) keeps the 2025 AGM's record; the autumn meeting is to come.
     crate::meetings::service::seed_demo(conn, &coop, ids[2], &member_ids[..5]).await?;
     tracing::info!(coop = %coop.slug, "demo co-op created");
@@ -309,11 +310,11 @@ async fn applicant(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<()>
 }
 
 /// A fiscal year closed for hours (the twelve months to yesterday), with every demo
-/// member's hours, and a draft distribution of its surplus under the US worker co-op
-/// preset with a 5 % return on shares, computed by the same code as the treasurer's
-/// pages.
+/// member's hours, and a draft distribution of its surplus under the rule set the
+/// bylaws in force name (their reserve rate, return on shares, basis and approver),
+/// computed by the same code as the treasurer's pages.
 async fn patronage(conn: &mut AsyncPgConnection, coop_id: Uuid, treasurer: Uuid, member_ids: &[Uuid]) -> AppResult<()> {
-    use crate::patronage::{allocate, service as distribution, store as patronage, workflow};
+    use crate::patronage::{allocate, limits, service as distribution, store as patronage, workflow};
     use chrono::Datelike;
     use rust_decimal::Decimal;
     let today = Utc::now().date_naive();
@@ -343,8 +344,19 @@ async fn patronage(conn: &mut AsyncPgConnection, coop_id: Uuid, treasurer: Uuid,
     patronage::insert_hours(conn, coop_id, year.id, &lines, treasurer).await?;
     patronage::set_year_status(conn, coop_id, year.id, workflow::YearStatus::Closed, treasurer).await?;
     let inputs = distribution::gather_inputs(conn, coop_id, &year).await?;
-    let overrides = [("share_return_rate".to_string(), "0.05".to_string())].into();
-    let rules = distribution::rule_set_of(Some("us_worker"), &overrides)?;
+    let bylaws = crate::bylaws::store::current(conn, coop_id)
+        .await?
+        .ok_or_else(|| AppError::internal("demo distribution: no bylaws in force"))?;
+    let (preset, overrides) = limits::schedule_rules(&bylaws.schedule.distribution);
+    let rules = distribution::rule_set_of(preset.as_deref(), &overrides)?;
+    let bounds = limits::BylawLimits::of(bylaws.number, &bylaws.schedule.distribution)
+        .ok_or_else(|| AppError::internal("demo distribution: the bylaws' rates are not decimals"))?;
+    let beyond = limits::check(&rules, bounds.board_may_approve, &bounds);
+    if !beyond.is_empty() {
+        return Err(AppError::internal(format!(
+            "demo distribution beyond the bylaws: {beyond:?}"
+        )));
+    }
     let surplus = Decimal::new(4_821_000, 2);
     let members: Vec<_> = inputs.iter().map(|i| i.input.clone()).collect();
     let alloc = allocate::allocate(surplus, &rules, &members)
@@ -363,7 +375,7 @@ async fn patronage(conn: &mut AsyncPgConnection, coop_id: Uuid, treasurer: Uuid,
             rule_set_hash: &hash,
             inputs: &json(serde_json::to_string(&inputs))?,
             result: &json(serde_json::to_string(&alloc))?,
-            board_may_approve: true,
+            board_may_approve: bounds.board_may_approve,
         },
     )
     .await?;
@@ -373,7 +385,8 @@ async fn patronage(conn: &mut AsyncPgConnection, coop_id: Uuid, treasurer: Uuid,
         Some(treasurer),
         "patronage.distribution_drafted",
         &format!("distribution:{id}"),
-        json!({"fiscal_year": year.id, "surplus": surplus, "rule_set_hash": hash, "demo": true}),
+        json!({"fiscal_year": year.id, "surplus": surplus, "rule_set": rules, "rule_set_hash": hash,
+                "bylaws_version": bylaws.number, "demo": true}),
     )
     .await?;
     Ok(())

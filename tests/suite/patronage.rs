@@ -505,9 +505,138 @@ async fn the_demo_has_a_closed_year_with_hours_and_a_draft() {
     assert_eq!(draft["status"], "draft");
     assert_eq!(draft["reproducible"], true);
     assert_eq!(money(&draft["totals"]["surplus"]), "48210.00");
-    // 30 % to the reserve under the US preset.
-    assert_eq!(money(&draft["totals"]["reserve"]), "14463.00");
+    // Issue 19, finding 9: the draft follows the demo's bylaws in force (version 2), not
+    // the US preset's 30 % reserve: its rule set is the one their schedule names.
+    let schedule: Vec<String> = app
+        .sql(
+            "SELECT v.schedule -> 'distribution' ->> 'reserve_rate', v.schedule -> 'distribution' ->> \
+             'share_return_rate', v.schedule -> 'distribution' ->> 'approved_by' FROM bylaw_versions v \
+             ORDER BY v.number DESC LIMIT 1",
+        )
+        .await
+        .iter()
+        .flat_map(|r| [r.get(0), r.get(1), r.get(2)])
+        .collect();
+    assert_eq!(schedule, ["0.10", "0.05", "board"]);
+    let rules = &draft["rule_set"];
+    assert_eq!(
+        (
+            &rules["reserve_rate"],
+            &rules["share_return_rate"],
+            &rules["patronage_basis"]
+        ),
+        (&json!("0.10"), &json!("0.05"), &json!("hours"))
+    );
+    assert_eq!(draft["board_may_approve"], true, "the bylaws have the board approve");
+    // 10 % of €48,210.00 to the reserve.
+    assert_eq!(money(&draft["totals"]["reserve"]), "4821.00");
+    // 5 % on the capital held through the year, floored to the cent: Amina €500 →
+    // €25.00, Théo €50 → €2.50, Sam €100 → €5.00, Bea €150 → €7.50, Max €50 → €2.50,
+    // Marie €50 → €2.50, and Rémi, who left ten days ago, €100 × 360/365 = €98.63 →
+    // €4.93: €49.93. The rest, €43,339.07, goes by hours.
+    assert_eq!(money(&draft["totals"]["share_return"]), "49.93");
+    assert_eq!(money(&draft["totals"]["patronage"]), "43339.07");
+    assert_eq!(
+        draft["worked_line"],
+        "Amina Admin: 1,650 h of 8,387 h × €43,339.07 = €8,526.23; shares: €500.00 × 5 % = €25.00; \
+         cash €0.00, retained €8,526.23"
+    );
     assert_eq!(draft["totals"]["hours"], "8387");
+    assert_eq!(draft["capital_without_labour"], false);
+    // Issue 19, finding 10: under the SCOP preset too, the demo's workers (members since
+    // 2021–2024) share the patronage: labour is not left with nothing.
+    let scop = json(
+        app.api(
+            &treasurer,
+            reqwest::Method::POST,
+            "/api/v1/coops/demo/distributions",
+            Some(
+                json!({"fiscal_year_id": years[0]["id"], "surplus": "48210.00", "preset": "scop_fr",
+                "overrides": {"share_return_rate": "0.05"}}),
+            ),
+        )
+        .await,
+        201,
+    )
+    .await;
+    // 15 % of €48,210.00 to the reserve, the same €49.93 on shares, and €40,928.57 to
+    // the workers by hours.
+    let t = &scop["totals"];
+    assert_eq!(
+        (money(&t["reserve"]), money(&t["share_return"]), money(&t["patronage"])),
+        ("7231.50".to_string(), "49.93".to_string(), "40928.57".to_string())
+    );
+    assert_eq!(scop["capital_without_labour"], false);
+    assert_eq!(scop["warnings"], json!([]));
+    assert!(scop["lines"].as_array().unwrap().iter().all(|l| l["eligible"] == true));
+}
+
+/// Issue 19, finding 10: a distribution that pays a return on capital while labour
+/// gets nothing (every worker ineligible) is flagged to the treasurer before it is
+/// proposed, in the API and on the page, in the reader's language; one that pays
+/// labour is not.
+#[tokio::test]
+async fn a_distribution_paying_capital_but_no_labour_is_flagged_before_it_is_proposed() {
+    let app = TestApp::demo().await;
+    let p = Patronage::new(&app).await;
+    let year = p.closed_year().await;
+    let ordinary = p.draft(&year, false).await;
+    assert_eq!(ordinary["capital_without_labour"], false);
+    assert_eq!(ordinary["warnings"], json!([]));
+    // Eligible for patronage only from 2,000 hours: no one worked as much in 2025 (Max
+    // most, 1,607 h). 10 % to the reserve, the same €62.50 on shares as the ordinary
+    // draft, and the pool of €8,937.50 that no one may receive goes to the reserve too.
+    let flagged = json(
+        p.post(
+            "/distributions",
+            json!({"fiscal_year_id": year, "surplus": "10000.00",
+                "overrides": {"reserve_rate": "0.10", "share_return_rate": "0.05", "min_hours": "2000"}}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let t = &flagged["totals"];
+    assert_eq!(
+        (money(&t["reserve"]), money(&t["share_return"]), money(&t["patronage"])),
+        ("9937.50".to_string(), "62.50".to_string(), "0.00".to_string())
+    );
+    assert_eq!(flagged["capital_without_labour"], true);
+    // Théo, the treasurer, reads Concord in French.
+    let french = "Cette répartition rémunère le capital alors que le travail ne reçoit rien : aucun membre ne \
+                  reçoit de ristourne. Vérifiez les règles (conditions, présence, réserve) et les heures avant de \
+                  la proposer.";
+    assert_eq!(flagged["warnings"], json!([french]));
+    let id = flagged["id"].as_str().unwrap();
+    // Bea, on the board, reads it in English.
+    let board = app.demo_token("board@demo.coop").await;
+    let read = json(
+        p.send(&board, reqwest::Method::GET, &format!("/distributions/{id}"), None)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(read["capital_without_labour"], true);
+    assert_eq!(
+        read["warnings"],
+        json!([
+            "This distribution pays a return on capital while labour gets nothing: no member receives \
+                patronage. Check the rules (eligibility, presence, reserve) and the hours before proposing it."
+        ])
+    );
+    // The draft's page warns the treasurer above the button that proposes it.
+    let client = app.signed_in("treasurer@demo.coop").await;
+    let html = app
+        .page(&client, &format!("/c/demo/patronage/distributions/{id}"))
+        .await;
+    let warning = html.find("id=\"capital-without-labour\"").expect("the page warns");
+    assert!(html[warning..].contains(french), "{html}");
+    assert!(warning < html.find("/propose\"").expect("the propose form"));
+    let ordinary_id = ordinary["id"].as_str().unwrap();
+    let html = app
+        .page(&client, &format!("/c/demo/patronage/distributions/{ordinary_id}"))
+        .await;
+    assert!(!html.contains("capital-without-labour"));
 }
 
 #[tokio::test]
