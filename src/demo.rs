@@ -13,7 +13,7 @@ use crate::coops::{service as coops_service, store as coops};
 use crate::db::{self, DbPool};
 use crate::error::{AppError, AppResult};
 use crate::membership::lifecycle::{self, Actor, MemberId, MemberState, StatusChange, Transition};
-use crate::membership::service::add_member_directly;
+use crate::membership::service::add_member_since;
 use crate::membership::store as members;
 use crate::money::{Currency, Money};
 use crate::shares::rules::{
@@ -41,6 +41,26 @@ pub const PEOPLE: [(&str, &str, &str, &[Role]); 7] = [
     ("marie@demo.coop", "Marie Membre", "fr", &[]),
     ("operator@demo.coop", "Olu Operator", "en", &[]),
 ];
+
+/// When each demo member joined, in [`PEOPLE`]'s order (the operator is not a member):
+/// Amina, Théo and Sam founded the co-op at its founding general meeting, the others
+/// joined later, and all of them worked through the closed year.
+const JOINED: [&str; 6] = [
+    "2021-03-14",
+    "2021-03-14",
+    "2021-03-14",
+    "2022-05-02",
+    "2023-09-04",
+    "2024-02-05",
+];
+
+/// The founding general meeting, when Rémi (who has since left) joined too.
+const FOUNDED: &str = "2021-03-14";
+
+fn date(text: &str) -> AppResult<chrono::NaiveDate> {
+    text.parse()
+        .map_err(|e| AppError::internal(format!("demo date {text}: {e}")))
+}
 
 /// Loads the demo co-op unless it is there already, and returns the logins with a
 /// description of their roles.
@@ -88,37 +108,32 @@ async fn create_in(conn: &mut AsyncPgConnection) -> AppResult<()> {
             time_zone: "Europe/Paris".into(),
             preset: None,
         },
-        Some(ids[0]),
+        None,
     )
     .await?;
-    for ((email, _, _, roles), user_id) in PEOPLE.iter().zip(&ids).skip(1) {
-        if *email != "operator@demo.coop" {
-            let roles = RoleSet::new(roles.iter().copied());
-            let member_id = add_member_directly(conn, coop.id, *user_id, &roles, None, "demo founder").await?;
-            audit::append(
-                conn,
-                Some(coop.id),
-                None,
-                "member.added",
-                &format!("member:{member_id}"),
-                json!({"user": user_id, "roles": roles.names(), "demo": true}),
-            )
-            .await?;
-        }
-    }
-    // The first admin of the demo also sits on the board.
-    let (admin_member, _) = members::membership(conn, coop.id, ids[0])
-        .await?
-        .ok_or(AppError::NotFound)?;
-    members::set_roles(conn, coop.id, admin_member, &RoleSet::new(PEOPLE[0].3.iter().copied())).await?;
+    // Article 8 of the demo's bylaws: the qualifying share is paid before one votes.
+    let mut parameters = coops::parameters(conn, coop.id).await?;
+    parameters.requires_qualifying_share = true;
+    coops::save_parameters(conn, coop.id, &parameters).await?;
     let mut member_ids = Vec::new();
-    for user_id in &ids[..6] {
-        member_ids.push(
-            members::membership(conn, coop.id, *user_id)
-                .await?
-                .ok_or(AppError::NotFound)?
-                .0,
-        );
+    for (((_, _, _, roles), user_id), joined) in PEOPLE.iter().zip(&ids).zip(JOINED) {
+        let roles = RoleSet::new(roles.iter().copied());
+        let reference = if joined == FOUNDED {
+            "Founding general meeting"
+        } else {
+            "Board minutes"
+        };
+        let member_id = add_member_since(conn, coop.id, *user_id, &roles, None, reference, date(joined)?).await?;
+        audit::append(
+            conn,
+            Some(coop.id),
+            None,
+            "member.added",
+            &format!("member:{member_id}"),
+            json!({"user": user_id, "roles": roles.names(), "since": joined, "demo": true}),
+        )
+        .await?;
+        member_ids.push(member_id);
     }
     let former = former_member(conn, coop.id, ids[2]).await?;
     member_ids.push(former);
@@ -126,18 +141,19 @@ async fn create_in(conn: &mut AsyncPgConnection) -> AppResult<()> {
     applicant(conn, coop.id).await?;
     // Max Member (the member login of the README) has not voted yet on the open ballots.
     crate::ballots::service::seed_demo(conn, &coop, ids[2], member_ids[4]).await?;
-    patronage(conn, coop.id, ids[1], &member_ids).await?;
     // Bea (board) drafts; Amina, Théo, Sam vote for the amendment and Bea abstains;
     // Max comments on the open draft.
     crate::bylaws::service::seed_demo(conn, &coop, ids[3], &member_ids[..4], member_ids[4]).await?;
+    // The year-end distribution follows the bylaws just put in force.
+    patronage(conn, coop.id, ids[1], &member_ids).await?;
     // Sam (secretary) keeps the 2025 AGM's record; the autumn meeting is to come.
     crate::meetings::service::seed_demo(conn, &coop, ids[2], &member_ids[..5]).await?;
     tracing::info!(coop = %coop.slug, "demo co-op created");
     Ok(())
 }
 
-/// Share classes, subscriptions (some in instalments, one overdue), and a transfer,
-/// written through the same rules as the treasurer's pages.
+/// Share classes, subscriptions from each member's joining (two in instalments and
+/// overdue), and a transfer, written through the same rules as the treasurer's pages.
 async fn share_capital(
     conn: &mut AsyncPgConnection,
     coop_id: Uuid,
@@ -161,17 +177,19 @@ async fn share_capital(
     let fail = |e: shares::ShareError| AppError::internal(format!("demo capital: {e}"));
     let mut ledger: Vec<LedgerEntry> = Vec::new();
     // (member index, shares, in instalments, euros paid); 6 is Rémi, who has left.
+    // Théo and Max pay by instalments and are behind, each with one share paid: enough
+    // to vote.
     let holdings = [
         (0, 10, false, 500),
         (1, 4, true, 50),
         (2, 2, false, 100),
         (3, 3, false, 150),
-        (4, 2, true, 0),
+        (4, 2, true, 50),
         (5, 1, false, 50),
         (6, 2, false, 100),
     ];
     for (index, count, in_instalments, paid) in holdings {
-        let start = today - Duration::days(75);
+        let start = date(JOINED.get(index).copied().unwrap_or(FOUNDED))?;
         let subscription = SubscriptionId(Uuid::now_v7());
         let request = SubscribeRequest {
             id: EntryId(Uuid::now_v7()),
@@ -226,18 +244,18 @@ async fn share_capital(
     Ok(())
 }
 
-/// Rémi, a member since the co-op's start who resigned ten days ago.
+/// Rémi, a member since the co-op's founding who resigned ten days ago.
 async fn former_member(conn: &mut AsyncPgConnection, coop_id: Uuid, secretary: Uuid) -> AppResult<Uuid> {
     let today = Utc::now().date_naive();
     let user = users::create(conn, "remi@example.org", "Rémi Retraité", "fr", None, false).await?;
-    let start = today - Duration::days(80);
+    let start = date(FOUNDED)?;
     let number = members::take_member_number(conn, coop_id).await?;
-    let state = MemberState::member_from(start, "demo founder");
+    let state = MemberState::member_from(start, "Founding general meeting");
     let first = lifecycle::history_entry(
         &Transition::Admit {
             actor: Actor::User(secretary),
             date: start,
-            decision_ref: "demo founder".into(),
+            decision_ref: "Founding general meeting".into(),
         },
         &state,
     );
@@ -292,11 +310,11 @@ async fn applicant(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<()>
 }
 
 /// A fiscal year closed for hours (the twelve months to yesterday), with every demo
-/// member's hours, and a draft distribution of its surplus under the US worker co-op
-/// preset with a 5 % return on shares, computed by the same code as the treasurer's
-/// pages.
+/// member's hours, and a draft distribution of its surplus under the rule set the
+/// bylaws in force name (their reserve rate, return on shares, basis and approver),
+/// computed by the same code as the treasurer's pages.
 async fn patronage(conn: &mut AsyncPgConnection, coop_id: Uuid, treasurer: Uuid, member_ids: &[Uuid]) -> AppResult<()> {
-    use crate::patronage::{allocate, service as distribution, store as patronage, workflow};
+    use crate::patronage::{allocate, limits, service as distribution, store as patronage, workflow};
     use chrono::Datelike;
     use rust_decimal::Decimal;
     let today = Utc::now().date_naive();
@@ -326,8 +344,19 @@ async fn patronage(conn: &mut AsyncPgConnection, coop_id: Uuid, treasurer: Uuid,
     patronage::insert_hours(conn, coop_id, year.id, &lines, treasurer).await?;
     patronage::set_year_status(conn, coop_id, year.id, workflow::YearStatus::Closed, treasurer).await?;
     let inputs = distribution::gather_inputs(conn, coop_id, &year).await?;
-    let overrides = [("share_return_rate".to_string(), "0.05".to_string())].into();
-    let rules = distribution::rule_set_of(Some("us_worker"), &overrides)?;
+    let bylaws = crate::bylaws::store::current(conn, coop_id)
+        .await?
+        .ok_or_else(|| AppError::internal("demo distribution: no bylaws in force"))?;
+    let (preset, overrides) = limits::schedule_rules(&bylaws.schedule.distribution);
+    let rules = distribution::rule_set_of(preset.as_deref(), &overrides)?;
+    let bounds = limits::BylawLimits::of(bylaws.number, &bylaws.schedule.distribution)
+        .ok_or_else(|| AppError::internal("demo distribution: the bylaws' rates are not decimals"))?;
+    let beyond = limits::check(&rules, bounds.board_may_approve, &bounds);
+    if !beyond.is_empty() {
+        return Err(AppError::internal(format!(
+            "demo distribution beyond the bylaws: {beyond:?}"
+        )));
+    }
     let surplus = Decimal::new(4_821_000, 2);
     let members: Vec<_> = inputs.iter().map(|i| i.input.clone()).collect();
     let alloc = allocate::allocate(surplus, &rules, &members)
@@ -346,7 +375,7 @@ async fn patronage(conn: &mut AsyncPgConnection, coop_id: Uuid, treasurer: Uuid,
             rule_set_hash: &hash,
             inputs: &json(serde_json::to_string(&inputs))?,
             result: &json(serde_json::to_string(&alloc))?,
-            board_may_approve: true,
+            board_may_approve: bounds.board_may_approve,
         },
     )
     .await?;
@@ -356,7 +385,8 @@ async fn patronage(conn: &mut AsyncPgConnection, coop_id: Uuid, treasurer: Uuid,
         Some(treasurer),
         "patronage.distribution_drafted",
         &format!("distribution:{id}"),
-        json!({"fiscal_year": year.id, "surplus": surplus, "rule_set_hash": hash, "demo": true}),
+        json!({"fiscal_year": year.id, "surplus": surplus, "rule_set": rules, "rule_set_hash": hash,
+                "bylaws_version": bylaws.number, "demo": true}),
     )
     .await?;
     Ok(())

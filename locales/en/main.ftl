@@ -606,6 +606,7 @@ patronage-lines = Every member
 patronage-print = Printable page
 patronage-csv = CSV for the accountant
 patronage-not-reproducible = recomputing from the stored rules and inputs gives a different result
+patronage-capital-without-labour = This distribution pays a return on capital while labour gets nothing: no member receives patronage. Check the rules (eligibility, presence, reserve) and the hours before proposing it.
 patronage-done-hours = The hours are saved.
 patronage-done-import = The hours are imported.
 patronage-done-closed = The year is closed for hours.

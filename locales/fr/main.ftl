@@ -606,6 +606,7 @@ patronage-lines = Tous les associés
 patronage-print = Version imprimable
 patronage-csv = CSV pour le comptable
 patronage-not-reproducible = le recalcul à partir des règles et des données conservées donne un autre résultat
+patronage-capital-without-labour = Cette répartition rémunère le capital alors que le travail ne reçoit rien : aucun membre ne reçoit de ristourne. Vérifiez les règles (conditions, présence, réserve) et les heures avant de la proposer.
 patronage-done-hours = Les heures sont enregistrées.
 patronage-done-import = Les heures sont importées.
 patronage-done-closed = L'exercice est clos pour les heures.

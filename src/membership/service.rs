@@ -234,11 +234,26 @@ pub async fn add_member_directly(
     reference: &str,
 ) -> AppResult<Uuid> {
     let today = Utc::now().date_naive();
-    let state = MemberState::member_from(today, reference);
+    add_member_since(conn, coop_id, user_id, roles, actor, reference, today).await
+}
+
+/// [`add_member_directly`] for a member since an earlier day (a co-op's founders,
+/// recorded after the fact).
+pub async fn add_member_since(
+    conn: &mut diesel_async::AsyncPgConnection,
+    coop_id: Uuid,
+    user_id: Uuid,
+    roles: &RoleSet,
+    actor: Option<Uuid>,
+    reference: &str,
+    since: NaiveDate,
+) -> AppResult<Uuid> {
+    let today = Utc::now().date_naive();
+    let state = MemberState::member_from(since, reference);
     let number = store::take_member_number(conn, coop_id).await?;
     let first = StatusChange {
         status: state.status,
-        effective: today,
+        effective: since,
         recorded_on: today,
         actor: actor.map_or(Actor::System, Actor::User),
         transition: TransitionName::Admit,

@@ -40,11 +40,16 @@ pub struct LinesQuery {
     pub lines: Option<bool>,
 }
 
-fn answer(mut view: DistributionView, lines: Option<bool>) -> DistributionView {
+fn answer(mut view: DistributionView, lines: Option<bool>, scope: &InCoop) -> DistributionView {
     if lines == Some(false) {
         view.lines = Vec::new();
     }
-    view
+    warned(view, scope)
+}
+
+/// The view with its warnings in the caller's language.
+fn warned(view: DistributionView, scope: &InCoop) -> DistributionView {
+    view.warned(&scope.caller.user.locale)
 }
 
 /// The co-op's fiscal years.
@@ -168,7 +173,7 @@ pub async fn create_distribution(
     body: MemberJson<NewDistribution>,
 ) -> AppResult<HttpResponse> {
     let view = service::create_distribution(&state, &scope, &body, query.lines != Some(false)).await?;
-    Ok(HttpResponse::Created().json(view))
+    Ok(HttpResponse::Created().json(warned(view, &scope)))
 }
 
 /// A distribution: totals, every member's line, a worked line, where it stands
@@ -185,7 +190,7 @@ pub async fn distribution(
     query: web::Query<FocusQuery>,
 ) -> AppResult<HttpResponse> {
     let view = service::distribution(&state, &scope, path.1, query.member_id).await?;
-    Ok(HttpResponse::Ok().json(answer(view, query.lines)))
+    Ok(HttpResponse::Ok().json(answer(view, query.lines, &scope)))
 }
 
 /// Proposes a draft to the members, optionally attached to the approving ballot
@@ -204,7 +209,10 @@ pub async fn propose(
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
     let request: ProposeRequest = crate::server::optional_json(&req, payload).await?.unwrap_or_default();
-    Ok(HttpResponse::Ok().json(service::propose(&state, &scope, path.1, &request).await?))
+    Ok(HttpResponse::Ok().json(warned(
+        service::propose(&state, &scope, path.1, &request).await?,
+        &scope,
+    )))
 }
 
 /// The board approves a proposed distribution, where the bylaws let it.
@@ -218,7 +226,7 @@ pub async fn approve(
     scope: InCoop,
     path: web::Path<(String, Uuid)>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(service::approve(&state, &scope, path.1).await?))
+    Ok(HttpResponse::Ok().json(warned(service::approve(&state, &scope, path.1).await?, &scope)))
 }
 
 /// Takes a proposed or approved distribution back to draft (treasurers, the board).
@@ -232,7 +240,7 @@ pub async fn return_to_draft(
     scope: InCoop,
     path: web::Path<(String, Uuid)>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(service::return_to_draft(&state, &scope, path.1).await?))
+    Ok(HttpResponse::Ok().json(warned(service::return_to_draft(&state, &scope, path.1).await?, &scope)))
 }
 
 /// Posts an approved distribution: every ledger entry in one transaction.
@@ -253,7 +261,7 @@ pub async fn post(
 ) -> AppResult<HttpResponse> {
     let request: PostRequest = crate::server::optional_json(&req, payload).await?.unwrap_or_default();
     let view = service::post(&state, &scope, path.1, &request, query.lines != Some(false)).await?;
-    Ok(HttpResponse::Ok().json(answer(view, query.lines)))
+    Ok(HttpResponse::Ok().json(answer(view, query.lines, &scope)))
 }
 
 /// Reverses a posted distribution with a reason: opposite entries restore every
@@ -271,7 +279,7 @@ pub async fn reverse(
     path: web::Path<(String, Uuid)>,
     body: MemberJson<ReverseRequest>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(service::reverse(&state, &scope, path.1, &body).await?))
+    Ok(HttpResponse::Ok().json(warned(service::reverse(&state, &scope, path.1, &body).await?, &scope)))
 }
 
 /// Records the payment of a share return or of cash patronage (treasurers).
@@ -288,7 +296,10 @@ pub async fn record_payment(
     path: web::Path<(String, Uuid)>,
     body: MemberJson<PaymentInput>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(service::record_payment(&state, &scope, path.1, &body).await?))
+    Ok(HttpResponse::Created().json(warned(
+        service::record_payment(&state, &scope, path.1, &body).await?,
+        &scope,
+    )))
 }
 
 /// Reverses a recorded payment, with a reason (treasurers): the amount is owed again.
@@ -307,7 +318,10 @@ pub async fn reverse_payment(
     path: web::Path<(String, Uuid, Uuid)>,
     body: MemberJson<PaymentReversal>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(service::reverse_payment(&state, &scope, path.1, path.2, &body).await?))
+    Ok(HttpResponse::Ok().json(warned(
+        service::reverse_payment(&state, &scope, path.1, path.2, &body).await?,
+        &scope,
+    )))
 }
 
 /// The report as CSV for the accountant (treasurers and the board).

@@ -595,6 +595,24 @@ pub struct DistributionView {
     pub allocation: Allocation,
     /// The payments recorded and their reversals, in the order written.
     pub payments: Vec<DistributionPayment>,
+    /// Whether it pays a return on capital while labour gets nothing (see
+    /// [`workflow::capital_without_labour`]).
+    pub capital_without_labour: bool,
+    /// Why the treasurer should look again before proposing it, in the reader's
+    /// language (the API fills it in; empty when nothing is amiss).
+    pub warnings: Vec<String>,
+}
+
+impl DistributionView {
+    /// The view with its warnings in `lang`.
+    pub fn warned(mut self, lang: &str) -> DistributionView {
+        self.warnings = if self.capital_without_labour {
+            vec![crate::web::i18n::text(lang, "patronage-capital-without-labour")]
+        } else {
+            Vec::new()
+        };
+        self
+    }
 }
 
 fn read_row(row: &DistributionRow) -> AppResult<(RuleSet, Vec<StoredInput>, Allocation)> {
@@ -742,6 +760,7 @@ fn build_view(
                 .map(|l| l.member.clone())
         });
     let worked_line = key.and_then(|k| worked_line(&alloc, &inputs, &k, currency));
+    let capital_without_labour = workflow::capital_without_labour(&alloc);
     // The member lines are answered once, in `lines`.
     alloc.members = Vec::new();
     alloc.details = Vec::new();
@@ -763,6 +782,8 @@ fn build_view(
         reproducible,
         allocation: alloc,
         payments: payments_of(entries),
+        capital_without_labour,
+        warnings: Vec::new(),
     })
 }
 

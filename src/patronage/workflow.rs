@@ -520,6 +520,14 @@ pub fn rule_set_hash(rules: &RuleSet) -> String {
     hex::encode(Sha256::digest(rules.canonical_json().as_bytes()))
 }
 
+/// Whether `alloc` pays a return on capital while labour gets nothing: a worker
+/// co-op's surplus going to shares alone (every worker ineligible, say) is almost
+/// always a mistake in the rules or the inputs, so the treasurer is warned before
+/// proposing it.
+pub fn capital_without_labour(alloc: &Allocation) -> bool {
+    alloc.share_return_total > Decimal::ZERO && alloc.patronage_total <= Decimal::ZERO
+}
+
 /// The parts of a surplus as the chart shows them, in cents: reserve, share
 /// returns, patronage paid in cash, patronage retained.
 pub fn parts(alloc: &Allocation) -> [(&'static str, Decimal); 4] {
@@ -854,5 +862,26 @@ mod tests {
             ]
         );
         assert_eq!(to_reserve, Decimal::new(150_018, 2));
+    }
+
+    /// Issue 19, finding 10: capital paid while labour gets nothing is flagged; a
+    /// distribution that pays labour, or pays nothing on capital, is not.
+    #[test]
+    fn capital_without_labour_is_flagged() {
+        use super::super::allocate::{allocate, MemberInput};
+        let members = [
+            MemberInput::new("1", dec!(1607), dec!(250)),
+            MemberInput::new("2", dec!(800), dec!(50)),
+        ];
+        let rules = |min_hours: Option<Decimal>, share_return: Option<Decimal>| RuleSet {
+            reserve_rate: dec!(0.10),
+            share_return_rate: share_return,
+            min_hours,
+            ..RuleSet::default()
+        };
+        let flagged = |rules: RuleSet| capital_without_labour(&allocate(dec!(10000), &rules, &members).unwrap());
+        assert!(flagged(rules(Some(dec!(2000)), Some(dec!(0.05)))));
+        assert!(!flagged(rules(None, Some(dec!(0.05)))));
+        assert!(!flagged(rules(Some(dec!(2000)), None)));
     }
 }

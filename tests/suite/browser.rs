@@ -103,7 +103,8 @@ async fn a_treasurer_records_a_payment_and_the_member_sees_it() {
         .await[0]
         .get::<_, String>(0);
     browser.goto(&app.at(&format!("/c/demo/capital/{max}"))).await;
-    // Max subscribed 2 shares at €50.00 in 4 instalments and has paid nothing yet.
+    // Max subscribed 2 shares at €50.00 in 4 instalments of €25 when he joined in
+    // September 2023 and has paid €50 (one share, enough to vote): €50 is still to pay.
     let amount = browser
         .client
         .find(fantoccini::Locator::Css("input[name=amount]"))
@@ -134,8 +135,9 @@ async fn a_treasurer_records_a_payment_and_the_member_sees_it() {
         )
         .await;
     let facts = member.text("dl.facts").await;
-    assert!(facts.contains("Paid\n€25.00"), "{facts}");
-    assert!(facts.contains("Still to pay\n€75.00"), "{facts}");
+    // The €50 he had paid and the €25 the treasurer just recorded.
+    assert!(facts.contains("Paid\n€75.00"), "{facts}");
+    assert!(facts.contains("Still to pay\n€25.00"), "{facts}");
     member.screenshot("statement-phone").await;
     member.close().await;
 }

@@ -98,6 +98,17 @@ fn money(value: &Value) -> String {
         .to_string()
 }
 
+/// The line of `subscription` on a member's statement: the demo's members have their
+/// own subscriptions (from when they joined) besides those a test makes.
+fn subscription_line<'a>(statement: &'a Value, subscription: &str) -> &'a Value {
+    statement["subscriptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == subscription)
+        .unwrap_or_else(|| panic!("subscription {subscription} in {statement}"))
+}
+
 #[tokio::test]
 async fn a_subscription_in_instalments_is_paid_to_the_cent() {
     let app = TestApp::demo().await;
@@ -110,7 +121,9 @@ async fn a_subscription_in_instalments_is_paid_to_the_cent() {
     let max = capital.member_id("member@demo.coop").await;
     let subscription = capital.subscribe(&max, &class, 1, true).await;
     let before = capital.statement(&max, "2026-01-20").await;
-    let lines = &before["subscriptions"][0]["dues"]["lines"];
+    // Max's statement lists the demo's subscription (2023) too: this test's is the one
+    // of its own class.
+    let lines = &subscription_line(&before, &subscription)["dues"]["lines"];
     let amounts: Vec<String> = lines.as_array().unwrap().iter().map(|l| money(&l["amount"])).collect();
     assert_eq!(amounts, ["33.34", "33.33", "33.33"]);
 
@@ -124,21 +137,31 @@ async fn a_subscription_in_instalments_is_paid_to_the_cent() {
     problem(negative, 422, "validation").await;
 
     let statement = capital.statement(&max, "2026-06-30").await;
-    let account = &statement["account"];
-    assert_eq!(money(&account["subscribed"]), "100.00");
-    assert_eq!(money(&account["paid"]), "33.34");
-    assert_eq!(money(&account["unpaid"]), "66.66");
+    let dues = &subscription_line(&statement, &subscription)["dues"];
+    assert_eq!(money(&dues["paid"]), "33.34");
     assert_eq!(
-        money(&account["overdue"]),
+        money(&dues["overdue"]),
         "66.66",
         "both later instalments fell due by June"
     );
-    assert_eq!(money(&account["balance"]), "33.34");
+    // Max's account adds the demo's subscription of September 2023: two €50 shares, €50
+    // paid and the other €50 overdue since December 2023.
+    let account = &statement["account"];
+    assert_eq!(money(&account["subscribed"]), "200.00", "100.00 + 100.00");
+    assert_eq!(money(&account["paid"]), "83.34", "33.34 + 50.00");
+    assert_eq!(money(&account["unpaid"]), "116.66", "66.66 + 50.00");
+    assert_eq!(money(&account["overdue"]), "116.66", "66.66 + 50.00");
+    assert_eq!(money(&account["balance"]), "83.34");
 
     assert_eq!(capital.pay(&subscription, "66.66", "VIR-005").await.status(), 201);
     let paid = capital.statement(&max, "2026-06-30").await;
-    assert_eq!(money(&paid["account"]["unpaid"]), "0.00");
-    assert_eq!(money(&paid["account"]["balance"]), "100.00");
+    assert_eq!(
+        money(&subscription_line(&paid, &subscription)["dues"]["paid"]),
+        "100.00"
+    );
+    // Only the demo's €50 is still to pay; paid: this class's €100 and the demo's €50.
+    assert_eq!(money(&paid["account"]["unpaid"]), "50.00");
+    assert_eq!(money(&paid["account"]["balance"]), "150.00");
     // Max's account is one of the co-op's: the totals are the sum of the accounts.
     let totals = capital.get("/api/v1/coops/demo/capital?as_of=2026-06-30").await;
     let sum: rust_decimal::Decimal = totals["accounts"]
@@ -223,12 +246,13 @@ async fn concurrent_transfers_of_the_same_shares_move_them_once() {
             &board,
             "/api/v1/coops/demo/capital/entries",
             json!({"operation": "transfer", "seller_id": seller, "buyer_id": buyers[0], "class_id": class,
-                "shares": 2, "date": "2026-03-01", "decision_ref": "Board 2026-03"}),
+                "shares": 2, "date": "2024-01-15", "decision_ref": "Board 2024-01"}),
         )
         .await;
+    // Marie joined the demo co-op on 5 February 2024: a transfer needs both parties in
+    // good standing on its date.
     let body = problem(before_joining, 409, "conflict").await;
     assert!(body["detail"].as_str().unwrap().contains("good standing"), "{body}");
-    // The demo's members joined today: a transfer needs both parties in good standing.
     let today = chrono::Utc::now().date_naive().to_string();
     let bodies: Vec<Value> = buyers
         .iter()
@@ -283,7 +307,12 @@ async fn a_reversal_corrects_a_payment_and_the_ledger_refuses_edits() {
         .await;
     assert_eq!(reversed.status(), 201);
     let statement = capital.statement(&max, "2026-12-31").await;
-    assert_eq!(money(&statement["account"]["paid"]), "0.00");
+    // Of Max's payments only the demo's €50 of September 2023 stands: this one is undone.
+    assert_eq!(money(&statement["account"]["paid"]), "50.00");
+    assert_eq!(
+        money(&subscription_line(&statement, &subscription)["dues"]["paid"]),
+        "0.00"
+    );
     let twice = capital
         .entry(json!({"operation": "reversal", "entry_id": entry, "date": "2026-02-03", "reason": "again"}))
         .await;
@@ -529,7 +558,7 @@ async fn remind_writes_to_members_with_instalments_due() {
         .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     // In the demo, Théo (4 shares, one of four instalments paid) and Max (2 shares,
-    // nothing paid) have instalments due; everyone else has paid.
+    // two of four instalments paid) have instalments due; everyone else has paid.
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
         "2 instalment reminders and 0 ballot reminders sent\n"
@@ -550,9 +579,11 @@ async fn remind_writes_to_members_with_instalments_due() {
         .iter()
         .find(|m| m.contains("To: member@demo.coop"))
         .expect("Max is reminded");
+    // Max subscribed €100 in four monthly instalments of €25 from September 2023 and paid
+    // €50: the last two, €50, fell due in November and December 2023 and are overdue.
     assert!(
-        to_max.contains("€75.00"),
-        "three instalments of €25.00 have fallen due: {to_max}"
+        to_max.contains("€50.00 in all, of which €50.00 is overdue"),
+        "two instalments of €25.00 are overdue: {to_max}"
     );
     assert!(to_max.contains("https://coop.example/c/demo/capital/me"));
     let to_theo = mails

@@ -4,7 +4,6 @@
 use crate::common::browser::Browser;
 use crate::common::{csrf_of, json, problem, TestApp};
 use crate::patronage_browser::{sign_in_as, sign_out};
-use chrono::{Months, NaiveDate};
 use serde_json::{json, Value};
 
 const DASHBOARD: &str = "/api/v1/coops/demo/dashboard";
@@ -106,7 +105,6 @@ async fn the_members_dashboard_shows_their_ballots_shares_hours_and_the_coops_de
     let app = TestApp::demo().await;
     let max = app.demo_token("member@demo.coop").await;
     let d = get(&app, &max, DASHBOARD).await;
-    let today: NaiveDate = d["today"].as_str().unwrap().parse().unwrap();
     assert_eq!(d["sections"], sections(&[]));
     // Open ballots with their deadlines; Max has voted on neither.
     let open: Vec<(&str, bool, bool)> = d["open_ballots"]
@@ -128,23 +126,25 @@ async fn the_members_dashboard_shows_their_ballots_shares_hours_and_the_coops_de
             ("Board election 2026", false, true)
         ]
     );
-    // Two shares of €50 in four monthly instalments of €25 from the subscription,
-    // nothing paid: those fallen due before today are overdue.
-    let subscribed: NaiveDate = one(
+    // Max joined on 4 September 2023 and subscribed two shares of €50 that day, in four
+    // monthly instalments of €25; he paid €50 three days later (one share fully paid, so
+    // Article 8 lets him vote). Payments settle the oldest instalments first: September
+    // and October 2023 are paid, November and December 2023 (€25 each) overdue since.
+    let subscribed = one(
         &app,
         "SELECT c.entry_date::text FROM capital_entries c JOIN members m ON m.id = c.member_id
          JOIN users u ON u.id = m.user_id WHERE u.email = 'member@demo.coop' AND c.kind = 'subscribe'",
     )
-    .await
-    .parse()
-    .unwrap();
+    .await;
+    assert_eq!(subscribed, "2023-09-04");
     let m = &d["membership"];
     assert_eq!((m["number"].clone(), m["status"].clone()), (json!(5), json!("member")));
     assert_eq!(m["shares_held"], 2);
-    assert_eq!(eur(&m["paid"]), "0.00");
-    let expected: Vec<(String, String, bool)> = (0..4)
-        .map(|i| subscribed + Months::new(i))
-        .map(|due| (due.to_string(), "25.00".to_string(), due < today))
+    assert_eq!(eur(&m["paid"]), "50.00");
+    // The dashboard lists the instalments still to pay: the two paid ones are gone.
+    let expected: Vec<(String, String, bool)> = ["2023-11-04", "2023-12-04"]
+        .into_iter()
+        .map(|due| (due.to_string(), "25.00".to_string(), true))
         .collect();
     let instalments: Vec<(String, String, bool)> = m["instalments"]
         .as_array()
@@ -160,13 +160,10 @@ async fn the_members_dashboard_shows_their_ballots_shares_hours_and_the_coops_de
         })
         .collect();
     assert_eq!(instalments, expected);
-    let overdue = expected.iter().filter(|(_, _, late)| *late).count();
-    let due_now = expected
-        .iter()
-        .filter(|(due, _, _)| due.as_str() <= today.to_string().as_str())
-        .count();
-    assert_eq!(eur(&m["overdue"]), format!("{}.00", 25 * overdue));
-    assert_eq!(eur(&m["due"]), format!("{}.00", 25 * due_now));
+    let overdue = 2;
+    // €100 subscribed, €50 paid: the other €50 fell due in 2023 and is overdue.
+    assert_eq!(eur(&m["overdue"]), "50.00");
+    assert_eq!(eur(&m["due"]), "50.00");
     // Hours of the current fiscal year (the demo's year ended yesterday).
     let (starts, ends): (String, String) = {
         let row = &app.sql("SELECT starts_on::text, ends_on::text FROM fiscal_years").await[0];
@@ -287,7 +284,10 @@ async fn the_treasurers_dashboard_adds_payments_the_year_and_capital() {
             eur(&c["balance"]),
             eur(&c["retained_patronage"])
         ),
-        ("1200.00", "950.00", "850.00", "0.00")
+        // €1,200 subscribed by the seven accounts; paid: Amina 500, Théo 50, Sam 100,
+        // Bea 150, Max 50, Marie 50 and Rémi 100 = €1,000; less Rémi's €100 redeemed, the
+        // balance is €900.
+        ("1200.00", "1000.00", "900.00", "0.00")
     );
     assert_eq!(d["applications"], Value::Null);
     // The page, in Théo's French.
@@ -296,7 +296,7 @@ async fn the_treasurers_dashboard_adds_payments_the_year_and_capital() {
     assert!(html.contains("Rémi Retraité</a> · 100,00\u{a0}€"));
     assert!(html.contains("Heures complètes (exercice clos)</dt><dd>Oui</dd>"));
     assert!(html.contains("<dt>Répartition</dt><dd>brouillon</dd>"));
-    assert!(html.contains("<dt>Capital social</dt><dd>850,00\u{a0}€</dd>"));
+    assert!(html.contains("<dt>Capital social</dt><dd>900,00\u{a0}€</dd>"));
 }
 
 #[tokio::test]

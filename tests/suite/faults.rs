@@ -76,6 +76,32 @@ async fn add_members(db: &tokio_postgres::Client, n: usize) -> Vec<Uuid> {
     )
     .await
     .unwrap();
+    // The demo's bylaws (Article 8) let only a member with a fully paid qualifying share
+    // vote: each voter gets the same subscription and payment as Sam's (two shares, paid
+    // at once), with ids and a bank reference of their own.
+    db.batch_execute(
+        "WITH template AS (
+           SELECT e.* FROM capital_entries e JOIN members m ON m.id = e.member_id JOIN users u ON u.id = m.user_id
+           WHERE u.email = 'secretary@demo.coop' AND e.kind IN ('subscribe', 'payment')),
+         voters AS (
+           SELECT m.id AS member, md5(m.id::text || 'subscription')::uuid AS subscription, u.email
+           FROM members m JOIN users u ON u.id = m.user_id WHERE u.email LIKE '%@faults.test'),
+         copies AS (
+           SELECT t.*, v.*, md5(v.member::text || t.kind)::uuid AS entry_id,
+             CASE WHEN t.kind = 'payment' THEN 'FAULTS-' || v.email END AS new_reference
+           FROM template t CROSS JOIN voters v)
+         INSERT INTO capital_entries (coop_id, id, member_id, share_class_id, kind, entry_date, amount, reference,
+                                      entry, recorded_by)
+         SELECT coop_id, entry_id, member, share_class_id, kind, entry_date, amount, new_reference,
+           jsonb_set(jsonb_set(jsonb_set(
+             CASE WHEN kind = 'payment' THEN jsonb_set(entry, '{kind,reference}', to_jsonb(new_reference)) ELSE entry END,
+             '{id}', to_jsonb(entry_id::text)), '{member}', to_jsonb(member::text)),
+             '{kind,subscription}', to_jsonb(subscription::text)),
+           recorded_by
+         FROM copies ORDER BY member, kind DESC",
+    )
+    .await
+    .unwrap();
     rows.iter().map(|r| r.get::<_, String>(0).parse().unwrap()).collect()
 }
 

@@ -23,11 +23,10 @@ impl<'a> Patronage<'a> {
         // The demo has a closed year and a draft; these tests start from a clean slate.
         app.exec("DELETE FROM distributions; DELETE FROM hours_entries; DELETE FROM fiscal_years;")
             .await;
-        // The demo's members joined "today"; for a 2025 year they must have been
-        // members since before it. Rémi (the former member) left on 1 July 2025.
+        // The demo's members all joined before 2025; for this 2025 year, Rémi (the
+        // former member) left on 1 July 2025.
         app.exec(
-            "UPDATE members SET state = jsonb_set(state, '{member_since}', '\"2020-01-01\"') WHERE number IS NOT NULL;
-             UPDATE members m SET state = jsonb_set(m.state, '{since}', '\"2025-07-01\"')
+            "UPDATE members m SET state = jsonb_set(m.state, '{since}', '\"2025-07-01\"')
                FROM users u WHERE u.id = m.user_id AND u.email = 'remi@example.org';",
         )
         .await;
@@ -110,7 +109,9 @@ impl<'a> Patronage<'a> {
 
     /// A 2025 year with capital and hours, closed: Max has €200 paid before the
     /// year, Marie €100 paid on 2 July (183 of 365 days), and hours for Max 1607,
-    /// Marie 1200, Théo 800 and Rémi 600 (he left on 1 July).
+    /// Marie 1200, Théo 800 and Rémi 600 (he left on 1 July). The demo's own capital,
+    /// paid when each member joined (2021–2024), stands all year too: Amina €500,
+    /// Théo €50, Sam €100, Bea €150, Max €50, Marie €50 and Rémi €100.
     async fn closed_year(&self) -> String {
         let year = json(
             self.post(
@@ -306,35 +307,39 @@ async fn the_treasurer_runs_a_year_end_distribution_through_the_api() {
     let t = &draft["totals"];
     assert_eq!(money(&t["surplus"]), "10000.00");
     assert_eq!(money(&t["reserve"]), "1000.00");
-    // Max: 5 % × €200.00 = €10.00. Marie: 5 % × €100.00 × 183/365 = €2.5068…, and no
-    // one earns more than rate × capital, so €2.50.
-    assert_eq!(money(&t["share_return"]), "12.50");
-    assert_eq!(money(&t["patronage"]), "8987.50");
+    // 5 % of the capital held through the year, floored to the cent: Amina €25.00, Théo
+    // €2.50, Sam €5.00, Bea €7.50, Rémi €5.00 (his shares were redeemed only in 2026),
+    // Max 5 % × (€50 + €200) = €12.50, and Marie 5 % × (€50 + €100 × 183/365 =
+    // €100.14) = €5.007…, so €5.00: €62.50 in all.
+    assert_eq!(money(&t["share_return"]), "62.50");
+    assert_eq!(money(&t["patronage"]), "8937.50");
     assert_eq!(t["hours"], "4207");
     let (_, marie_number) = p.member("marie@demo.coop").await;
     let (_, theo_number) = p.member("treasurer@demo.coop").await;
     let (remi, remi_number) = p.member("remi@example.org").await;
     let max_line = line(&draft, max_number);
-    assert_eq!(money(&max_line["share_return"]), "10.00");
-    assert_eq!(money(&max_line["eligible_capital"]), "200.00");
-    assert_eq!(money(&line(&draft, marie_number)["eligible_capital"]), "50.14");
-    assert_eq!(money(&line(&draft, marie_number)["share_return"]), "2.50");
-    // 8,987.50 by hours, in cents: 1607/4207 → 343,306.91…; 1200 → 256,358.45…;
-    // 800 → 170,905.63…; 600 → 128,179.23…. The floors leave 2 cents, which go to
-    // the largest remainders: Max (.69) and Théo (.63).
+    assert_eq!(money(&max_line["share_return"]), "12.50");
+    assert_eq!(money(&max_line["eligible_capital"]), "250.00");
+    assert_eq!(money(&line(&draft, marie_number)["eligible_capital"]), "100.14");
+    assert_eq!(money(&line(&draft, marie_number)["share_return"]), "5.00");
+    // 8,937.50 by hours, in cents: 1607/4207 → 341,396.78…; 1200 → 254,932.26…;
+    // 800 → 169,954.84…; 600 → 127,466.13…. The floors leave 2 cents, which go to
+    // the largest remainders: Théo (.84) and Max (.78).
     let patronage: Vec<String> = [max_number, marie_number, theo_number, remi_number]
         .iter()
         .map(|n| money(&line(&draft, *n)["patronage"]))
         .collect();
-    assert_eq!(patronage, ["3433.07", "2563.58", "1709.06", "1281.79"]);
-    // Cash is at least 20 %, rounded up: 3,433.07 × 0.2 = 686.614 → 686.62.
-    assert_eq!(money(&max_line["cash"]), "686.62");
-    assert_eq!(money(&max_line["retained"]), "2746.45");
-    // Rémi left on 1 July: his hours count, and so does his patronage.
-    assert_eq!(money(&line(&draft, remi_number)["total"]), "1281.79");
+    assert_eq!(patronage, ["3413.97", "2549.32", "1699.55", "1274.66"]);
+    // Cash is at least 20 %, rounded up: 3,413.97 × 0.2 = 682.794 → 682.80.
+    assert_eq!(money(&max_line["cash"]), "682.80");
+    assert_eq!(money(&max_line["retained"]), "2731.17");
+    // Rémi left on 1 July: his hours count, and so does his patronage, with the return
+    // on the €100 he held: 1,274.66 + 5.00.
+    assert_eq!(money(&line(&draft, remi_number)["total"]), "1279.66");
     assert_eq!(
         draft["worked_line"],
-        "Théo Trésorier: 800 h of 4,207 h × €8,987.50 = €1,709.06; cash €341.82, retained €1,367.24"
+        "Théo Trésorier: 800 h of 4,207 h × €8,937.50 = €1,699.55; shares: €50.00 × 5 % = €2.50; \
+         cash €339.91, retained €1,359.64"
     );
 
     // Authorisation: a member cannot post, and another co-op never sees it.
@@ -402,7 +407,7 @@ async fn the_treasurer_runs_a_year_end_distribution_through_the_api() {
     assert_eq!(p.sum("SELECT sum(reserve) FROM distribution_entries").await, "1000.00");
     assert_eq!(
         p.sum("SELECT sum(share_return) FROM distribution_entries").await,
-        "12.50"
+        "62.50"
     );
     let cash = money(&posted["totals"]["cash"]);
     let retained = money(&posted["totals"]["retained"]);
@@ -416,8 +421,10 @@ async fn the_treasurer_runs_a_year_end_distribution_through_the_api() {
         retained
     );
     let statement = p.get(&format!("/members/{max}/capital?as_of=2026-04-01")).await;
-    assert_eq!(money(&statement["account"]["retained_patronage"]), "2746.45");
-    assert_eq!(money(&statement["account"]["balance"]), "2946.45");
+    // Max's paid capital (€50 from the demo, €200 from this year) and his retained
+    // patronage: 250.00 + 2,731.17.
+    assert_eq!(money(&statement["account"]["retained_patronage"]), "2731.17");
+    assert_eq!(money(&statement["account"]["balance"]), "2981.17");
 
     // Max's notice, his alone, and by e-mail.
     let notice = json(
@@ -431,7 +438,7 @@ async fn the_treasurer_runs_a_year_end_distribution_through_the_api() {
         200,
     )
     .await;
-    assert_eq!(money(&notice["line"]["cash"]), "686.62");
+    assert_eq!(money(&notice["line"]["cash"]), "682.80");
     assert_eq!(notice["posted_on"], "2026-03-31");
     problem(
         p.send(
@@ -450,7 +457,7 @@ async fn the_treasurer_runs_a_year_end_distribution_through_the_api() {
         .into_iter()
         .find(|m| m.contains("To: member@demo.coop") && m.contains("2025"))
         .expect("a notice to Max");
-    assert!(mail.contains("686.62"), "{mail}");
+    assert!(mail.contains("682.80"), "{mail}");
 
     // Reversal: a reason is required; every account back to the cent.
     let no_reason = p
@@ -476,7 +483,7 @@ async fn the_treasurer_runs_a_year_end_distribution_through_the_api() {
     }
     let statement = p.get(&format!("/members/{max}/capital?as_of=2026-04-03")).await;
     assert_eq!(money(&statement["account"]["retained_patronage"]), "0.00");
-    assert_eq!(money(&statement["account"]["balance"]), "200.00");
+    assert_eq!(money(&statement["account"]["balance"]), "250.00");
     problem(
         p.post(&format!("/distributions/{id}/reverse"), json!({"reason": "again"}))
             .await,
@@ -523,9 +530,138 @@ async fn the_demo_has_a_closed_year_with_hours_and_a_draft() {
     assert_eq!(draft["status"], "draft");
     assert_eq!(draft["reproducible"], true);
     assert_eq!(money(&draft["totals"]["surplus"]), "48210.00");
-    // 30 % to the reserve under the US preset.
-    assert_eq!(money(&draft["totals"]["reserve"]), "14463.00");
+    // Issue 19, finding 9: the draft follows the demo's bylaws in force (version 2), not
+    // the US preset's 30 % reserve: its rule set is the one their schedule names.
+    let schedule: Vec<String> = app
+        .sql(
+            "SELECT v.schedule -> 'distribution' ->> 'reserve_rate', v.schedule -> 'distribution' ->> \
+             'share_return_rate', v.schedule -> 'distribution' ->> 'approved_by' FROM bylaw_versions v \
+             ORDER BY v.number DESC LIMIT 1",
+        )
+        .await
+        .iter()
+        .flat_map(|r| [r.get(0), r.get(1), r.get(2)])
+        .collect();
+    assert_eq!(schedule, ["0.10", "0.05", "board"]);
+    let rules = &draft["rule_set"];
+    assert_eq!(
+        (
+            &rules["reserve_rate"],
+            &rules["share_return_rate"],
+            &rules["patronage_basis"]
+        ),
+        (&json!("0.10"), &json!("0.05"), &json!("hours"))
+    );
+    assert_eq!(draft["board_may_approve"], true, "the bylaws have the board approve");
+    // 10 % of €48,210.00 to the reserve.
+    assert_eq!(money(&draft["totals"]["reserve"]), "4821.00");
+    // 5 % on the capital held through the year, floored to the cent: Amina €500 →
+    // €25.00, Théo €50 → €2.50, Sam €100 → €5.00, Bea €150 → €7.50, Max €50 → €2.50,
+    // Marie €50 → €2.50, and Rémi, who left ten days ago, €100 × 360/365 = €98.63 →
+    // €4.93: €49.93. The rest, €43,339.07, goes by hours.
+    assert_eq!(money(&draft["totals"]["share_return"]), "49.93");
+    assert_eq!(money(&draft["totals"]["patronage"]), "43339.07");
+    assert_eq!(
+        draft["worked_line"],
+        "Amina Admin: 1,650 h of 8,387 h × €43,339.07 = €8,526.23; shares: €500.00 × 5 % = €25.00; \
+         cash €0.00, retained €8,526.23"
+    );
     assert_eq!(draft["totals"]["hours"], "8387");
+    assert_eq!(draft["capital_without_labour"], false);
+    // Issue 19, finding 10: under the SCOP preset too, the demo's workers (members since
+    // 2021–2024) share the patronage: labour is not left with nothing.
+    let scop = json(
+        app.api(
+            &treasurer,
+            reqwest::Method::POST,
+            "/api/v1/coops/demo/distributions",
+            Some(
+                json!({"fiscal_year_id": years[0]["id"], "surplus": "48210.00", "preset": "scop_fr",
+                "overrides": {"share_return_rate": "0.05"}}),
+            ),
+        )
+        .await,
+        201,
+    )
+    .await;
+    // 15 % of €48,210.00 to the reserve, the same €49.93 on shares, and €40,928.57 to
+    // the workers by hours.
+    let t = &scop["totals"];
+    assert_eq!(
+        (money(&t["reserve"]), money(&t["share_return"]), money(&t["patronage"])),
+        ("7231.50".to_string(), "49.93".to_string(), "40928.57".to_string())
+    );
+    assert_eq!(scop["capital_without_labour"], false);
+    assert_eq!(scop["warnings"], json!([]));
+    assert!(scop["lines"].as_array().unwrap().iter().all(|l| l["eligible"] == true));
+}
+
+/// Issue 19, finding 10: a distribution that pays a return on capital while labour
+/// gets nothing (every worker ineligible) is flagged to the treasurer before it is
+/// proposed, in the API and on the page, in the reader's language; one that pays
+/// labour is not.
+#[tokio::test]
+async fn a_distribution_paying_capital_but_no_labour_is_flagged_before_it_is_proposed() {
+    let app = TestApp::demo().await;
+    let p = Patronage::new(&app).await;
+    let year = p.closed_year().await;
+    let ordinary = p.draft(&year, false).await;
+    assert_eq!(ordinary["capital_without_labour"], false);
+    assert_eq!(ordinary["warnings"], json!([]));
+    // Eligible for patronage only from 2,000 hours: no one worked as much in 2025 (Max
+    // most, 1,607 h). 10 % to the reserve, the same €62.50 on shares as the ordinary
+    // draft, and the pool of €8,937.50 that no one may receive goes to the reserve too.
+    let flagged = json(
+        p.post(
+            "/distributions",
+            json!({"fiscal_year_id": year, "surplus": "10000.00",
+                "overrides": {"reserve_rate": "0.10", "share_return_rate": "0.05", "min_hours": "2000"}}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let t = &flagged["totals"];
+    assert_eq!(
+        (money(&t["reserve"]), money(&t["share_return"]), money(&t["patronage"])),
+        ("9937.50".to_string(), "62.50".to_string(), "0.00".to_string())
+    );
+    assert_eq!(flagged["capital_without_labour"], true);
+    // Théo, the treasurer, reads Concord in French.
+    let french = "Cette répartition rémunère le capital alors que le travail ne reçoit rien : aucun membre ne \
+                  reçoit de ristourne. Vérifiez les règles (conditions, présence, réserve) et les heures avant de \
+                  la proposer.";
+    assert_eq!(flagged["warnings"], json!([french]));
+    let id = flagged["id"].as_str().unwrap();
+    // Bea, on the board, reads it in English.
+    let board = app.demo_token("board@demo.coop").await;
+    let read = json(
+        p.send(&board, reqwest::Method::GET, &format!("/distributions/{id}"), None)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(read["capital_without_labour"], true);
+    assert_eq!(
+        read["warnings"],
+        json!([
+            "This distribution pays a return on capital while labour gets nothing: no member receives \
+                patronage. Check the rules (eligibility, presence, reserve) and the hours before proposing it."
+        ])
+    );
+    // The draft's page warns the treasurer above the button that proposes it.
+    let client = app.signed_in("treasurer@demo.coop").await;
+    let html = app
+        .page(&client, &format!("/c/demo/patronage/distributions/{id}"))
+        .await;
+    let warning = html.find("id=\"capital-without-labour\"").expect("the page warns");
+    assert!(html[warning..].contains(french), "{html}");
+    assert!(warning < html.find("/propose\"").expect("the propose form"));
+    let ordinary_id = ordinary["id"].as_str().unwrap();
+    let html = app
+        .page(&client, &format!("/c/demo/patronage/distributions/{ordinary_id}"))
+        .await;
+    assert!(!html.contains("capital-without-labour"));
 }
 
 #[tokio::test]
@@ -837,13 +973,14 @@ async fn many_simultaneous_posts_leave_exactly_one_posting() {
         assert_eq!(json(answer, 200).await["status"], "posted");
     }
     assert_eq!(p.count("SELECT count(*) FROM distribution_postings").await, 1);
-    // The reserve, and one row per member owed cash patronage (Max, Marie, Théo,
-    // Rémi), Max's and Marie's with their share returns; 4 retained amounts.
-    assert_eq!(p.count("SELECT count(*) FROM distribution_entries").await, 5);
+    // The reserve, and one row per member owed something: cash patronage and a share
+    // return for the four who worked (Max, Marie, Théo, Rémi), a share return alone for
+    // Amina, Sam and Bea (the demo's capital held through 2025); 4 retained amounts.
+    assert_eq!(p.count("SELECT count(*) FROM distribution_entries").await, 8);
     assert_eq!(
         p.count("SELECT count(*) FROM distribution_entries WHERE share_return > 0 AND patronage_cash > 0")
             .await,
-        2
+        4
     );
     assert_eq!(
         p.count("SELECT count(*) FROM capital_entries WHERE kind = 'patronage_retained'")
@@ -881,16 +1018,17 @@ async fn cash_is_tracked_until_paid() {
         json!({"member_id": max, "account": "patronage_cash_payable", "amount": amount, "date": "2026-04-10",
             "reference": "VIR-77"})
     };
-    let over = p.post(&format!("/distributions/{id}/payments"), pay("686.63")).await;
+    // Max is owed €682.80 in cash (20 % of €3,413.97, rounded up): a cent more is refused.
+    let over = p.post(&format!("/distributions/{id}/payments"), pay("682.81")).await;
     problem(over, 422, "validation").await;
     let paid = json(
         p.post(&format!("/distributions/{id}/payments"), pay("600.00")).await,
         201,
     )
     .await;
-    assert_eq!(money(&line(&paid, max_number)["cash_owed"]), "86.62");
+    assert_eq!(money(&line(&paid, max_number)["cash_owed"]), "82.80");
     let paid = json(
-        p.post(&format!("/distributions/{id}/payments"), pay("86.62")).await,
+        p.post(&format!("/distributions/{id}/payments"), pay("82.80")).await,
         201,
     )
     .await;

@@ -60,13 +60,65 @@ async fn an_applicant_is_admitted_gets_the_next_number_and_an_invitation() {
     )
     .await;
     let state = json(admitted, 200).await;
-    // The demo co-op requires no qualifying share: admission makes a full member.
-    assert_eq!(state["status"], "member");
+    // The demo's bylaws (Article 8) make an admitted applicant a member once their
+    // qualifying share is fully paid: until then Nadia is admitted, numbered, no voter.
+    assert_eq!(state["status"], "admitted");
     let line = register(&app, &secretary, "?q=nadia").await;
     assert_eq!(
         line[0]["number"], 8,
         "the demo's seven members, Rémi who left among them, hold 1 to 7"
     );
+    assert_eq!(line[0]["may_vote"], false);
+    // The treasurer records her one qualifying share (€50.00) and its payment in full.
+    let treasurer = app.demo_token("treasurer@demo.coop").await;
+    let classes = json(
+        app.api(
+            &treasurer,
+            reqwest::Method::GET,
+            "/api/v1/coops/demo/share-classes",
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    let class = classes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["qualifying"] == true)
+        .unwrap()["id"]
+        .clone();
+    let entry = |body: Value| {
+        app.api(
+            &treasurer,
+            reqwest::Method::POST,
+            "/api/v1/coops/demo/capital/entries",
+            Some(body),
+        )
+    };
+    let subscribed = json(
+        entry(
+            json!({"operation": "subscribe", "member_id": id, "class_id": class, "shares": 1,
+            "date": today(), "in_instalments": false}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let subscription = subscribed[0]["kind"]["subscription"].clone();
+    json(
+        entry(
+            json!({"operation": "payment", "subscription_id": subscription, "date": today(),
+            "amount": "50.00", "method": "bank_transfer", "reference": "VIR-NADIA"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let line = register(&app, &secretary, "?q=nadia").await;
+    assert_eq!(line[0]["status"], "member");
+    assert_eq!(line[0]["number"], 8);
     assert_eq!(line[0]["may_vote"], true);
     let link = app.link_mailed_to("nadia@bakery.test");
     assert!(link.contains("/password/reset?token="));
@@ -87,7 +139,14 @@ async fn an_applicant_is_admitted_gets_the_next_number_and_an_invitation() {
         .iter()
         .map(|h| (h["transition"].as_str().unwrap(), h["status"].as_str().unwrap()))
         .collect();
-    assert_eq!(steps, [("apply", "applicant"), ("admit", "member")]);
+    assert_eq!(
+        steps,
+        [
+            ("apply", "applicant"),
+            ("admit", "admitted"),
+            ("become_member", "member")
+        ]
+    );
     assert_eq!(history[1]["decision_ref"], "Board 2026-11");
     assert_eq!(history[1]["actor"], "secretary@demo.coop");
 }
@@ -243,10 +302,35 @@ async fn the_register_as_of_a_date_shows_who_was_a_member_then() {
     );
     let later = register(&app, &board, &format!("?q=member@demo.coop&as_of={effective}")).await;
     assert_eq!(later[0]["status"], "resigned");
-    let before = register(&app, &board, &format!("?as_of={}", today - Duration::days(100))).await;
+    // The demo co-op was founded at its general meeting of 14 March 2021: the day
+    // before, no one was on the register.
+    let before = register(&app, &board, "?as_of=2021-03-13").await;
     assert!(
         before.as_array().unwrap().iter().all(|l| l["status"].is_null()),
-        "no one was on the register a hundred days ago"
+        "no one was on the register before the founding"
+    );
+    // A hundred days ago all six members and Rémi (who resigned ten days ago) were
+    // members; Camille had not applied yet.
+    let then = register(&app, &board, &format!("?as_of={}", today - Duration::days(100))).await;
+    let mut members_then: Vec<&str> = then
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["status"] == "member")
+        .map(|l| l["email"].as_str().unwrap())
+        .collect();
+    members_then.sort();
+    assert_eq!(
+        members_then,
+        [
+            "admin@demo.coop",
+            "board@demo.coop",
+            "marie@demo.coop",
+            "member@demo.coop",
+            "remi@example.org",
+            "secretary@demo.coop",
+            "treasurer@demo.coop"
+        ]
     );
 
     let csv = app
@@ -627,10 +711,10 @@ async fn the_register_and_the_roll_name_the_same_voters() {
             .clone()
     };
     // Marie paid her €50 share; Max pays his two shares in instalments and has paid
-    // nothing yet; Rémi left; Camille has only applied.
+    // €50, one share in full; Rémi left; Camille has only applied.
     assert_eq!(may_vote("marie@demo.coop"), true);
     assert_eq!(may_vote("admin@demo.coop"), true);
-    assert_eq!(may_vote("member@demo.coop"), false);
+    assert_eq!(may_vote("member@demo.coop"), true);
     assert_eq!(may_vote("remi@example.org"), false);
     assert_eq!(may_vote("camille@example.org"), false);
     let mut on_register: Vec<String> = lines
@@ -681,5 +765,5 @@ async fn the_register_and_the_roll_name_the_same_voters() {
         .map(|r| r.get(0))
         .collect();
     assert_eq!(roll, on_register);
-    assert_eq!(roll.len(), 5, "Amina, Théo, Sam, Bea and Marie");
+    assert_eq!(roll.len(), 6, "Amina, Théo, Sam, Bea, Max and Marie");
 }
