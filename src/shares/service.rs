@@ -323,6 +323,7 @@ pub async fn import_holdings(state: &AppState, scope: &InCoop, csv_text: &str) -
         let holdings = super::holdings::parse(csv_text, currency, today).map_err(line_errors)?;
         let classes = store::classes(conn, coop_id, currency).await?;
         let members_by_email = store::members_by_email(conn, coop_id).await?;
+        let closed_until = crate::coops::store::books_closed_until(conn, coop_id).await?;
         let mut ledger = store::ledger(conn, coop_id).await?;
         let mut written = Vec::new();
         let mut errors = Vec::new();
@@ -331,6 +332,15 @@ pub async fn import_holdings(state: &AppState, scope: &InCoop, csv_text: &str) -
                 line: holding.line,
                 reason,
             };
+            // An import writes history only where the books are still open, as an
+            // officer's back-dated subscription does.
+            if let Some(closed_until) = closed_until.filter(|&c| holding.subscribed_on.min(holding.paid_on) <= c) {
+                errors.push(refused(format!(
+                    "the books are closed until {closed_until}: date the holding {} or later",
+                    closed_until.succ_opt().unwrap_or(closed_until)
+                )));
+                continue;
+            }
             let Some(member) = members_by_email.get(&holding.email.to_lowercase()) else {
                 errors.push(refused(format!(
                     "no member with the e-mail {} on the register",

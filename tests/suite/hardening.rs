@@ -592,6 +592,21 @@ async fn an_officer_back_dates_a_subscription_only_into_open_books_and_says_why(
     );
     let future = refused_fields(subscribe(&tomorrow, Some("promised")).await).await;
     assert_eq!(future[0].0, "date");
+    // Nor does an import of holdings write into them.
+    let import = app
+        .client()
+        .post(app.at("/api/v1/coops/demo/capital/holdings/import"))
+        .bearer_auth(&treasurer)
+        .header("content-type", "text/csv")
+        .body(format!(
+            "email,class,shares,subscribed_on\nmember@demo.coop,Parts sociales,1,{yesterday}\n"
+        ))
+        .send()
+        .await
+        .unwrap();
+    let lines = refused_fields(import).await;
+    assert_eq!(lines[0].0, "line 2");
+    assert!(lines[0].1.contains("books are closed"), "{lines:?}");
     assert_eq!(entries().await, before, "nothing written");
 
     // Once the last closed year ended forty days ago, the days since are open.

@@ -54,6 +54,24 @@ async fn grow_roll_to(app: &TestApp, token: &str, meeting: &str, roll: u64) {
         .await
         .unwrap();
     assert!(imported.status().is_success(), "{}", imported.text().await.unwrap());
+    // The demo's bylaws ask for a paid qualifying share before one votes: each pays
+    // theirs today (the books are closed until yesterday).
+    let today = Utc::now().date_naive();
+    let mut holdings = String::from("email,class,shares,subscribed_on\n");
+    for i in 0..roll - now {
+        holdings.push_str(&format!("worker{i}@demo.test,Parts sociales,1,{today}\n"));
+    }
+    let treasurer = app.demo_token("treasurer@demo.coop").await;
+    let paid = app
+        .client()
+        .post(app.at("/api/v1/coops/demo/capital/holdings/import"))
+        .bearer_auth(&treasurer)
+        .header("content-type", "text/csv")
+        .body(holdings)
+        .send()
+        .await
+        .unwrap();
+    assert!(paid.status().is_success(), "{}", paid.text().await.unwrap());
     let grown = get(app, token, &format!("{MEETINGS}/{meeting}")).await;
     assert_eq!(grown["roll"], roll);
 }
