@@ -130,6 +130,31 @@ async fn parameters_for(
     }
 }
 
+/// The settings of a new or edited draft of `kind`, checked against the rule the
+/// bylaws in force give that kind.
+async fn checked_settings(
+    conn: &mut AsyncPgConnection,
+    coop: &Coop,
+    kind: DecisionKind,
+    input: &BallotInput,
+) -> AppResult<Settings> {
+    let (parameters, _) = parameters_for(conn, coop, kind).await?;
+    check_decision_question(kind, &input.questions)?;
+    validated(conn, coop, input, &parameters).await
+}
+
+/// What a draft stores of `input`, with its checked `settings`.
+fn fields_of<'a>(input: &'a BallotInput, settings: &'a Settings) -> BallotFields<'a> {
+    BallotFields {
+        title: input.title.trim(),
+        description: &input.description,
+        settings,
+        questions: &input.questions,
+        opens_at: input.opens_at,
+        closes_at: input.closes_at,
+    }
+}
+
 /// A ballot that takes a named decision decides it by its first question, a motion.
 fn check_decision_question(kind: DecisionKind, questions: &[Question]) -> AppResult<()> {
     let first_is_motion = matches!(questions.first().map(|q| &q.kind), Some(QuestionKind::Motion { .. }));
@@ -253,17 +278,8 @@ pub(crate) async fn create_in(
 ) -> AppResult<Ballot> {
     let id = Uuid::now_v7();
     let kind = input.decision_kind.unwrap_or(DecisionKind::Ordinary);
-    let (parameters, _) = parameters_for(conn, coop, kind).await?;
-    check_decision_question(kind, &input.questions)?;
-    let settings = validated(conn, coop, input, &parameters).await?;
-    let fields = BallotFields {
-        title: input.title.trim(),
-        description: &input.description,
-        settings: &settings,
-        questions: &input.questions,
-        opens_at: input.opens_at,
-        closes_at: input.closes_at,
-    };
+    let settings = checked_settings(conn, coop, kind, input).await?;
+    let fields = fields_of(input, &settings);
     store::insert(conn, coop.id, id, kind, &fields).await?;
     audit::append(
         conn,
@@ -289,17 +305,8 @@ pub async fn update(state: &AppState, scope: &InCoop, id: Uuid, input: &BallotIn
             step(ballot.status, Step::Edit)?;
             // A notice given describes the draft as it was: a changed draft needs a new one.
             store::set_notice_sent_at(conn, coop.id, id, None).await?;
-            let (parameters, _) = parameters_for(conn, coop, ballot.decision_kind).await?;
-            check_decision_question(ballot.decision_kind, &input.questions)?;
-            let settings = validated(conn, coop, input, &parameters).await?;
-            let fields = BallotFields {
-                title: input.title.trim(),
-                description: &input.description,
-                settings: &settings,
-                questions: &input.questions,
-                opens_at: input.opens_at,
-                closes_at: input.closes_at,
-            };
+            let settings = checked_settings(conn, coop, ballot.decision_kind, input).await?;
+            let fields = fields_of(input, &settings);
             store::update(conn, coop.id, id, &fields).await?;
             audit::append(
                 conn,
