@@ -1228,16 +1228,23 @@ pub fn officer_subscription_date(
     if date > today {
         return Err(ShareError::InTheFuture { today });
     }
-    if let Some(closed_until) = closed_until.filter(|&closed| date <= closed) {
-        return Err(ShareError::BooksClosed {
-            closed_until,
-            open_from: closed_until.succ_opt().unwrap_or(closed_until),
-        });
-    }
+    in_open_books(date, closed_until)?;
     if date < today && reason.is_none_or(|r| r.trim().is_empty()) {
         return Err(ShareError::BackdatedWithoutReason);
     }
     Ok(())
+}
+
+/// Checks that `date` falls in books still open: after `closed_until`, the last day of
+/// the latest closed fiscal year (any date while none is closed).
+pub fn in_open_books(date: NaiveDate, closed_until: Option<NaiveDate>) -> Result<(), ShareError> {
+    match closed_until.filter(|&closed| date <= closed) {
+        Some(closed_until) => Err(ShareError::BooksClosed {
+            closed_until,
+            open_from: closed_until.succ_opt().unwrap_or(closed_until),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// A member subscribes shares of a class.

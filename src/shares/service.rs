@@ -334,11 +334,8 @@ pub async fn import_holdings(state: &AppState, scope: &InCoop, csv_text: &str) -
             };
             // An import writes history only where the books are still open, as an
             // officer's back-dated subscription does.
-            if let Some(closed_until) = closed_until.filter(|&c| holding.subscribed_on.min(holding.paid_on) <= c) {
-                errors.push(refused(format!(
-                    "the books are closed until {closed_until}: date the holding {} or later",
-                    closed_until.succ_opt().unwrap_or(closed_until)
-                )));
+            if let Err(closed) = rules::in_open_books(holding.subscribed_on.min(holding.paid_on), closed_until) {
+                errors.push(refused(closed.to_string()));
                 continue;
             }
             let Some(member) = members_by_email.get(&holding.email.to_lowercase()) else {
