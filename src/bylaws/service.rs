@@ -1131,9 +1131,22 @@ pub async fn seed_demo(
     voters: &[Uuid],
     commenter: Uuid,
 ) -> AppResult<()> {
+    // The founders adapted the model where their schedule differs from it: no
+    // probation before admission, at least 10 % to the reserve, and the year-end
+    // distribution approved by the board.
     let text = super::model::bylaws("en")
         .replace("[name]", &coop.name)
-        .replace("[address]", "12 Wheel Street, Nantes");
+        .replace("[address]", "12 Wheel Street, Nantes")
+        .replace(
+            "An applicant first works in the co-operative for a probation of **six months**, during which they \
+             take part in meetings without a vote.\n\nAt the end of the probation the board decides on admission",
+            "The board decides on admission",
+        )
+        .replace("at least **25 %** of the surplus", "at least **10 %** of the surplus")
+        .replace(
+            "Each year, on a proposal of the board approved by the members:",
+            "Each year, on a proposal of the treasurer approved by the board:",
+        );
     let first = rules::parse_markdown(&text).map_err(|e| AppError::internal(e.to_string()))?;
     let mut schedule = crate::coops::store::parameters(conn, coop.id).await?.to_schedule();
     // The demo lets a visitor put an amendment to the vote at once.

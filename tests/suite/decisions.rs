@@ -122,3 +122,44 @@ async fn the_new_ballot_page_starts_from_the_rule_of_its_kind() {
     assert!(page.contains("value=\"1&#x2F;2\""), "{page}");
     assert!(page.contains("<option value=\"two_thirds\" selected"), "{page}");
 }
+
+/// Issue 19, finding 9: the demo's bylaws say what their schedule applies — no
+/// probation, at least 10 % to the reserve, the distribution approved by the board.
+#[tokio::test]
+async fn the_demos_bylaws_say_what_their_schedule_applies() {
+    let app = TestApp::demo().await;
+    let member = app.demo_token("member@demo.coop").await;
+    let text = app
+        .client()
+        .get(app.at("/api/v1/coops/demo/bylaws/versions/1/markdown"))
+        .bearer_auth(&member)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for said in [
+        "The board decides on admission",
+        "at least **10 %** of the surplus",
+        "on a proposal of the treasurer approved by the board",
+    ] {
+        assert!(text.contains(said), "{said} in {text}");
+    }
+    assert!(!text.contains("probation of"), "{text}");
+    let version = json(
+        app.api(
+            &member,
+            reqwest::Method::GET,
+            "/api/v1/coops/demo/bylaws/versions/1",
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    let schedule = &version["schedule"];
+    assert_eq!(schedule["probation_months"], Value::Null);
+    assert_eq!(schedule["distribution"]["reserve_rate"], "0.10");
+    assert_eq!(schedule["distribution"]["approved_by"], "board");
+}
