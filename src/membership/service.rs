@@ -755,10 +755,11 @@ pub async fn register(
     let mut conn = db::conn(&state.pool).await?;
     let history = store::history(&mut conn, scope.coop.id, None).await?;
     let rows = store::register(&mut conn, scope.coop.id).await?;
-    let voters: std::collections::HashSet<Uuid> = crate::shares::service::voters_on(&mut conn, scope.coop.id, as_of)
-        .await?
-        .into_iter()
-        .collect();
+    let voters: std::collections::HashSet<Uuid> =
+        crate::shares::service::voters_among(&mut conn, scope.coop.id, &rows, as_of)
+            .await?
+            .into_iter()
+            .collect();
     let needle = search.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty());
     // One pass over the history, grouped by member (a register may have 100,000 people).
     let mut history_by_member: std::collections::HashMap<Uuid, Vec<StatusChange>> = std::collections::HashMap::new();

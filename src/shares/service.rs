@@ -276,6 +276,17 @@ async fn in_good_standing(
 /// The members who may vote on `on`, in the register's order: the roll of a ballot
 /// or a meeting opened that day, and the register's "may vote" ([`rules::may_vote`]).
 pub async fn voters_on(conn: &mut AsyncPgConnection, coop_id: Uuid, on: NaiveDate) -> AppResult<Vec<Uuid>> {
+    let register = members::register(conn, coop_id).await?;
+    voters_among(conn, coop_id, &register, on).await
+}
+
+/// [`voters_on`] among register rows the caller has read already.
+pub async fn voters_among(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    register: &[members::RegisterRow],
+    on: NaiveDate,
+) -> AppResult<Vec<Uuid>> {
     let policy = members::policy(conn, coop_id).await?;
     // The ledger is read only where the qualifying share decides.
     let (ledger, classes) = if policy.requires_qualifying_share {
@@ -288,9 +299,9 @@ pub async fn voters_on(conn: &mut AsyncPgConnection, coop_id: Uuid, on: NaiveDat
         (Vec::new(), Vec::new())
     };
     let mut voters = Vec::new();
-    for row in members::register(conn, coop_id).await? {
-        let state: lifecycle::MemberState =
-            serde_json::from_value(row.state).map_err(|e| AppError::internal(format!("member state: {e}")))?;
+    for row in register {
+        let state = <lifecycle::MemberState as serde::Deserialize>::deserialize(&row.state)
+            .map_err(|e| AppError::internal(format!("member state: {e}")))?;
         if rules::may_vote(&state, &policy, &ledger, &classes, MemberId(row.id), on) {
             voters.push(row.id);
         }

@@ -30,11 +30,6 @@ async fn get(app: &TestApp, token: &str, path: &str) -> Value {
     .await
 }
 
-/// A page's HTML as `session` sees it.
-async fn page(app: &TestApp, session: &reqwest::Client, path: &str) -> String {
-    session.get(app.at(path)).send().await.unwrap().text().await.unwrap()
-}
-
 /// Members in good standing imported through the register, so the roll reaches `roll`.
 async fn grow_roll_to(app: &TestApp, token: &str, meeting: &str, roll: u64) {
     let now = get(app, token, &format!("{MEETINGS}/{meeting}")).await["roll"]
@@ -232,17 +227,17 @@ async fn sixty_present_of_81_with_20_voting_15_to_5_carries_and_the_page_agrees_
     assert_eq!(view["quorum_met"], result["quorum_met"]);
     assert!(view["agenda"][0]["ballot"]["quorum_now"].is_null());
     let session = app.signed_in("member@demo.coop").await;
-    let meeting_page = page(&app, &session, &format!("/c/demo/meetings/{meeting}")).await;
+    let meeting_page = app.page(&session, &format!("/c/demo/meetings/{meeting}")).await;
     let quorum = "Quorum reached: 60 members present or represented when the vote closed, 21 were needed.";
     assert!(meeting_page.contains(quorum), "{meeting_page}");
     assert!(meeting_page.contains("The quorum (21) is reached."), "{meeting_page}");
     assert!(!meeting_page.contains("not reached"), "{meeting_page}");
     assert!(meeting_page.contains("15 for, 5 against, 0 abstaining: 75.00 % of 20 votes cast excluding abstentions"));
     assert!(meeting_page.contains("15 for, 5 against, 0 abstaining: 25.00 % of 60 members present or represented"));
-    let ballot_page = page(&app, &session, &format!("/c/demo/ballots/{ballot}")).await;
+    let ballot_page = app.page(&session, &format!("/c/demo/ballots/{ballot}")).await;
     assert!(ballot_page.contains(quorum), "{ballot_page}");
     let marie = app.signed_in("marie@demo.coop").await;
-    let french = page(&app, &marie, &format!("/c/demo/meetings/{meeting}")).await;
+    let french = app.page(&marie, &format!("/c/demo/meetings/{meeting}")).await;
     assert!(
         french.contains("Quorum atteint : 60 associés présents ou représentés à la clôture du vote, 21 requis."),
         "{french}"
@@ -334,7 +329,7 @@ async fn members_present_is_refused_online_and_a_meeting_ballot_has_no_closing_t
 async fn the_ballot_form_offers_members_present_in_both_languages_and_refuses_it_online() {
     let app = TestApp::demo().await;
     let sam = app.signed_in("secretary@demo.coop").await;
-    let form = page(&app, &sam, "/c/demo/ballots/new").await;
+    let form = app.page(&sam, "/c/demo/ballots/new").await;
     assert!(form.contains("<option value=\"members_present\">members present or represented</option>"));
     let token = app.demo_token("secretary@demo.coop").await;
     let french = app
@@ -346,7 +341,7 @@ async fn the_ballot_form_offers_members_present_in_both_languages_and_refuses_it
         )
         .await;
     assert_eq!(french.status(), 200);
-    let french = page(&app, &sam, "/c/demo/ballots/new").await;
+    let french = app.page(&sam, "/c/demo/ballots/new").await;
     assert!(
         french.contains("<option value=\"members_present\">associés présents ou représentés</option>"),
         "{french}"
@@ -389,7 +384,7 @@ async fn the_ballot_form_offers_members_present_in_both_languages_and_refuses_it
     assert_eq!(base, "members_present");
     // The bylaws schedule names it for every kind of decision.
     let board = app.signed_in("board@demo.coop").await;
-    let schedule = page(&app, &board, "/c/demo/bylaws/amendments/new").await;
+    let schedule = app.page(&board, "/c/demo/bylaws/amendments/new").await;
     assert_eq!(
         schedule
             .matches("<option value=\"members_present\">members present or represented</option>")
@@ -451,7 +446,7 @@ async fn bylaws_asking_two_thirds_of_the_members_present_put_an_amendment_to_a_m
     // Online, the members present cannot be counted: the page says so by the mode.
     let board = app.signed_in("board@demo.coop").await;
     let path = format!("/c/demo/bylaws/amendments/{id}");
-    let csrf = csrf_of(&page(&app, &board, &path).await);
+    let csrf = csrf_of(&app.page(&board, &path).await);
     let submit = |mode: &'static str, closes_at: &'static str| {
         board
             .post(app.at(&format!("{path}/submit")))
