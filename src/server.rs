@@ -125,6 +125,7 @@ impl AppState {
         ballots::api::open,
         ballots::api::close,
         ballots::api::cancel,
+        ballots::api::hearing,
         ballots::api::cast,
         ballots::api::give_proxy,
         ballots::api::withdraw_proxy,
@@ -497,6 +498,9 @@ pub fn app(
                 .service(resource("/coops/{slug}/ballots/{ballot_id}/close").route(web::post().to(ballots::api::close)))
                 .service(
                     resource("/coops/{slug}/ballots/{ballot_id}/cancel").route(web::post().to(ballots::api::cancel)),
+                )
+                .service(
+                    resource("/coops/{slug}/ballots/{ballot_id}/hearing").route(web::post().to(ballots::api::hearing)),
                 )
                 .service(resource("/coops/{slug}/ballots/{ballot_id}/votes").route(web::post().to(ballots::api::cast)))
                 .service(

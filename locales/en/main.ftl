@@ -106,7 +106,7 @@ mail-invite-body =
     { $link }
 mail-admitted-subject = Welcome to { $coop }
 mail-admitted-body =
-    The board of { $coop } has admitted you. Welcome!
+    You have been admitted to { $coop }. Welcome!
 
     Open this link to choose your password and sign in to Concord:
     { $link }
@@ -161,6 +161,8 @@ status-expelled = Expelled
 status-rejected = Rejected
 status-withdrawn = Withdrawn
 member-history = History
+member-propose-admission = Put the admission to a vote
+member-propose-expulsion = Propose an expulsion
 member-effective = Effective
 member-decision = Decision
 member-reason = Reason
@@ -441,6 +443,34 @@ ballot-field-decision-kind = Kind of decision
 ballot-legal-basis = Decided under the bylaws, version { $version }: the rule for { $kind }.
 ballot-legal-basis-parameters = Decided under the co-op's governance parameters (no bylaws adopted): { $kind }.
 ballot-decision-kind-hint = The bylaws in force set the least quorum and majority of each kind; the first question, a motion, takes the decision.
+ballot-of-the-board = Ballot of the board
+ballot-of-the-board-explain = The bylaws give this decision to the board: the board's members in good standing vote, under the board's quorum.
+ballot-subject-admission = Admission of { $name }
+ballot-subject-expulsion = Expulsion of { $name }
+ballot-field-subject-admission = The applicant
+ballot-field-subject-expulsion = The member
+ballot-field-grounds = Grounds
+ballot-grounds-hint = The member is sent these grounds in writing when the draft is saved; the vote cannot open before.
+ballot-grounds = Grounds
+ballot-grounds-sent = Sent to the member in writing on { $when }.
+ballot-grounds-not-sent = The grounds have not reached the member yet: save the draft again to send them.
+ballot-hearing = Hearing
+ballot-heard-on = The member was heard on { $date }:
+ballot-not-heard = The member has not been heard yet.
+ballot-field-heard-on = Day of the hearing
+ballot-field-hearing-note = What the member said (or that they declined to answer)
+ballot-record-hearing = Record the hearing
+ballot-hearing-date-missing = Give the day of the hearing.
+mail-expulsion-grounds-subject = { $coop }: a proposal to end your membership
+mail-expulsion-grounds-body =
+    { $name },
+
+    A ballot on your expulsion from { $coop } has been drafted: "{ $title }". These are the grounds given:
+
+    { $grounds }
+
+    Before the vote you may answer them and be heard, as the bylaws provide. The draft and its grounds:
+    { $link }
 ballot-mode-online = Online, during a window
 ballot-mode-meeting = At a meeting (opened and closed by hand)
 ballot-field-opens-at = Opens automatically at (optional)

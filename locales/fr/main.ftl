@@ -106,7 +106,7 @@ mail-invite-body =
     { $link }
 mail-admitted-subject = Bienvenue à { $coop }
 mail-admitted-body =
-    Le conseil de { $coop } vous a admis·e. Bienvenue !
+    Vous avez été admis·e à { $coop }. Bienvenue !
 
     Ouvrez ce lien pour choisir votre mot de passe et vous connecter à Concord :
     { $link }
@@ -161,6 +161,8 @@ status-expelled = Exclu·e
 status-rejected = Candidature refusée
 status-withdrawn = Candidature retirée
 member-history = Historique
+member-propose-admission = Soumettre l'admission au vote
+member-propose-expulsion = Proposer une exclusion
 member-effective = Effet
 member-decision = Décision
 member-reason = Motif
@@ -441,6 +443,34 @@ ballot-field-decision-kind = Nature de la décision
 ballot-legal-basis = Décidé selon les statuts, version { $version } : la règle des { $kind }.
 ballot-legal-basis-parameters = Décidé selon les paramètres de gouvernance de la coopérative (pas de statuts adoptés) : { $kind }.
 ballot-decision-kind-hint = Les statuts en vigueur fixent le quorum et la majorité minimaux de chaque nature de décision ; la première question, une motion, la prend.
+ballot-of-the-board = Scrutin du conseil
+ballot-of-the-board-explain = Les statuts confient cette décision au conseil : ses membres en règle votent, selon le quorum du conseil.
+ballot-subject-admission = Admission de { $name }
+ballot-subject-expulsion = Exclusion de { $name }
+ballot-field-subject-admission = La personne candidate
+ballot-field-subject-expulsion = Le membre
+ballot-field-grounds = Motifs
+ballot-grounds-hint = Ces motifs sont envoyés par écrit au membre à l'enregistrement du projet ; le vote ne peut pas s'ouvrir avant.
+ballot-grounds = Motifs
+ballot-grounds-sent = Envoyés par écrit au membre le { $when }.
+ballot-grounds-not-sent = Les motifs ne sont pas encore parvenus au membre : enregistrez à nouveau le projet pour les envoyer.
+ballot-hearing = Audition
+ballot-heard-on = Le membre a été entendu le { $date } :
+ballot-not-heard = Le membre n'a pas encore été entendu.
+ballot-field-heard-on = Jour de l'audition
+ballot-field-hearing-note = Ce que le membre a déclaré (ou qu'il a refusé de répondre)
+ballot-record-hearing = Enregistrer l'audition
+ballot-hearing-date-missing = Indiquez le jour de l'audition.
+mail-expulsion-grounds-subject = { $coop } : une proposition de mettre fin à votre adhésion
+mail-expulsion-grounds-body =
+    { $name },
+
+    Un projet de scrutin sur votre exclusion de { $coop } a été préparé : « { $title } ». Voici les motifs invoqués :
+
+    { $grounds }
+
+    Avant le vote, vous pouvez y répondre et être entendu·e, comme le prévoient les statuts. Le projet et ses motifs :
+    { $link }
 ballot-mode-online = En ligne, pendant une période
 ballot-mode-meeting = En assemblée (ouvert et clos à la main)
 ballot-field-opens-at = Ouverture automatique le (facultatif)

@@ -100,6 +100,22 @@ pub async fn cancel(
     Ok(HttpResponse::Ok().json(service::view(&state, &scope, path.1).await?))
 }
 
+/// Records the hearing of the member a draft expulsion is about.
+#[utoipa::path(post, path = "/api/v1/coops/{slug}/ballots/{ballot_id}/hearing", tag = "ballots",
+    request_body = service::HearingInput,
+    params(("slug" = String, Path, description = "The co-op's short name"), ("ballot_id" = Uuid, Path, description = "The ballot")),
+    responses((status = 200, body = BallotView), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn hearing(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: BallotPath,
+    body: MemberJson<service::HearingInput>,
+) -> AppResult<HttpResponse> {
+    service::record_hearing(&state, &scope, path.1, &body).await?;
+    Ok(HttpResponse::Ok().json(service::view(&state, &scope, path.1).await?))
+}
+
 /// Casts a vote (or changes it, with the receipt on a secret ballot); answers the receipt.
 #[utoipa::path(post, path = "/api/v1/coops/{slug}/ballots/{ballot_id}/votes", tag = "ballots", request_body = CastInput,
     params(("slug" = String, Path, description = "The co-op's short name"), ("ballot_id" = Uuid, Path, description = "The ballot")),

@@ -18,7 +18,7 @@ use super::service::{self, BallotInput, BallotView, CastInput};
 use super::tally::Method;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
-use crate::bylaws::rules::DecisionKind;
+use crate::bylaws::rules::{DecidingBody, DecisionKind};
 use crate::coops::store::Coop;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::server::AppState;
@@ -118,6 +118,9 @@ struct BallotForm {
     proxy_kind: String,
     proxy_value: String,
     decision_kind: String,
+    subject_member_id: String,
+    grounds: String,
+    body: String,
     questions: Vec<QuestionForm>,
 }
 
@@ -247,6 +250,9 @@ impl BallotForm {
             proxy_kind,
             proxy_value,
             decision_kind: DecisionKind::Ordinary.name().into(),
+            subject_member_id: String::new(),
+            grounds: String::new(),
+            body: String::new(),
             questions: vec![QuestionForm::default()],
         }
     }
@@ -262,6 +268,11 @@ impl BallotForm {
         }
         .into();
         form.decision_kind = view.decision_kind.name().into();
+        form.body = view.body.clone();
+        if let Some(subject) = &view.subject {
+            form.subject_member_id = subject.subject.member_id.to_string();
+            form.grounds = subject.subject.grounds.clone();
+        }
         form.opens_at = local_input(view.opens_at, coop);
         form.closes_at = local_input(view.closes_at, coop);
         form.questions = view
@@ -356,6 +367,9 @@ impl BallotForm {
             proxy_kind: g("proxy_kind"),
             proxy_value: g("proxy_value"),
             decision_kind: g("decision_kind"),
+            subject_member_id: g("subject_member_id"),
+            grounds: g("grounds"),
+            body: g("body"),
             questions,
         }
     }
@@ -379,6 +393,13 @@ impl BallotForm {
             "" => None,
             name => DecisionKind::parse(name).or_else(|| {
                 error("decision_kind", "Choose the kind of decision.");
+                None
+            }),
+        };
+        let subject_member_id = match self.subject_member_id.trim() {
+            "" => None,
+            id => Uuid::parse_str(id).ok().or_else(|| {
+                error("subject_member_id", "Choose the member from the list.");
                 None
             }),
         };
@@ -480,6 +501,9 @@ impl BallotForm {
             opens_at,
             closes_at,
             decision_kind,
+            subject_member_id,
+            grounds: Some(self.grounds.trim().to_string()).filter(|g| !g.is_empty()),
+            body: DecidingBody::parse(self.body.trim()),
         })
     }
 }
@@ -506,14 +530,22 @@ fn form_field(api_field: &str) -> String {
 }
 
 async fn render_editor(
-    req: &HttpRequest,
+    (req, state): (&HttpRequest, &AppState),
     scope: &InCoop,
     form: &BallotForm,
     errors: &[FieldError],
     ballot: Option<Uuid>,
 ) -> AppResult<HttpResponse> {
+    let kind = DecisionKind::parse(&form.decision_kind).unwrap_or(DecisionKind::Ordinary);
+    let body = match DecidingBody::parse(&form.body) {
+        Some(chosen) => chosen,
+        None => service::rule_for(state, scope, kind, None).await?.1,
+    };
+    let subjects = service::subject_choices(state, scope, kind).await?;
     let mut page = Page::in_coop(req, scope)?;
     page.insert("form", form)
+        .insert("body", body.name())
+        .insert("subjects", &subjects)
         .insert("ballot_id", &ballot)
         .insert("methods", &Method::ALL.iter().map(|m| m.name()).collect::<Vec<_>>())
         .errors(errors);
@@ -530,6 +562,12 @@ async fn render_editor(
 pub struct NewBallotQuery {
     #[serde(default)]
     decision_kind: Option<String>,
+    /// The member an admission or an expulsion is about (from the register's page).
+    #[serde(default)]
+    subject: Option<Uuid>,
+    /// `board` for a ballot of the board where the bylaws allow one.
+    #[serde(default)]
+    body: Option<String>,
 }
 
 /// The form for a new ballot, from the rule the bylaws give its kind of decision.
@@ -546,14 +584,21 @@ pub async fn new_form(
         .and_then(DecisionKind::parse)
         .filter(|k| *k != DecisionKind::BylawAmendment)
         .unwrap_or(DecisionKind::Ordinary);
-    let parameters = service::rule_for(&state, &scope, kind).await?;
+    // A body the bylaws do not allow for this kind is ignored: the form starts from theirs.
+    let requested = query.body.as_deref().and_then(DecidingBody::parse);
+    let (parameters, body) = match service::rule_for(&state, &scope, kind, requested).await {
+        Ok(rule) => rule,
+        Err(_) => service::rule_for(&state, &scope, kind, None).await?,
+    };
     let mut form = BallotForm::new(&service::default_settings(&parameters));
+    form.body = body.name().into();
     form.decision_kind = kind.name().into();
+    form.subject_member_id = query.subject.map(|id| id.to_string()).unwrap_or_default();
     if let Some(q) = form.questions.first_mut() {
         (q.threshold, q.fraction) = threshold_form(parameters.threshold);
         q.base = base_form(parameters.base);
     }
-    render_editor(&req, &scope, &form, &[], None).await
+    render_editor((&req, &state), &scope, &form, &[], None).await
 }
 
 /// The editor of a draft.
@@ -568,7 +613,14 @@ pub async fn edit_form(
     if view.status != Status::Draft {
         return Ok(see_other(&format!("/c/{}/ballots/{}", scope.coop.slug, path.1)));
     }
-    render_editor(&req, &scope, &BallotForm::of(&view, &scope.coop), &[], Some(path.1)).await
+    render_editor(
+        (&req, &state),
+        &scope,
+        &BallotForm::of(&view, &scope.coop),
+        &[],
+        Some(path.1),
+    )
+    .await
 }
 
 async fn save(
@@ -583,17 +635,17 @@ async fn save(
     match field(&pairs, "action") {
         "add_question" if form.questions.len() < super::rules::MAX_QUESTIONS => {
             form.questions.push(QuestionForm::default());
-            return render_editor(&req, &scope, &form, &[], existing).await;
+            return render_editor((&req, state), &scope, &form, &[], existing).await;
         }
         "remove_question" if form.questions.len() > 1 => {
             form.questions.pop();
-            return render_editor(&req, &scope, &form, &[], existing).await;
+            return render_editor((&req, state), &scope, &form, &[], existing).await;
         }
         _ => {}
     }
     let input = match form.input(&scope.coop) {
         Ok(input) => input,
-        Err(errors) => return render_editor(&req, &scope, &form, &errors, existing).await,
+        Err(errors) => return render_editor((&req, state), &scope, &form, &errors, existing).await,
     };
     let saved = match existing {
         Some(id) => service::update(state, &scope, id, &input).await,
@@ -606,7 +658,7 @@ async fn save(
                 .into_iter()
                 .map(|e| FieldError::new(form_field(&e.field), e.message))
                 .collect();
-            render_editor(&req, &scope, &form, &errors, existing).await
+            render_editor((&req, state), &scope, &form, &errors, existing).await
         }
         Err(e) => Err(e),
     }
@@ -844,7 +896,7 @@ async fn refused(
     .await
 }
 
-/// Open, close or cancel (secretaries and the board).
+/// Open, close or cancel, or record a hearing (secretaries and the board).
 pub async fn act(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -855,6 +907,22 @@ pub async fn act(
     let (_, id, action) = path.into_inner();
     let done = match action.as_str() {
         "open" => service::open(&state, &scope, id).await.map(|_| ()),
+        "hearing" => {
+            let lang = Page::in_coop(&req, &scope)?.lang.to_string();
+            match chrono::NaiveDate::parse_from_str(field(&form.0, "heard_on").trim(), "%Y-%m-%d") {
+                Ok(heard_on) => {
+                    let input = service::HearingInput {
+                        heard_on,
+                        note: field(&form.0, "note").to_string(),
+                    };
+                    service::record_hearing(&state, &scope, id, &input).await.map(|_| ())
+                }
+                Err(_) => Err(AppError::Validation(vec![FieldError::new(
+                    "heard_on",
+                    t(&lang, "ballot-hearing-date-missing", &[]),
+                )])),
+            }
+        }
         "close" => match service::close(&state, &scope, id).await {
             // Closing an online ballot early is not a close: the page offers the
             // only lawful way to end it now, a cancellation.

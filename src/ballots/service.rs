@@ -22,7 +22,7 @@ use super::store::{self, Ballot, BallotFields, LegalBasis, Lock};
 use crate::audit;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
-use crate::bylaws::rules::DecisionKind;
+use crate::bylaws::rules::{DecidingBody, DecisionKind, GovernanceSchedule};
 use crate::coops::store::Coop;
 use crate::db::{self, DbPool};
 use crate::error::{AppError, AppResult};
@@ -65,6 +65,20 @@ pub struct BallotInput {
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub decision_kind: Option<DecisionKind>,
+    /// The member an admission or an expulsion is about (required for those, refused
+    /// for any other kind).
+    #[serde(default)]
+    pub subject_member_id: Option<Uuid>,
+    /// The grounds of an expulsion, sent to the member in writing (required for an
+    /// expulsion).
+    #[serde(default)]
+    pub grounds: Option<String>,
+    /// Who votes: `members` or `board`. Left out, the body the bylaws name (the
+    /// members, for a distribution's approval); `board` only where the bylaws give
+    /// the decision to the board.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub body: Option<DecidingBody>,
 }
 
 /// The settings a new ballot starts from: the co-op's parameters.
@@ -82,6 +96,20 @@ pub fn default_settings(p: &BallotParameters) -> Settings {
 /// opening now would freeze.
 pub(crate) async fn eligible_members(conn: &mut AsyncPgConnection, coop: &Coop) -> AppResult<Vec<Uuid>> {
     crate::shares::service::voters_on(conn, coop.id, today_in(coop)).await
+}
+
+/// The roll a ballot voted on by `body` would freeze now: the members in good
+/// standing, or those of them who sit on the board.
+pub(crate) async fn roll_of(conn: &mut AsyncPgConnection, coop: &Coop, body: DecidingBody) -> AppResult<Vec<Uuid>> {
+    let voters = eligible_members(conn, coop).await?;
+    Ok(match body {
+        DecidingBody::Members => voters,
+        DecidingBody::Board => {
+            let board: std::collections::HashSet<Uuid> =
+                members::board_members(conn, coop.id).await?.into_iter().collect();
+            voters.into_iter().filter(|m| board.contains(m)).collect()
+        }
+    })
 }
 
 /// Today's date where the co-op is.
@@ -113,35 +141,153 @@ fn check_window(
     Ok(())
 }
 
-/// The least rule a ballot of `kind` must respect, and the version of the bylaws that
-/// sets it: the rule the bylaws in force give that kind. The ordinary rule is the
-/// co-op's governance parameters, which the bylaws in force set when they come into
-/// force (and which stand alone before a co-op adopts bylaws, for every kind).
-async fn parameters_for(
-    conn: &mut AsyncPgConnection,
-    coop: &Coop,
+/// What the bylaws in force say of one kind of decision: who may vote on it, the
+/// least rule a ballot on it must respect, and the version of the bylaws that sets
+/// it. The members' ordinary rule is the co-op's governance parameters, which the
+/// bylaws in force set when they come into force; a co-op without bylaws decides
+/// every kind under its parameters, with Concord's default table of who decides.
+pub(crate) struct InForce {
     kind: DecisionKind,
-) -> AppResult<(BallotParameters, Option<i32>)> {
-    let current = crate::bylaws::store::current(conn, coop.id).await?;
-    let version = current.as_ref().map(|c| c.number);
-    match current {
-        Some(current) if kind != DecisionKind::Ordinary => Ok((current.schedule.ballot_parameters(kind), version)),
-        _ => Ok((store::parameters(conn, coop.id).await?, version)),
+    /// The schedule adopted, if the co-op has bylaws.
+    adopted: Option<GovernanceSchedule>,
+    /// The schedule that applies: the adopted one, or Concord's defaults.
+    schedule: GovernanceSchedule,
+    /// The co-op's governance parameters.
+    ordinary: BallotParameters,
+    /// The version of the bylaws in force, if any.
+    pub(crate) bylaws_version: Option<i32>,
+}
+
+impl InForce {
+    /// The body that votes when the ballot asks for `requested` (or for nothing): the
+    /// body the bylaws name; for a distribution's approval the members by default
+    /// (they may always approve one themselves) and the board only where the bylaws
+    /// let it approve.
+    fn body(&self, requested: Option<DecidingBody>) -> AppResult<DecidingBody> {
+        let named = self.schedule.decided_by(self.kind);
+        let (default, allowed): (DecidingBody, &[DecidingBody]) = match (self.kind, named) {
+            (DecisionKind::DistributionApproval, DecidingBody::Board) => {
+                (DecidingBody::Members, &[DecidingBody::Members, DecidingBody::Board])
+            }
+            (_, DecidingBody::Board) => (DecidingBody::Board, &[DecidingBody::Board]),
+            (_, DecidingBody::Members) => (DecidingBody::Members, &[DecidingBody::Members]),
+        };
+        let body = requested.unwrap_or(default);
+        if !allowed.contains(&body) {
+            return Err(AppError::field(
+                "body",
+                match named {
+                    DecidingBody::Board => "The bylaws give this decision to the board: make it a ballot of the board.",
+                    DecidingBody::Members => "The bylaws give this decision to the members, not to the board.",
+                },
+            ));
+        }
+        Ok(body)
+    }
+
+    /// Whether a draft voted on by `body` may still open under the bylaws in force.
+    fn allows(&self, body: DecidingBody) -> AppResult<()> {
+        self.body(Some(body)).map(|_| ()).map_err(|_| {
+            AppError::Conflict(format!(
+                "The bylaws in force now give this decision to {}: cancel this draft and make a new ballot.",
+                match body {
+                    DecidingBody::Board => "the members",
+                    DecidingBody::Members => "the board",
+                }
+            ))
+        })
+    }
+
+    /// The least rule of a ballot voted on by `body`.
+    fn parameters(&self, body: DecidingBody) -> BallotParameters {
+        match (&self.adopted, body) {
+            (Some(adopted), DecidingBody::Board) => adopted.board_parameters(self.kind),
+            (Some(adopted), DecidingBody::Members) if self.kind != DecisionKind::Ordinary => {
+                adopted.ballot_parameters(self.kind)
+            }
+            (None, DecidingBody::Board) => BallotParameters {
+                quorum: self.schedule.board_quorum,
+                proxies: rules::ProxyLimit::None,
+                secret: false,
+                ..self.ordinary
+            },
+            _ => self.ordinary,
+        }
     }
 }
 
+async fn in_force(conn: &mut AsyncPgConnection, coop: &Coop, kind: DecisionKind) -> AppResult<InForce> {
+    let current = crate::bylaws::store::current(conn, coop.id).await?;
+    let bylaws_version = current.as_ref().map(|c| c.number);
+    let adopted = current.map(|c| c.schedule);
+    Ok(InForce {
+        kind,
+        schedule: adopted.clone().unwrap_or_else(GovernanceSchedule::defaults),
+        adopted,
+        ordinary: store::parameters(conn, coop.id).await?,
+        bylaws_version,
+    })
+}
+
 /// The settings of a new or edited draft of `kind`, checked against the rule the
-/// bylaws in force give that kind.
+/// bylaws in force give that kind, and who votes on it.
 async fn checked_settings(
     conn: &mut AsyncPgConnection,
     coop: &Coop,
     kind: DecisionKind,
     input: &BallotInput,
-) -> AppResult<Settings> {
-    let (parameters, _) = parameters_for(conn, coop, kind).await?;
+) -> AppResult<(Settings, DecidingBody)> {
+    let rule = in_force(conn, coop, kind).await?;
+    let body = rule.body(input.body)?;
     check_decision_question(kind, &input.questions)?;
-    validated(conn, coop, input, &parameters).await
+    let settings = validated(conn, coop, input, &rule.parameters(body), body).await?;
+    check_subject(conn, coop, kind, input).await?;
+    Ok((settings, body))
 }
+
+/// An admission or an expulsion names its member, whose place on the register must
+/// allow it; an expulsion states its grounds. No other kind is about one member.
+async fn check_subject(
+    conn: &mut AsyncPgConnection,
+    coop: &Coop,
+    kind: DecisionKind,
+    input: &BallotInput,
+) -> AppResult<()> {
+    let grounds = input.grounds.as_deref().unwrap_or("").trim();
+    let Some(transition) =
+        crate::membership::service::transition_of(kind, today_in(coop), String::from("ballot"), grounds)
+    else {
+        if input.subject_member_id.is_some() || !grounds.is_empty() {
+            return Err(AppError::field(
+                "subject_member_id",
+                "Only an admission or an expulsion is about one member.",
+            ));
+        }
+        return Ok(());
+    };
+    let Some(member) = input.subject_member_id else {
+        return Err(AppError::field(
+            "subject_member_id",
+            "Choose the member this decision is about.",
+        ));
+    };
+    if kind == DecisionKind::Expulsion && grounds.is_empty() {
+        return Err(AppError::field(
+            "grounds",
+            "State the grounds: the member is sent them in writing before the vote.",
+        ));
+    }
+    if grounds.chars().count() > MAX_GROUNDS {
+        return Err(AppError::field(
+            "grounds",
+            format!("Keep the grounds under {MAX_GROUNDS} characters."),
+        ));
+    }
+    crate::membership::service::check_transition(conn, coop.id, member, &transition).await
+}
+
+/// The longest grounds of an expulsion.
+const MAX_GROUNDS: usize = 5_000;
 
 /// What a draft stores of `input`, with its checked `settings`.
 fn fields_of<'a>(input: &'a BallotInput, settings: &'a Settings) -> BallotFields<'a> {
@@ -172,10 +318,18 @@ async fn validated(
     coop: &Coop,
     input: &BallotInput,
     parameters: &BallotParameters,
+    body: DecidingBody,
 ) -> AppResult<Settings> {
     let parameters = *parameters;
     let settings = input.settings.unwrap_or_else(|| default_settings(&parameters));
-    let roll = eligible_members(conn, coop).await?.len() as u64;
+    // The board votes online: a general meeting's attendance says nothing of it.
+    if body == DecidingBody::Board && settings.mode == Mode::Meeting {
+        return Err(AppError::field(
+            "mode",
+            "The bylaws give this decision to the board, which votes online: choose an online ballot.",
+        ));
+    }
+    let roll = roll_of(conn, coop, body).await?.len() as u64;
     rules::validate_ballot(
         input.title.trim(),
         &input.description,
@@ -207,7 +361,12 @@ async fn validated(
             return Err(AppError::field("opens_at", "The opening time must be in the future."));
         }
         // Scheduling sends the notice now, so the opening must be far enough ahead.
-        if let Some(rule) = crate::bylaws::service::notice_rule(conn, coop.id).await? {
+        // The members' notice is for the members' ballots; the board keeps its own.
+        let notice = match body {
+            DecidingBody::Members => crate::bylaws::service::notice_rule(conn, coop.id).await?,
+            DecidingBody::Board => None,
+        };
+        if let Some(rule) = notice {
             rules::notice_check(rule.days, Some(now), o)
                 .map_err(|short| AppError::field("opens_at", rule.refusal("a ballot", short, now, &coop.time_zone)))?;
         }
@@ -230,6 +389,7 @@ pub async fn create(state: &AppState, scope: &InCoop, input: &BallotInput) -> Ap
         .transaction(async |conn| create_in(conn, coop, actor, input).await)
         .await?;
     give_notice(&mut conn, state, coop, &ballot).await;
+    send_grounds(&mut conn, state, coop, &ballot).await;
     Ok(ballot)
 }
 
@@ -278,9 +438,10 @@ pub(crate) async fn create_in(
 ) -> AppResult<Ballot> {
     let id = Uuid::now_v7();
     let kind = input.decision_kind.unwrap_or(DecisionKind::Ordinary);
-    let settings = checked_settings(conn, coop, kind, input).await?;
+    let (settings, body) = checked_settings(conn, coop, kind, input).await?;
     let fields = fields_of(input, &settings);
-    store::insert(conn, coop.id, id, kind, &fields).await?;
+    store::insert(conn, coop.id, id, (kind, body), &fields).await?;
+    save_subject(conn, coop.id, id, input).await?;
     audit::append(
         conn,
         Some(coop.id),
@@ -288,10 +449,21 @@ pub(crate) async fn create_in(
         "ballot.created",
         &format!("ballot:{id}"),
         json!({"title": fields.title, "settings": settings, "questions": input.questions,
-               "opens_at": input.opens_at, "closes_at": input.closes_at}),
+               "opens_at": input.opens_at, "closes_at": input.closes_at, "kind": kind, "body": body.name(),
+               "subject": input.subject_member_id, "grounds": input.grounds}),
     )
     .await?;
     store::find(conn, coop.id, id, Lock::None).await
+}
+
+async fn save_subject(conn: &mut AsyncPgConnection, coop_id: Uuid, id: Uuid, input: &BallotInput) -> AppResult<()> {
+    match input.subject_member_id {
+        Some(member) => {
+            let grounds = input.grounds.as_deref().unwrap_or("").trim();
+            store::insert_subject(conn, coop_id, id, member, grounds).await
+        }
+        None => Ok(()),
+    }
 }
 
 /// Replaces a draft's title, settings and questions.
@@ -305,9 +477,14 @@ pub async fn update(state: &AppState, scope: &InCoop, id: Uuid, input: &BallotIn
             step(ballot.status, Step::Edit)?;
             // A notice given describes the draft as it was: a changed draft needs a new one.
             store::set_notice_sent_at(conn, coop.id, id, None).await?;
-            let settings = checked_settings(conn, coop, ballot.decision_kind, input).await?;
+            let (settings, body) = checked_settings(conn, coop, ballot.decision_kind, input).await?;
+            if body != ballot.body {
+                return Err(AppError::field("body", "Who votes on a ballot is set when it is made."));
+            }
             let fields = fields_of(input, &settings);
             store::update(conn, coop.id, id, &fields).await?;
+            // The grounds sent and the hearing held were about the draft as it was.
+            save_subject(conn, coop.id, id, input).await?;
             audit::append(
                 conn,
                 Some(coop.id),
@@ -322,7 +499,46 @@ pub async fn update(state: &AppState, scope: &InCoop, id: Uuid, input: &BallotIn
         })
         .await?;
     give_notice(&mut conn, state, coop, &ballot).await;
+    send_grounds(&mut conn, state, coop, &ballot).await;
     Ok(ballot)
+}
+
+/// Sends a member the grounds of a proposed expulsion, in writing, and records when:
+/// the vote cannot open before (and, where the bylaws require it, before the member
+/// was heard). After the commit; a failure is logged and leaves the grounds unsent,
+/// so the ballot waits for an edit that sends them again.
+async fn send_grounds(conn: &mut AsyncPgConnection, state: &AppState, coop: &Coop, ballot: &Ballot) {
+    if ballot.decision_kind != DecisionKind::Expulsion {
+        return;
+    }
+    let sent = async {
+        let Some(subject) = store::subject(conn, coop.id, ballot.id).await? else {
+            return Ok(());
+        };
+        let Some((email, name, locale)) = members::address(conn, coop.id, subject.member_id).await? else {
+            return Ok(());
+        };
+        let args = [
+            ("coop", coop.name.clone()),
+            ("name", name),
+            ("grounds", subject.grounds.clone()),
+            ("title", ballot.title.clone()),
+            (
+                "link",
+                format!("{}/c/{}/ballots/{}", state.settings.public_url, coop.slug, ballot.id),
+            ),
+        ];
+        let mail = Mail {
+            to: email,
+            subject: crate::web::i18n::text_with(&locale, "mail-expulsion-grounds-subject", &args),
+            body: crate::web::i18n::text_with(&locale, "mail-expulsion-grounds-body", &args),
+        };
+        state.mailer.send(&state.settings.mail_from, mail).await?;
+        store::set_subject_notified(conn, coop.id, ballot.id, Utc::now()).await
+    };
+    if let Err(e) = sent.await {
+        tracing::error!(error = %e, ballot = %ballot.id, "the grounds of an expulsion were not sent");
+    }
 }
 
 /// Who opens or closes: a person, or the clock.
@@ -370,7 +586,14 @@ pub(crate) async fn open_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid,
             _ => {}
         }
     }
-    if let Some(rule) = crate::bylaws::service::notice_rule(conn, coop.id).await? {
+    // The rule is the one the bylaws in force give this kind of decision today.
+    let in_force = in_force(conn, coop, ballot.decision_kind).await?;
+    in_force.allows(ballot.body)?;
+    let notice = match ballot.body {
+        DecidingBody::Members => crate::bylaws::service::notice_rule(conn, coop.id).await?,
+        DecidingBody::Board => None,
+    };
+    if let Some(rule) = notice {
         // The ballot's own notice, or the convocation of a meeting that puts it to the vote.
         let own = store::notice_sent_at(conn, coop.id, id).await?;
         let meeting = store::meeting_notice_sent_at(conn, coop.id, id).await?;
@@ -378,9 +601,9 @@ pub(crate) async fn open_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid,
         rules::notice_check(rule.days, noticed, now)
             .map_err(|short| AppError::field("opens_at", rule.refusal("a ballot", short, now, &coop.time_zone)))?;
     }
-    // The rule is the one the bylaws in force give this kind of decision today.
-    let (parameters, bylaws_version) = parameters_for(conn, coop, ballot.decision_kind).await?;
-    let roll = eligible_members(conn, coop).await?;
+    check_subject_before_opening(conn, coop, &ballot, in_force.schedule.hearing_before_expulsion).await?;
+    let (parameters, bylaws_version) = (in_force.parameters(ballot.body), in_force.bylaws_version);
+    let roll = roll_of(conn, coop, ballot.body).await?;
     // The parameters may have changed since the draft was written; the roll is now known.
     rules::validate_ballot(
         &ballot.title,
@@ -416,7 +639,7 @@ pub(crate) async fn open_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid,
         by.user(),
         "ballot.opened",
         &format!("ballot:{id}"),
-        json!({"roll_size": roll_size, "seed": seed, "legal_basis": basis,
+        json!({"roll_size": roll_size, "seed": seed, "legal_basis": basis, "body": ballot.body.name(),
                "by": if by.user().is_some() { "user" } else { "schedule" }}),
     )
     .await?;
@@ -424,6 +647,106 @@ pub(crate) async fn open_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid,
         coop: coop.clone(),
         ballot: store::find(conn, coop.id, id, Lock::None).await?,
     })
+}
+
+/// Before a vote on one member opens: their place on the register still allows the
+/// decision and, for an expulsion, they were sent the grounds and (where the bylaws
+/// give the right) heard since.
+async fn check_subject_before_opening(
+    conn: &mut AsyncPgConnection,
+    coop: &Coop,
+    ballot: &Ballot,
+    hearing_required: bool,
+) -> AppResult<()> {
+    let Some(subject) = store::subject(conn, coop.id, ballot.id).await? else {
+        return Ok(());
+    };
+    if let Some(transition) = crate::membership::service::transition_of(
+        ballot.decision_kind,
+        today_in(coop),
+        String::from("ballot"),
+        &subject.grounds,
+    ) {
+        crate::membership::service::check_transition(conn, coop.id, subject.member_id, &transition).await?;
+    }
+    if ballot.decision_kind != DecisionKind::Expulsion {
+        return Ok(());
+    }
+    if subject.notified_at.is_none() {
+        return Err(AppError::field(
+            "grounds",
+            "The member has not been sent the grounds in writing yet: save the draft again to send them.",
+        ));
+    }
+    if hearing_required && subject.heard_on.is_none() {
+        return Err(AppError::field(
+            "heard_on",
+            "The bylaws give the member the right to be heard before the vote: record the hearing first.",
+        ));
+    }
+    Ok(())
+}
+
+/// A member's hearing before a vote on their expulsion.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct HearingInput {
+    /// The day the member was heard (or given the chance and declined).
+    pub heard_on: chrono::NaiveDate,
+    /// What the member said, or that they declined to answer; shown to the voters.
+    pub note: String,
+}
+
+/// Records the hearing of the member a draft expulsion is about (secretaries and the
+/// board): on or after the day the grounds were sent, not in the future, with what
+/// the member said.
+pub async fn record_hearing(state: &AppState, scope: &InCoop, id: Uuid, input: &HearingInput) -> AppResult<Ballot> {
+    scope.require(Action::ManageBallots)?;
+    let (coop, actor) = (&scope.coop, scope.caller.user.id);
+    let note = input.note.trim();
+    if note.is_empty() || note.chars().count() > MAX_GROUNDS {
+        return Err(AppError::field(
+            "note",
+            format!("Say what the member answered, or that they declined (at most {MAX_GROUNDS} characters)."),
+        ));
+    }
+    let mut conn = db::conn(&state.pool).await?;
+    conn.transaction(async |conn| {
+        let ballot = store::find(conn, coop.id, id, Lock::Update).await?;
+        step(ballot.status, Step::Edit)?;
+        let subject = match (ballot.decision_kind, store::subject(conn, coop.id, id).await?) {
+            (DecisionKind::Expulsion, Some(subject)) => subject,
+            _ => {
+                return Err(AppError::Conflict(
+                    "Only a member facing expulsion is heard before the vote.".into(),
+                ))
+            }
+        };
+        let tz: chrono_tz::Tz = coop.time_zone.parse().unwrap_or(chrono_tz::UTC);
+        let Some(sent_on) = subject.notified_at.map(|t| t.with_timezone(&tz).date_naive()) else {
+            return Err(AppError::field(
+                "heard_on",
+                "The member must be sent the grounds before being heard: save the draft again to send them.",
+            ));
+        };
+        if input.heard_on < sent_on || input.heard_on > today_in(coop) {
+            return Err(AppError::field(
+                "heard_on",
+                format!("The hearing is on or after {sent_on}, the day the grounds were sent, and not in the future."),
+            ));
+        }
+        store::set_hearing(conn, coop.id, id, input.heard_on, note).await?;
+        audit::append(
+            conn,
+            Some(coop.id),
+            Some(actor),
+            "ballot.hearing_recorded",
+            &format!("ballot:{id}"),
+            json!({"member": subject.member_id, "heard_on": input.heard_on, "note": note}),
+        )
+        .await?;
+        Ok(ballot)
+    })
+    .await
 }
 
 /// Opens a ballot: freezes the roll, draws and publishes the seed, tells the members.
@@ -513,6 +836,12 @@ pub(crate) async fn announce(
     .await;
     if let Announcement::Result = kind {
         crate::bylaws::service::announce_decided(conn, (mailer, settings), &what.coop, what.ballot.id).await;
+        if what.ballot.decision_kind == DecisionKind::Admission {
+            if let Ok(Some(subject)) = store::subject(conn, what.coop.id, what.ballot.id).await {
+                crate::membership::service::welcome_admitted(conn, mailer, settings, &what.coop, subject.member_id)
+                    .await;
+            }
+        }
     }
 }
 
@@ -575,6 +904,14 @@ pub(crate) async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid
         crate::bylaws::service::settle_from_ballot(conn, coop, id, first_motion_carried.unwrap_or(false), by.user())
             .await?;
     }
+    // An admission or an expulsion carried changes the member's place on the register,
+    // dated the day of the close, with the ballot as the decision's reference.
+    let consequence = match (first_motion_carried, store::subject(conn, coop.id, id).await?) {
+        (Some(true), Some(subject)) if decides(DecisionKind::Admission) || decides(DecisionKind::Expulsion) => {
+            decide_on_member(conn, coop, &ballot, &subject, by).await?
+        }
+        _ => None,
+    };
     audit::append(
         conn,
         Some(coop.id),
@@ -583,7 +920,7 @@ pub(crate) async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid
         &format!("ballot:{id}"),
         json!({"participants": participants, "papers": result.papers, "quorum_met": result.quorum_met,
         "present": result.present, "meeting": at_meeting.map(|a| a.meeting_id),
-        "papers_hash": result.papers_hash, "legal_basis": ballot.legal_basis,
+        "papers_hash": result.papers_hash, "legal_basis": ballot.legal_basis, "consequence": consequence,
         "by": match (by, closing) {
             (By::Clock, _) => "end_of_window",
             (By::User(_), rules::Closing::EveryoneVoted) => "everyone_voted",
@@ -595,6 +932,35 @@ pub(crate) async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid
         coop: coop.clone(),
         ballot: store::find(conn, coop.id, id, Lock::None).await?,
     })
+}
+
+/// Applies an admission or expulsion a ballot carried, inside the close. The register
+/// may have moved since the opening (the applicant withdrew, the member resigned):
+/// then the ballot still closes with its result, the register is left as it is, and
+/// the refusal is returned for the audit event.
+async fn decide_on_member(
+    conn: &mut AsyncPgConnection,
+    coop: &Coop,
+    ballot: &Ballot,
+    subject: &store::Subject,
+    by: By,
+) -> AppResult<Option<serde_json::Value>> {
+    let decision_ref = format!("ballot {} ({})", ballot.id, ballot.title);
+    let Some(transition) =
+        crate::membership::service::transition_of(ballot.decision_kind, today_in(coop), decision_ref, &subject.grounds)
+    else {
+        return Ok(None);
+    };
+    if let Err(refused) =
+        crate::membership::service::check_transition(conn, coop.id, subject.member_id, &transition).await
+    {
+        return Ok(Some(
+            json!({"member": subject.member_id, "applied": false, "why": refused.to_string()}),
+        ));
+    }
+    let next = crate::membership::service::apply_in(conn, coop, subject.member_id, &transition, by.user()).await?;
+    Ok(Some(json!({"member": subject.member_id, "applied": true,
+                   "status": crate::membership::store::status_name(next.status)})))
 }
 
 /// After the transaction that ended a ballot has committed: removes the old row
@@ -1234,6 +1600,20 @@ pub struct BallotView {
     pub decision_kind: DecisionKind,
     /// The rule it decides under (from the opening): kind, bylaws version, least rule.
     pub legal_basis: Option<LegalBasis>,
+    /// Who votes on it: `members` or `board`.
+    pub body: String,
+    /// The member an admission or an expulsion is about.
+    pub subject: Option<SubjectView>,
+}
+
+/// The member a decision is about, as the ballot's page shows them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SubjectView {
+    /// The member's name.
+    pub display_name: String,
+    /// The stored grounds and hearing.
+    #[serde(flatten)]
+    pub subject: store::Subject,
 }
 
 /// A proxy the caller holds.
@@ -1278,6 +1658,16 @@ async fn view_of(conn: &mut AsyncPgConnection, scope: &InCoop, ballot: Ballot) -
             voted: store::participation(conn, coop_id, id, p.grantor_id).await?.is_some(),
         });
     }
+    let subject = match store::subject(conn, coop_id, id).await? {
+        Some(subject) => Some(SubjectView {
+            display_name: members::address(conn, coop_id, subject.member_id)
+                .await?
+                .map(|(_, name, _)| name)
+                .unwrap_or_default(),
+            subject,
+        }),
+        None => None,
+    };
     Ok(BallotView {
         id,
         title: ballot.title,
@@ -1300,6 +1690,8 @@ async fn view_of(conn: &mut AsyncPgConnection, scope: &InCoop, ballot: Ballot) -
         result: ballot.result,
         decision_kind: ballot.decision_kind,
         legal_basis: ballot.legal_basis,
+        body: ballot.body.name().into(),
+        subject,
     })
 }
 
@@ -1508,10 +1900,54 @@ pub async fn parameters(state: &AppState, scope: &InCoop) -> AppResult<BallotPar
 
 /// The least rule the bylaws in force give a kind of decision (what a new ballot of
 /// that kind starts from).
-pub async fn rule_for(state: &AppState, scope: &InCoop, kind: DecisionKind) -> AppResult<BallotParameters> {
+pub async fn rule_for(
+    state: &AppState,
+    scope: &InCoop,
+    kind: DecisionKind,
+    requested: Option<DecidingBody>,
+) -> AppResult<(BallotParameters, DecidingBody)> {
     scope.require(Action::ViewCoop)?;
     let mut conn = db::conn(&state.pool).await?;
-    Ok(parameters_for(&mut conn, &scope.coop, kind).await?.0)
+    let rule = in_force(&mut conn, &scope.coop, kind).await?;
+    let body = rule.body(requested)?;
+    Ok((rule.parameters(body), body))
+}
+
+/// A member a ballot of `kind` could be about, for the editor's list: applicants
+/// and candidates for an admission, members for an expulsion, by name.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubjectChoice {
+    /// The member's id.
+    pub id: Uuid,
+    /// Their name.
+    pub name: String,
+    /// Their status on the register.
+    pub status: String,
+}
+
+/// The members a ballot of `kind` could be about (secretaries and the board).
+pub async fn subject_choices(state: &AppState, scope: &InCoop, kind: DecisionKind) -> AppResult<Vec<SubjectChoice>> {
+    scope.require(Action::ManageBallots)?;
+    let wanted: &[&str] = match kind {
+        DecisionKind::Admission => &["applicant", "candidate"],
+        DecisionKind::Expulsion => &["admitted", "member", "on_leave"],
+        _ => return Ok(Vec::new()),
+    };
+    let mut conn = db::conn(&state.pool).await?;
+    let mut choices: Vec<SubjectChoice> = members::register(&mut conn, scope.coop.id)
+        .await?
+        .into_iter()
+        .filter_map(|row| {
+            let status = row.state.get("status")?.as_str()?.to_string();
+            wanted.contains(&status.as_str()).then_some(SubjectChoice {
+                id: row.id,
+                name: row.display_name,
+                status,
+            })
+        })
+        .collect();
+    choices.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(choices)
 }
 
 /// Reminds members who have not voted, a day before an online ballot closes
@@ -1690,7 +2126,14 @@ pub async fn seed_demo(conn: &mut AsyncPgConnection, coop: &Coop, secretary: Uui
             // A meeting's ballot has no closing time: the chair closes it.
             closes_at: days.map(|days| now + chrono::Duration::days(days)),
         };
-        store::insert(conn, coop.id, id, DecisionKind::Ordinary, &fields).await?;
+        store::insert(
+            conn,
+            coop.id,
+            id,
+            (DecisionKind::Ordinary, DecidingBody::Members),
+            &fields,
+        )
+        .await?;
         audit::append(
             conn,
             Some(coop.id),

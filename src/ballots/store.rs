@@ -10,10 +10,10 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::rules::{Answer, BallotParameters, BallotResult, CountedPaper, Question, Settings, Status};
-use crate::bylaws::rules::DecisionKind;
+use crate::bylaws::rules::{DecidingBody, DecisionKind};
 use crate::db::schema::{
-    ballot_notices, ballot_papers, ballot_participations, ballot_proxies, ballot_voters, ballots, coops,
-    meeting_agenda_items, meetings,
+    ballot_notices, ballot_papers, ballot_participations, ballot_proxies, ballot_subjects, ballot_voters, ballots,
+    coops, meeting_agenda_items, meetings,
 };
 use crate::error::{AppError, AppResult};
 
@@ -54,6 +54,8 @@ pub struct Ballot {
     pub decision_kind: DecisionKind,
     /// The rule it decides under, fixed when it opened.
     pub legal_basis: Option<LegalBasis>,
+    /// Who votes on it: the members, or the board.
+    pub body: DecidingBody,
 }
 
 /// The rule a ballot decides under, fixed when it opens: the kind of decision, the
@@ -91,6 +93,7 @@ type BallotRow = (
     DateTime<Utc>,
     String,
     Option<Value>,
+    String,
 );
 
 macro_rules! ballot_columns {
@@ -113,6 +116,7 @@ macro_rules! ballot_columns {
             ballots::created_at,
             ballots::decision_kind,
             ballots::legal_basis,
+            ballots::body,
         )
     };
 }
@@ -148,6 +152,7 @@ fn to_ballot(row: BallotRow) -> AppResult<Ballot> {
             .map(serde_json::from_value)
             .transpose()
             .map_err(|e| corrupt("legal basis", e))?,
+        body: DecidingBody::parse(&row.17).ok_or_else(|| corrupt("body", &row.17))?,
     })
 }
 
@@ -190,12 +195,12 @@ fn json<T: serde::Serialize>(value: &T) -> AppResult<Value> {
     serde_json::to_value(value).map_err(|e| AppError::internal(e.to_string()))
 }
 
-/// Inserts a draft ballot for a kind of decision.
+/// Inserts a draft ballot for a kind of decision, voted on by `body`.
 pub async fn insert(
     conn: &mut AsyncPgConnection,
     coop_id: Uuid,
     id: Uuid,
-    kind: DecisionKind,
+    (kind, body): (DecisionKind, DecidingBody),
     fields: &BallotFields<'_>,
 ) -> AppResult<()> {
     diesel::insert_into(ballots::table)
@@ -203,6 +208,7 @@ pub async fn insert(
             ballots::coop_id.eq(coop_id),
             ballots::id.eq(id),
             ballots::decision_kind.eq(kind.name()),
+            ballots::body.eq(body.name()),
             ballots::title.eq(fields.title),
             ballots::description.eq(fields.description),
             ballots::settings.eq(json(fields.settings)?),
@@ -1038,4 +1044,92 @@ pub async fn meeting_notice_sent_at(
         .load(conn)
         .await?;
     Ok(sent.into_iter().flatten().min())
+}
+
+/// The member a decision on one member (an admission, an expulsion) concerns, with
+/// the grounds stated, when the member was sent them, and their hearing.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
+#[diesel(table_name = ballot_subjects)]
+pub struct Subject {
+    /// The member.
+    pub member_id: Uuid,
+    /// The grounds stated for an expulsion (empty for an admission).
+    pub grounds: String,
+    /// When the grounds were sent to the member.
+    pub notified_at: Option<DateTime<Utc>>,
+    /// The day the member was heard.
+    pub heard_on: Option<chrono::NaiveDate>,
+    /// What the hearing recorded: the member's answer, or that they chose not to answer.
+    pub hearing_note: String,
+}
+
+/// Records the member a draft decides on, with the grounds.
+pub async fn insert_subject(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    id: Uuid,
+    member_id: Uuid,
+    grounds: &str,
+) -> AppResult<()> {
+    diesel::insert_into(ballot_subjects::table)
+        .values((
+            ballot_subjects::coop_id.eq(coop_id),
+            ballot_subjects::ballot_id.eq(id),
+            ballot_subjects::member_id.eq(member_id),
+            ballot_subjects::grounds.eq(grounds),
+        ))
+        .on_conflict((ballot_subjects::coop_id, ballot_subjects::ballot_id))
+        .do_update()
+        .set((
+            ballot_subjects::member_id.eq(member_id),
+            ballot_subjects::grounds.eq(grounds),
+            ballot_subjects::notified_at.eq(None::<DateTime<Utc>>),
+            ballot_subjects::heard_on.eq(None::<chrono::NaiveDate>),
+            ballot_subjects::hearing_note.eq(""),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The member a ballot decides on, if it decides on one.
+pub async fn subject(conn: &mut AsyncPgConnection, coop_id: Uuid, id: Uuid) -> AppResult<Option<Subject>> {
+    Ok(ballot_subjects::table
+        .find((coop_id, id))
+        .select(Subject::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// Records when the grounds were sent to the member.
+pub async fn set_subject_notified(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    diesel::update(ballot_subjects::table.find((coop_id, id)))
+        .set(ballot_subjects::notified_at.eq(Some(at)))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records the member's hearing.
+pub async fn set_hearing(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    id: Uuid,
+    heard_on: chrono::NaiveDate,
+    note: &str,
+) -> AppResult<()> {
+    diesel::update(ballot_subjects::table.find((coop_id, id)))
+        .set((
+            ballot_subjects::heard_on.eq(Some(heard_on)),
+            ballot_subjects::hearing_note.eq(note),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
 }

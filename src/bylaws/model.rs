@@ -13,7 +13,9 @@
 //! schedule" says that the schedule repeats them in the form the software
 //! applies, so an amendment changing a figure changes both.
 
-use super::rules::{DecisionKind, DistributionApprover, DistributionSchedule, GovernanceSchedule, PatronageBasis};
+use super::rules::{
+    DecidingBody, DecisionKind, DistributionApprover, DistributionSchedule, GovernanceSchedule, PatronageBasis,
+};
 use crate::ballots::rules::{Base, Fraction, ProxyLimit, Quorum, Threshold};
 
 /// The model bylaws in `lang` (`fr` for French, anything else for English), as
@@ -80,6 +82,12 @@ pub fn schedule() -> GovernanceSchedule {
             DecisionKind::Dissolution => s.decisions.dissolution = rule,
         }
     }
+    // Article 6: the board admits; article 7: the members expel, after the member was
+    // told the grounds and heard; article 14: the board's quorum is half its members.
+    s.admission_by = DecidingBody::Board;
+    s.expulsion_by = DecidingBody::Members;
+    s.hearing_before_expulsion = true;
+    s.board_quorum = half;
     s
 }
 
@@ -173,7 +181,7 @@ A member who cannot vote may give a written proxy to another member. No member m
 
 The members elect a board of three to seven members among themselves, for two years, by a ballot in which each member ranks the candidates.
 
-The board runs the co-operative between meetings, reports to every general meeting, and may be dismissed by the members at any time by an ordinary decision.
+The board runs the co-operative between meetings, reports to every general meeting, and may be dismissed by the members at any time by an ordinary decision. The board decides by a majority of the votes cast, with at least **half** its members taking part; its decisions are recorded in Concord as ballots of the board.
 
 ## Part V — Surplus, amendments and dissolution
 
@@ -290,7 +298,7 @@ Le membre qui ne peut pas voter peut donner une procuration écrite à un autre 
 
 Les membres élisent parmi eux un conseil de trois à sept membres, pour deux ans, par un scrutin où chaque membre classe les candidatures.
 
-Le conseil dirige la coopérative entre les assemblées, rend compte à chaque assemblée générale et peut être révoqué à tout moment par une décision ordinaire des membres.
+Le conseil dirige la coopérative entre les assemblées, rend compte à chaque assemblée générale et peut être révoqué à tout moment par une décision ordinaire des membres. Le conseil statue à la majorité des suffrages exprimés, la **moitié** au moins de ses membres prenant part au vote ; ses décisions sont enregistrées dans Concord comme scrutins du conseil.
 
 ## Titre V — Excédents, modifications et dissolution
 

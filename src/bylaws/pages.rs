@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::rules::{
-    self, DecisionKind, DecisionRule, DistributionApprover, GovernanceSchedule, PatronageBasis, ScheduleChange,
+    self, DecidingBody, DecisionKind, DecisionRule, DistributionApprover, GovernanceSchedule, PatronageBasis,
+    ScheduleChange,
 };
 use super::service::{self, AmendmentInput, CommentInput, ImportInput, SubmitInput};
 use super::store::Version;
@@ -77,18 +78,25 @@ fn rule_words(lang: &str, rule: DecisionRule) -> String {
         other => text(lang, &format!("ballot-threshold-{}", threshold_form(other).0)),
     };
     let base = text(lang, &format!("ballot-base-{}", base_form(rule.base)));
-    let quorum = match rule.quorum {
+    text_with(
+        lang,
+        "bylaws-rule",
+        &[
+            ("threshold", threshold),
+            ("base", base),
+            ("quorum", quorum_words(lang, rule.quorum)),
+        ],
+    )
+}
+
+fn quorum_words(lang: &str, quorum: Quorum) -> String {
+    match quorum {
         Quorum::None => text(lang, "bylaws-quorum-none"),
         Quorum::Count { count } => text_with(lang, "bylaws-quorum-count", &[("count", count.to_string())]),
         Quorum::Fraction { fraction } => {
             text_with(lang, "bylaws-quorum-fraction", &[("fraction", fraction.to_string())])
         }
-    };
-    text_with(
-        lang,
-        "bylaws-rule",
-        &[("threshold", threshold), ("base", base), ("quorum", quorum)],
-    )
+    }
 }
 
 /// The schedule as the page lists it: one line per setting, in plain words.
@@ -142,6 +150,19 @@ fn schedule_lines(lang: &str, s: &GovernanceSchedule) -> Vec<(String, String)> {
         (
             text(lang, "bylaws-field-approved-by"),
             text(lang, &format!("bylaws-approver-{}", approver_name(d.approved_by))),
+        ),
+        (
+            text(lang, "bylaws-field-admission-by"),
+            text(lang, &format!("bylaws-body-{}", s.admission_by.name())),
+        ),
+        (
+            text(lang, "bylaws-field-expulsion-by"),
+            text(lang, &format!("bylaws-body-{}", s.expulsion_by.name())),
+        ),
+        (text(lang, "bylaws-field-hearing"), yes_no(s.hearing_before_expulsion)),
+        (
+            text(lang, "bylaws-field-board-quorum"),
+            quorum_words(lang, s.board_quorum),
         ),
     ]);
     lines
@@ -200,6 +221,12 @@ fn schedule_form(s: &GovernanceSchedule) -> Form {
     put("reserve_rate".into(), s.distribution.reserve_rate.clone());
     put("share_return_rate".into(), s.distribution.share_return_rate.clone());
     put("approved_by".into(), approver_name(s.distribution.approved_by).into());
+    put("admission_by".into(), s.admission_by.name().into());
+    put("expulsion_by".into(), s.expulsion_by.name().into());
+    put("hearing_before_expulsion".into(), on(s.hearing_before_expulsion));
+    let (bk, bv) = quorum_form(s.board_quorum);
+    put("board_quorum_kind".into(), bk);
+    put("board_quorum_value".into(), bv);
     form
 }
 
@@ -273,6 +300,18 @@ fn typed_schedule(form: &Form) -> Result<GovernanceSchedule, Vec<FieldError>> {
         "board" => DistributionApprover::Board,
         _ => DistributionApprover::MembersBallot,
     };
+    let body = |name: &str| DecidingBody::parse(field(form, name));
+    s.admission_by = body("admission_by").unwrap_or(DecidingBody::Board);
+    s.expulsion_by = body("expulsion_by").unwrap_or(DecidingBody::Members);
+    s.hearing_before_expulsion = on("hearing_before_expulsion");
+    s.board_quorum =
+        typed_quorum(field(form, "board_quorum_kind"), field(form, "board_quorum_value")).unwrap_or_else(|| {
+            errors.push(FieldError::new(
+                "board_quorum_value",
+                "Give a number of board members (2) or a fraction of the board (1/2).",
+            ));
+            Quorum::None
+        });
     // The schedule's own checks, under the names of the form's fields.
     errors.extend(
         s.validate()
@@ -300,6 +339,7 @@ fn form_field(path: &str) -> String {
     }
     match path {
         "proxies" => "proxy_value".into(),
+        "board_quorum" => "board_quorum_value".into(),
         other => other.trim_start_matches("distribution.").into(),
     }
 }

@@ -1743,6 +1743,35 @@ impl Decisions {
     }
 }
 
+/// Who votes on a decision: the members, or the board where the bylaws give it
+/// the decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecidingBody {
+    /// The members in good standing, by ballot.
+    Members,
+    /// The members of the board in good standing, by a ballot of the board under
+    /// the board's quorum.
+    Board,
+}
+
+impl DecidingBody {
+    /// The name used in the API and the database (`board`).
+    pub fn name(self) -> &'static str {
+        match self {
+            DecidingBody::Members => "members",
+            DecidingBody::Board => "board",
+        }
+    }
+
+    /// The body a [`DecidingBody::name`] names.
+    pub fn parse(name: &str) -> Option<DecidingBody> {
+        [DecidingBody::Members, DecidingBody::Board]
+            .into_iter()
+            .find(|b| b.name() == name)
+    }
+}
+
 /// Who approves a year-end distribution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -1814,6 +1843,43 @@ pub struct GovernanceSchedule {
     pub notice_days: u32,
     /// The year-end distribution.
     pub distribution: DistributionSchedule,
+    /// Who decides admissions (the board, in most bylaws). Schedules stored before
+    /// this was kept read as the board, which Concord's register assumed then.
+    #[serde(default = "board_decides")]
+    pub admission_by: DecidingBody,
+    /// Who decides expulsions. Schedules stored before this was kept read as the
+    /// members, under the expulsion rule they already set.
+    #[serde(default = "members_decide")]
+    pub expulsion_by: DecidingBody,
+    /// The quorum of a ballot of the board, measured on the board's members in
+    /// good standing when it opens.
+    #[serde(default = "half_of_the_board")]
+    pub board_quorum: Quorum,
+    /// Whether a member must be sent the grounds in writing and heard before a
+    /// vote on their expulsion opens.
+    #[serde(default = "hearing_required")]
+    pub hearing_before_expulsion: bool,
+}
+
+fn board_decides() -> DecidingBody {
+    DecidingBody::Board
+}
+
+fn members_decide() -> DecidingBody {
+    DecidingBody::Members
+}
+
+fn half_of_the_board() -> Quorum {
+    Quorum::Fraction {
+        fraction: Fraction {
+            numerator: 1,
+            denominator: 2,
+        },
+    }
+}
+
+fn hearing_required() -> bool {
+    true
 }
 
 /// Whether `s` is a plain decimal: digits (no leading zero unless alone), then
@@ -1838,19 +1904,24 @@ fn is_rate(s: &str) -> bool {
     is_decimal(s, 4, 1) && (int == "0" || (int == "1" && frac.bytes().all(|b| b == b'0')))
 }
 
-fn check_rule(field: &str, rule: &DecisionRule, errors: &mut Vec<(String, String)>) {
-    let fraction_ok = |f: Fraction| Fraction::new(f.numerator, f.denominator).is_ok();
-    match rule.quorum {
-        Quorum::Fraction { fraction } if !fraction_ok(fraction) => errors.push((
-            format!("{field}.quorum"),
-            "A quorum fraction lies between 0 and 1, e.g. 1/4.".into(),
-        )),
-        Quorum::Count { count } if count == 0 || count > 1_000_000 => errors.push((
-            format!("{field}.quorum"),
-            "A quorum is 1 to 1,000,000 members, or none.".into(),
-        )),
+fn fraction_ok(f: Fraction) -> bool {
+    Fraction::new(f.numerator, f.denominator).is_ok()
+}
+
+fn check_quorum(field: String, quorum: Quorum, errors: &mut Vec<(String, String)>) {
+    match quorum {
+        Quorum::Fraction { fraction } if !fraction_ok(fraction) => {
+            errors.push((field, "A quorum fraction lies between 0 and 1, e.g. 1/4.".into()))
+        }
+        Quorum::Count { count } if count == 0 || count > 1_000_000 => {
+            errors.push((field, "A quorum is 1 to 1,000,000 members, or none.".into()))
+        }
         _ => {}
     }
+}
+
+fn check_rule(field: &str, rule: &DecisionRule, errors: &mut Vec<(String, String)>) {
+    check_quorum(format!("{field}.quorum"), rule.quorum, errors);
     if let Threshold::Custom { fraction } = rule.threshold {
         if !fraction_ok(fraction) {
             errors.push((
@@ -1873,7 +1944,10 @@ impl GovernanceSchedule {
     ///   must be fully paid, no probation, no redemption hold, no capital floor,
     ///   15 days' notice;
     /// - distribution: custom rule set by hours, 15 % to the reserve, no return on
-    ///   shares, approved by the members' ballot.
+    ///   shares, approved by the members' ballot;
+    /// - admissions decided by the board, expulsions by the members after the
+    ///   member was sent the grounds and heard; the board's quorum is half its
+    ///   members.
     pub fn defaults() -> Self {
         let quarter = Quorum::Fraction {
             fraction: Fraction {
@@ -1921,6 +1995,10 @@ impl GovernanceSchedule {
                 share_return_rate: "0".into(),
                 approved_by: DistributionApprover::MembersBallot,
             },
+            admission_by: board_decides(),
+            expulsion_by: members_decide(),
+            board_quorum: half_of_the_board(),
+            hearing_before_expulsion: hearing_required(),
         }
     }
 
@@ -1952,6 +2030,36 @@ impl GovernanceSchedule {
         s
     }
 
+    /// Who the schedule gives a decision of `kind`: the board for an admission, an
+    /// expulsion or a distribution's approval when the schedule says so, the members
+    /// otherwise. (The members may still approve a distribution themselves: a
+    /// distribution's rule set may ask for their ballot.)
+    pub fn decided_by(&self, kind: DecisionKind) -> DecidingBody {
+        match kind {
+            DecisionKind::Admission => self.admission_by,
+            DecisionKind::Expulsion => self.expulsion_by,
+            DecisionKind::DistributionApproval => match self.distribution.approved_by {
+                DistributionApprover::Board => DecidingBody::Board,
+                DistributionApprover::MembersBallot => DecidingBody::Members,
+            },
+            DecisionKind::Ordinary | DecisionKind::BylawAmendment | DecisionKind::Dissolution => DecidingBody::Members,
+        }
+    }
+
+    /// The least rule of a ballot of the board on `kind`: the kind's threshold and
+    /// base, the board's quorum, no proxies (a director's vote is personal) and open
+    /// voting allowed (the board's minutes record how each director voted).
+    pub fn board_parameters(&self, kind: DecisionKind) -> BallotParameters {
+        let rule = self.decisions.get(kind);
+        BallotParameters {
+            quorum: self.board_quorum,
+            threshold: rule.threshold,
+            base: rule.base,
+            proxies: ProxyLimit::None,
+            secret: false,
+        }
+    }
+
     /// The ballot parameters (defaults and limits of a ballot) for one kind of
     /// decision, as the ballots module takes them.
     pub fn ballot_parameters(&self, kind: DecisionKind) -> BallotParameters {
@@ -1973,6 +2081,7 @@ impl GovernanceSchedule {
         for kind in DecisionKind::ALL {
             check_rule(&format!("decisions.{kind}"), &self.decisions.get(kind), &mut errors);
         }
+        check_quorum("board_quorum".into(), self.board_quorum, &mut errors);
         match self.proxies {
             ProxyLimit::PerHolder { count } if count == 0 || count > 1000 => {
                 errors.push(("proxies".into(), "Give 1 to 1,000 proxies per member, or none.".into()))

@@ -704,6 +704,9 @@ pub async fn submit(state: &AppState, scope: &InCoop, id: Uuid, input: &SubmitIn
                 opens_at: input.opens_at.filter(|o| *o > now),
                 closes_at: input.closes_at,
                 decision_kind: Some(DecisionKind::BylawAmendment),
+                subject_member_id: None,
+                body: None,
+                grounds: None,
             };
             let ballot = crate::ballots::service::create_in(conn, &coop, actor, &ballot_input).await?;
             store::update_amendment(
@@ -1245,6 +1248,9 @@ pub async fn seed_demo(
         opens_at: None,
         closes_at: Some(Utc::now() + Duration::days(1)),
         decision_kind: Some(DecisionKind::BylawAmendment),
+        subject_member_id: None,
+        body: None,
+        grounds: None,
     };
     let ballot = crate::ballots::service::create_in(conn, coop, board, &input).await?;
     store::update_amendment(

@@ -148,6 +148,19 @@ diesel::table! {
         created_at -> Timestamptz,
         decision_kind -> Text,
         legal_basis -> Nullable<Jsonb>,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    ballot_subjects (coop_id, ballot_id) {
+        coop_id -> Uuid,
+        ballot_id -> Uuid,
+        member_id -> Uuid,
+        grounds -> Text,
+        notified_at -> Nullable<Timestamptz>,
+        heard_on -> Nullable<Date>,
+        hearing_note -> Text,
     }
 }
 
@@ -214,6 +227,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     ballot_papers,
     ballot_participations,
     ballot_proxies,
+    ballot_subjects,
     ballot_voters,
     ballots,
     audit_events,

@@ -312,13 +312,13 @@ const ALL_STATUSES: [&str; 9] = [
     "withdrawn",
 ];
 
-const TRANSITIONS: [&str; 8] = [
+/// The changes recorded on the register. Admitting and expelling are not among
+/// them: they follow the ballot that decided them.
+const TRANSITIONS: [&str; 6] = [
     "start_probation",
-    "admit",
     "go_on_leave",
     "return_from_leave",
     "resign",
-    "expel",
     "reject",
     "withdraw",
 ];
@@ -337,6 +337,7 @@ async fn member_page(req: &HttpRequest, state: &AppState, scope: &InCoop, member
     page.insert("member", &line)
         .insert("history", &history)
         .insert("can_change", &scope.can(Action::ManageRegister))
+        .insert("can_propose", &scope.can(Action::ManageBallots))
         .insert("is_board", &scope.roles.has(Role::Board))
         .insert("transitions", &TRANSITIONS)
         .insert("today", &today)

@@ -19,6 +19,7 @@ use crate::auth::extract::InCoop;
 use crate::auth::permissions::{Action, Role, RoleSet};
 use crate::auth::service::new_link_secret;
 use crate::auth::store as users;
+use crate::bylaws::rules::DecisionKind;
 use crate::coops::store::Coop;
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
@@ -427,6 +428,8 @@ impl TransitionRequest {
 /// Applies a change of status to a member (secretaries and the board), in one
 /// transaction: the new state, a member number on admission, the dated history line
 /// and the audit event. An admitted applicant without a password gets an invitation.
+/// Admissions and expulsions are decisions the bylaws give the board or the members:
+/// they follow the ballot that took them ([`decide_in`]), never a change typed here.
 pub async fn change_status(
     state: &AppState,
     scope: &InCoop,
@@ -437,60 +440,186 @@ pub async fn change_status(
     let coop = scope.coop.clone();
     let actor = scope.caller.user.id;
     let transition = request.with_actor(Actor::User(actor));
-    let today = Utc::now().date_naive();
+    if let Some(kind) = decided_by_ballot(transition.name()) {
+        return Err(AppError::field(
+            "transition",
+            format!(
+                "Under the bylaws, {} is decided by a ballot: open a ballot of that kind for this member, \
+                 and the register follows its result.",
+                match kind {
+                    DecisionKind::Admission => "an admission",
+                    _ => "an expulsion",
+                }
+            ),
+        ));
+    }
     let expires = Utc::now() + state.settings.invitation_ttl;
     let mut conn = db::conn(&state.pool).await?;
     let (new_state, invite) = conn
         .transaction(async |conn| {
-            let policy = store::policy(conn, coop.id).await?;
-            let mut entry = store::entry_for_update(conn, coop.id, member_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let next = lifecycle::apply(&entry.state, &transition, &policy).map_err(lifecycle_error)?;
-            let admitted = matches!(next.status, MemberStatus::Admitted | MemberStatus::Member);
-            if admitted && entry.number.is_none() {
-                entry.number = Some(store::take_member_number(conn, coop.id).await?);
-            }
-            let change = lifecycle::history_entry(&transition, &next);
-            entry.state = next.clone();
-            store::save_state(conn, coop.id, &entry).await?;
-            store::record_change(conn, coop.id, member_id, &change).await?;
-            audit::append(
-                conn,
-                Some(coop.id),
-                Some(actor),
-                &format!("member.{}", transition.name().name()),
-                &format!("member:{member_id}"),
-                json!({"status": store::status_name(next.status), "effective": change.effective,
-                       "number": entry.number, "decision_ref": change.decision_ref, "reason": change.reason}),
-            )
-            .await?;
-            end_roles(conn, coop.id, member_id, &next, today, Some(actor)).await?;
-            let user = users::find(conn, entry.user_id).await?.ok_or(AppError::NotFound)?;
-            let invite = if admitted && user.password_hash.is_none() {
-                let (secret, hash) = new_link_secret();
-                users::create_token(conn, user.id, "invitation", &hash, expires).await?;
-                Some((user, secret))
-            } else {
-                None
-            };
+            let next = apply_in(conn, &coop, member_id, &transition, Some(actor)).await?;
+            let invite = invitation_if_needed(conn, coop.id, member_id, &next, expires).await?;
             Ok::<_, AppError>((next, invite))
         })
         .await?;
     if let Some((user, secret)) = invite {
-        let link = format!("{}/password/reset?token={secret}", state.settings.public_url);
-        let mail = Mail {
-            to: user.email.clone(),
-            subject: i18n::text_with(&user.locale, "mail-admitted-subject", &[("coop", coop.name.clone())]),
-            body: i18n::text_with(
-                &user.locale,
-                "mail-admitted-body",
-                &[("coop", coop.name.clone()), ("link", link)],
-            ),
-        };
-        state.mailer.send(&state.settings.mail_from, mail).await?;
+        send_admitted(&state.mailer, &state.settings, &coop, &user, &secret).await?;
     }
     Ok(new_state)
+}
+
+/// The decision a ballot takes on a change of status, if it is one: admitting and
+/// expelling are decisions of the bylaws' table.
+pub fn decided_by_ballot(transition: TransitionName) -> Option<DecisionKind> {
+    match transition {
+        TransitionName::Admit => Some(DecisionKind::Admission),
+        TransitionName::Expel => Some(DecisionKind::Expulsion),
+        _ => None,
+    }
+}
+
+/// The change of status a decision of `kind` on a member makes, dated `date`, with
+/// the ballot as its reference and, for an expulsion, the grounds as its reason.
+pub fn transition_of(kind: DecisionKind, date: NaiveDate, ballot_ref: String, grounds: &str) -> Option<Transition> {
+    match kind {
+        DecisionKind::Admission => Some(Transition::Admit {
+            actor: Actor::System,
+            date,
+            decision_ref: ballot_ref,
+        }),
+        DecisionKind::Expulsion => Some(Transition::Expel {
+            actor: Actor::System,
+            date,
+            decision_ref: ballot_ref,
+            reason: grounds.to_string(),
+        }),
+        _ => None,
+    }
+}
+
+/// Whether the member's place on the register allows `transition` now (a ballot on
+/// them is checked when it is created, when it opens and when it carries); a refusal
+/// names the field of the ballot that chose the member.
+pub async fn check_transition(
+    conn: &mut diesel_async::AsyncPgConnection,
+    coop_id: Uuid,
+    member_id: Uuid,
+    transition: &Transition,
+) -> AppResult<()> {
+    let policy = store::policy(conn, coop_id).await?;
+    let entry = store::entry_for_update(conn, coop_id, member_id)
+        .await?
+        .ok_or_else(|| AppError::field("subject_member_id", "This person is not on the co-op's register."))?;
+    lifecycle::apply(&entry.state, transition, &policy)
+        .map_err(|refusal| AppError::field("subject_member_id", refusal.to_string()))?;
+    Ok(())
+}
+
+/// Applies a change of status inside the caller's transaction: the new state, a
+/// member number on admission, the dated history line, the audit event, and the end
+/// of the offices of someone who left.
+pub async fn apply_in(
+    conn: &mut diesel_async::AsyncPgConnection,
+    coop: &Coop,
+    member_id: Uuid,
+    transition: &Transition,
+    actor: Option<Uuid>,
+) -> AppResult<MemberState> {
+    let today = Utc::now().date_naive();
+    let policy = store::policy(conn, coop.id).await?;
+    let mut entry = store::entry_for_update(conn, coop.id, member_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let next = lifecycle::apply(&entry.state, transition, &policy).map_err(lifecycle_error)?;
+    let admitted = matches!(next.status, MemberStatus::Admitted | MemberStatus::Member);
+    if admitted && entry.number.is_none() {
+        entry.number = Some(store::take_member_number(conn, coop.id).await?);
+    }
+    let change = lifecycle::history_entry(transition, &next);
+    entry.state = next.clone();
+    store::save_state(conn, coop.id, &entry).await?;
+    store::record_change(conn, coop.id, member_id, &change).await?;
+    audit::append(
+        conn,
+        Some(coop.id),
+        actor,
+        &format!("member.{}", transition.name().name()),
+        &format!("member:{member_id}"),
+        json!({"status": store::status_name(next.status), "effective": change.effective,
+               "number": entry.number, "decision_ref": change.decision_ref, "reason": change.reason}),
+    )
+    .await?;
+    end_roles(conn, coop.id, member_id, &next, today, actor).await?;
+    Ok(next)
+}
+
+/// An invitation to choose a password for someone just admitted who has none.
+async fn invitation_if_needed(
+    conn: &mut diesel_async::AsyncPgConnection,
+    coop_id: Uuid,
+    member_id: Uuid,
+    next: &MemberState,
+    expires: chrono::DateTime<Utc>,
+) -> AppResult<Option<(users::User, String)>> {
+    if !matches!(next.status, MemberStatus::Admitted | MemberStatus::Member) {
+        return Ok(None);
+    }
+    let user_id = store::entry_for_update(conn, coop_id, member_id)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .user_id;
+    let user = users::find(conn, user_id).await?.ok_or(AppError::NotFound)?;
+    if user.password_hash.is_some() {
+        return Ok(None);
+    }
+    let (secret, hash) = new_link_secret();
+    users::create_token(conn, user.id, "invitation", &hash, expires).await?;
+    Ok(Some((user, secret)))
+}
+
+async fn send_admitted(
+    mailer: &crate::mail::Mailer,
+    settings: &crate::config::Settings,
+    coop: &Coop,
+    user: &users::User,
+    secret: &str,
+) -> AppResult<()> {
+    let link = format!("{}/password/reset?token={secret}", settings.public_url);
+    let mail = Mail {
+        to: user.email.clone(),
+        subject: i18n::text_with(&user.locale, "mail-admitted-subject", &[("coop", coop.name.clone())]),
+        body: i18n::text_with(
+            &user.locale,
+            "mail-admitted-body",
+            &[("coop", coop.name.clone()), ("link", link)],
+        ),
+    };
+    mailer.send(&settings.mail_from, mail).await
+}
+
+/// Once a ballot that admitted a member has committed: the invitation to choose a
+/// password, for someone admitted who has none. A failure is logged; the admission
+/// stands and the secretary can invite again from the register.
+pub async fn welcome_admitted(
+    conn: &mut diesel_async::AsyncPgConnection,
+    mailer: &crate::mail::Mailer,
+    settings: &crate::config::Settings,
+    coop: &Coop,
+    member_id: Uuid,
+) {
+    let expires = Utc::now() + settings.invitation_ttl;
+    let invited = async {
+        let Some(entry) = store::entry_for_update(conn, coop.id, member_id).await? else {
+            return Ok(());
+        };
+        if let Some((user, secret)) = invitation_if_needed(conn, coop.id, member_id, &entry.state, expires).await? {
+            send_admitted(mailer, settings, coop, &user, &secret).await?;
+        }
+        Ok::<_, AppError>(())
+    };
+    if let Err(e) = invited.await {
+        tracing::error!(error = %e, member = %member_id, "the invitation of a member admitted by ballot failed");
+    }
 }
 
 /// Ends, on `today`, the offices of everyone whose leaving has taken effect by then

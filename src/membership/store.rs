@@ -215,6 +215,18 @@ pub async fn roles_for_update(
         .optional()?)
 }
 
+/// The members who hold the board role (whether or not in good standing: the
+/// caller keeps those who are).
+pub async fn board_members(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<Vec<Uuid>> {
+    use diesel::PgArrayExpressionMethods;
+    Ok(members::table
+        .filter(members::coop_id.eq(coop_id))
+        .filter(members::roles.contains(vec!["board".to_string()]))
+        .select(members::id)
+        .load(conn)
+        .await?)
+}
+
 /// The full members of a co-op who hold `admin` (in office), locking them.
 pub async fn admins_for_update(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<Vec<Uuid>> {
     Ok(members::table

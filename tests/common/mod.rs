@@ -25,6 +25,16 @@ const DEMO_TEMPLATE: &str = "concord_template_demo";
 /// The demo password (every demo login has it).
 pub const DEMO_PASSWORD: &str = concord::demo::PASSWORD;
 
+/// The demo co-op's members who may vote and have a login.
+pub const DEMO_VOTERS: [&str; 6] = [
+    "admin@demo.coop",
+    "treasurer@demo.coop",
+    "secretary@demo.coop",
+    "board@demo.coop",
+    "member@demo.coop",
+    "marie@demo.coop",
+];
+
 struct Cluster {
     socket_dir: PathBuf,
 }
@@ -409,6 +419,85 @@ impl TestApp {
             .unwrap_or_default();
         files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
         files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+    }
+
+    /// Takes a decision on one member of the demo co-op as its bylaws say:
+    /// `admission` by a ballot of the board, `expulsion` by the members' ballot after
+    /// the member was sent the grounds and heard. The secretary drafts and opens it,
+    /// every demo account on its roll votes for, and it closes once all have voted.
+    /// Answers the closed ballot.
+    pub async fn decide_on_member(&self, kind: &str, member_id: &str, grounds: &str) -> Value {
+        self.decide_on_members(kind, &[member_id.to_string()], grounds)
+            .await
+            .remove(0)
+    }
+
+    /// [`TestApp::decide_on_member`] for several members, one ballot each, the
+    /// ballots closing at the same time.
+    pub async fn decide_on_members(&self, kind: &str, member_ids: &[String], grounds: &str) -> Vec<Value> {
+        let secretary = self.demo_token("secretary@demo.coop").await;
+        let ballots = "/api/v1/coops/demo/ballots";
+        let mut ids = Vec::new();
+        for member_id in member_ids {
+            let mut draft = serde_json::json!({
+                "title": format!("{kind} of a member"), "decision_kind": kind, "subject_member_id": member_id,
+                "closes_at": (chrono::Utc::now() + chrono::Duration::days(7)).to_rfc3339(),
+                "questions": [{"title": "Agreed?", "kind": "motion", "threshold": {"kind": "simple"},
+                               "base": "cast_excluding_abstentions"}]});
+            if kind == "expulsion" {
+                draft["grounds"] = grounds.into();
+                draft["questions"][0]["threshold"] = serde_json::json!({"kind": "two_thirds"});
+            }
+            let ballot = json(
+                self.api(&secretary, reqwest::Method::POST, ballots, Some(draft)).await,
+                201,
+            )
+            .await;
+            let id = ballot["id"].as_str().unwrap().to_string();
+            if kind == "expulsion" {
+                let today = chrono::Utc::now().date_naive().to_string();
+                let hearing = serde_json::json!({"heard_on": today, "note": "The member answered the grounds."});
+                let path = format!("{ballots}/{id}/hearing");
+                json(
+                    self.api(&secretary, reqwest::Method::POST, &path, Some(hearing)).await,
+                    200,
+                )
+                .await;
+            }
+            let open = format!("{ballots}/{id}/open");
+            json(self.api(&secretary, reqwest::Method::POST, &open, None).await, 200).await;
+            ids.push(id);
+        }
+        for email in DEMO_VOTERS {
+            let token = self.demo_token(email).await;
+            for id in &ids {
+                let vote = serde_json::json!({"answers": ["for"]});
+                let cast = self
+                    .api(
+                        &token,
+                        reqwest::Method::POST,
+                        &format!("{ballots}/{id}/votes"),
+                        Some(vote),
+                    )
+                    .await;
+                // Those not on the roll (not on the board, or not in good standing) are refused.
+                assert!(
+                    [201, 409].contains(&cast.status().as_u16()),
+                    "{}",
+                    cast.text().await.unwrap()
+                );
+            }
+        }
+        let closes = ids.iter().map(|id| {
+            let close = format!("{ballots}/{id}/close");
+            let secretary = secretary.clone();
+            async move { json(self.api(&secretary, reqwest::Method::POST, &close, None).await, 200).await }
+        });
+        let closed = futures::future::join_all(closes).await;
+        for ballot in &closed {
+            assert_eq!(ballot["status"], "closed", "{ballot}");
+        }
+        closed
     }
 
     /// The member id of a login in the (only) co-op it belongs to.

@@ -164,6 +164,11 @@ const EXPECTED: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/coops/{slug}/ballots/{ballot_id}/open", only(KEEPERS)),
     ("POST", "/api/v1/coops/{slug}/ballots/{ballot_id}/close", only(KEEPERS)),
     ("POST", "/api/v1/coops/{slug}/ballots/{ballot_id}/cancel", only(KEEPERS)),
+    (
+        "POST",
+        "/api/v1/coops/{slug}/ballots/{ballot_id}/hearing",
+        only(KEEPERS),
+    ),
     ("POST", "/api/v1/coops/{slug}/ballots/{ballot_id}/votes", any()),
     ("PUT", "/api/v1/coops/{slug}/ballots/{ballot_id}/proxy", any()),
     ("DELETE", "/api/v1/coops/{slug}/ballots/{ballot_id}/proxy", any()),

@@ -86,14 +86,7 @@ fn agm() -> Value {
     })
 }
 
-const VOTERS: [&str; 6] = [
-    "admin@demo.coop",
-    "treasurer@demo.coop",
-    "secretary@demo.coop",
-    "board@demo.coop",
-    "member@demo.coop",
-    "marie@demo.coop",
-];
+use crate::common::DEMO_VOTERS as VOTERS;
 
 #[actix_web::test]
 async fn a_secret_ballot_from_draft_to_result() {

@@ -9,14 +9,7 @@ const BYLAWS: &str = "/api/v1/coops/demo/bylaws";
 const BALLOTS: &str = "/api/v1/coops/demo/ballots";
 
 /// The demo's members who vote in these tests (Max and Marie too, where needed).
-const VOTERS: [&str; 6] = [
-    "admin@demo.coop",
-    "treasurer@demo.coop",
-    "secretary@demo.coop",
-    "board@demo.coop",
-    "member@demo.coop",
-    "marie@demo.coop",
-];
+use crate::common::DEMO_VOTERS as VOTERS;
 
 struct Session<'a> {
     app: &'a TestApp,

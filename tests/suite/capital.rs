@@ -459,16 +459,7 @@ async fn paying_the_qualifying_share_makes_an_admitted_applicant_a_member() {
     assert_eq!(money(&qualifying["par_value"]), "50.00");
     let class = qualifying["id"].as_str().unwrap().to_string();
     let rosa = app.apply("demo", "Rosa", "rosa@bakery.test", "").await;
-    let secretary = app.demo_token("secretary@demo.coop").await;
-    let today = chrono::Utc::now().date_naive().to_string();
-    let admitted = capital
-        .post(
-            &secretary,
-            &format!("/api/v1/coops/demo/members/{rosa}/status"),
-            json!({"transition": "admit", "date": today, "decision_ref": "Board 9"}),
-        )
-        .await;
-    assert_eq!(json(admitted, 200).await["status"], "admitted");
+    app.decide_on_member("admission", &rosa, "").await;
     let subscription = capital.subscribe(&rosa, &class, 1, false).await;
     assert_eq!(capital.pay(&subscription, "10.00", "R-1").await.status(), 201);
     let status: String = app

@@ -163,3 +163,213 @@ async fn the_demos_bylaws_say_what_their_schedule_applies() {
     assert_eq!(schedule["distribution"]["reserve_rate"], "0.10");
     assert_eq!(schedule["distribution"]["approved_by"], "board");
 }
+
+fn admission_of(member: &str) -> Value {
+    json!({"title": "Admission", "decision_kind": "admission", "subject_member_id": member,
+           "closes_at": "2031-06-30T18:00:00Z",
+           "questions": [{"title": "Admit?", "kind": "motion", "threshold": {"kind": "simple"},
+                          "base": "cast_excluding_abstentions"}]})
+}
+
+async fn post(app: &TestApp, token: &str, path: &str, body: Option<Value>) -> reqwest::Response {
+    app.api(token, reqwest::Method::POST, path, body).await
+}
+
+async fn cast(app: &TestApp, email: &str, ballot: &str, answer: &str) -> u16 {
+    let token = app.demo_token(email).await;
+    let vote = json!({"answers": [answer]});
+    post(app, &token, &format!("{BALLOTS}/{ballot}/votes"), Some(vote))
+        .await
+        .status()
+        .as_u16()
+}
+
+async fn status_of(app: &TestApp, member: &str) -> String {
+    app.sql(&format!("SELECT status FROM members WHERE id = '{member}'"))
+        .await[0]
+        .get(0)
+}
+
+/// Issue 19, finding 1: the demo's bylaws give admissions to the board (Article 6).
+/// An admission is a ballot of the board — its roll the board's members in good
+/// standing, its quorum the board's — and the applicant is admitted only when it
+/// carries; a tie, a missed quorum or a ballot of another kind admits no one.
+#[tokio::test]
+async fn the_board_admits_by_its_own_ballot_and_only_when_it_carries() {
+    let app = TestApp::demo().await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let nadia = app.apply("demo", "Nadia", "nadia@bakery.test", "I bake.").await;
+    let max = app.member_id("member@demo.coop").await;
+
+    // Only an applicant or a candidate can be admitted, and only an admission or an
+    // expulsion names a member.
+    let of_a_member = problem(
+        post(&app, &secretary, BALLOTS, Some(admission_of(&max))).await,
+        422,
+        "validation",
+    )
+    .await;
+    assert_eq!(of_a_member["errors"][0]["field"], "subject_member_id", "{of_a_member}");
+    let mut ordinary = admission_of(&nadia);
+    ordinary["decision_kind"] = json!("ordinary");
+    let named = problem(post(&app, &secretary, BALLOTS, Some(ordinary)).await, 422, "validation").await;
+    assert_eq!(named["errors"][0]["field"], "subject_member_id");
+    let mut nobody = admission_of(&nadia);
+    nobody["subject_member_id"] = Value::Null;
+    let unnamed = problem(post(&app, &secretary, BALLOTS, Some(nobody)).await, 422, "validation").await;
+    assert_eq!(unnamed["errors"][0]["field"], "subject_member_id");
+
+    // A tie on the board: not carried, Nadia stays an applicant.
+    let first = json(post(&app, &secretary, BALLOTS, Some(admission_of(&nadia))).await, 201).await;
+    assert_eq!(first["body"], "board");
+    assert_eq!(first["subject"]["display_name"], "Nadia");
+    let id = first["id"].as_str().unwrap();
+    let opened = json(post(&app, &secretary, &format!("{BALLOTS}/{id}/open"), None).await, 200).await;
+    assert_eq!(opened["roll_size"], 2, "Amina and Bea sit on the board");
+    assert_eq!(
+        cast(&app, "member@demo.coop", id, "for").await,
+        409,
+        "Max is not on the board"
+    );
+    assert_eq!(cast(&app, "admin@demo.coop", id, "for").await, 201);
+    assert_eq!(cast(&app, "board@demo.coop", id, "against").await, 201);
+    let tied = json(
+        post(&app, &secretary, &format!("{BALLOTS}/{id}/close"), None).await,
+        200,
+    )
+    .await;
+    assert_eq!(tied["result"]["questions"][0]["carried"], false);
+    assert_eq!(status_of(&app, &nadia).await, "applicant");
+
+    // Nobody on the board votes before the closing time: no quorum (1 of 2), no admission.
+    let second = json(post(&app, &secretary, BALLOTS, Some(admission_of(&nadia))).await, 201).await;
+    let id = second["id"].as_str().unwrap();
+    json(post(&app, &secretary, &format!("{BALLOTS}/{id}/open"), None).await, 200).await;
+    let lapsed = app.closing_time_passes(&secretary, id).await;
+    assert_eq!(lapsed["result"]["quorum_met"], false);
+    assert_eq!(lapsed["result"]["quorum_required"], 1);
+    assert_eq!(status_of(&app, &nadia).await, "applicant");
+
+    // Both vote for: Nadia is admitted, numbered, and invited to choose a password.
+    let carried = app.decide_on_member("admission", &nadia, "").await;
+    assert_eq!(status_of(&app, &nadia).await, "admitted");
+    let audited = app
+        .sql(&format!(
+            "SELECT data->'consequence'->>'status' FROM audit_events WHERE action = 'ballot.closed' \
+             AND subject = 'ballot:{}'",
+            carried["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(audited[0].get::<_, Option<String>>(0).as_deref(), Some("admitted"));
+    assert!(app
+        .link_mailed_to("nadia@bakery.test")
+        .contains("/password/reset?token="));
+
+    // Were the bylaws to give admissions to the members, a draft made for the board
+    // could not open: the body is the one the bylaws name when it opens.
+    let olga = app.apply("demo", "Olga", "olga@bakery.test", "").await;
+    let draft = json(post(&app, &secretary, BALLOTS, Some(admission_of(&olga))).await, 201).await;
+    app.exec(
+        "ALTER TABLE bylaw_versions DISABLE TRIGGER USER;
+         UPDATE bylaw_versions SET schedule = jsonb_set(schedule, '{admission_by}', '\"members\"');
+         ALTER TABLE bylaw_versions ENABLE TRIGGER USER;",
+    )
+    .await;
+    let path = format!("{BALLOTS}/{}/open", draft["id"].as_str().unwrap());
+    let stale = problem(post(&app, &secretary, &path, None).await, 409, "conflict").await;
+    assert!(stale["detail"].as_str().unwrap().contains("the members"), "{stale}");
+    let members = json(post(&app, &secretary, BALLOTS, Some(admission_of(&olga))).await, 201).await;
+    assert_eq!(members["body"], "members");
+}
+
+/// Issue 19, finding 1: an expulsion (Article 7: the members, two-thirds, after the
+/// member was told the grounds in writing and heard). The grounds go to the member
+/// when the draft is saved; the vote cannot open before the hearing is recorded; a
+/// vote short of two-thirds expels no one.
+#[tokio::test]
+async fn a_member_is_sent_the_grounds_and_heard_before_the_members_vote_on_expelling_them() {
+    let app = TestApp::demo().await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let max = app.member_id("member@demo.coop").await;
+    let mut draft = admission_of(&max);
+    draft["decision_kind"] = json!("expulsion");
+    draft["questions"][0]["threshold"] = json!({"kind": "two_thirds"});
+    // Grounds are required.
+    let bare = problem(
+        post(&app, &secretary, BALLOTS, Some(draft.clone())).await,
+        422,
+        "validation",
+    )
+    .await;
+    assert_eq!(bare["errors"][0]["field"], "grounds");
+    draft["grounds"] = json!("Took the delivery van for a week without asking.");
+    let ballot = json(post(&app, &secretary, BALLOTS, Some(draft)).await, 201).await;
+    assert_eq!(ballot["body"], "members");
+    let id = ballot["id"].as_str().unwrap();
+    let mail = app
+        .outbox()
+        .into_iter()
+        .rev()
+        .find(|m| m.contains("To: member@demo.coop"))
+        .unwrap()
+        .replace("=\r\n", "");
+    assert!(
+        mail.contains("Took the delivery van for a week without asking."),
+        "{mail}"
+    );
+
+    // Not heard yet: the vote cannot open.
+    let open = format!("{BALLOTS}/{id}/open");
+    let unheard = problem(post(&app, &secretary, &open, None).await, 422, "validation").await;
+    assert_eq!(unheard["errors"][0]["field"], "heard_on");
+    // A hearing before the grounds were sent, or in the future, is refused.
+    let hearing = format!("{BALLOTS}/{id}/hearing");
+    let today = chrono::Utc::now().date_naive();
+    for day in [today - chrono::Duration::days(1), today + chrono::Duration::days(1)] {
+        let body = json!({"heard_on": day.to_string(), "note": "Max explained."});
+        let refused = problem(post(&app, &secretary, &hearing, Some(body)).await, 422, "validation").await;
+        assert_eq!(refused["errors"][0]["field"], "heard_on");
+    }
+    let note = "Max said the van was needed for a sick colleague's move.";
+    let body = json!({"heard_on": today.to_string(), "note": note});
+    json(post(&app, &secretary, &hearing, Some(body)).await, 200).await;
+    // Voters read the grounds and the hearing on the ballot's page.
+    let marie = app.signed_in("marie@demo.coop").await;
+    json(post(&app, &secretary, &open, None).await, 200).await;
+    let page = app.page(&marie, &format!("/c/demo/ballots/{id}")).await;
+    assert!(
+        page.contains("Took the delivery van") && page.contains("sick colleague"),
+        "{page}"
+    );
+
+    // 3 for, 3 against: short of two-thirds, Max stays a member.
+    for (email, answer) in [
+        ("admin@demo.coop", "for"),
+        ("treasurer@demo.coop", "for"),
+        ("secretary@demo.coop", "for"),
+        ("board@demo.coop", "against"),
+        ("member@demo.coop", "against"),
+        ("marie@demo.coop", "against"),
+    ] {
+        assert_eq!(cast(&app, email, id, answer).await, 201, "{email}");
+    }
+    let lost = app.closing_time_passes(&secretary, id).await;
+    assert_eq!(lost["result"]["questions"][0]["carried"], false);
+    assert_eq!(status_of(&app, &max).await, "member");
+
+    // Carried by everyone: expelled, dated today, the grounds as the reason.
+    let carried = app
+        .decide_on_member("expulsion", &max, "Took the delivery van again.")
+        .await;
+    assert_eq!(status_of(&app, &max).await, "expelled");
+    let change = app
+        .sql(&format!(
+            "SELECT decision_ref, reason FROM member_status_changes WHERE member_id = '{max}' AND transition = 'expel'"
+        ))
+        .await;
+    assert_eq!(
+        change[0].get::<_, String>(0),
+        format!("ballot {} (expulsion of a member)", carried["id"].as_str().unwrap())
+    );
+    assert_eq!(change[0].get::<_, String>(1), "Took the delivery van again.");
+}

@@ -52,18 +52,12 @@ async fn an_applicant_is_admitted_gets_the_next_number_and_an_invitation() {
     assert_eq!(applicants[0]["number"], Value::Null);
     assert_eq!(applicants[0]["may_vote"], false);
 
-    let admitted = change(
-        &app,
-        &secretary,
-        &id,
-        json!({"transition": "admit", "date": today(), "decision_ref": "Board 2026-11"}),
-    )
-    .await;
-    let state = json(admitted, 200).await;
-    // The demo's bylaws (Article 8) make an admitted applicant a member once their
+    // The demo's bylaws give admissions to the board: its ballot carries, and the
+    // register follows. Article 8 makes an admitted applicant a member once their
     // qualifying share is fully paid: until then Nadia is admitted, numbered, no voter.
-    assert_eq!(state["status"], "admitted");
+    let ballot = app.decide_on_member("admission", &id, "").await;
     let line = register(&app, &secretary, "?q=nadia").await;
+    assert_eq!(line[0]["status"], "admitted");
     assert_eq!(
         line[0]["number"], 8,
         "the demo's seven members, Rémi who left among them, hold 1 to 7"
@@ -147,8 +141,10 @@ async fn an_applicant_is_admitted_gets_the_next_number_and_an_invitation() {
             ("become_member", "member")
         ]
     );
-    assert_eq!(history[1]["decision_ref"], "Board 2026-11");
-    assert_eq!(history[1]["actor"], "secretary@demo.coop");
+    assert_eq!(
+        history[1]["decision_ref"],
+        format!("ballot {} (admission of a member)", ballot["id"].as_str().unwrap())
+    );
 }
 
 #[tokio::test]
@@ -159,16 +155,9 @@ async fn numbers_are_never_given_twice_even_to_simultaneous_admissions() {
     for i in 0..6 {
         ids.push(apply(&app, &format!("Applicant {i}"), &format!("applicant{i}@bakery.test")).await);
     }
-    let admissions = ids.iter().map(|id| {
-        change(
-            &app,
-            &secretary,
-            id,
-            json!({"transition": "admit", "date": today(), "decision_ref": "Board 12"}),
-        )
-    });
-    for response in futures::future::join_all(admissions).await {
-        assert_eq!(response.status(), 200);
+    // Six ballots of the board, closing at the same time.
+    for closed in app.decide_on_members("admission", &ids, "").await {
+        assert_eq!(closed["result"]["questions"][0]["carried"], true, "{closed}");
     }
     let mut numbers: Vec<i64> = register(&app, &secretary, "")
         .await
@@ -188,22 +177,28 @@ async fn illegal_or_incomplete_changes_are_refused_and_change_nothing() {
     let id = apply(&app, "Olga", "olga@bakery.test").await;
     let events_before: i64 = app.sql("SELECT count(*) FROM audit_events").await[0].get(0);
 
-    let expel_applicant = change(
-        &app,
-        &secretary,
-        &id,
-        json!({"transition": "expel", "date": today(),
-        "decision_ref": "B1", "reason": "none"}),
-    )
-    .await;
-    let body = problem(expel_applicant, 409, "conflict").await;
-    assert!(body["detail"].as_str().unwrap().contains("applicant"), "{body}");
+    // Admitting and expelling follow the ballot that decided them, never a change
+    // typed on the register.
+    for typed in [
+        json!({"transition": "expel", "date": today(), "decision_ref": "B1", "reason": "none"}),
+        json!({"transition": "admit", "date": today(), "decision_ref": "Board 12"}),
+    ] {
+        let body = problem(change(&app, &secretary, &id, typed).await, 422, "validation").await;
+        assert_eq!(body["errors"][0]["field"], "transition", "{body}");
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("decided by a ballot"),
+            "{body}"
+        );
+    }
 
     let no_ref = change(
         &app,
         &secretary,
         &id,
-        json!({"transition": "admit", "date": today(), "decision_ref": " "}),
+        json!({"transition": "reject", "date": today(), "decision_ref": " ", "reason": "Full team"}),
     )
     .await;
     let body = problem(no_ref, 422, "validation").await;
@@ -215,7 +210,7 @@ async fn illegal_or_incomplete_changes_are_refused_and_change_nothing() {
         &app,
         &secretary,
         &id,
-        json!({"transition": "admit", "date": "31/12/2026", "decision_ref": "B"}),
+        json!({"transition": "reject", "date": "31/12/2026", "decision_ref": "B", "reason": "Full team"}),
     )
     .await;
     problem(bad_date, 422, "validation").await;
@@ -228,22 +223,11 @@ async fn illegal_or_incomplete_changes_are_refused_and_change_nothing() {
     assert_eq!(state[0].get::<_, String>(0), "applicant");
     assert_eq!(state[0].get::<_, Option<i64>>(1), None);
 
-    // Admitting twice: the second is a conflict.
-    let first = change(
-        &app,
-        &secretary,
-        &id,
-        json!({"transition": "admit", "date": today(), "decision_ref": "B2"}),
-    )
-    .await;
+    // Rejecting twice: the second is a conflict.
+    let reject = json!({"transition": "reject", "date": today(), "decision_ref": "B2", "reason": "Full team"});
+    let first = change(&app, &secretary, &id, reject.clone()).await;
     assert_eq!(first.status(), 200);
-    let again = change(
-        &app,
-        &secretary,
-        &id,
-        json!({"transition": "admit", "date": today(), "decision_ref": "B2"}),
-    )
-    .await;
+    let again = change(&app, &secretary, &id, reject).await;
     problem(again, 409, "conflict").await;
 }
 
@@ -439,9 +423,8 @@ async fn people_apply_and_secretaries_admit_through_the_pages() {
         .post(app.at(&format!("/c/demo/register/{id}/status")))
         .form(&[
             ("csrf", csrf.as_str()),
-            ("transition", "admit"),
+            ("transition", "start_probation"),
             ("date", "not a date"),
-            ("decision_ref", "B"),
         ])
         .send()
         .await
@@ -452,9 +435,9 @@ async fn people_apply_and_secretaries_admit_through_the_pages() {
         .post(app.at(&format!("/c/demo/register/{id}/status")))
         .form(&[
             ("csrf", csrf.as_str()),
-            ("transition", "admit"),
+            ("transition", "start_probation"),
             ("date", &today()),
-            ("decision_ref", "Board 7"),
+            ("until", &(Utc::now().date_naive() + Duration::days(180)).to_string()),
         ])
         .send()
         .await
@@ -468,7 +451,15 @@ async fn people_apply_and_secretaries_admit_through_the_pages() {
         .text()
         .await
         .unwrap();
-    assert!(after.contains("The change is recorded.") && after.contains("n° 8"));
+    assert!(
+        after.contains("The change is recorded.") && after.contains("Candidate"),
+        "{after}"
+    );
+    // The admission itself is put to the board's vote from the member's page.
+    assert!(
+        after.contains(&format!("/ballots/new?decision_kind=admission&amp;subject={id}")),
+        "{after}"
+    );
 }
 
 async fn import(app: &TestApp, token: &str, csv: &str) -> reqwest::Response {

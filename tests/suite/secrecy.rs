@@ -9,14 +9,7 @@ use serde_json::{json, Value};
 use crate::common::process::{self, Served};
 use crate::common::{json, TestApp, DEMO_PASSWORD};
 
-const VOTERS: [&str; 6] = [
-    "admin@demo.coop",
-    "treasurer@demo.coop",
-    "secretary@demo.coop",
-    "board@demo.coop",
-    "member@demo.coop",
-    "marie@demo.coop",
-];
+use crate::common::DEMO_VOTERS as VOTERS;
 
 /// Six different rankings of three candidates: every paper can be told apart.
 const RANKINGS: [[u8; 3]; 6] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];

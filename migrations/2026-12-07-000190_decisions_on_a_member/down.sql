@@ -1,0 +1,2 @@
+DROP TABLE ballot_subjects;
+ALTER TABLE ballots DROP COLUMN body;
