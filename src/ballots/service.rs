@@ -22,7 +22,7 @@ use super::store::{self, Ballot, BallotFields, LegalBasis, Lock};
 use crate::audit;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
-use crate::bylaws::rules::DecisionKind;
+use crate::bylaws::rules::{ArticleNumber, DecisionKind};
 use crate::coops::store::Coop;
 use crate::db::{self, DbPool};
 use crate::error::{AppError, AppResult};
@@ -121,12 +121,18 @@ async fn parameters_for(
     conn: &mut AsyncPgConnection,
     coop: &Coop,
     kind: DecisionKind,
-) -> AppResult<(BallotParameters, Option<i32>)> {
+) -> AppResult<(BallotParameters, Option<i32>, Option<ArticleNumber>)> {
     let current = crate::bylaws::store::current(conn, coop.id).await?;
     let version = current.as_ref().map(|c| c.number);
+    // The article a decision of this kind is taken under, for its legal basis.
+    let article = current.as_ref().and_then(|c| {
+        crate::bylaws::rules::decision_article(&c.bylaws, &c.schedule.decisions, kind).and_then(ArticleNumber::of)
+    });
     match current {
-        Some(current) if kind != DecisionKind::Ordinary => Ok((current.schedule.ballot_parameters(kind), version)),
-        _ => Ok((store::parameters(conn, coop.id).await?, version)),
+        Some(current) if kind != DecisionKind::Ordinary => {
+            Ok((current.schedule.ballot_parameters(kind), version, article))
+        }
+        _ => Ok((store::parameters(conn, coop.id).await?, version, article)),
     }
 }
 
@@ -138,7 +144,7 @@ async fn checked_settings(
     kind: DecisionKind,
     input: &BallotInput,
 ) -> AppResult<Settings> {
-    let (parameters, _) = parameters_for(conn, coop, kind).await?;
+    let (parameters, ..) = parameters_for(conn, coop, kind).await?;
     check_decision_question(kind, &input.questions)?;
     validated(conn, coop, input, &parameters).await
 }
@@ -379,7 +385,7 @@ pub(crate) async fn open_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid,
             .map_err(|short| AppError::field("opens_at", rule.refusal("a ballot", short, now, &coop.time_zone)))?;
     }
     // The rule is the one the bylaws in force give this kind of decision today.
-    let (parameters, bylaws_version) = parameters_for(conn, coop, ballot.decision_kind).await?;
+    let (parameters, bylaws_version, article) = parameters_for(conn, coop, ballot.decision_kind).await?;
     let roll = eligible_members(conn, coop).await?;
     // The parameters may have changed since the draft was written; the roll is now known.
     rules::validate_ballot(
@@ -401,6 +407,7 @@ pub(crate) async fn open_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid,
         kind: ballot.decision_kind,
         bylaws_version,
         rule: parameters,
+        article,
     };
     store::set_legal_basis(conn, coop.id, id, &basis).await?;
     // Proxies given before the opening lapse when either member is not on the roll.
@@ -483,31 +490,36 @@ pub(crate) async fn announce(
         ("closes", closes),
         ("link", link),
         ("ended", if ended_early { "everyone" } else { "time" }.to_string()),
-        // The rule it decided under: `unknown` for a ballot opened before Concord kept it.
-        (
-            "version",
-            match what.ballot.legal_basis {
-                Some(LegalBasis {
-                    bylaws_version: Some(v),
-                    ..
-                }) => v.to_string(),
-                Some(_) => "none".into(),
-                None => "unknown".into(),
-            },
-        ),
-        ("kind", what.ballot.decision_kind.name().to_string()),
     ];
+    // The result states the legal basis of the decision in each recipient's language
+    // (`none` for a ballot opened before Concord kept it), worded once per language
+    // rather than once per member.
+    let ballot = &what.ballot;
+    let sentences: Vec<(&str, String)> = crate::web::i18n::SUPPORTED
+        .into_iter()
+        .map(|lang| match (kind, ballot.legal_basis) {
+            (Announcement::Result, Some(b)) => (
+                lang,
+                super::words::legal_basis(lang, &b, ballot.status, ballot.result.as_ref()),
+            ),
+            _ => (lang, "none".to_string()),
+        })
+        .collect();
+    let basis = |lang: &str| {
+        let (_, sentence) = sentences.iter().find(|(l, _)| *l == lang).unwrap_or(&sentences[0]);
+        vec![("basis", sentence.clone())]
+    };
     // A small co-op's e-mails are sent before the answer; a large roll's are sent in
     // the background, so opening a ballot for 100,000 members does not hold the
     // secretary's request for the minutes the mail server needs.
     let in_background = what.ballot.roll_size.unwrap_or(0) > ANNOUNCE_INLINE_UP_TO;
-    crate::mail::send_all(
+    crate::mail::send_all_localised(
         conn,
-        mailer,
-        &settings.mail_from,
+        (mailer, &settings.mail_from),
         addresses,
         mail_kind,
         args,
+        basis,
         in_background,
     )
     .await;
