@@ -116,12 +116,28 @@ pub async fn send_all(
     args: Vec<(&'static str, String)>,
     in_background: bool,
 ) {
+    let outbox = (mailer, from);
+    send_all_localised(conn, outbox, recipients, kind, args, |_| Vec::new(), in_background).await
+}
+
+/// [`send_all`], with more arguments worded in each recipient's language by
+/// `localised` (given the locale), for a sentence Fluent builds from other messages.
+pub async fn send_all_localised(
+    conn: &mut diesel_async::AsyncPgConnection,
+    (mailer, from): (&Mailer, &str),
+    recipients: Vec<(String, String, String)>,
+    kind: crate::notifications::rules::MailKind,
+    args: Vec<(&'static str, String)>,
+    localised: impl Fn(&str) -> Vec<(&'static str, String)>,
+    in_background: bool,
+) {
     use crate::web::i18n::text_with;
     let (subject_key, body_key) = kind.keys();
     let mails = recipients
         .into_iter()
         .map(|(email, name, locale)| {
             let mut with_name = args.clone();
+            with_name.extend(localised(&locale));
             with_name.push(("name", name));
             Mail {
                 to: email,

@@ -296,24 +296,9 @@ mail-ballot-result-body =
         [everyone] , before its closing time because every member on the roll had voted
        *[other] {""}
     }. The result, with the arithmetic that decided it, is here:
-    { $link }{ $version ->
-        [unknown] {""}
-        [none] {"\u000A"}{"\u000A"}It was decided under the co-op's governance parameters (no bylaws adopted), by their rule for { $kind ->
-            [admission] an admission
-            [expulsion] an expulsion
-            [distribution_approval] approving a distribution
-            [dissolution] a dissolution
-            [bylaw_amendment] amending the bylaws
-           *[other] ordinary decisions
-        }.
-       *[other] {"\u000A"}{"\u000A"}It was decided under the bylaws, version { $version }, by their rule for { $kind ->
-            [admission] an admission
-            [expulsion] an expulsion
-            [distribution_approval] approving a distribution
-            [dissolution] a dissolution
-            [bylaw_amendment] amending the bylaws
-           *[other] ordinary decisions
-        }.
+    { $link }{ $basis ->
+        [none] {""}
+       *[other] {"\u000A"}{"\u000A"}{ $basis }
     }
 mail-ballot-notice-subject = Notice of a ballot: { $title } ({ $coop })
 mail-ballot-notice-body =
@@ -440,8 +425,21 @@ ballot-field-title = Title
 ballot-field-description = Description (Markdown)
 ballot-field-mode = How members vote
 ballot-field-decision-kind = Kind of decision
-ballot-legal-basis = Decided under the bylaws, version { $version }: the rule for { $kind }.
-ballot-legal-basis-parameters = Decided under the co-op's governance parameters (no bylaws adopted): { $kind }.
+# The legal basis of a decision: its outcome, the article and rule, the bylaws' version.
+ballot-basis = { $outcome ->
+        [carried] Carried under
+        [rejected] Not carried under
+        [quorum] Nothing decided (quorum not reached) under
+        [decided] Decided under
+        [cancelled] Cancelled, nothing decided, under
+       *[pending] To be decided under
+    } { $version ->
+        [none] the co-op's governance parameters ({ $rule })
+       *[other] { $article ->
+            [none] the bylaws, version { $version } ({ $rule })
+           *[other] Article { $article } ({ $rule }), bylaws version { $version }
+        }
+    }.
 ballot-decision-kind-hint = The bylaws in force set the least quorum and majority of each kind; the first question, a motion, takes the decision.
 ballot-of-the-board = Ballot of the board
 ballot-of-the-board-explain = The bylaws give this decision to the board: the board's members in good standing vote, under the board's quorum.

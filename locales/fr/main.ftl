@@ -296,24 +296,9 @@ mail-ballot-result-body =
         [everyone] , avant son heure de clôture parce que tous les membres de la liste électorale avaient voté
        *[other] {""}
     }. Le résultat, avec le calcul qui l'a décidé, est ici :
-    { $link }{ $version ->
-        [unknown] {""}
-        [none] {"\u000A"}{"\u000A"}Il a été décidé selon les paramètres de gouvernance de la coopérative (pas de statuts adoptés), par leur règle pour { $kind ->
-            [admission] une admission
-            [expulsion] une exclusion
-            [distribution_approval] l'approbation d'une répartition
-            [dissolution] une dissolution
-            [bylaw_amendment] une modification des statuts
-           *[other] les décisions ordinaires
-        }.
-       *[other] {"\u000A"}{"\u000A"}Il a été décidé selon les statuts, version { $version }, par leur règle pour { $kind ->
-            [admission] une admission
-            [expulsion] une exclusion
-            [distribution_approval] l'approbation d'une répartition
-            [dissolution] une dissolution
-            [bylaw_amendment] une modification des statuts
-           *[other] les décisions ordinaires
-        }.
+    { $link }{ $basis ->
+        [none] {""}
+       *[other] {"\u000A"}{"\u000A"}{ $basis }
     }
 mail-ballot-notice-subject = Convocation à un scrutin : { $title } ({ $coop })
 mail-ballot-notice-body =
@@ -440,8 +425,21 @@ ballot-field-title = Titre
 ballot-field-description = Description (Markdown)
 ballot-field-mode = Mode de vote
 ballot-field-decision-kind = Nature de la décision
-ballot-legal-basis = Décidé selon les statuts, version { $version } : la règle des { $kind }.
-ballot-legal-basis-parameters = Décidé selon les paramètres de gouvernance de la coopérative (pas de statuts adoptés) : { $kind }.
+# Le fondement d'une décision : son issue, l'article et la règle, la version des statuts.
+ballot-basis = { $outcome ->
+        [carried] Adoptée
+        [rejected] Rejetée
+        [quorum] Rien n'est décidé (quorum non atteint)
+        [decided] Décidé
+        [cancelled] Annulé, rien n'est décidé,
+       *[pending] À décider
+    } { $version ->
+        [none] selon les paramètres de gouvernance de la coopérative
+       *[other] { $article ->
+            [none] selon les statuts, version { $version }
+           *[other] en vertu de l'article { $article } des statuts, version { $version }
+        }
+    } : { $rule }.
 ballot-decision-kind-hint = Les statuts en vigueur fixent le quorum et la majorité minimaux de chaque nature de décision ; la première question, une motion, la prend.
 ballot-of-the-board = Scrutin du conseil
 ballot-of-the-board-explain = Les statuts confient cette décision au conseil : ses membres en règle votent, selon le quorum du conseil.

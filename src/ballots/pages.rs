@@ -16,6 +16,7 @@ use super::rules::{
 };
 use super::service::{self, BallotInput, BallotView, CastInput};
 use super::tally::Method;
+use super::words::{base_words, threshold_words};
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
 use crate::bylaws::rules::{DecidingBody, DecisionKind};
@@ -688,25 +689,6 @@ pub async fn update(
 // ---------------------------------------------------------------------------
 // One ballot
 
-fn threshold_words(lang: &str, threshold: Threshold) -> String {
-    match threshold {
-        Threshold::Custom { fraction } => t(lang, "ballot-threshold-custom", &[("fraction", fraction.to_string())]),
-        other => t(
-            lang,
-            &format!("ballot-threshold-{}", json!(other)["kind"].as_str().unwrap_or("simple")),
-            &[],
-        ),
-    }
-}
-
-fn base_words(lang: &str, base: Base) -> String {
-    t(
-        lang,
-        &format!("ballot-base-{}", json!(base).as_str().unwrap_or("all_papers")),
-        &[],
-    )
-}
-
 /// Each question's result as the page shows it: the sentence with the arithmetic,
 /// the chart, and for counts in rounds, the table (also the meeting pages' view of a
 /// linked ballot's stored result).
@@ -842,7 +824,11 @@ async fn render_ballot(
         Some(holder) => service::member_name(state, scope, holder).await?,
         None => None,
     };
+    let basis = view
+        .legal_basis
+        .map(|b| super::words::legal_basis(&lang, &b, view.status, view.result.as_ref()));
     page.insert("ballot", &view)
+        .insert("legal_basis", &basis)
         .insert("results", &results)
         .insert("turnout_chart", &turnout)
         .insert("can_manage", &scope.can(Action::ManageBallots))

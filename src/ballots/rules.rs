@@ -978,6 +978,21 @@ pub fn count_ballot(
     })
 }
 
+/// Whether a closed ballot takes the decision a consequence waits for (an admission,
+/// an expulsion, a distribution approved, an amendment adopted, a dissolution): it was
+/// opened for that kind of decision and its first question is a motion that carried.
+///
+/// `opened_for_that_kind` is whether the ballot's legal basis (fixed at its opening)
+/// names that kind; it is a flag rather than the kinds themselves because the kinds
+/// belong to the bylaws, whose rules build on these. A motion's `carried` already
+/// includes the quorum ([`decide_motion`]), and a ballot cannot open with a weaker
+/// quorum or majority than the bylaws give its kind ([`validate_ballot`]), so a
+/// decision taken here met the bylaws' rule in force at the opening. An election
+/// first decides nothing of the kind, even if a motion after it carried.
+pub fn takes_decision(opened_for_that_kind: bool, result: &BallotResult) -> bool {
+    opened_for_that_kind && matches!(result.questions.first(), Some(QuestionResult::Motion(m)) if m.carried)
+}
+
 /// SHA-256 of the papers in a canonical order (sorted by their JSON), so the hash
 /// does not depend on the order the database returned them in.
 pub fn papers_hash(papers: &[CountedPaper]) -> String {
@@ -1860,6 +1875,112 @@ mod tests {
         assert_eq!(serde_json::to_value(Base::MembersPresent).unwrap(), "members_present");
     }
 
+    #[test]
+    fn a_decision_is_taken_by_a_carried_first_motion_of_a_ballot_opened_for_its_kind() {
+        // Robert's Rules: 60 present with a quorum of 21, 20 voting 15 to 5, carries.
+        let qs = [motion(Threshold::Simple, Base::CastExcludingAbstentions)];
+        let papers = papers_of(15, 5, 0);
+        let carried = count_ballot(&qs, &papers, 81, 20, Some(60), Quorum::Count { count: 21 }, [0; 32]).unwrap();
+        assert!(takes_decision(true, &carried));
+        // A ballot opened for another kind of decision decides nothing of this one.
+        assert!(!takes_decision(false, &carried));
+        // The same votes online measure the quorum on the 20 voters: short of 21.
+        let short = count_ballot(&qs, &papers, 81, 20, None, Quorum::Count { count: 21 }, [0; 32]).unwrap();
+        assert!(!short.quorum_met);
+        assert!(!takes_decision(true, &short));
+        // 17 to 8 meets two-thirds of the votes cast; 16 to 9 does not.
+        let two_thirds = [motion(Threshold::TwoThirds, Base::CastExcludingAbstentions)];
+        let met = count_ballot(&two_thirds, &papers_of(17, 8, 0), 81, 25, None, Quorum::None, [0; 32]).unwrap();
+        assert!(takes_decision(true, &met));
+        let missed = count_ballot(&two_thirds, &papers_of(16, 9, 0), 81, 25, None, Quorum::None, [0; 32]).unwrap();
+        assert!(!takes_decision(true, &missed));
+        // 60 present and 50 papers: 41 for carries two-thirds of those present, 38 loses.
+        let present = [motion(Threshold::TwoThirds, Base::MembersPresent)];
+        let quorum = Quorum::Count { count: 21 };
+        let won = count_ballot(&present, &papers_of(41, 7, 2), 81, 50, Some(60), quorum, [0; 32]).unwrap();
+        assert!(takes_decision(true, &won));
+        let lost = count_ballot(&present, &papers_of(38, 10, 2), 81, 50, Some(60), quorum, [0; 32]).unwrap();
+        assert!(!takes_decision(true, &lost));
+    }
+
+    #[test]
+    fn an_election_first_takes_no_decision_even_when_a_motion_after_it_carries() {
+        let qs = [
+            election(Method::Plurality, 1, &["Ada", "Bo"]),
+            motion(Threshold::Simple, Base::CastExcludingAbstentions),
+        ];
+        let papers = vec![CountedPaper {
+            weight: 3,
+            answers: vec![Answer::Choices(vec![0]), Answer::For],
+        }];
+        let result = count_ballot(&qs, &papers, 3, 3, None, Quorum::None, [0; 32]).unwrap();
+        assert!(matches!(&result.questions[1], QuestionResult::Motion(m) if m.carried));
+        assert!(!takes_decision(true, &result));
+    }
+
+    fn any_fraction() -> impl Strategy<Value = Fraction> {
+        (1u32..=12, 1u32..=12).prop_filter_map("a fraction in (0, 1]", |(n, d)| Fraction::new(n, d).ok())
+    }
+
+    fn any_quorum() -> impl Strategy<Value = Quorum> {
+        prop_oneof![
+            Just(Quorum::None),
+            (0u32..=70).prop_map(|count| Quorum::Count { count }),
+            any_fraction().prop_map(|fraction| Quorum::Fraction { fraction }),
+        ]
+    }
+
+    fn any_threshold() -> impl Strategy<Value = Threshold> {
+        prop_oneof![
+            Just(Threshold::Simple),
+            Just(Threshold::Absolute),
+            Just(Threshold::TwoThirds),
+            Just(Threshold::ThreeQuarters),
+            any_fraction().prop_map(|fraction| Threshold::Custom { fraction }),
+        ]
+    }
+
+    fn any_base() -> impl Strategy<Value = Base> {
+        prop_oneof![
+            Just(Base::CastExcludingAbstentions),
+            Just(Base::AllPapers),
+            Just(Base::MembersPresent),
+            Just(Base::Roll),
+        ]
+    }
+
+    /// Whether the bylaws' rule itself is met, in integers only and written apart from
+    /// the code under test: the quorum on those taking part (the members present at a
+    /// meeting, the voters online) and the votes for against the threshold's base.
+    fn bylaws_rule_met(rule: &BallotParameters, roll: u64, taking_part: u64, votes: (u64, u64, u64)) -> bool {
+        let (for_, against, abstain) = votes;
+        let needed = match rule.quorum {
+            Quorum::None => 0,
+            Quorum::Count { count } => u64::from(count),
+            Quorum::Fraction { fraction } => {
+                let (n, d) = (u64::from(fraction.numerator), u64::from(fraction.denominator));
+                (roll * n).div_ceil(d)
+            }
+        };
+        let base = match rule.base {
+            Base::CastExcludingAbstentions => for_ + against,
+            Base::AllPapers => for_ + against + abstain,
+            Base::MembersPresent => taking_part,
+            Base::Roll => roll,
+        };
+        let majority = match rule.threshold {
+            Threshold::Simple => for_ > against,
+            Threshold::Absolute => 2 * for_ > base,
+            Threshold::TwoThirds => 3 * for_ >= 2 * base,
+            Threshold::ThreeQuarters => 4 * for_ >= 3 * base,
+            Threshold::Custom { fraction } => {
+                u64::from(fraction.denominator) * for_ >= u64::from(fraction.numerator) * base
+            }
+        };
+        // However the bar is drawn, nothing is decided without a single vote for it.
+        taking_part >= needed && majority && for_ > 0
+    }
+
     proptest! {
         #[test]
         fn motion_results_do_not_depend_on_paper_order(
@@ -1904,6 +2025,96 @@ mod tests {
             let m = motion_outcome(&result);
             prop_assert_eq!(m.base_size, present);
             prop_assert_eq!(m.threshold_met, voters > 0 && voters * 3 >= present * 2);
+        }
+
+        /// Issue 19: over random bylaws rules, ballots the opening accepts under them and
+        /// random electorates, a ballot takes its decision only when the bylaws' rule in
+        /// force at the opening was met, and never for a kind it was not opened for.
+        #[test]
+        fn no_decision_is_taken_unless_the_bylaws_rule_in_force_at_the_opening_is_met(
+            rule in (any_quorum(), any_threshold(), any_base()),
+            ballot in (any::<bool>(), any_quorum(), any_threshold(), any_base()),
+            electorate in (0u64..=60, any::<u64>(), any::<u64>(), any::<u64>(), any::<u64>()),
+            election_first in proptest::bool::weighted(0.1),
+            opened_for_that_kind in proptest::bool::weighted(0.8),
+        ) {
+            let rule = BallotParameters {
+                quorum: rule.0,
+                threshold: rule.1,
+                base: rule.2,
+                ..BallotParameters::default()
+            };
+            let (meeting, quorum, threshold, base) = ballot;
+            let (roll, present, voters, for_, against) = electorate;
+            let mode = if meeting { Mode::Meeting } else { Mode::Online };
+            // Everyone voting is present, and everyone present is on the roll.
+            let present = present % (roll + 1);
+            let voters = voters % (if meeting { present } else { roll } + 1);
+            let for_ = for_ % (voters + 1);
+            let against = against % (voters - for_ + 1);
+            let abstain = voters - for_ - against;
+            let questions_with = |threshold, base| {
+                let mut qs = vec![motion(threshold, base)];
+                if election_first {
+                    qs.insert(0, election(Method::Plurality, 1, &["Ada", "Bo"]));
+                }
+                qs
+            };
+            let accepted = |quorum, threshold, base| {
+                let settings = Settings { mode, quorum, ..settings() };
+                validate_ballot("Decide", "", &settings, &questions_with(threshold, base), &rule, roll)
+                    .is_ok()
+                    .then_some(settings)
+            };
+            // A ballot the opening refuses never counts: it falls back to the bylaws' own
+            // rule, as the page proposes it (a "majority of the members" is an absolute
+            // one; online, the members present are the whole roll).
+            let (settings, threshold, base) = match accepted(quorum, threshold, base) {
+                Some(s) => (s, threshold, base),
+                None => {
+                    let base = if rule.base == Base::MembersPresent && !meeting { Base::Roll } else { rule.base };
+                    let threshold = if rule.threshold == Threshold::Simple && matches!(base, Base::Roll | Base::MembersPresent) {
+                        Threshold::Absolute
+                    } else {
+                        rule.threshold
+                    };
+                    let s = accepted(rule.quorum, threshold, base);
+                    prop_assert!(s.is_some(), "the bylaws' own rule is refused: {rule:?} {mode:?}");
+                    (s.unwrap(), threshold, base)
+                }
+            };
+            let papers: Vec<CountedPaper> = [(for_, Answer::For), (against, Answer::Against), (abstain, Answer::Abstain)]
+                .into_iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(weight, answer)| CountedPaper {
+                    weight,
+                    answers: if election_first { vec![Answer::Choices(vec![0]), answer] } else { vec![answer] },
+                })
+                .collect();
+            let result = count_ballot(
+                &questions_with(threshold, base),
+                &papers,
+                roll,
+                voters,
+                meeting.then_some(present),
+                settings.quorum,
+                [7; 32],
+            )
+            .unwrap();
+            let taken = takes_decision(opened_for_that_kind, &result);
+            let taking_part = if meeting { present } else { voters };
+            let met = bylaws_rule_met(&rule, roll, taking_part, (for_, against, abstain));
+            if taken {
+                prop_assert!(opened_for_that_kind && !election_first);
+                prop_assert!(met, "{rule:?} {settings:?} {threshold:?} {base:?} {result:?}");
+            }
+            // And the gate is not simply shut: a ballot held under exactly the bylaws'
+            // rule takes the decision whenever that rule is met.
+            if opened_for_that_kind && !election_first && settings.quorum == rule.quorum
+                && (threshold, base) == (rule.threshold, rule.base)
+            {
+                prop_assert_eq!(taken, met);
+            }
         }
 
         #[test]

@@ -22,7 +22,7 @@ use super::store::{self, Ballot, BallotFields, LegalBasis, Lock};
 use crate::audit;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
-use crate::bylaws::rules::{DecidingBody, DecisionKind, GovernanceSchedule};
+use crate::bylaws::rules::{ArticleNumber, DecidingBody, DecisionKind, GovernanceSchedule};
 use crate::coops::store::Coop;
 use crate::db::{self, DbPool};
 use crate::error::{AppError, AppResult};
@@ -156,6 +156,8 @@ pub(crate) struct InForce {
     ordinary: BallotParameters,
     /// The version of the bylaws in force, if any.
     pub(crate) bylaws_version: Option<i32>,
+    /// The article of the bylaws this kind of decision is taken under, if one says.
+    pub(crate) article: Option<ArticleNumber>,
 }
 
 impl InForce {
@@ -219,8 +221,13 @@ impl InForce {
 async fn in_force(conn: &mut AsyncPgConnection, coop: &Coop, kind: DecisionKind) -> AppResult<InForce> {
     let current = crate::bylaws::store::current(conn, coop.id).await?;
     let bylaws_version = current.as_ref().map(|c| c.number);
+    // The article a decision of this kind is taken under, for its legal basis.
+    let article = current.as_ref().and_then(|c| {
+        crate::bylaws::rules::decision_article(&c.bylaws, &c.schedule.decisions, kind).and_then(ArticleNumber::of)
+    });
     let adopted = current.map(|c| c.schedule);
     Ok(InForce {
+        article,
         kind,
         schedule: adopted.clone().unwrap_or_else(GovernanceSchedule::defaults),
         adopted,
@@ -602,7 +609,11 @@ pub(crate) async fn open_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid,
             .map_err(|short| AppError::field("opens_at", rule.refusal("a ballot", short, now, &coop.time_zone)))?;
     }
     check_subject_before_opening(conn, coop, &ballot, in_force.schedule.hearing_before_expulsion).await?;
-    let (parameters, bylaws_version) = (in_force.parameters(ballot.body), in_force.bylaws_version);
+    let (parameters, bylaws_version, article) = (
+        in_force.parameters(ballot.body),
+        in_force.bylaws_version,
+        in_force.article,
+    );
     let roll = roll_of(conn, coop, ballot.body).await?;
     // The parameters may have changed since the draft was written; the roll is now known.
     rules::validate_ballot(
@@ -624,6 +635,7 @@ pub(crate) async fn open_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid,
         kind: ballot.decision_kind,
         bylaws_version,
         rule: parameters,
+        article,
     };
     store::set_legal_basis(conn, coop.id, id, &basis).await?;
     // Proxies given before the opening lapse when either member is not on the roll.
@@ -806,31 +818,36 @@ pub(crate) async fn announce(
         ("closes", closes),
         ("link", link),
         ("ended", if ended_early { "everyone" } else { "time" }.to_string()),
-        // The rule it decided under: `unknown` for a ballot opened before Concord kept it.
-        (
-            "version",
-            match what.ballot.legal_basis {
-                Some(LegalBasis {
-                    bylaws_version: Some(v),
-                    ..
-                }) => v.to_string(),
-                Some(_) => "none".into(),
-                None => "unknown".into(),
-            },
-        ),
-        ("kind", what.ballot.decision_kind.name().to_string()),
     ];
+    // The result states the legal basis of the decision in each recipient's language
+    // (`none` for a ballot opened before Concord kept it), worded once per language
+    // rather than once per member.
+    let ballot = &what.ballot;
+    let sentences: Vec<(&str, String)> = crate::web::i18n::SUPPORTED
+        .into_iter()
+        .map(|lang| match (kind, ballot.legal_basis) {
+            (Announcement::Result, Some(b)) => (
+                lang,
+                super::words::legal_basis(lang, &b, ballot.status, ballot.result.as_ref()),
+            ),
+            _ => (lang, "none".to_string()),
+        })
+        .collect();
+    let basis = |lang: &str| {
+        let (_, sentence) = sentences.iter().find(|(l, _)| *l == lang).unwrap_or(&sentences[0]);
+        vec![("basis", sentence.clone())]
+    };
     // A small co-op's e-mails are sent before the answer; a large roll's are sent in
     // the background, so opening a ballot for 100,000 members does not hold the
     // secretary's request for the minutes the mail server needs.
     let in_background = what.ballot.roll_size.unwrap_or(0) > ANNOUNCE_INLINE_UP_TO;
-    crate::mail::send_all(
+    crate::mail::send_all_localised(
         conn,
-        mailer,
-        &settings.mail_from,
+        (mailer, &settings.mail_from),
         addresses,
         mail_kind,
         args,
+        basis,
         in_background,
     )
     .await;
@@ -884,30 +901,27 @@ pub(crate) async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid
     let papers = store::papers(conn, coop.id, id).await?;
     let result = count(&ballot, &papers, participants, at_meeting.map(|a| a.present))?;
     store::mark_closed(conn, coop.id, id, &result, now).await?;
-    // A year-end distribution put to this ballot is decided by its first motion, in
-    // the same transaction as the result: approved if carried, back to draft if not.
-    let first_motion_carried = result.questions.iter().find_map(|q| match q {
-        rules::QuestionResult::Motion(m) => Some(m.carried),
-        rules::QuestionResult::Election { .. } => None,
-    });
-    // Only a ballot that opened for that kind of decision, under the rule the bylaws
-    // gave it, has the decision's consequence.
-    let decides = |kind: DecisionKind| ballot.legal_basis.is_some_and(|b| b.kind == kind);
-    if decides(DecisionKind::DistributionApproval) {
+    // Only a ballot that opened for a kind of decision, under the rule the bylaws gave
+    // it, takes that decision, by its first question: a motion that carried.
+    let opened_for = |kind: DecisionKind| ballot.legal_basis.is_some_and(|b| b.kind == kind);
+    let decided = |kind: DecisionKind| rules::takes_decision(opened_for(kind), &result);
+    // A year-end distribution put to this ballot is settled in the same transaction as
+    // the result: approved if the ballot decided it, back to draft if not.
+    if opened_for(DecisionKind::DistributionApproval) {
+        let passed = decided(DecisionKind::DistributionApproval);
         for distribution in store::distributions_awaiting(conn, coop.id, id).await? {
-            let passed = first_motion_carried.unwrap_or(false);
             crate::patronage::service::settle_from_ballot(conn, coop.id, distribution, passed, by.user()).await?;
         }
     }
     // So is an amendment of the bylaws: adopted (a new version in force) or rejected.
-    if decides(DecisionKind::BylawAmendment) {
-        crate::bylaws::service::settle_from_ballot(conn, coop, id, first_motion_carried.unwrap_or(false), by.user())
-            .await?;
+    if opened_for(DecisionKind::BylawAmendment) {
+        let passed = decided(DecisionKind::BylawAmendment);
+        crate::bylaws::service::settle_from_ballot(conn, coop, id, passed, by.user()).await?;
     }
-    // An admission or an expulsion carried changes the member's place on the register,
+    // An admission or an expulsion decided changes the member's place on the register,
     // dated the day of the close, with the ballot as the decision's reference.
-    let consequence = match (first_motion_carried, store::subject(conn, coop.id, id).await?) {
-        (Some(true), Some(subject)) if decides(DecisionKind::Admission) || decides(DecisionKind::Expulsion) => {
+    let consequence = match store::subject(conn, coop.id, id).await? {
+        Some(subject) if decided(DecisionKind::Admission) || decided(DecisionKind::Expulsion) => {
             decide_on_member(conn, coop, &ballot, &subject, by).await?
         }
         _ => None,

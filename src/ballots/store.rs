@@ -10,7 +10,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::rules::{Answer, BallotParameters, BallotResult, CountedPaper, Question, Settings, Status};
-use crate::bylaws::rules::{DecidingBody, DecisionKind};
+use crate::bylaws::rules::{ArticleNumber, DecidingBody, DecisionKind};
 use crate::db::schema::{
     ballot_notices, ballot_papers, ballot_participations, ballot_proxies, ballot_subjects, ballot_voters, ballots,
     coops, meeting_agenda_items, meetings,
@@ -60,7 +60,8 @@ pub struct Ballot {
 
 /// The rule a ballot decides under, fixed when it opens: the kind of decision, the
 /// version of the bylaws in force that day (none before a co-op adopts bylaws: its
-/// governance parameters then) and the least rule they set for that kind. A
+/// governance parameters then), the article of them that sets the rule of that kind
+/// and the least rule they set for it. A
 /// consequence (a distribution approved, an amendment adopted) follows only a ballot
 /// whose basis is the right kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -73,6 +74,11 @@ pub struct LegalBasis {
     /// The least quorum, threshold and base the bylaws set for that kind.
     #[schema(value_type = Object)]
     pub rule: BallotParameters,
+    /// The article of those bylaws that sets that rule, when one does (bases stored
+    /// before Concord looked for it have none).
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub article: Option<ArticleNumber>,
 }
 
 type BallotRow = (

@@ -70,33 +70,9 @@ fn field<'a>(form: &'a Form, name: &str) -> &'a str {
     form.get(name).map(String::as_str).unwrap_or("")
 }
 
-/// A decision rule in words: "two-thirds of votes cast excluding abstentions;
-/// quorum: 1/2 of the roll".
+/// A decision rule in words, as the ballots word it.
 fn rule_words(lang: &str, rule: DecisionRule) -> String {
-    let threshold = match rule.threshold {
-        crate::ballots::rules::Threshold::Custom { fraction } => fraction.to_string(),
-        other => text(lang, &format!("ballot-threshold-{}", threshold_form(other).0)),
-    };
-    let base = text(lang, &format!("ballot-base-{}", base_form(rule.base)));
-    text_with(
-        lang,
-        "bylaws-rule",
-        &[
-            ("threshold", threshold),
-            ("base", base),
-            ("quorum", quorum_words(lang, rule.quorum)),
-        ],
-    )
-}
-
-fn quorum_words(lang: &str, quorum: Quorum) -> String {
-    match quorum {
-        Quorum::None => text(lang, "bylaws-quorum-none"),
-        Quorum::Count { count } => text_with(lang, "bylaws-quorum-count", &[("count", count.to_string())]),
-        Quorum::Fraction { fraction } => {
-            text_with(lang, "bylaws-quorum-fraction", &[("fraction", fraction.to_string())])
-        }
-    }
+    crate::ballots::words::rule_words(lang, rule.quorum, rule.threshold, rule.base)
 }
 
 /// The schedule as the page lists it: one line per setting, in plain words.
@@ -162,7 +138,7 @@ fn schedule_lines(lang: &str, s: &GovernanceSchedule) -> Vec<(String, String)> {
         (text(lang, "bylaws-field-hearing"), yes_no(s.hearing_before_expulsion)),
         (
             text(lang, "bylaws-field-board-quorum"),
-            quorum_words(lang, s.board_quorum),
+            crate::ballots::words::quorum_words(lang, s.board_quorum),
         ),
     ]);
     lines

@@ -2216,6 +2216,59 @@ pub fn notice_article(bylaws: &Bylaws, notice_days: u32) -> Option<&Article> {
         })
 }
 
+/// An article's number, short enough to copy (the longest canonical number,
+/// `9999 quinquies`, takes 14 bytes), so a ballot's legal basis can name it and stay
+/// a plain value. Reads and writes as a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ArticleNumber(arrayvec::ArrayString<16>);
+
+impl ArticleNumber {
+    /// The number of `article` (always short enough: [`canonical_number`] keeps it so).
+    pub fn of(article: &Article) -> Option<ArticleNumber> {
+        arrayvec::ArrayString::from(&article.number).ok().map(ArticleNumber)
+    }
+}
+
+impl fmt::Display for ArticleNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The article of `bylaws` that sets the rule of `kind`, so a decision can name its
+/// legal basis: the first article that speaks both of that kind of decision and of a
+/// majority or a quorum ("may be expelled … by a majority of two thirds", "la
+/// dissolution exigent un quorum"). A kind no article names is decided under the
+/// article of ordinary decisions when the schedule gives it the ordinary rule;
+/// otherwise, or when no article states the ordinary rule either, `None`.
+pub fn decision_article<'a>(bylaws: &'a Bylaws, decisions: &Decisions, kind: DecisionKind) -> Option<&'a Article> {
+    // English and French stems; "être exclu" rather than "exclu", which English
+    // shares ("abstentions are excluded").
+    let names: &[&str] = match kind {
+        DecisionKind::Ordinary => &["decision", "décision"],
+        DecisionKind::BylawAmendment => &["amend", "modification"],
+        DecisionKind::Admission => &["admission", "admit"],
+        DecisionKind::Expulsion => &["expel", "expulsion", "exclusion", "être exclu"],
+        DecisionKind::DistributionApproval => &["distribution", "surplus", "répartition", "excédent"],
+        DecisionKind::Dissolution => &["dissol", "dissou"],
+    };
+    // "A majority", "un quorum" in the singular: an article listing "the quorums and
+    // majorities" (the schedule's own article) sets none.
+    let sets_a_rule = |a: &Article, names: &[&str]| {
+        let text = a.body.replace('*', "").to_lowercase();
+        names.iter().any(|n| text.contains(n))
+            && text
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| ["majority", "majorité", "quorum"].contains(&w))
+    };
+    bylaws.articles.iter().find(|a| sets_a_rule(a, names)).or_else(|| {
+        (kind != DecisionKind::Ordinary && decisions.get(kind) == decisions.ordinary)
+            .then(|| decision_article(bylaws, decisions, DecisionKind::Ordinary))
+            .flatten()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -2301,6 +2354,78 @@ mod tests {
         assert_eq!(notice_article(&french, 15).map(|a| a.number.as_str()), Some("11"));
         let bare = doc(vec![]);
         assert_eq!(notice_article(&bare, 15), None);
+    }
+
+    #[test]
+    fn the_article_of_each_kind_of_decision_is_the_one_setting_its_rule() {
+        let schedule = super::super::model::schedule();
+        for lang in ["en", "fr"] {
+            let bylaws = parse_markdown(super::super::model::bylaws(lang)).unwrap();
+            let found: Vec<_> = DecisionKind::ALL
+                .into_iter()
+                .map(|k| decision_article(&bylaws, &schedule.decisions, k).map(|a| a.number.as_str()))
+                .collect();
+            // Ordinary decisions, amendments and dissolution: Article 12 (quorum and
+            // majorities); admission on appeal: 6; expulsion: 7; the distribution,
+            // which no article gives a majority of its own, the ordinary rule of 12.
+            assert_eq!(
+                found,
+                [Some("12"), Some("12"), Some("6"), Some("7"), Some("12"), Some("12")],
+                "{lang}"
+            );
+            // A distribution given a rule of its own that no article states has none.
+            let mut own = schedule.decisions;
+            own.distribution_approval.threshold = Threshold::ThreeQuarters;
+            assert_eq!(
+                decision_article(&bylaws, &own, DecisionKind::DistributionApproval),
+                None
+            );
+        }
+        let bare = doc(vec![art("1", "Name", "Acme.", None)]);
+        assert_eq!(
+            decision_article(&bare, &schedule.decisions, DecisionKind::Ordinary),
+            None
+        );
+        assert_eq!(
+            decision_article(&bare, &schedule.decisions, DecisionKind::Admission),
+            None
+        );
+        // "Abstentions are excluded" speaks of no expulsion.
+        let english = doc(vec![art(
+            "3",
+            "Votes",
+            "Abstentions are excluded from the majority.",
+            None,
+        )]);
+        assert_eq!(
+            decision_article(&english, &schedule.decisions, DecisionKind::Expulsion),
+            None
+        );
+        // Nor does an article listing "the quorums and majorities" set any.
+        let listing = doc(vec![art(
+            "4",
+            "Schedule",
+            "It repeats the quorums and majorities of amendments.",
+            None,
+        )]);
+        assert_eq!(
+            decision_article(&listing, &schedule.decisions, DecisionKind::BylawAmendment),
+            None
+        );
+    }
+
+    #[test]
+    fn an_article_number_is_kept_whole() {
+        let longest = art("9999 quinquies", "Last", "", None);
+        let number = ArticleNumber::of(&longest).unwrap();
+        assert_eq!(number.to_string(), "9999 quinquies");
+        assert_eq!(serde_json::to_value(number).unwrap(), "9999 quinquies");
+        assert_eq!(
+            serde_json::from_value::<ArticleNumber>("12 bis".into())
+                .unwrap()
+                .to_string(),
+            "12 bis"
+        );
     }
 
     fn doc(articles: Vec<Article>) -> Bylaws {

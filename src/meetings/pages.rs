@@ -15,6 +15,7 @@ use super::service::{self, AdoptInput, AgendaInput, AttendanceInput, MeetingInpu
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
 use crate::ballots::pages::{local_input, local_time, present_results};
+use crate::ballots::words::legal_basis;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::server::AppState;
 use crate::web::page::{see_other, Page, PageForm};
@@ -147,6 +148,8 @@ fn present_agenda(lang: &str, view: &MeetingView) -> Vec<serde_json::Value> {
                     "result": b.result,
                     "quorum_now": b.quorum_now,
                     "results": present_results(lang, &b.questions, b.result.as_ref()),
+                    // The minutes' record of the decision: under which article and rule.
+                    "legal_basis": b.legal_basis.map(|basis| legal_basis(lang, &basis, b.status, b.result.as_ref())),
                 })
             });
             json!({"position": item.position, "title": item.title, "note": item.note, "ballot": ballot})

@@ -17,6 +17,7 @@ use crate::audit;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
 use crate::ballots::rules::{BallotResult, Mode, Question, Status as BallotStatus};
+use crate::ballots::store::LegalBasis;
 use crate::calendar::{Entry, When};
 use crate::coops::store::Coop;
 use crate::db;
@@ -538,6 +539,8 @@ pub struct LinkedBallot {
     /// The result as the ballot stored it at its close.
     #[schema(value_type = Option<Object>)]
     pub result: Option<BallotResult>,
+    /// The rule it decides under, fixed at its opening.
+    pub legal_basis: Option<LegalBasis>,
     /// An open meeting ballot voted at this meeting: its quorum as the close would
     /// measure it now, on this meeting's attendance.
     pub quorum_now: Option<VoteQuorum>,
@@ -667,6 +670,7 @@ async fn view_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid) -> AppResu
                     status: b.status,
                     questions: b.questions,
                     result: b.result,
+                    legal_basis: b.legal_basis,
                     quorum_now,
                 })
             }

@@ -89,7 +89,7 @@ async fn a_ballot_takes_its_kind_of_decision_under_the_bylaws_rule_for_it() {
     .await;
     assert_eq!(
         opened["legal_basis"],
-        json!({"kind": "dissolution", "bylaws_version": 2,
+        json!({"kind": "dissolution", "bylaws_version": 2, "article": "12",
                "rule": {"quorum": {"kind": "fraction", "numerator": 1, "denominator": 2},
                         "threshold": {"kind": "two_thirds"}, "base": "cast_excluding_abstentions",
                         "proxies": opened["legal_basis"]["rule"]["proxies"], "secret": true}})
@@ -100,13 +100,127 @@ async fn a_ballot_takes_its_kind_of_decision_under_the_bylaws_rule_for_it() {
         ))
         .await;
     assert_eq!(audited[0].get::<_, Option<String>>(0).as_deref(), Some("dissolution"));
-    // The ballot's page names it too.
+    // The ballot's page names it too: the article, the rule and the version.
     let member = app.signed_in("member@demo.coop").await;
-    let page = app.page(&member, &format!("/c/demo/ballots/{id}")).await;
+    let page = unescaped(&app.page(&member, &format!("/c/demo/ballots/{id}")).await);
     assert!(
-        page.contains("Decided under the bylaws, version 2: the rule for Dissolution."),
+        page.contains(
+            "To be decided under Article 12 (two-thirds of votes cast excluding abstentions; \
+             quorum: 1/2 of the roll), bylaws version 2."
+        ),
         "{page}"
     );
+}
+
+/// The id of what a request created.
+async fn created(response: reqwest::Response) -> String {
+    json(response, 201).await["id"].as_str().unwrap().to_string()
+}
+
+/// The text of a page as a reader sees it (tera escapes apostrophes and slashes).
+fn unescaped(html: &str) -> String {
+    html.replace("&#x27;", "'").replace("&#x2F;", "/")
+}
+
+/// Issue 19: every recorded decision states its legal basis — on the ballot's page,
+/// in the results e-mail and in the meeting's record of decisions (its page and the
+/// printable minutes) — in English and in French.
+#[tokio::test]
+async fn every_recorded_decision_states_its_legal_basis_in_each_language() {
+    let app = TestApp::demo().await;
+    let sam = app.demo_token("secretary@demo.coop").await;
+    let (app_ref, sam_ref) = (&app, &sam);
+    let post = move |path: String, body: Value| async move { post(app_ref, sam_ref, &path, Some(body)).await };
+    let meeting = created(
+        post(
+            "/api/v1/coops/demo/meetings".into(),
+            json!({"kind": "general", "title": "Summer general meeting", "place": "The workshop",
+                   "starts_at": chrono::Utc::now() - chrono::Duration::hours(1)}),
+        )
+        .await,
+    )
+    .await;
+    let ballot = created(
+        post(
+            BALLOTS.into(),
+            json!({"title": "Summer votes", "closes_at": null,
+                   "settings": {"mode": "meeting", "secret": true, "allow_change": false,
+                                "quorum": {"kind": "none"}, "proxies": {"kind": "none"}},
+                   "questions": [motion("simple")]}),
+        )
+        .await,
+    )
+    .await;
+    json(post(format!("{BALLOTS}/{ballot}/open"), json!({})).await, 200).await;
+    let agenda = json!({"items": [{"title": "The summer rota", "ballot_id": ballot}]});
+    let put = app
+        .api(
+            &sam,
+            reqwest::Method::PUT,
+            &format!("/api/v1/coops/demo/meetings/{meeting}/agenda"),
+            Some(agenda),
+        )
+        .await;
+    assert_eq!(put.status(), 200);
+    let roll: Vec<String> = app
+        .sql(&format!(
+            "SELECT member_id::text FROM ballot_voters WHERE ballot_id = '{ballot}' ORDER BY member_id LIMIT 3"
+        ))
+        .await
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for member in &roll[..3] {
+        let recorded = post(
+            format!("/api/v1/coops/demo/meetings/{meeting}/attendance"),
+            json!({"member_id": member}),
+        )
+        .await;
+        assert_eq!(recorded.status(), 201);
+    }
+    let papers = json!({"members": roll[..3], "papers": [
+        {"count": 2, "answers": ["for"]}, {"count": 1, "answers": ["against"]}]});
+    json(post(format!("{BALLOTS}/{ballot}/meeting-papers"), papers).await, 201).await;
+    let closed = json(post(format!("{BALLOTS}/{ballot}/close"), json!({})).await, 200).await;
+    assert_eq!(closed["result"]["questions"][0]["carried"], true);
+    // Ordinary decisions are taken under Article 12 of the demo's bylaws.
+    assert_eq!(closed["legal_basis"]["article"], "12");
+    let audited = app
+        .sql(&format!(
+            "SELECT data->'legal_basis'->>'article' FROM audit_events WHERE action = 'ballot.opened' AND subject = 'ballot:{ballot}'"
+        ))
+        .await;
+    assert_eq!(audited[0].get::<_, Option<String>>(0).as_deref(), Some("12"));
+
+    let english = "Carried under Article 12 (simple majority of votes cast excluding abstentions; \
+                   quorum: none), bylaws version 2.";
+    let french = "Adoptée en vertu de l'article 12 des statuts, version 2 : \
+                  majorité simple des suffrages exprimés (hors abstentions) ; quorum : aucun.";
+    let member = app.signed_in("member@demo.coop").await;
+    let marie = app.signed_in("marie@demo.coop").await;
+    for (reader, sentence) in [(&member, english), (&marie, french)] {
+        for path in [
+            format!("/c/demo/ballots/{ballot}"),
+            format!("/c/demo/meetings/{meeting}"),
+            format!("/c/demo/meetings/{meeting}/print"),
+        ] {
+            let page = unescaped(&app.page(reader, &path).await);
+            assert_eq!(page.matches(sentence).count(), 1, "{path}: {page}");
+        }
+    }
+    // The results e-mail, in each recipient's language.
+    let results: Vec<String> = app
+        .outbox()
+        .into_iter()
+        .map(|m| {
+            let decoded = quoted_printable::decode(m.as_bytes(), quoted_printable::ParseMode::Robust).unwrap();
+            String::from_utf8(decoded).unwrap()
+        })
+        .filter(|m| m.contains("Summer votes") && (m.contains("is closed") || m.contains("est clos")))
+        .collect();
+    for sentence in [english, french] {
+        assert!(results.iter().any(|m| m.contains(sentence)), "{sentence}: {results:?}");
+    }
 }
 
 /// The page for a new ballot starts from the rule of the kind asked for, and names it.

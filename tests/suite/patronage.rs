@@ -802,7 +802,7 @@ async fn the_approving_ballot_settles_a_proposed_distribution() {
     assert!(
         app.outbox().iter().any(|m| m
             .replace("=\r\n", "")
-            .contains("under the bylaws, version 2, by their rule for approving a distribution.")),
+            .contains("under the bylaws, version 2 (simple majority of votes cast excluding abstentions; quorum: 1/4 of the roll).")),
         "a results e-mail names the rule"
     );
     assert_eq!(basis["bylaws_version"], 2);
