@@ -154,7 +154,6 @@ impl AppState {
         patronage::api::create_distribution,
         patronage::api::distribution,
         patronage::api::propose,
-        patronage::api::approve,
         patronage::api::return_to_draft,
         patronage::api::post,
         patronage::api::reverse,
@@ -574,10 +573,6 @@ pub fn app(
                 .service(
                     resource("/coops/{slug}/distributions/{distribution_id}/propose")
                         .route(web::post().to(patronage::api::propose)),
-                )
-                .service(
-                    resource("/coops/{slug}/distributions/{distribution_id}/approve")
-                        .route(web::post().to(patronage::api::approve)),
                 )
                 .service(
                     resource("/coops/{slug}/distributions/{distribution_id}/return")

@@ -126,8 +126,8 @@ pub enum Action {
     ManageParameters,
     /// See the fiscal years, and one's own hours and notices of allocation.
     ViewPatronage,
-    /// Approve a proposed distribution where the bylaws let the board do it, or
-    /// send it back to draft.
+    /// Read every distribution (the board approves them by its ballot where the
+    /// bylaws let it), or send one back to draft.
     ApproveDistribution,
     /// Schedule general meetings, keep their agenda, attendance and minutes.
     ManageMeetings,

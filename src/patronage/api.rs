@@ -215,20 +215,6 @@ pub async fn propose(
     )))
 }
 
-/// The board approves a proposed distribution, where the bylaws let it.
-#[utoipa::path(post, path = "/api/v1/coops/{slug}/distributions/{distribution_id}/approve", tag = "patronage",
-    params(("slug" = String, Path, description = "The co-op's short name"),
-        ("distribution_id" = Uuid, Path, description = "The distribution")),
-    responses((status = 200, body = DistributionView), (status = 403, body = Problem), (status = 409, body = Problem)),
-    security(("bearer" = [])))]
-pub async fn approve(
-    state: web::Data<AppState>,
-    scope: InCoop,
-    path: web::Path<(String, Uuid)>,
-) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(warned(service::approve(&state, &scope, path.1).await?, &scope)))
-}
-
 /// Takes a proposed or approved distribution back to draft (treasurers, the board).
 #[utoipa::path(post, path = "/api/v1/coops/{slug}/distributions/{distribution_id}/return", tag = "patronage",
     params(("slug" = String, Path, description = "The co-op's short name"),

@@ -424,7 +424,7 @@ async fn distribution_page(
 ) -> AppResult<Page> {
     let view = service::distribution(state, scope, id, focus).await?;
     let ballots = if scope.can(Action::ManageDistribution) && view.status == workflow::DistributionStatus::Draft {
-        service::approving_ballots(state, scope).await?
+        service::approving_ballots(state, scope, view.board_may_approve).await?
     } else {
         Vec::new()
     };
@@ -525,7 +525,6 @@ pub async fn step(
                     Err(AppError::Validation(errors))
                 }
             }
-            "approve" => service::approve(&state, &scope, id).await,
             "return" => service::return_to_draft(&state, &scope, id).await,
             "post" => service::post(&state, &scope, id, &PostRequest { date, notify: true }, true).await,
             "reverse" => {

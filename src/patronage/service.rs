@@ -21,6 +21,7 @@ use super::workflow::{self, DistributionStatus, HoursLine, Step, YearStatus};
 use crate::audit;
 use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
+use crate::bylaws::rules::DecidingBody;
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::membership::lifecycle::MemberId;
@@ -1093,16 +1094,17 @@ pub async fn propose(
     let mut conn = db::conn(&state.pool).await?;
     conn.transaction(async |conn| {
         let row = store::distribution_for_update(conn, coop_id, id).await?;
-        match request.ballot_id {
-            Some(ballot) => check_approving_ballot(conn, coop_id, id, ballot).await?,
-            None if !row.board_may_approve => {
-                return Err(AppError::field(
-                    "ballot_id",
-                    "The members approve this distribution by ballot: choose the ballot that decides it.",
-                ))
-            }
-            None => {}
-        }
+        let Some(ballot) = request.ballot_id else {
+            return Err(AppError::field(
+                "ballot_id",
+                if row.board_may_approve {
+                    "A distribution is approved by ballot: choose the board's ballot (or the members') that decides it."
+                } else {
+                    "The members approve this distribution by ballot: choose the ballot that decides it."
+                },
+            ));
+        };
+        check_approving_ballot(conn, coop_id, id, ballot, row.board_may_approve).await?;
         step(
             conn,
             coop_id,
@@ -1119,8 +1121,13 @@ pub async fn propose(
 }
 
 /// The co-op's ballots that could approve a distribution: made for that kind of
-/// decision and not ended, as (id, title), newest first.
-pub async fn approving_ballots(state: &AppState, scope: &InCoop) -> AppResult<Vec<(Uuid, String)>> {
+/// decision and not ended, the board's only where the distribution lets the board
+/// approve, as (id, title), newest first.
+pub async fn approving_ballots(
+    state: &AppState,
+    scope: &InCoop,
+    board_may_approve: bool,
+) -> AppResult<Vec<(Uuid, String)>> {
     use crate::ballots::{rules::Status, store as ballots};
     scope.require(Action::ManageDistribution)?;
     let mut conn = db::conn(&state.pool).await?;
@@ -1129,18 +1136,21 @@ pub async fn approving_ballots(state: &AppState, scope: &InCoop) -> AppResult<Ve
         .into_iter()
         .filter(|b| b.decision_kind == crate::bylaws::rules::DecisionKind::DistributionApproval)
         .filter(|b| !matches!(b.status, Status::Closed | Status::Cancelled))
+        .filter(|b| board_may_approve || b.body == DecidingBody::Members)
         .map(|b| (b.id, b.title))
         .collect())
 }
 
 /// A ballot may approve a distribution when it was made for that kind of decision
-/// (so the bylaws' rule for it applies), has not ended, and decides no other
+/// (so the bylaws' rule for it applies), is the members' or (where the distribution
+/// lets the board approve) the board's, has not ended, and decides no other
 /// distribution.
 async fn check_approving_ballot(
     conn: &mut AsyncPgConnection,
     coop_id: Uuid,
     distribution: Uuid,
     ballot_id: Uuid,
+    board_may_approve: bool,
 ) -> AppResult<()> {
     use crate::ballots::{rules::Status, store as ballots};
     let refuse = |message: &str| Err(AppError::field("ballot_id", message));
@@ -1152,6 +1162,9 @@ async fn check_approving_ballot(
     if ballot.decision_kind != crate::bylaws::rules::DecisionKind::DistributionApproval {
         return refuse("This ballot was not made to approve a distribution: create one of that kind.");
     }
+    if ballot.body == DecidingBody::Board && !board_may_approve {
+        return refuse("The members approve this distribution: choose a ballot of the members, not of the board.");
+    }
     if matches!(ballot.status, Status::Closed | Status::Cancelled) {
         return refuse("This ballot has ended: choose or create another.");
     }
@@ -1162,33 +1175,6 @@ async fn check_approving_ballot(
         return refuse("This ballot already decides another distribution.");
     }
     Ok(())
-}
-
-/// The board approves a proposed distribution, where the bylaws let it.
-pub async fn approve(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<DistributionView> {
-    scope.require(Action::ApproveDistribution)?;
-    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
-    let mut conn = db::conn(&state.pool).await?;
-    conn.transaction(async |conn| {
-        let row = store::distribution_for_update(conn, coop_id, id).await?;
-        if !row.board_may_approve {
-            return Err(AppError::Conflict(
-                "this distribution is approved by the members' ballot, not by the board".into(),
-            ));
-        }
-        step(
-            conn,
-            coop_id,
-            id,
-            Step::Approve,
-            Some(actor),
-            None,
-            json!({"by": "board"}),
-        )
-        .await
-    })
-    .await?;
-    load_view(&mut conn, coop_id, id, None, false, Lines::All).await
 }
 
 /// Takes a proposed or approved distribution back to draft (treasurers, or the

@@ -500,6 +500,60 @@ impl TestApp {
         closed
     }
 
+    /// Has the demo's board approve a draft distribution, as its bylaws let it: the
+    /// secretary makes a ballot of the board for that decision, the treasurer proposes
+    /// the distribution with it, both board members vote for, and the close approves
+    /// the distribution. Answers the closed ballot.
+    pub async fn board_approves_distribution(&self, distribution_id: &str) -> Value {
+        let secretary = self.demo_token("secretary@demo.coop").await;
+        let ballots = "/api/v1/coops/demo/ballots";
+        let draft = serde_json::json!({
+            "title": "The board approves the distribution", "decision_kind": "distribution_approval",
+            "body": "board", "closes_at": (chrono::Utc::now() + chrono::Duration::days(7)).to_rfc3339(),
+            "questions": [{"title": "Approve the year's distribution", "kind": "motion",
+                           "threshold": {"kind": "simple"}, "base": "cast_excluding_abstentions"}]});
+        let ballot = json(
+            self.api(&secretary, reqwest::Method::POST, ballots, Some(draft)).await,
+            201,
+        )
+        .await;
+        let id = ballot["id"].as_str().unwrap();
+        let treasurer = self.demo_token("treasurer@demo.coop").await;
+        let propose = format!("/api/v1/coops/demo/distributions/{distribution_id}/propose");
+        let proposal = Some(serde_json::json!({"ballot_id": id}));
+        let proposed = self.api(&treasurer, reqwest::Method::POST, &propose, proposal).await;
+        assert_eq!(json(proposed, 200).await["status"], "proposed");
+        json(
+            self.api(&secretary, reqwest::Method::POST, &format!("{ballots}/{id}/open"), None)
+                .await,
+            200,
+        )
+        .await;
+        for email in ["admin@demo.coop", "board@demo.coop"] {
+            let token = self.demo_token(email).await;
+            let vote = Some(serde_json::json!({"answers": ["for"]}));
+            json(
+                self.api(&token, reqwest::Method::POST, &format!("{ballots}/{id}/votes"), vote)
+                    .await,
+                201,
+            )
+            .await;
+        }
+        let closed = json(
+            self.api(
+                &secretary,
+                reqwest::Method::POST,
+                &format!("{ballots}/{id}/close"),
+                None,
+            )
+            .await,
+            200,
+        )
+        .await;
+        assert_eq!(closed["result"]["questions"][0]["carried"], true, "{closed}");
+        closed
+    }
+
     /// The member id of a login in the (only) co-op it belongs to.
     pub async fn member_id(&self, email: &str) -> String {
         self.sql(&format!(

@@ -214,11 +214,6 @@ const EXPECTED: &[(&str, &str, Rule)] = &[
     ),
     (
         "POST",
-        "/api/v1/coops/{slug}/distributions/{distribution_id}/approve",
-        only(BOARD),
-    ),
-    (
-        "POST",
         "/api/v1/coops/{slug}/distributions/{distribution_id}/return",
         only(MONEY_OR_BOARD),
     ),

@@ -395,28 +395,17 @@ async fn the_server_killed_while_posting_a_distribution_posts_nothing() {
     let db = connect(&app.database_url()).await;
     let server = serve_on(&app);
     let treasurer = log_in(&server.url, "treasurer@demo.coop").await;
-    let board = log_in(&server.url, "board@demo.coop").await;
     let id: String = db
         .query_one("SELECT id::text FROM distributions WHERE status = 'draft'", &[])
         .await
         .unwrap()
         .get(0);
-    json(
-        call(
-            &server.url,
-            &treasurer,
-            &format!("/distributions/{id}/propose"),
-            json!({}),
-        )
-        .await,
-        200,
-    )
-    .await;
-    json(
-        call(&server.url, &board, &format!("/distributions/{id}/approve"), json!({})).await,
-        200,
-    )
-    .await;
+    // Approved, as the board's ballot would have it (the ballot is not what fails here).
+    db.batch_execute(&format!(
+        "UPDATE distributions SET status = 'approved', approved_at = now() WHERE id = '{id}'"
+    ))
+    .await
+    .unwrap();
     let ledger = "SELECT (SELECT count(*) FROM distribution_entries) + (SELECT count(*) FROM distribution_postings)
                   + (SELECT count(*) FROM capital_entries WHERE kind LIKE 'patronage%')";
     let before = count(&db, ledger).await;

@@ -78,7 +78,6 @@ async fn the_openapi_document_describes_every_endpoint() {
         "/api/v1/coops/{slug}/distributions",
         "/api/v1/coops/{slug}/distributions/{distribution_id}",
         "/api/v1/coops/{slug}/distributions/{distribution_id}/propose",
-        "/api/v1/coops/{slug}/distributions/{distribution_id}/approve",
         "/api/v1/coops/{slug}/distributions/{distribution_id}/return",
         "/api/v1/coops/{slug}/distributions/{distribution_id}/post",
         "/api/v1/coops/{slug}/distributions/{distribution_id}/reverse",

@@ -196,16 +196,9 @@ impl<'a> Patronage<'a> {
     async fn approved(&self, year: &str) -> String {
         let draft = self.draft(year, true).await;
         let id = draft["id"].as_str().unwrap().to_string();
-        json(self.post(&format!("/distributions/{id}/propose"), json!({})).await, 200).await;
-        let board = self.app.demo_token("board@demo.coop").await;
-        let approved = self
-            .send(
-                &board,
-                reqwest::Method::POST,
-                &format!("/distributions/{id}/approve"),
-                None,
-            )
-            .await;
+        self.app.board_approves_distribution(&id).await;
+        let path = format!("/distributions/{id}");
+        let approved = self.send(&self.treasurer, reqwest::Method::GET, &path, None).await;
         assert_eq!(json(approved, 200).await["status"], "approved");
         id
     }
@@ -375,17 +368,7 @@ async fn the_treasurer_runs_a_year_end_distribution_through_the_api() {
     )
     .await;
     assert_eq!(proposed["status"], "proposed");
-    let board = app.demo_token("board@demo.coop").await;
-    let by_board = p
-        .send(
-            &board,
-            reqwest::Method::POST,
-            &format!("/distributions/{id}/approve"),
-            None,
-        )
-        .await;
-    problem(by_board, 409, "conflict").await;
-    // The ballot passes (as the ballots code will call it).
+    // The ballot passes (the close settles it: see the_approving_ballot_settles_a_proposed_distribution).
     app.exec(&format!(
         "UPDATE distributions SET status = 'approved', approved_at = now() WHERE id = '{id}'"
     ))
@@ -859,19 +842,7 @@ async fn bad_rules_are_refused_and_a_loss_year_posts_to_members_and_the_reserve(
     assert_eq!(members["allocation"]["loss_year"], true);
     assert_eq!(money(&line(&members, max_number)["retained"]), "-1607.00");
     let id = members["id"].as_str().unwrap();
-    json(p.post(&format!("/distributions/{id}/propose"), json!({})).await, 200).await;
-    let board = app.demo_token("board@demo.coop").await;
-    json(
-        p.send(
-            &board,
-            reqwest::Method::POST,
-            &format!("/distributions/{id}/approve"),
-            None,
-        )
-        .await,
-        200,
-    )
-    .await;
+    app.board_approves_distribution(id).await;
     json(
         p.post(
             &format!("/distributions/{id}/post"),
@@ -930,18 +901,7 @@ async fn bad_rules_are_refused_and_a_loss_year_posts_to_members_and_the_reserve(
     )
     .await;
     let id = reserve["id"].as_str().unwrap();
-    json(p.post(&format!("/distributions/{id}/propose"), json!({})).await, 200).await;
-    json(
-        p.send(
-            &board,
-            reqwest::Method::POST,
-            &format!("/distributions/{id}/approve"),
-            None,
-        )
-        .await,
-        200,
-    )
-    .await;
+    app.board_approves_distribution(id).await;
     json(
         p.post(&format!("/distributions/{id}/post"), json!({"notify": false}))
             .await,

@@ -2,7 +2,8 @@
 //! closed year to a posted distribution, and the member's notice.
 
 use crate::common::browser::Browser;
-use crate::common::{TestApp, DEMO_PASSWORD};
+use crate::common::{json, TestApp, DEMO_PASSWORD};
+use serde_json::json;
 
 /// Signs out (if signed in) and signs in as `email`, arriving at the co-op's home.
 pub(crate) async fn sign_in_as(browser: &Browser, app: &TestApp, email: &str) {
@@ -71,6 +72,22 @@ async fn the_treasurer_computes_proposes_and_posts_a_distribution_and_a_member_r
     );
     assert!(browser.text("main").await.contains(&worked));
     let here = |done: &str| app.at(&format!("/c/demo/patronage/distributions/{id}?done={done}"));
+    // The bylaws let the board approve: the secretary has made the board's ballot,
+    // which the treasurer chooses when proposing.
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let board_ballot = json!({"title": "The board approves the distribution", "decision_kind": "distribution_approval",
+        "body": "board", "closes_at": "2031-01-01T00:00:00Z",
+        "questions": [{"title": "Approve", "kind": "motion", "threshold": {"kind": "simple"},
+                       "base": "cast_excluding_abstentions"}]});
+    let ballots = "/api/v1/coops/demo/ballots";
+    let ballot = app
+        .api(&secretary, reqwest::Method::POST, ballots, Some(board_ballot))
+        .await;
+    let ballot = json(ballot, 201).await["id"].as_str().unwrap().to_string();
+    browser
+        .goto(&app.at(&format!("/c/demo/patronage/distributions/{id}")))
+        .await;
+    browser.click(&format!("#ballot_id option[value='{ballot}']")).await;
     browser
         .click_and_wait("form[action$='/propose'] button[type=submit]", &here("propose"))
         .await;
@@ -81,15 +98,24 @@ async fn the_treasurer_computes_proposes_and_posts_a_distribution_and_a_member_r
     );
     sign_out(&browser, &app).await;
 
-    // The bylaws let the board approve.
+    // The board votes (Amina and Bea, both for), and Bea closes its ballot once both
+    // have voted: the close approves the distribution.
+    let open = format!("{ballots}/{ballot}/open");
+    json(app.api(&secretary, reqwest::Method::POST, &open, None).await, 200).await;
+    for email in ["admin@demo.coop", "board@demo.coop"] {
+        let token = app.demo_token(email).await;
+        let vote = Some(json!({"answers": ["for"]}));
+        let path = format!("{ballots}/{ballot}/votes");
+        json(app.api(&token, reqwest::Method::POST, &path, vote).await, 201).await;
+    }
     sign_in_as(&browser, &app, "board@demo.coop").await;
+    let ballot_page = app.at(&format!("/c/demo/ballots/{ballot}"));
+    browser.goto(&ballot_page).await;
     browser
-        .goto(&app.at(&format!("/c/demo/patronage/distributions/{id}")))
+        .click_and_wait_for("form[action$='/close'] button[type=submit]", "#results")
         .await;
-    browser
-        .click_and_wait("form[action$='/approve'] button[type=submit]", &here("approve"))
-        .await;
-    assert_eq!(browser.text(".notice").await, "The distribution is approved.");
+    let view = api_get(&app, "board@demo.coop", &format!("/distributions/{id}")).await;
+    assert_eq!(view["status"], "approved");
     sign_out(&browser, &app).await;
 
     sign_in_as(&browser, &app, "treasurer@demo.coop").await;

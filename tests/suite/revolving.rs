@@ -91,17 +91,7 @@ impl<'a> Coop<'a> {
             .as_str()
             .unwrap()
             .to_string();
-        json(self.post(&format!("/distributions/{id}/propose"), json!({})).await, 200).await;
-        let board = self.app.demo_token("board@demo.coop").await;
-        let approved = self
-            .send(
-                &board,
-                reqwest::Method::POST,
-                &format!("/distributions/{id}/approve"),
-                None,
-            )
-            .await;
-        json(approved, 200).await;
+        self.app.board_approves_distribution(&id).await;
         json(
             self.post(
                 &format!("/distributions/{id}/post"),
