@@ -117,6 +117,8 @@ mail-application-body =
     Their application is on the register:
     { $link }
 apply-title = Apply to join { $coop }
+coop-dissolved = The members dissolved the co-op on { $date }: it is being wound up, and takes no applications, admissions or new subscriptions.
+apply-closed-dissolved = The co-op has been dissolved by its members and takes no applications.
 apply-hint = Tell the co-op who you are. The board decides on applications; you will get an e-mail when it has.
 apply-name = Your name
 apply-email = Your e-mail

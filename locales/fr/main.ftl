@@ -117,6 +117,8 @@ mail-application-body =
     Sa candidature est au registre :
     { $link }
 apply-title = Demander à rejoindre { $coop }
+coop-dissolved = Les associés ont prononcé la dissolution de la coopérative le { $date } : elle est en liquidation et ne reçoit plus de candidatures, d'admissions ni de souscriptions.
+apply-closed-dissolved = La coopérative a été dissoute par ses associés et ne reçoit plus de candidatures.
 apply-hint = Présentez-vous à la coopérative. Le conseil statue sur les candidatures ; vous recevrez un courriel quand ce sera fait.
 apply-name = Votre nom
 apply-email = Votre adresse électronique

@@ -445,6 +445,9 @@ pub(crate) async fn create_in(
 ) -> AppResult<Ballot> {
     let id = Uuid::now_v7();
     let kind = input.decision_kind.unwrap_or(DecisionKind::Ordinary);
+    if matches!(kind, DecisionKind::Admission | DecisionKind::Dissolution) {
+        coop.refuse_if_dissolved("admits no one and cannot be dissolved again")?;
+    }
     let (settings, body) = checked_settings(conn, coop, kind, input).await?;
     let fields = fields_of(input, &settings);
     store::insert(conn, coop.id, id, (kind, body), &fields).await?;
@@ -920,12 +923,27 @@ pub(crate) async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid
     }
     // An admission or an expulsion decided changes the member's place on the register,
     // dated the day of the close, with the ballot as the decision's reference.
-    let consequence = match store::subject(conn, coop.id, id).await? {
+    let mut consequence = match store::subject(conn, coop.id, id).await? {
         Some(subject) if decided(DecisionKind::Admission) || decided(DecisionKind::Expulsion) => {
             decide_on_member(conn, coop, &ballot, &subject, by).await?
         }
         _ => None,
     };
+    // A dissolution carried puts the co-op in liquidation from the day of the close.
+    if decided(DecisionKind::Dissolution) && coop.dissolved_on.is_none() {
+        let day = today_in(coop);
+        crate::coops::store::mark_dissolved(conn, coop.id, day, id).await?;
+        audit::append(
+            conn,
+            Some(coop.id),
+            by.user(),
+            "coop.dissolved",
+            &format!("coop:{}", coop.id),
+            json!({"ballot": id, "dissolved_on": day}),
+        )
+        .await?;
+        consequence = Some(json!({"dissolved_on": day}));
+    }
     audit::append(
         conn,
         Some(coop.id),
@@ -965,9 +983,15 @@ async fn decide_on_member(
     else {
         return Ok(None);
     };
-    if let Err(refused) =
-        crate::membership::service::check_transition(conn, coop.id, subject.member_id, &transition).await
-    {
+    let allowed = match ballot.decision_kind {
+        DecisionKind::Admission => coop.refuse_if_dissolved("admits no one"),
+        _ => Ok(()),
+    };
+    let allowed = match allowed {
+        Ok(()) => crate::membership::service::check_transition(conn, coop.id, subject.member_id, &transition).await,
+        refused => refused,
+    };
+    if let Err(refused) = allowed {
         return Ok(Some(
             json!({"member": subject.member_id, "applied": false, "why": refused.to_string()}),
         ));

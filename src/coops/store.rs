@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::rules::NewCoop;
 use crate::db::schema::{coops, members};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
 /// A co-op: the tenant every other record belongs to.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -29,6 +29,40 @@ pub struct Coop {
     pub time_zone: String,
     /// When it joined Concord.
     pub created_at: DateTime<Utc>,
+    /// The day its members' dissolution ballot closed carried: it is in liquidation
+    /// from then on.
+    pub dissolved_on: Option<chrono::NaiveDate>,
+}
+
+impl Coop {
+    /// Refuses what a co-op in liquidation no longer does (`what`: "takes no
+    /// applications"), naming the day it was dissolved.
+    pub fn refuse_if_dissolved(&self, what: &str) -> AppResult<()> {
+        match self.dissolved_on {
+            Some(day) => Err(AppError::Conflict(format!(
+                "{} was dissolved by its members on {day} and is being wound up: it {what}.",
+                self.name
+            ))),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Records that the members dissolved the co-op by `ballot`, closed on `day`.
+pub async fn mark_dissolved(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    day: chrono::NaiveDate,
+    ballot: Uuid,
+) -> AppResult<()> {
+    diesel::update(coops::table.find(id))
+        .set((
+            coops::dissolved_on.eq(Some(day)),
+            coops::dissolution_ballot.eq(Some(ballot)),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Inserts a co-op.

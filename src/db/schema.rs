@@ -44,6 +44,8 @@ diesel::table! {
         redemption_hold -> Bool,
         capital_floor -> Numeric,
         ballot_parameters -> Jsonb,
+        dissolved_on -> Nullable<Date>,
+        dissolution_ballot -> Nullable<Uuid>,
     }
 }
 

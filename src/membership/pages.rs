@@ -171,6 +171,11 @@ pub async fn apply(
             page.insert("sent", &false).errors(&errors);
             page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "membership/apply.html")
         }
+        // In liquidation: the page says the co-op takes no applications.
+        Err(AppError::Conflict(_)) if coop.dissolved_on.is_some() => {
+            page.insert("sent", &false);
+            page.render_status(StatusCode::CONFLICT, "membership/apply.html")
+        }
         Err(AppError::TooManyRequests { .. }) => {
             let message = i18n::text(page.lang, "error-429");
             page.insert("sent", &false).errors(&[FieldError::new("email", message)]);

@@ -50,6 +50,7 @@ pub async fn invite(
     roles: &[String],
 ) -> AppResult<Invited> {
     scope.require(Action::ManageMembers)?;
+    scope.coop.refuse_if_dissolved("takes in no new members")?;
     let invitation = check_invitation(email, display_name, roles).map_err(AppError::Validation)?;
     let coop = scope.coop.clone();
     let actor = scope.caller.user.id;
@@ -714,6 +715,7 @@ pub async fn apply(
     application: &Application,
     ip: Option<std::net::IpAddr>,
 ) -> AppResult<()> {
+    coop.refuse_if_dissolved("takes no applications")?;
     let mut errors = Vec::new();
     let email = application.email.trim();
     if !crate::mail::is_valid_address(email) {
@@ -777,6 +779,7 @@ pub enum Confirmation {
 /// admitted) becomes an applicant, in one transaction; the secretaries are told by
 /// e-mail. A link confirms once, and not after it expires.
 pub async fn confirm_application(state: &AppState, coop: &Coop, secret: &str) -> AppResult<Confirmation> {
+    coop.refuse_if_dissolved("takes no applications")?;
     let today = Utc::now().date_naive();
     let mut conn = db::conn(&state.pool).await?;
     let coop_id = coop.id;

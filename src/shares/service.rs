@@ -485,6 +485,7 @@ async fn write(state: &AppState, scope: &InCoop, operation: Operation) -> AppRes
                 in_instalments,
                 reason,
             } => {
+                scope.coop.refuse_if_dissolved("takes no new subscriptions of shares")?;
                 let today = today_in(&scope.coop);
                 if scope.can(Action::ManageCapital) {
                     let closed_until = crate::coops::store::books_closed_until(conn, coop_id).await?;

@@ -487,3 +487,105 @@ async fn a_member_is_sent_the_grounds_and_heard_before_the_members_vote_on_expel
     );
     assert_eq!(change[0].get::<_, String>(1), "Took the delivery van again.");
 }
+
+/// Issue 19: a dissolution (the demo's bylaws: half the members taking part, two-thirds
+/// of the votes cast) that carries puts the co-op in liquidation from the day of the
+/// close — no applications, admissions or new subscriptions, and a notice on every
+/// page — while one short of two-thirds changes nothing.
+#[tokio::test]
+async fn a_dissolution_carried_puts_the_coop_in_liquidation_and_one_short_changes_nothing() {
+    let app = TestApp::demo().await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let dissolve = || async {
+        let body = ballot("dissolution", settings(half()), motion("two_thirds"));
+        let id = json(post(&app, &secretary, BALLOTS, Some(body)).await, 201).await["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        json(post(&app, &secretary, &format!("{BALLOTS}/{id}/open"), None).await, 200).await;
+        id
+    };
+    let dissolved_on = || async {
+        app.sql("SELECT dissolved_on::text FROM coops WHERE slug = 'demo'")
+            .await[0]
+            .get::<_, Option<String>>(0)
+    };
+
+    // 3 for and 3 against: short of two-thirds (4 of 6).
+    let short = dissolve().await;
+    for (i, email) in crate::common::DEMO_VOTERS.iter().enumerate() {
+        let answer = if i < 3 { "for" } else { "against" };
+        assert_eq!(cast(&app, email, &short, answer).await, 201);
+    }
+    let lost = app.closing_time_passes(&secretary, &short).await;
+    assert_eq!(lost["result"]["questions"][0]["carried"], false);
+    assert_eq!(dissolved_on().await, None);
+
+    let carried = dissolve().await;
+    for email in crate::common::DEMO_VOTERS {
+        assert_eq!(cast(&app, email, &carried, "for").await, 201);
+    }
+    app.closing_time_passes(&secretary, &carried).await;
+    let today = chrono::Utc::now().date_naive().to_string();
+    assert_eq!(dissolved_on().await.as_deref(), Some(today.as_str()));
+    let audited = app
+        .sql("SELECT data->>'ballot' FROM audit_events WHERE action = 'coop.dissolved'")
+        .await;
+    assert_eq!(audited[0].get::<_, String>(0), carried);
+
+    // In liquidation: no application, no admission, no new subscription, no second dissolution.
+    let application = app
+        .client()
+        .post(app.at("/api/v1/coops/demo/applications"))
+        .json(&json!({"display_name": "Late", "email": "late@bakery.test"}))
+        .send()
+        .await
+        .unwrap();
+    let refused = problem(application, 409, "conflict").await;
+    assert!(
+        refused["detail"].as_str().unwrap().contains("being wound up"),
+        "{refused}"
+    );
+    let marie = app.member_id("marie@demo.coop").await;
+    let admission = post(&app, &secretary, BALLOTS, Some(admission_of(&marie))).await;
+    problem(admission, 409, "conflict").await;
+    let again = post(
+        &app,
+        &secretary,
+        BALLOTS,
+        Some(ballot("dissolution", settings(half()), motion("two_thirds"))),
+    );
+    problem(again.await, 409, "conflict").await;
+    let treasurer = app.demo_token("treasurer@demo.coop").await;
+    let class: String = app
+        .sql("SELECT s.id::text FROM share_classes s JOIN coops c ON c.id = s.coop_id WHERE c.slug = 'demo' AND s.qualifying")
+        .await[0]
+        .get(0);
+    let subscription = json!({"operation": "subscribe", "member_id": marie, "class_id": class, "shares": 1,
+                              "date": today, "in_instalments": false});
+    let subscribed = post(
+        &app,
+        &treasurer,
+        "/api/v1/coops/demo/capital/entries",
+        Some(subscription),
+    )
+    .await;
+    problem(subscribed, 409, "conflict").await;
+    // Every page of the co-op says so; its application page offers no form.
+    let member = app.signed_in("member@demo.coop").await;
+    let home = app.page(&member, "/c/demo").await;
+    assert!(home.contains("The members dissolved the co-op on"), "{home}");
+    let form = app
+        .client()
+        .get(app.at("/c/demo/apply"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        form.contains("takes no applications") && !form.contains("name=\"email\""),
+        "{form}"
+    );
+}

@@ -1,0 +1,1 @@
+ALTER TABLE coops DROP COLUMN dissolution_ballot, DROP COLUMN dissolved_on;
