@@ -621,6 +621,22 @@ patronage-eligible-capital = Eligible capital
 patronage-chart-title = Where the surplus of { $surplus } goes
 patronage-worked-line = Worked example
 patronage-steps = Approval and posting
+patronage-rules-applied = The rules applied
+patronage-rule-preset = Rule set
+patronage-rule-custom = the co-op's own
+patronage-rule-reserve = Share of the surplus to the reserve
+patronage-rule-share-return = Yearly return on shares, at most
+patronage-rule-no-return = none paid
+patronage-rule-approval = Approved by
+patronage-rule-approval-board = the board's ballot (or the members')
+patronage-rule-approval-members = the members' ballot
+patronage-bylaws-limits = Within the bylaws in force, version { $version }{ $article ->
+    [none] {""}
+   *[other] , Article { $article }
+}: at least { $reserve } of the surplus to the reserve, at most { $share_return } a year on shares, approved by { $approver ->
+    [board] the board or the members
+   *[members] the members
+}.
 patronage-ballot = Approving ballot
 patronage-ballot-hint = Only ballots made to approve a distribution, and not yet ended, are listed; the bylaws' rule for that decision applies to them.
 patronage-ballot-create = Create the members' approval ballot

@@ -621,6 +621,22 @@ patronage-eligible-capital = Capital pris en compte
 patronage-chart-title = Où va l'excédent de { $surplus }
 patronage-worked-line = Exemple de calcul
 patronage-steps = Approbation et comptabilisation
+patronage-rules-applied = Les règles appliquées
+patronage-rule-preset = Jeu de règles
+patronage-rule-custom = celui de la coopérative
+patronage-rule-reserve = Part des excédents mise en réserve
+patronage-rule-share-return = Rémunération annuelle des parts, au plus
+patronage-rule-no-return = aucune
+patronage-rule-approval = Approuvée par
+patronage-rule-approval-board = le scrutin du conseil (ou des associés)
+patronage-rule-approval-members = le scrutin des associés
+patronage-bylaws-limits = Dans les limites des statuts en vigueur, version { $version }{ $article ->
+    [none] {""}
+   *[other] , article { $article }
+} : au moins { $reserve } des excédents en réserve, au plus { $share_return } par an sur les parts, approbation par { $approver ->
+    [board] le conseil ou les associés
+   *[members] les associés
+}.
 patronage-ballot = Scrutin d'approbation
 patronage-ballot-hint = Seuls les scrutins créés pour approuver une répartition, et non terminés, sont proposés ; la règle des statuts pour cette décision s’y applique.
 patronage-ballot-create = Créer le scrutin d’approbation des associés

@@ -2269,6 +2269,39 @@ pub fn decision_article<'a>(bylaws: &'a Bylaws, decisions: &Decisions, kind: Dec
     })
 }
 
+/// The article of `bylaws` that sets the year-end distribution's limits, so the
+/// distribution page can name it: the first article that speaks of the reserve and
+/// states the schedule's reserve rate as a percentage ("at least **25 %** of the
+/// surplus goes to the indivisible reserve", "au moins 25 % … à la réserve"),
+/// otherwise the first that speaks of both the reserve and the surplus; `None` when
+/// no article does. `reserve_rate` is the schedule's decimal text (`"0.25"`).
+pub fn distribution_article<'a>(bylaws: &'a Bylaws, reserve_rate: &str) -> Option<&'a Article> {
+    let plain = |a: &Article| a.body.replace('*', "").replace('\u{a0}', " ").to_lowercase();
+    let reserve = |text: &str| text.contains("reserve") || text.contains("réserve");
+    let percent = reserve_rate
+        .parse::<f64>()
+        .ok()
+        .map(|r| format!("{}", (r * 10_000.0).round() / 100.0));
+    let states_rate = |text: &str| {
+        percent
+            .as_ref()
+            .is_some_and(|p| text.contains(&format!("{p} %")) || text.contains(&format!("{p}%")))
+    };
+    bylaws
+        .articles
+        .iter()
+        .find(|a| {
+            let text = plain(a);
+            reserve(&text) && states_rate(&text)
+        })
+        .or_else(|| {
+            bylaws.articles.iter().find(|a| {
+                let text = plain(a);
+                reserve(&text) && (text.contains("surplus") || text.contains("excédent"))
+            })
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -2342,6 +2375,24 @@ mod tests {
             body: body.into(),
             section: section.map(Into::into),
         }
+    }
+
+    #[test]
+    fn the_distribution_article_is_the_one_giving_the_reserve_rate() {
+        for text in [super::super::model::bylaws("en"), super::super::model::bylaws("fr")] {
+            let bylaws = parse_markdown(text).unwrap();
+            assert_eq!(
+                distribution_article(&bylaws, "0.25").map(|a| a.number.as_str()),
+                Some("15")
+            );
+            // A rate no article states: the article of the reserve and the surplus.
+            assert_eq!(
+                distribution_article(&bylaws, "0.3").map(|a| a.number.as_str()),
+                Some("15")
+            );
+        }
+        let none = parse_markdown("# Article 1 — Name\n\nAcme.\n").unwrap();
+        assert_eq!(distribution_article(&none, "0.25"), None);
     }
 
     #[test]

@@ -37,7 +37,8 @@ impl BylawLimits {
     }
 }
 
-fn percent(rate: Decimal) -> String {
+/// A rate as a percentage: 0.1 is "10 %".
+pub fn percent(rate: Decimal) -> String {
     format!("{} %", (rate * Decimal::ONE_HUNDRED).normalize())
 }
 

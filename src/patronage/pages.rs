@@ -415,6 +415,62 @@ fn chart(view: &DistributionView, lang: &str) -> String {
     )
 }
 
+/// The rule set a distribution applied, setting by setting, in words: the preset
+/// it started from, the reserve, the return on shares and who approves it.
+fn rules_in_words(view: &service::DistributionView, lang: &str) -> Vec<(String, String)> {
+    use super::limits::percent;
+    let rules = &view.rule_set;
+    vec![
+        (
+            i18n::text(lang, "patronage-rule-preset"),
+            rules
+                .preset
+                .map(|p| p.name().to_string())
+                .unwrap_or_else(|| i18n::text(lang, "patronage-rule-custom")),
+        ),
+        (i18n::text(lang, "patronage-rule-reserve"), percent(rules.reserve_rate)),
+        (
+            i18n::text(lang, "patronage-rule-share-return"),
+            rules
+                .share_return_rate
+                .map(percent)
+                .unwrap_or_else(|| i18n::text(lang, "patronage-rule-no-return")),
+        ),
+        (
+            i18n::text(lang, "patronage-rule-approval"),
+            i18n::text(
+                lang,
+                if view.board_may_approve {
+                    "patronage-rule-approval-board"
+                } else {
+                    "patronage-rule-approval-members"
+                },
+            ),
+        ),
+    ]
+}
+
+/// The bylaws' limits on a distribution in one sentence, naming their version and
+/// article; `None` without bylaws.
+fn limits_in_words(limits: Option<(super::limits::BylawLimits, Option<String>)>, lang: &str) -> Option<String> {
+    use super::limits::percent;
+    let (limits, article) = limits?;
+    Some(i18n::text_with(
+        lang,
+        "patronage-bylaws-limits",
+        &[
+            ("version", limits.version.to_string()),
+            ("article", article.unwrap_or_else(|| "none".into())),
+            ("reserve", percent(limits.reserve_rate_min)),
+            ("share_return", percent(limits.share_return_rate_max)),
+            (
+                "approver",
+                if limits.board_may_approve { "board" } else { "members" }.to_string(),
+            ),
+        ],
+    ))
+}
+
 async fn distribution_page(
     req: &HttpRequest,
     state: &AppState,
@@ -429,7 +485,11 @@ async fn distribution_page(
         Vec::new()
     };
     let mut page = Page::in_coop(req, scope)?;
-    page.insert("approving_ballots", &ballots);
+    let lang = page.lang;
+    let limits = limits_in_words(service::bylaw_limits(state, scope).await?, lang);
+    page.insert("approving_ballots", &ballots)
+        .insert("rules", &rules_in_words(&view, lang))
+        .insert("limits", &limits);
     let svg = chart(&view, page.lang);
     page.insert("view", &view)
         .insert("chart", &svg)

@@ -1120,6 +1120,23 @@ pub async fn propose(
     load_view(&mut conn, coop_id, id, None, false, Lines::All).await
 }
 
+/// The limits the bylaws in force set on a distribution, with the article that
+/// states them, for the distribution's page; `None` without bylaws.
+pub async fn bylaw_limits(
+    state: &AppState,
+    scope: &InCoop,
+) -> AppResult<Option<(super::limits::BylawLimits, Option<String>)>> {
+    scope.require(Action::ViewCoop)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let Some(version) = crate::bylaws::store::current(&mut conn, scope.coop.id).await? else {
+        return Ok(None);
+    };
+    let schedule = &version.schedule.distribution;
+    let article =
+        crate::bylaws::rules::distribution_article(&version.bylaws, &schedule.reserve_rate).map(|a| a.number.clone());
+    Ok(super::limits::BylawLimits::of(version.number, schedule).map(|limits| (limits, article)))
+}
+
 /// The co-op's ballots that could approve a distribution: made for that kind of
 /// decision and not ended, the board's only where the distribution lets the board
 /// approve, as (id, title), newest first.

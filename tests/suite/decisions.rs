@@ -589,3 +589,28 @@ async fn a_dissolution_carried_puts_the_coop_in_liquidation_and_one_short_change
         "{form}"
     );
 }
+
+/// Issue 19, "Proposing a distribution": the distribution's page states the rule set
+/// it applied and the bylaws' limits with their version and article, not only the
+/// rule set's fingerprint.
+#[tokio::test]
+async fn the_distribution_page_states_its_rules_and_the_bylaws_limits_they_obey() {
+    let app = TestApp::demo().await;
+    let id: String = app
+        .sql("SELECT id::text FROM distributions WHERE status = 'draft'")
+        .await[0]
+        .get(0);
+    let treasurer = app.signed_in("treasurer@demo.coop").await;
+    let page = app
+        .page(&treasurer, &format!("/c/demo/patronage/distributions/{id}"))
+        .await;
+    // The demo's treasurer reads French; its bylaws (Article 15) put at least 10 % in the reserve.
+    for said in [
+        "<dt>Part des excédents mise en réserve</dt><dd>10 %</dd>",
+        "<dt>Rémunération annuelle des parts, au plus</dt><dd>5 %</dd>",
+        "Dans les limites des statuts en vigueur, version 2, article 15 : au moins 10 % des excédents en réserve, \
+         au plus 5 % par an sur les parts, approbation par le conseil ou les associés.",
+    ] {
+        assert!(page.contains(said), "{said} in {page}");
+    }
+}
