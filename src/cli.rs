@@ -164,6 +164,12 @@ pub struct ServeArgs {
     /// Let anyone signed in found a co-op from the web (otherwise operators only).
     #[arg(long, env = "CONCORD_SELF_SERVICE_COOPS")]
     pub self_service_coops: bool,
+    /// Serve `/metrics` on this address only (e.g. `127.0.0.1:9090`), not beside the app.
+    #[arg(long, env = "CONCORD_METRICS_BIND")]
+    pub metrics_bind: Option<String>,
+    /// Answer `/metrics` only to `Authorization: Bearer <this token>`.
+    #[arg(long, env = "CONCORD_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 /// `audit` subcommands.
@@ -368,6 +374,8 @@ async fn serve(data_dir: &std::path::Path, database: &Database, args: ServeArgs)
     settings.pool_size = args.pool_size;
     settings.workers = args.workers;
     settings.self_service_coops = args.self_service_coops;
+    settings.metrics_bind = args.metrics_bind;
+    settings.metrics_token = args.metrics_token.filter(|t| !t.is_empty());
     if let Some(url) = args.smtp_url {
         settings.mail = MailSettings::Smtp(url);
     }

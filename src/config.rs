@@ -87,6 +87,10 @@ pub struct Settings {
     pub schedule_ballots: bool,
     /// Whether anyone signed in may found a co-op (otherwise operators only).
     pub self_service_coops: bool,
+    /// Where `/metrics` is served instead of beside the application, if anywhere else.
+    pub metrics_bind: Option<String>,
+    /// The bearer token `/metrics` asks for, if any.
+    pub metrics_token: Option<String>,
 }
 
 impl Settings {
@@ -117,6 +121,8 @@ impl Settings {
             workers: 0,
             schedule_ballots: true,
             self_service_coops: false,
+            metrics_bind: None,
+            metrics_token: None,
         })
     }
 

@@ -316,12 +316,47 @@ async fn static_file(req: HttpRequest) -> AppResult<HttpResponse> {
         .body(file.data.into_owned()))
 }
 
-/// The Prometheus middleware; build it once and clone it into every worker.
+/// The Prometheus middleware; build it once and clone it into every worker. Every
+/// path no route matches counts under one label, `UNMATCHED`: a scan of made-up
+/// addresses cannot grow the metrics without bound.
 pub fn metrics() -> AppResult<PrometheusMetrics> {
     PrometheusMetricsBuilder::new("concord")
-        .endpoint("/metrics")
+        .mask_unmatched_patterns("UNMATCHED")
         .build()
         .map_err(|e| AppError::internal(format!("metrics: {e}")))
+}
+
+/// What `/metrics` reads: the registry, and the token it asks for.
+#[derive(Clone)]
+struct MetricsSource {
+    registry: prometheus::Registry,
+    token: Option<String>,
+}
+
+/// `GET /metrics`: the registry in Prometheus' text format; with a token configured,
+/// only for `Authorization: Bearer <token>` (401 otherwise).
+async fn metrics_page(req: HttpRequest, source: web::Data<MetricsSource>) -> HttpResponse {
+    if let Some(token) = &source.token {
+        let given = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(given.as_bytes(), token.as_bytes())) {
+            return HttpResponse::Unauthorized()
+                .insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"metrics\""))
+                .finish();
+        }
+    }
+    let mut body = Vec::new();
+    match prometheus::Encoder::encode(&prometheus::TextEncoder::new(), &source.registry.gather(), &mut body) {
+        Ok(()) => HttpResponse::Ok().content_type(prometheus::TEXT_FORMAT).body(body),
+        Err(e) => {
+            tracing::error!(error = %e, "the metrics could not be encoded");
+            HttpResponse::InternalServerError().finish()
+        }
+    }
 }
 
 /// Largest CSV file an import accepts (a register of some 100,000 people).
@@ -385,6 +420,11 @@ pub fn app(
     >,
 > {
     let limit = state.settings.body_limit;
+    // `/metrics` beside the application, unless the operator serves it elsewhere.
+    let metrics_here = state.settings.metrics_bind.is_none().then(|| MetricsSource {
+        registry: metrics.registry.clone(),
+        token: state.settings.metrics_token.clone(),
+    });
     let mut headers = DefaultHeaders::new()
         .add((header::CONTENT_SECURITY_POLICY, CSP))
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
@@ -414,6 +454,12 @@ pub fn app(
         .wrap(TracingLogger::default())
         .service(resource("/healthz").route(web::get().to(healthz)))
         .service(resource("/readyz").route(web::get().to(readyz)))
+        .configure(|cfg| {
+            if let Some(source) = metrics_here {
+                cfg.app_data(web::Data::new(source))
+                    .service(resource("/metrics").route(web::get().to(metrics_page)));
+            }
+        })
         .service(resource("/api/openapi.json").route(web::get().to(openapi)))
         .service(
             web::scope("/api/v1")
@@ -791,6 +837,26 @@ pub fn app(
         .default_service(web::to(not_found))
 }
 
+/// Serves `/metrics` alone on `address` (one worker), for an operator who keeps it
+/// off the public address; it runs as long as the process.
+fn serve_metrics_apart(address: &str, metrics: &PrometheusMetrics, token: Option<String>) -> std::io::Result<()> {
+    let source = MetricsSource {
+        registry: metrics.registry.clone(),
+        token,
+    };
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(web::Data::new(source.clone()))
+            .service(resource("/metrics").route(web::get().to(metrics_page)))
+    })
+    .workers(1)
+    .disable_signals()
+    .bind(address)?
+    .run();
+    tokio::spawn(server);
+    Ok(())
+}
+
 /// Binds the HTTP server and returns it (not yet awaited) with its address.
 pub fn bind(state: web::Data<AppState>, addr: &str) -> std::io::Result<(Server, SocketAddr)> {
     let listener = std::net::TcpListener::bind(addr)?;
@@ -801,6 +867,9 @@ pub fn bind(state: web::Data<AppState>, addr: &str) -> std::io::Result<(Server, 
 /// Serves on a listener the caller already bound (so it knows the address first).
 pub fn listen(state: web::Data<AppState>, listener: std::net::TcpListener) -> std::io::Result<Server> {
     let metrics = metrics().map_err(std::io::Error::other)?;
+    if let Some(address) = &state.settings.metrics_bind {
+        serve_metrics_apart(address, &metrics, state.settings.metrics_token.clone())?;
+    }
     let workers = state.settings.workers;
     let for_tasks = state.clone();
     let mut server = HttpServer::new(move || app(state.clone(), metrics.clone()))

@@ -106,6 +106,8 @@ const fn only(roles: &'static [Role]) -> Rule {
 const EXPECTED: &[(&str, &str, Rule)] = &[
     ("GET", "/healthz", Rule::Public),
     ("GET", "/readyz", Rule::Public),
+    // Public unless the operator sets a token (operations::metrics_answer_only_to_their_token_when_one_is_set).
+    ("GET", "/metrics", Rule::Public),
     ("GET", "/api/openapi.json", Rule::Public),
     ("GET", "/static/{file:.*}", Rule::Public),
     // The API: accounts.

@@ -1,6 +1,6 @@
 //! Health, readiness, metrics, the OpenAPI document and security headers.
 
-use crate::common::{json, TestApp};
+use crate::common::{json, Options, TestApp};
 
 #[tokio::test]
 async fn health_and_readiness_answer() {
@@ -30,6 +30,92 @@ async fn metrics_are_exposed_for_prometheus() {
         .await
         .unwrap();
     assert!(text.contains("concord_http_requests_total"), "{text}");
+}
+
+/// The number of series of the request counter in a `/metrics` answer.
+fn request_series(metrics: &str) -> usize {
+    metrics
+        .lines()
+        .filter(|l| l.starts_with("concord_http_requests_total{"))
+        .count()
+}
+
+/// Issue 20, finding 5: 30,000 made-up paths took `/metrics` from 134 KB to 137 MB,
+/// each path a label. Every unmatched path now counts under one label.
+#[tokio::test]
+async fn made_up_addresses_share_one_metrics_label() {
+    let app = TestApp::empty().await;
+    let client = app.client();
+    let scan = |from: usize, to: usize| {
+        let client = client.clone();
+        let app = &app;
+        async move {
+            for i in from..to {
+                let answer = client.get(app.at(&format!("/no-such-page-{i}"))).send().await.unwrap();
+                assert_eq!(answer.status(), 404);
+            }
+            client
+                .get(app.at("/metrics"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let after_20 = scan(0, 20).await;
+    let after_60 = scan(20, 60).await;
+    assert!(!after_60.contains("no-such-page"), "{after_60}");
+    assert!(after_60.contains("endpoint=\"UNMATCHED\""), "{after_60}");
+    // 40 more made-up paths add no series (the /metrics requests themselves add one).
+    assert_eq!(request_series(&after_60), request_series(&after_20) + 1, "{after_60}");
+}
+
+/// With a token configured, `/metrics` answers only to it.
+#[tokio::test]
+async fn metrics_answer_only_to_their_token_when_one_is_set() {
+    let app = TestApp::spawn(Options {
+        demo: false,
+        settings: Box::new(|s| s.metrics_token = Some("metrics-token-of-this-test".into())),
+    })
+    .await;
+    let get = |token: Option<&str>| {
+        let request = app.client().get(app.at("/metrics"));
+        match token {
+            Some(t) => request.bearer_auth(t),
+            None => request,
+        }
+        .send()
+    };
+    let anonymous = get(None).await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(anonymous.headers()["www-authenticate"], "Bearer realm=\"metrics\"");
+    assert_eq!(get(Some("metrics-token-of-this-tesT")).await.unwrap().status(), 401);
+    let allowed = get(Some("metrics-token-of-this-test")).await.unwrap();
+    assert_eq!(allowed.status(), 200);
+    assert!(allowed.text().await.unwrap().contains("concord_http_requests_total"));
+}
+
+/// With `--metrics-bind`, `/metrics` is served on that address only.
+#[tokio::test]
+async fn metrics_bound_apart_are_not_served_beside_the_application() {
+    // A free port: bound, read, released for Concord to bind.
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let app = TestApp::spawn(Options {
+        demo: false,
+        settings: Box::new(move |s| s.metrics_bind = Some(free.to_string())),
+    })
+    .await;
+    let beside = app.client().get(app.at("/metrics")).send().await.unwrap();
+    assert_eq!(beside.status(), 404);
+    app.client().get(app.at("/healthz")).send().await.unwrap();
+    let apart = app.client().get(format!("http://{free}/metrics")).send().await.unwrap();
+    assert_eq!(apart.status(), 200);
+    assert!(apart.text().await.unwrap().contains("endpoint=\"/healthz\""));
 }
 
 #[tokio::test]
