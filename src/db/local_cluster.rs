@@ -120,6 +120,20 @@ impl LocalCluster {
         if !pg_dir.join("PG_VERSION").exists() {
             initdb(&bin, &pg_dir, &log_path, run_as)?;
         }
+        // A server already running on this data directory (a `concord serve`, while an
+        // operator's command runs beside it) is used as it is, and never stopped.
+        if let Some(pid) = running_server(&pg_dir) {
+            tracing::info!(
+                pid,
+                "using the PostgreSQL server already running on this data directory"
+            );
+            return Ok(LocalCluster {
+                pg_dir,
+                socket_dir,
+                log_path,
+                child: None,
+            });
+        }
         clear_stale_lock_files(&pg_dir, &socket_dir);
 
         let log = fs::OpenOptions::new()
@@ -393,22 +407,31 @@ fn initdb(bin: &Path, pg_dir: &Path, log_path: &Path, run_as: Option<RunAs>) -> 
     Ok(())
 }
 
+/// The process id of a PostgreSQL server of this very cluster that is running and
+/// accepts connections, if there is one. One that is still starting is waited for
+/// (up to a minute); one that is shutting down is waited out, and then there is none.
+fn running_server(pg_dir: &Path) -> Option<i32> {
+    let pid_file = pg_dir.join("postmaster.pid");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let pid = read_pid(&pid_file).filter(|pid| is_our_postgres(*pid, pg_dir))?;
+        let status = fs::read_to_string(&pid_file).ok()?;
+        match status.lines().nth(7).map(str::trim) {
+            Some("ready") => return Some(pid),
+            _ if Instant::now() > deadline => return None,
+            _ => std::thread::sleep(Duration::from_millis(10)),
+        }
+    }
+}
+
 /// After a crash the server's lock files may name a process id that now belongs to
 /// another program (ids are reused quickly in containers), and PostgreSQL would then
-/// refuse to start. A lock naming a live postgres of this very cluster means an
-/// orphaned server: it is shut down first.
+/// refuse to start: such files are removed. (A live server of this cluster is never
+/// touched: [`running_server`] found it first.)
 fn clear_stale_lock_files(pg_dir: &Path, socket_dir: &Path) {
     let pid_file = pg_dir.join("postmaster.pid");
     if let Some(pid) = read_pid(&pid_file) {
-        if is_our_postgres(pid, pg_dir) {
-            tracing::warn!(pid, "stopping an orphaned PostgreSQL server of this data directory");
-            let pid = Pid::from_raw(pid);
-            let _ = kill(pid, Signal::SIGINT);
-            let deadline = Instant::now() + Duration::from_secs(60);
-            while kill(pid, None).is_ok() && Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(10));
-            }
-        } else {
+        if !is_our_postgres(pid, pg_dir) {
             tracing::info!(pid, "removing a stale postmaster.pid left by a crash");
             let _ = fs::remove_file(&pid_file);
         }

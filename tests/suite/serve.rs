@@ -130,3 +130,75 @@ fn migrate_applies_and_reports() {
     assert_eq!(String::from_utf8_lossy(&again.stdout), "migrations are up to date\n");
     std::fs::remove_dir_all(&data).ok();
 }
+
+/// Issue 20, finding 1: any `concord` command on the data directory of a running
+/// server took the server's PostgreSQL for an orphan and stopped it; the server then
+/// answered 503 until restarted, though the operator's guide runs `remind` and
+/// `audit verify` from cron and `backup` while serving. Each command now uses the
+/// running server's PostgreSQL and leaves it running: `/readyz` answers 200 all the
+/// while, and the same postmaster serves after the last command.
+#[tokio::test]
+async fn operator_commands_beside_a_running_server_leave_it_serving() {
+    let data = data_dir("beside");
+    let served = serve(&data);
+    let postmaster = postmaster_pid(&data).expect("the server's cluster runs");
+    // A watcher asks /readyz without pause while the commands run.
+    let watching = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let watcher = {
+        let (url, watching) = (served.url.clone(), watching.clone());
+        tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let (mut asked, mut not_ready) = (0u32, Vec::new());
+            while watching.load(std::sync::atomic::Ordering::Relaxed) {
+                let status = match client.get(format!("{url}/readyz")).send().await {
+                    Ok(answer) => answer.status().to_string(),
+                    Err(e) => e.to_string(),
+                };
+                asked += 1;
+                if status != "200 OK" {
+                    not_ready.push(status);
+                }
+            }
+            (asked, not_ready)
+        })
+    };
+    let envs = [("CONCORD_DATA_DIR", data.as_os_str())];
+    let backup = data.join("beside.backup");
+    let commands: [&[&str]; 4] = [
+        &["audit", "verify"],
+        &["backup", backup.to_str().unwrap()],
+        &["remind"],
+        &["coop", "list"],
+    ];
+    for args in commands {
+        let output = process::concord(args, &envs);
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(log_in(&served.url).await, 200, "after {args:?}");
+    }
+    // `user create` reads the passphrase from standard input.
+    let mut create = Command::new(env!("CARGO_BIN_EXE_concord"))
+        .args(["user", "create", "--email", "ops@beside.test", "--name", "Ops"])
+        .env("CONCORD_DATA_DIR", &data)
+        .env_remove("DATABASE_URL")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(create.stdin.as_mut().unwrap(), b"a long operator passphrase\n").unwrap();
+    let created = create.wait_with_output().unwrap();
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    watching.store(false, std::sync::atomic::Ordering::Relaxed);
+    let (asked, not_ready) = watcher.await.unwrap();
+    assert!(asked > 0);
+    assert_eq!(not_ready, Vec::<String>::new(), "of {asked} readiness checks");
+    assert_eq!(postmaster_pid(&data).as_deref(), Some(postmaster.as_str()));
+    assert!(std::fs::metadata(&backup).unwrap().len() > 0);
+    stop(served);
+    assert!(postmaster_pid(&data).is_none(), "the cluster stopped with the server");
+    std::fs::remove_dir_all(&data).ok();
+}
