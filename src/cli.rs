@@ -344,6 +344,13 @@ fn run(cli: Cli) -> AppResult<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Restore { file, replace } => {
+                // Replacing the database under a server that is answering would pull
+                // its data away mid-request.
+                if database.cluster.as_ref().is_some_and(|c| c.pid().is_none()) {
+                    return Err(AppError::Conflict(
+                        "a Concord server is running on this data directory: stop it before restoring".into(),
+                    ));
+                }
                 let contents = db::backup::restore(&database.url, &file, replace).await?;
                 // An archive from an older Concord is brought up to this one's schema.
                 for migration in db::migrate(&database.url).await? {

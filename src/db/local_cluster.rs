@@ -253,7 +253,8 @@ impl LocalCluster {
         }
     }
 
-    /// The server's process id, while it runs.
+    /// The server's process id, while it runs and this value started it (`None` for
+    /// a server of the same data directory that was already running).
     pub fn pid(&self) -> Option<u32> {
         self.child.as_ref().map(Child::id)
     }

@@ -192,6 +192,11 @@ async fn operator_commands_beside_a_running_server_leave_it_serving() {
     std::io::Write::write_all(create.stdin.as_mut().unwrap(), b"a long operator passphrase\n").unwrap();
     let created = create.wait_with_output().unwrap();
     assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    // Restoring would pull the database from under the server: refused, nothing done.
+    let restore = process::concord(&["restore", backup.to_str().unwrap(), "--replace"], &envs);
+    assert_eq!(restore.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&restore.stderr);
+    assert!(said.contains("stop it before restoring"), "{said}");
     watching.store(false, std::sync::atomic::Ordering::Relaxed);
     let (asked, not_ready) = watcher.await.unwrap();
     assert!(asked > 0);
