@@ -60,10 +60,19 @@ pub enum Command {
     /// Compute a year-end distribution offline, with exactly the server's code.
     Allocate(AllocateArgs),
     /// Write the whole database (every co-op, the logins, the audit log) to FILE, a
-    /// pg_dump archive readable by its owner only. Safe while Concord serves.
+    /// pg_dump archive readable by its owner only. Safe while Concord serves. With
+    /// `--dir DIR --keep N` instead, write `DIR/concord-<UTC time>.backup` and keep
+    /// the newest N such archives (for a daily cron job).
     Backup {
         /// The archive to write.
-        file: PathBuf,
+        #[arg(required_unless_present = "dir", conflicts_with = "dir")]
+        file: Option<PathBuf>,
+        /// Write a timestamped archive into this folder.
+        #[arg(long, requires = "keep")]
+        dir: Option<PathBuf>,
+        /// With `--dir`: how many archives to keep, the newest (older ones are removed).
+        #[arg(long, requires = "dir")]
+        keep: Option<std::num::NonZeroUsize>,
     },
     /// Replace the database with the archive FILE made by `backup`, in one
     /// transaction. Stop Concord first.
@@ -335,12 +344,22 @@ fn run(cli: Cli) -> AppResult<ExitCode> {
             Command::User { command } => user(&database, command).await,
             Command::Coop { command } => coop(&database, command).await,
             Command::Remind(args) => remind(&cli.data_dir, &database, args).await,
-            Command::Backup { file } => {
+            Command::Backup { file, dir, keep } => {
                 // The snapshot carries a whole chain: nothing left pending.
                 let pool = db::pool(&database.url, 1)?;
                 audit::chain_pending(&mut *db::conn(&pool).await?).await?;
+                let file = match (&file, &dir) {
+                    (Some(file), _) => file.clone(),
+                    (None, Some(dir)) => dir.join(db::backup::rotated_name(chrono::Utc::now())),
+                    (None, None) => unreachable!("clap requires FILE or --dir"),
+                };
                 let contents = db::backup::backup(&database.url, &file).await?;
                 db::backup::report(&mut std::io::stdout(), "wrote", &file, &contents).ok();
+                if let (Some(dir), Some(keep)) = (dir, keep) {
+                    for old in db::backup::rotate(&dir, keep.get())? {
+                        println!("removed {}", old.display());
+                    }
+                }
                 Ok(ExitCode::SUCCESS)
             }
             Command::Restore { file, replace } => {

@@ -225,6 +225,45 @@ fn tool(name: &str) -> AppResult<PathBuf> {
     Ok(path)
 }
 
+/// The name of a rotated archive written at `now`: `concord-20261207T031500.123Z.backup`.
+/// Names sort as their times do.
+pub fn rotated_name(now: chrono::DateTime<chrono::Utc>) -> String {
+    format!("concord-{}.backup", now.format("%Y%m%dT%H%M%S%.3fZ"))
+}
+
+/// Which of `names` (the files of a backup folder) to remove so that the newest
+/// `keep` rotated archives remain: only names [`rotated_name`] makes count, so an
+/// operator's other files (and an archive still being written, `….partial`) are
+/// never touched.
+pub fn beyond_keep(names: &[String], keep: usize) -> Vec<String> {
+    let is_rotated = |name: &str| {
+        name.strip_prefix("concord-")
+            .and_then(|rest| rest.strip_suffix(".backup"))
+            .is_some_and(|time| chrono::NaiveDateTime::parse_from_str(time, "%Y%m%dT%H%M%S%.3fZ").is_ok())
+    };
+    let mut rotated: Vec<&String> = names.iter().filter(|n| is_rotated(n)).collect();
+    rotated.sort_unstable_by(|a, b| b.cmp(a));
+    rotated.into_iter().skip(keep).cloned().collect()
+}
+
+/// Removes the rotated archives of `dir` beyond the newest `keep`; returns their paths.
+pub fn rotate(dir: &Path, keep: usize) -> AppResult<Vec<PathBuf>> {
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| AppError::internal(format!("cannot read {}: {e}", dir.display())))?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    let mut removed = Vec::new();
+    for name in beyond_keep(&names, keep) {
+        let path = dir.join(name);
+        std::fs::remove_file(&path)
+            .map_err(|e| AppError::internal(format!("cannot remove {}: {e}", path.display())))?;
+        removed.push(path);
+    }
+    Ok(removed)
+}
+
 fn partial_path(file: &Path) -> PathBuf {
     let mut name = file.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push(".partial");
@@ -241,4 +280,31 @@ pub fn report(out: &mut impl Write, verb: &str, file: &Path, contents: &Contents
         contents.members,
         contents.audit_events
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotation_keeps_the_newest_archives_and_touches_nothing_else() {
+        let at = |s: &str| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .unwrap()
+                .with_timezone(&chrono::Utc)
+        };
+        let mut names: Vec<String> = ["2026-12-05T03:00:00Z", "2026-12-07T03:00:00Z", "2026-12-06T03:00:00.5Z"]
+            .iter()
+            .map(|t| rotated_name(at(t)))
+            .collect();
+        assert_eq!(names[0], "concord-20261205T030000.000Z.backup");
+        names.extend([
+            "notes.txt".into(),
+            "concord-20261208T030000.000Z.backup.partial".into(),
+            "concord-old.backup".into(),
+        ]);
+        assert_eq!(beyond_keep(&names, 2), ["concord-20261205T030000.000Z.backup"]);
+        assert_eq!(beyond_keep(&names, 3), Vec::<String>::new());
+        assert_eq!(beyond_keep(&names, 1).len(), 2);
+    }
 }

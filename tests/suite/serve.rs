@@ -207,3 +207,37 @@ async fn operator_commands_beside_a_running_server_leave_it_serving() {
     assert!(postmaster_pid(&data).is_none(), "the cluster stopped with the server");
     std::fs::remove_dir_all(&data).ok();
 }
+
+/// Issue 20, "Backups on a schedule": `concord backup --dir DIR --keep N` writes a
+/// timestamped archive and keeps the newest N, touching no other file of the folder.
+#[test]
+fn scheduled_backups_keep_the_newest_archives() {
+    let data = data_dir("rotate");
+    let dir = data.join("backups");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("notes.txt"), "the operator's own file").unwrap();
+    let envs = [("CONCORD_DATA_DIR", data.as_os_str())];
+    let mut written = Vec::new();
+    for _ in 0..3 {
+        let output = process::concord(&["backup", "--dir", dir.to_str().unwrap(), "--keep", "2"], &envs);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+        let archive = stdout
+            .split_whitespace()
+            .nth(1)
+            .unwrap()
+            .trim_end_matches(':')
+            .to_string();
+        written.push(std::path::PathBuf::from(archive));
+    }
+    let mut left: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    left.sort();
+    let name = |p: &std::path::PathBuf| p.file_name().unwrap().to_str().unwrap().to_string();
+    assert_eq!(left, [name(&written[1]), name(&written[2]), "notes.txt".to_string()]);
+    // Neither a file nor a folder: refused by the command line itself.
+    assert_eq!(process::concord(&["backup"], &envs).status.code(), Some(2));
+    std::fs::remove_dir_all(&data).ok();
+}
