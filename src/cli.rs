@@ -325,7 +325,12 @@ fn run(cli: Cli) -> AppResult<ExitCode> {
         Command::Allocate(args) => return Ok(allocate(args)),
         _ => cli,
     };
-    let database = open_database(&cli.data_dir, cli.database_url.as_deref())?;
+    let mut database = open_database(&cli.data_dir, cli.database_url.as_deref())?;
+    // A server's own PostgreSQL is restarted if it dies (from this, the main thread:
+    // the supervisor's thread outlives every request).
+    if let (Command::Serve(_), Some(cluster)) = (&cli.command, database.cluster.as_mut()) {
+        cluster.supervise(&cli.data_dir, ClusterOptions::default());
+    }
     let rt = runtime()?;
     let code = rt.block_on(async {
         let applied = prepare(&database).await?;

@@ -320,10 +320,16 @@ async fn static_file(req: HttpRequest) -> AppResult<HttpResponse> {
 /// path no route matches counts under one label, `UNMATCHED`: a scan of made-up
 /// addresses cannot grow the metrics without bound.
 pub fn metrics() -> AppResult<PrometheusMetrics> {
-    PrometheusMetricsBuilder::new("concord")
+    let fail = |e: &dyn std::fmt::Display| AppError::internal(format!("metrics: {e}"));
+    let metrics = PrometheusMetricsBuilder::new("concord")
         .mask_unmatched_patterns("UNMATCHED")
         .build()
-        .map_err(|e| AppError::internal(format!("metrics: {e}")))
+        .map_err(|e| fail(&e))?;
+    metrics
+        .registry
+        .register(Box::new(crate::db::local_cluster::RESTARTS.clone()))
+        .map_err(|e| fail(&e))?;
+    Ok(metrics)
 }
 
 /// What `/metrics` reads: the registry, and the token it asks for.

@@ -12,6 +12,9 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{kill, Signal};
@@ -78,7 +81,28 @@ pub struct LocalCluster {
     pg_dir: PathBuf,
     socket_dir: PathBuf,
     log_path: PathBuf,
-    child: Option<Child>,
+    /// The server this value started (none for one that was already running); the
+    /// supervisor puts a restarted server here.
+    child: Arc<Mutex<Option<Child>>>,
+    /// The thread that restarts the server when it dies, once [`LocalCluster::supervise`]d.
+    supervisor: Option<(Arc<AtomicBool>, JoinHandle<()>)>,
+}
+
+/// How many times a supervised server was restarted after it died (`/metrics`:
+/// `concord_postgres_restarts_total`).
+pub static RESTARTS: LazyLock<prometheus::IntCounter> = LazyLock::new(|| {
+    prometheus::IntCounter::new(
+        "concord_postgres_restarts_total",
+        "Restarts of the local PostgreSQL server after it died",
+    )
+    .expect("a valid metric")
+});
+
+/// The longest wait between two attempts to restart a dead server.
+const MOST_BACKOFF: Duration = Duration::from_secs(30);
+
+fn lock(child: &Mutex<Option<Child>>) -> std::sync::MutexGuard<'_, Option<Child>> {
+    child.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The owner the server runs as when Concord itself runs as root.
@@ -131,7 +155,8 @@ impl LocalCluster {
                 pg_dir,
                 socket_dir,
                 log_path,
-                child: None,
+                child: Arc::new(Mutex::new(None)),
+                supervisor: None,
             });
         }
         clear_stale_lock_files(&pg_dir, &socket_dir);
@@ -181,7 +206,8 @@ impl LocalCluster {
             pg_dir,
             socket_dir,
             log_path,
-            child: Some(child),
+            child: Arc::new(Mutex::new(Some(child))),
+            supervisor: None,
         };
         cluster.wait_ready(Duration::from_secs(120))?;
         Ok(cluster)
@@ -208,14 +234,15 @@ impl LocalCluster {
         let deadline = Instant::now() + limit;
         let pid_file = self.pg_dir.join("postmaster.pid");
         loop {
-            if let Some(child) = self.child.as_mut() {
-                if let Ok(Some(status)) = child.try_wait() {
-                    self.child = None;
-                    return Err(ClusterError::Start {
-                        log: self.log_path.clone(),
-                        detail: format!("the server exited with {status}: {}", log_tail(&self.log_path)),
-                    });
-                }
+            let exited = lock(&self.child)
+                .as_mut()
+                .and_then(|child| child.try_wait().ok().flatten());
+            if let Some(status) = exited {
+                *lock(&self.child) = None;
+                return Err(ClusterError::Start {
+                    log: self.log_path.clone(),
+                    detail: format!("the server exited with {status}: {}", log_tail(&self.log_path)),
+                });
             }
             if let Ok(text) = fs::read_to_string(&pid_file) {
                 if text.lines().nth(7).map(str::trim) == Some("ready") {
@@ -235,7 +262,12 @@ impl LocalCluster {
     /// Stops the server with a fast shutdown (open sessions are rolled back, committed
     /// data is safe) and waits for it to exit.
     pub fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
+        if let Some((stopping, thread)) = self.supervisor.take() {
+            stopping.store(true, Ordering::Relaxed);
+            let _ = thread.join();
+        }
+        let child = lock(&self.child).take();
+        if let Some(mut child) = child {
             let pid = Pid::from_raw(child.id() as i32);
             let _ = kill(pid, Signal::SIGINT);
             let deadline = Instant::now() + Duration::from_secs(60);
@@ -256,7 +288,54 @@ impl LocalCluster {
     /// The server's process id, while it runs and this value started it (`None` for
     /// a server of the same data directory that was already running).
     pub fn pid(&self) -> Option<u32> {
-        self.child.as_ref().map(Child::id)
+        lock(&self.child).as_ref().map(Child::id)
+    }
+
+    /// Watches the server this value started and, if it dies, starts it again (the
+    /// same data directory and options), waiting 1 s, then twice as long after each
+    /// failed attempt up to 30 s; each death is logged and counted in [`RESTARTS`].
+    /// Meanwhile the application answers 503 and is ready again once the server is.
+    /// A server that was already running (not started here) is not supervised.
+    pub fn supervise(&mut self, data_dir: &Path, options: ClusterOptions) {
+        if self.supervisor.is_some() || self.pid().is_none() {
+            return;
+        }
+        let stopping = Arc::new(AtomicBool::new(false));
+        let (child, stop, data_dir) = (self.child.clone(), stopping.clone(), data_dir.to_path_buf());
+        // The restarted server's parent-death signal follows this thread, which lives
+        // until the cluster is stopped.
+        let thread = std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(100));
+                let died = lock(&child).as_mut().and_then(|c| c.try_wait().ok().flatten());
+                let Some(status) = died else {
+                    continue;
+                };
+                *lock(&child) = None;
+                RESTARTS.inc();
+                tracing::error!(%status, "the PostgreSQL server died; restarting it");
+                let mut backoff = Duration::from_secs(1);
+                while !stop.load(Ordering::Relaxed) {
+                    match LocalCluster::start(&data_dir, options) {
+                        Ok(mut restarted) => {
+                            *lock(&child) = lock(&restarted.child).take();
+                            restarted.supervisor = None;
+                            tracing::warn!("the PostgreSQL server is running again");
+                            break;
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %e, wait = ?backoff, "the PostgreSQL server could not be restarted yet");
+                            let until = Instant::now() + backoff;
+                            while Instant::now() < until && !stop.load(Ordering::Relaxed) {
+                                std::thread::sleep(Duration::from_millis(100));
+                            }
+                            backoff = (backoff * 2).min(MOST_BACKOFF);
+                        }
+                    }
+                }
+            }
+        });
+        self.supervisor = Some((stopping, thread));
     }
 }
 

@@ -241,3 +241,56 @@ fn scheduled_backups_keep_the_newest_archives() {
     assert_eq!(process::concord(&["backup"], &envs).status.code(), Some(2));
     std::fs::remove_dir_all(&data).ok();
 }
+
+/// Issue 20, finding 2: the embedded PostgreSQL was never restarted after it died, and
+/// the server answered 503 for ever. It is now supervised: killed with SIGKILL, then
+/// with SIGQUIT, it is started again; the server is ready again on its own, nothing
+/// written before is lost, and `/metrics` counts the restarts.
+#[tokio::test]
+async fn a_killed_postgresql_is_restarted_and_serving_resumes() {
+    use nix::sys::signal::{kill, Signal};
+    let data = data_dir("supervised");
+    let served = serve(&data);
+    assert_eq!(log_in(&served.url).await, 200);
+    let client = reqwest::Client::new();
+    let pid_of = |text: Option<String>| text.and_then(|t| t.lines().next().map(str::to_string));
+    for signal in [Signal::SIGKILL, Signal::SIGQUIT] {
+        let before = pid_of(postmaster_pid(&data)).expect("a server runs");
+        kill(nix::unistd::Pid::from_raw(before.parse().unwrap()), signal).unwrap();
+        let killed = std::time::Instant::now();
+        loop {
+            let ready = client
+                .get(format!("{}/readyz", served.url))
+                .send()
+                .await
+                .map(|r| r.status().as_u16());
+            let now = pid_of(postmaster_pid(&data));
+            if ready.is_ok_and(|s| s == 200) && now.is_some_and(|p| p != before) {
+                break;
+            }
+            assert!(
+                killed.elapsed() < std::time::Duration::from_secs(60),
+                "ready again after {signal}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        eprintln!("ready again {:?} after {signal}", killed.elapsed());
+    }
+    // The demo's logins (written before both deaths) still work.
+    assert_eq!(log_in(&served.url).await, 200);
+    let metrics = client
+        .get(format!("{}/metrics", served.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("concord_postgres_restarts_total 2"), "{metrics}");
+    stop(served);
+    assert!(
+        postmaster_pid(&data).is_none(),
+        "the restarted cluster stopped with the server"
+    );
+    std::fs::remove_dir_all(&data).ok();
+}
