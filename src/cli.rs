@@ -179,6 +179,12 @@ pub struct ServeArgs {
     /// Answer `/metrics` only to `Authorization: Bearer <this token>`.
     #[arg(long, env = "CONCORD_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// Seconds one statement of a request may run before it is cancelled (503).
+    #[arg(long, env = "CONCORD_STATEMENT_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub statement_timeout: u64,
+    /// Seconds a request may wait for a lock before it gives up (503, to retry).
+    #[arg(long, env = "CONCORD_LOCK_TIMEOUT", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub lock_timeout: u64,
 }
 
 /// `audit` subcommands.
@@ -405,6 +411,10 @@ async fn serve(data_dir: &std::path::Path, database: &Database, args: ServeArgs)
     settings.pool_size = args.pool_size;
     settings.workers = args.workers;
     settings.self_service_coops = args.self_service_coops;
+    settings.timeouts = db::Timeouts {
+        statement: std::time::Duration::from_secs(args.statement_timeout),
+        lock: std::time::Duration::from_secs(args.lock_timeout),
+    };
     settings.metrics_bind = args.metrics_bind;
     settings.metrics_token = args.metrics_token.filter(|t| !t.is_empty());
     if let Some(url) = args.smtp_url {
@@ -413,7 +423,7 @@ async fn serve(data_dir: &std::path::Path, database: &Database, args: ServeArgs)
     if let Some(from) = args.mail_from {
         settings.mail_from = from;
     }
-    let pool = db::pool(&database.url, settings.pool_size)?;
+    let pool = db::pool_with(&database.url, settings.pool_size, Some(settings.timeouts))?;
     let state = actix_web::web::Data::new(AppState::new(settings, pool)?);
     if args.demo {
         let logins = demo::load(&state.pool).await?;

@@ -91,6 +91,8 @@ pub struct Settings {
     pub metrics_bind: Option<String>,
     /// The bearer token `/metrics` asks for, if any.
     pub metrics_token: Option<String>,
+    /// How long a request's statement may run and wait for a lock.
+    pub timeouts: crate::db::Timeouts,
 }
 
 impl Settings {
@@ -123,6 +125,10 @@ impl Settings {
             self_service_coops: false,
             metrics_bind: None,
             metrics_token: None,
+            timeouts: crate::db::Timeouts {
+                statement: Duration::from_secs(60),
+                lock: Duration::from_secs(5),
+            },
         })
     }
 

@@ -227,6 +227,11 @@ impl From<diesel::result::Error> for AppError {
                 AppError::Unavailable
             }
             Error::BrokenTransactionManager => AppError::Unavailable,
+            // The connection's lock or statement timeout ran out (the database is busy
+            // with something long): the change was rolled back, and a retry may pass.
+            Error::DatabaseError(_, info) if info.message().starts_with("canceling statement due to") => {
+                AppError::Unavailable
+            }
             // A NUL that got past the input check (PostgreSQL's 22021): the caller's
             // input is at fault, never the server.
             Error::DatabaseError(Kind::Unknown, info)

@@ -20,13 +20,51 @@ pub type DbPool = Pool<AsyncPgConnection>;
 /// One pooled connection.
 pub type DbConn = Object<AsyncPgConnection>;
 
+/// How long one statement may run, and wait for a lock, on a serving connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// PostgreSQL's `statement_timeout`.
+    pub statement: std::time::Duration,
+    /// PostgreSQL's `lock_timeout`.
+    pub lock: std::time::Duration,
+}
+
 /// Builds a pool of at most `max_size` connections to `database_url`.
 pub fn pool(database_url: &str, max_size: usize) -> Result<DbPool, AppError> {
+    pool_with(database_url, max_size, None)
+}
+
+/// [`pool`] for serving requests: every connection runs with `timeouts`, so a request
+/// stuck behind a lock or on a runaway query gives its connection back (answered 503,
+/// to retry) instead of holding it while others wait for one.
+pub fn pool_with(database_url: &str, max_size: usize, timeouts: Option<Timeouts>) -> Result<DbPool, AppError> {
+    use diesel_async::{AsyncConnection, SimpleAsyncConnection};
+    use futures_util::FutureExt;
     // No test query on every checkout: it would cost a round trip per request (three
     // for a vote). A connection that died is reported as 503 on its first use and
     // dropped by the pool.
     let mut config = diesel_async::pooled_connection::ManagerConfig::default();
     config.recycling_method = diesel_async::pooled_connection::RecyclingMethod::Fast;
+    if let Some(timeouts) = timeouts {
+        // Set once per connection, when it is opened: no cost per request.
+        let setup = format!(
+            "SET statement_timeout = {}; SET lock_timeout = {}",
+            timeouts.statement.as_millis(),
+            timeouts.lock.as_millis()
+        );
+        config.custom_setup = Box::new(move |url| {
+            let setup = setup.clone();
+            let url = url.to_string();
+            async move {
+                let mut conn = AsyncPgConnection::establish(&url).await?;
+                conn.batch_execute(&setup)
+                    .await
+                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(conn)
+            }
+            .boxed()
+        });
+    }
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(database_url, config);
     Pool::builder(manager)
         .max_size(max_size)

@@ -218,7 +218,7 @@ impl TestApp {
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             runtime().block_on(async move {
-                let pool = concord::db::pool(&url, settings.pool_size).unwrap();
+                let pool = concord::db::pool_with(&url, settings.pool_size, Some(settings.timeouts)).unwrap();
                 let state = web::Data::new(AppState::new(settings, pool).unwrap());
                 let background = state.background.clone();
                 let server = server::listen(state, listener).unwrap();

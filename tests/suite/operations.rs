@@ -268,3 +268,52 @@ fn every_api_schema_has_a_name_of_its_own() {
     assert!(names.len() > 50, "the scan found the schemas");
     assert!(twice.is_empty(), "schema names used twice: {twice:?}");
 }
+
+/// Issue 20, finding 3: requests waiting on a lock (admissions behind a register
+/// import) had no lock timeout and each held a pooled connection until the pool ran
+/// dry and every co-op's pages and `/readyz` answered 503. A request now gives up
+/// after the lock timeout with 503 and `Retry-After`, and the rest keep being served.
+#[tokio::test]
+async fn a_request_stuck_behind_a_lock_gives_up_and_frees_its_connection() {
+    let app = TestApp::spawn(Options {
+        demo: true,
+        settings: Box::new(|s| s.timeouts.lock = std::time::Duration::from_secs(1)),
+    })
+    .await;
+    // Another session holds the demo co-op's register, as a long import would.
+    let (holder, connection) = tokio_postgres::connect(&app.database_url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    holder
+        .batch_execute("BEGIN; SELECT id FROM coops WHERE slug = 'demo' FOR UPDATE")
+        .await
+        .unwrap();
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let import = || {
+        app.client()
+            .post(app.at("/api/v1/coops/demo/register/import"))
+            .bearer_auth(&secretary)
+            .header("content-type", "text/csv")
+            .body("number,name,email,status,member_since,employment_status\n,Ivo Late,ivo@bakery.test,applicant,,\n")
+            .send()
+    };
+    // More waiting requests than the pool has connections: each gives up in turn.
+    let waiting: Vec<_> = (0..10).map(|_| import()).collect();
+    for answer in futures::future::join_all(waiting).await {
+        let answer = answer.unwrap();
+        assert_eq!(answer.status(), 503);
+        assert_eq!(answer.headers()["retry-after"], "5");
+    }
+    // Meanwhile, and after, the rest is served.
+    assert_eq!(app.client().get(app.at("/readyz")).send().await.unwrap().status(), 200);
+    let register = app.api(&secretary, reqwest::Method::GET, "/api/v1/coops/demo/register", None);
+    assert_eq!(register.await.status(), 200);
+    // Once the lock is released the import goes through, written once.
+    holder.batch_execute("COMMIT").await.unwrap();
+    assert_eq!(import().await.unwrap().status(), 201);
+    let ivo = app
+        .sql("SELECT count(*) FROM users WHERE email = 'ivo@bakery.test'")
+        .await;
+    assert_eq!(ivo[0].get::<_, i64>(0), 1);
+}
