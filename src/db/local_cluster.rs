@@ -317,9 +317,10 @@ impl LocalCluster {
                 let mut backoff = Duration::from_secs(1);
                 while !stop.load(Ordering::Relaxed) {
                     match LocalCluster::start(&data_dir, options) {
-                        Ok(mut restarted) => {
+                        Ok(restarted) => {
+                            // The new server moves into the supervised slot; the value
+                            // that started it, left empty, stops nothing when dropped.
                             *lock(&child) = lock(&restarted.child).take();
-                            restarted.supervisor = None;
                             tracing::warn!("the PostgreSQL server is running again");
                             break;
                         }
