@@ -148,9 +148,8 @@ fn check_window(
 /// every kind under its parameters, with Concord's default table of who decides.
 pub(crate) struct InForce {
     kind: DecisionKind,
-    /// The schedule adopted, if the co-op has bylaws.
-    adopted: Option<GovernanceSchedule>,
-    /// The schedule that applies: the adopted one, or Concord's defaults.
+    /// The schedule that applies: the bylaws' in force, or (without bylaws,
+    /// `bylaws_version` none) Concord's defaults.
     schedule: GovernanceSchedule,
     /// The co-op's governance parameters.
     ordinary: BallotParameters,
@@ -202,12 +201,12 @@ impl InForce {
 
     /// The least rule of a ballot voted on by `body`.
     fn parameters(&self, body: DecidingBody) -> BallotParameters {
-        match (&self.adopted, body) {
-            (Some(adopted), DecidingBody::Board) => adopted.board_parameters(self.kind),
-            (Some(adopted), DecidingBody::Members) if self.kind != DecisionKind::Ordinary => {
-                adopted.ballot_parameters(self.kind)
+        match (self.bylaws_version.is_some(), body) {
+            (true, DecidingBody::Board) => self.schedule.board_parameters(self.kind),
+            (true, DecidingBody::Members) if self.kind != DecisionKind::Ordinary => {
+                self.schedule.ballot_parameters(self.kind)
             }
-            (None, DecidingBody::Board) => BallotParameters {
+            (false, DecidingBody::Board) => BallotParameters {
                 quorum: self.schedule.board_quorum,
                 proxies: rules::ProxyLimit::None,
                 secret: false,
@@ -225,12 +224,10 @@ async fn in_force(conn: &mut AsyncPgConnection, coop: &Coop, kind: DecisionKind)
     let article = current.as_ref().and_then(|c| {
         crate::bylaws::rules::decision_article(&c.bylaws, &c.schedule.decisions, kind).and_then(ArticleNumber::of)
     });
-    let adopted = current.map(|c| c.schedule);
     Ok(InForce {
         article,
         kind,
-        schedule: adopted.clone().unwrap_or_else(GovernanceSchedule::defaults),
-        adopted,
+        schedule: current.map_or_else(GovernanceSchedule::defaults, |c| c.schedule),
         ordinary: store::parameters(conn, coop.id).await?,
         bylaws_version,
     })
@@ -290,7 +287,22 @@ async fn check_subject(
             format!("Keep the grounds under {MAX_GROUNDS} characters."),
         ));
     }
-    crate::membership::service::check_transition(conn, coop.id, member, &transition).await
+    register_allows(conn, coop, member, &transition).await
+}
+
+/// Whether the register, as it stands, lets a decision on `member` take effect: their
+/// place allows the change, and a co-op in liquidation admits no one. Checked when
+/// the ballot is made, when it opens and when it carries.
+async fn register_allows(
+    conn: &mut AsyncPgConnection,
+    coop: &Coop,
+    member: Uuid,
+    transition: &crate::membership::lifecycle::Transition,
+) -> AppResult<()> {
+    if transition.name() == crate::membership::lifecycle::TransitionName::Admit {
+        coop.refuse_if_dissolved("admits no one")?;
+    }
+    crate::membership::service::check_transition(conn, coop.id, member, transition).await
 }
 
 /// The longest grounds of an expulsion.
@@ -445,8 +457,8 @@ pub(crate) async fn create_in(
 ) -> AppResult<Ballot> {
     let id = Uuid::now_v7();
     let kind = input.decision_kind.unwrap_or(DecisionKind::Ordinary);
-    if matches!(kind, DecisionKind::Admission | DecisionKind::Dissolution) {
-        coop.refuse_if_dissolved("admits no one and cannot be dissolved again")?;
+    if kind == DecisionKind::Dissolution {
+        coop.refuse_if_dissolved("cannot be dissolved again")?;
     }
     let (settings, body) = checked_settings(conn, coop, kind, input).await?;
     let fields = fields_of(input, &settings);
@@ -682,7 +694,7 @@ async fn check_subject_before_opening(
         String::from("ballot"),
         &subject.grounds,
     ) {
-        crate::membership::service::check_transition(conn, coop.id, subject.member_id, &transition).await?;
+        register_allows(conn, coop, subject.member_id, &transition).await?;
     }
     if ballot.decision_kind != DecisionKind::Expulsion {
         return Ok(());
@@ -983,15 +995,7 @@ async fn decide_on_member(
     else {
         return Ok(None);
     };
-    let allowed = match ballot.decision_kind {
-        DecisionKind::Admission => coop.refuse_if_dissolved("admits no one"),
-        _ => Ok(()),
-    };
-    let allowed = match allowed {
-        Ok(()) => crate::membership::service::check_transition(conn, coop.id, subject.member_id, &transition).await,
-        refused => refused,
-    };
-    if let Err(refused) = allowed {
+    if let Err(refused) = register_allows(conn, coop, subject.member_id, &transition).await {
         return Ok(Some(
             json!({"member": subject.member_id, "applied": false, "why": refused.to_string()}),
         ));

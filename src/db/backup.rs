@@ -225,10 +225,13 @@ fn tool(name: &str) -> AppResult<PathBuf> {
     Ok(path)
 }
 
+/// The time in a rotated archive's name (UTC, to the millisecond, sortable).
+const ROTATED_TIME: &str = "%Y%m%dT%H%M%S%.3fZ";
+
 /// The name of a rotated archive written at `now`: `concord-20261207T031500.123Z.backup`.
 /// Names sort as their times do.
 pub fn rotated_name(now: chrono::DateTime<chrono::Utc>) -> String {
-    format!("concord-{}.backup", now.format("%Y%m%dT%H%M%S%.3fZ"))
+    format!("concord-{}.backup", now.format(ROTATED_TIME))
 }
 
 /// Which of `names` (the files of a backup folder) to remove so that the newest
@@ -239,7 +242,7 @@ pub fn beyond_keep(names: &[String], keep: usize) -> Vec<String> {
     let is_rotated = |name: &str| {
         name.strip_prefix("concord-")
             .and_then(|rest| rest.strip_suffix(".backup"))
-            .is_some_and(|time| chrono::NaiveDateTime::parse_from_str(time, "%Y%m%dT%H%M%S%.3fZ").is_ok())
+            .is_some_and(|time| chrono::NaiveDateTime::parse_from_str(time, ROTATED_TIME).is_ok())
     };
     let mut rotated: Vec<&String> = names.iter().filter(|n| is_rotated(n)).collect();
     rotated.sort_unstable_by(|a, b| b.cmp(a));
