@@ -55,6 +55,10 @@ pub enum Command {
     /// closing within a day to members who have not voted. Run it once a
     /// day from a scheduler (cron, a systemd timer).
     Remind(RemindArgs),
+    /// Show the outbox: messages by status (queued, sent, failed: refused by the mail
+    /// server, dead: not delivered after every retry), and the latest not delivered
+    /// with the mail server's answer.
+    Mail,
     /// Count a BLT ballot file offline, with exactly the server's counting code.
     Tally(TallyArgs),
     /// Compute a year-end distribution offline, with exactly the server's code.
@@ -170,6 +174,10 @@ pub struct ServeArgs {
     /// HTTP worker threads (0: one per core).
     #[arg(long, env = "CONCORD_WORKERS", default_value_t = 0)]
     pub workers: usize,
+    /// Background workers for long jobs (register imports); each takes at most one
+    /// of the pool's connections at a time.
+    #[arg(long, env = "CONCORD_JOB_WORKERS", default_value_t = 2)]
+    pub job_workers: usize,
     /// Let anyone signed in found a co-op from the web (otherwise operators only).
     #[arg(long, env = "CONCORD_SELF_SERVICE_COOPS")]
     pub self_service_coops: bool,
@@ -355,6 +363,23 @@ fn run(cli: Cli) -> AppResult<ExitCode> {
             Command::User { command } => user(&database, command).await,
             Command::Coop { command } => coop(&database, command).await,
             Command::Remind(args) => remind(&cli.data_dir, &database, args).await,
+            Command::Mail => {
+                let pool = db::pool(&database.url, 1)?;
+                let (counts, undelivered) = crate::mail::overview(&mut *db::conn(&pool).await?).await?;
+                for (status, count) in counts {
+                    println!("{status}: {count}");
+                }
+                for mail in undelivered {
+                    println!(
+                        "not delivered: {} ({}, {} attempts): {}",
+                        mail.recipient,
+                        mail.status,
+                        mail.attempts,
+                        mail.last_answer.unwrap_or_default()
+                    );
+                }
+                Ok(ExitCode::SUCCESS)
+            }
             Command::Backup { file, dir, keep } => {
                 // The snapshot carries a whole chain: nothing left pending.
                 let pool = db::pool(&database.url, 1)?;
@@ -410,6 +435,7 @@ async fn serve(data_dir: &std::path::Path, database: &Database, args: ServeArgs)
     settings.trust_proxy = args.trust_proxy.then_some(args.trusted_proxies);
     settings.pool_size = args.pool_size;
     settings.workers = args.workers;
+    settings.job_workers = args.job_workers;
     settings.self_service_coops = args.self_service_coops;
     settings.timeouts = db::Timeouts {
         statement: std::time::Duration::from_secs(args.statement_timeout),
@@ -652,8 +678,21 @@ async fn remind(data_dir: &std::path::Path, database: &Database, args: RemindArg
     }
     let pool = db::pool(&database.url, 2)?;
     let mailer = crate::mail::Mailer::new(&settings.mail)?;
-    let instalments = crate::shares::service::remind(&pool, &mailer, &settings).await?;
-    let ballots = crate::ballots::service::remind(&pool, &mailer, &settings).await?;
+    let instalments = crate::shares::service::remind(&pool, &settings).await?;
+    let ballots = crate::ballots::service::remind(&pool, &settings).await?;
+    // The reminders are in the outbox: deliver them now rather than wait for a
+    // server (a server running beside this delivers its share too, never the same).
+    let workers = crate::worker::Workers {
+        pool,
+        settings: std::sync::Arc::new(settings),
+        mailer,
+        delivering: Default::default(),
+    };
+    let delivered = workers.deliver_mail().await?;
     println!("{instalments} instalment reminders and {ballots} ballot reminders sent");
+    let waiting = delivered.failed + delivered.deferred;
+    if waiting > 0 {
+        println!("{waiting} messages not delivered now: see `concord mail` (a server delivers those it can retry)");
+    }
     Ok(ExitCode::SUCCESS)
 }

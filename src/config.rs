@@ -81,6 +81,9 @@ pub struct Settings {
     pub pool_size: usize,
     /// HTTP worker threads (0: one per core).
     pub workers: usize,
+    /// Background workers for one-off jobs (register imports): at most this many
+    /// of the pool's connections go to jobs at once.
+    pub job_workers: usize,
     /// Run the ballot scheduler (scheduled openings, closes at the end of the window)
     /// in this process. Always on for `serve`; a test that drives the scheduler by
     /// hand turns it off.
@@ -120,6 +123,7 @@ impl Settings {
             trust_proxy: None,
             body_limit: 256 * 1024,
             pool_size: 16,
+            job_workers: 2,
             workers: 0,
             schedule_ballots: true,
             self_service_coops: false,
@@ -148,6 +152,17 @@ impl Settings {
         }
         if self.pool_size == 0 {
             return Err(AppError::field("pool_size", "the pool needs at least one connection"));
+        }
+        // The schedule and the outbox take a connection each as well; requests need
+        // at least one of their own.
+        if self.job_workers + 3 > self.pool_size {
+            return Err(AppError::field(
+                "job_workers",
+                format!(
+                    "{} job workers leave requests no connection of a pool of {}: lower --job-workers or raise --pool-size",
+                    self.job_workers, self.pool_size
+                ),
+            ));
         }
         Ok(())
     }
@@ -222,5 +237,18 @@ mod tests {
         assert_eq!(tightened_mode(0o750), Some(0o710));
         assert_eq!(tightened_mode(0o700), None);
         assert_eq!(tightened_mode(0o711), None);
+    }
+
+    #[test]
+    fn job_workers_always_leave_requests_a_connection() {
+        let dir = std::env::temp_dir().join(format!("concord-settings-{}", std::process::id()));
+        let mut settings = super::Settings::with_data_dir(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        settings.pool_size = 5;
+        settings.job_workers = 2;
+        assert!(settings.validate().is_ok());
+        settings.job_workers = 3;
+        let refused = settings.validate().unwrap_err().to_string();
+        assert!(refused.contains("invalid fields"), "{refused}");
     }
 }

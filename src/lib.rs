@@ -18,6 +18,7 @@ pub mod error;
 pub mod export;
 pub mod fuzzing;
 pub mod import;
+pub mod jobs;
 pub mod mail;
 pub mod meetings;
 pub mod membership;
@@ -27,5 +28,6 @@ pub mod patronage;
 pub mod server;
 pub mod shares;
 pub mod web;
+pub mod worker;
 
 pub use server::{app, AppState};

@@ -1,19 +1,29 @@
-//! Outgoing e-mail through lettre: SMTP when configured, otherwise one `.eml` file per
-//! message in the data directory's outbox. The outbox holds reset and invitation
-//! links: the folder is 0700 and each file 0600, created so from the start (never
-//! readable by another local user, not even for a moment).
+//! Outgoing e-mail. Every message is first a row of the `outgoing_mail` table,
+//! written in the transaction of the change that causes it (a durable outbox, so a
+//! relay that is down loses nothing); [`deliver_due`] hands the rows to the relay
+//! (SMTP when configured, otherwise one `.eml` file per message in the data
+//! directory's `outbox` folder), retries transient failures with backoff and records
+//! every answer. The folder holds reset and invitation links: it is 0700 and each
+//! file 0600, created so from the start (never readable by another local user, not
+//! even for a moment).
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio::io::AsyncWriteExt;
+use uuid::Uuid;
 
 use crate::config::MailSettings;
+use crate::db::schema::{notices, outgoing_mail};
+use crate::db::{self, DbPool};
 use crate::error::{AppError, AppResult};
+use crate::notifications::rules::LegalNotice;
 
-/// Sends e-mail.
+/// Hands messages to the relay.
 #[derive(Clone)]
 pub enum Mailer {
     /// Files in a folder.
@@ -49,33 +59,42 @@ impl Mailer {
         }
     }
 
-    /// Sends a message. A failure is logged and returned; callers send after their
-    /// transaction has committed, so a mail failure never undoes a change.
-    pub async fn send(&self, from: &str, mail: Mail) -> AppResult<()> {
-        let from: Mailbox = from
-            .parse()
-            .map_err(|e| AppError::internal(format!("bad sender address: {e}")))?;
-        let to: Mailbox = mail
-            .to
-            .parse()
-            .map_err(|_| AppError::field("email", "This is not a valid e-mail address."))?;
-        let message = Message::builder()
+    /// Hands one message to the relay and says how it answered. An address lettre
+    /// cannot parse is refused for good; a relay that cannot be reached defers.
+    async fn transmit(&self, from: &str, to: &str, subject: &str, body: &str) -> Outcome {
+        let from: Mailbox = match from.parse() {
+            Ok(from) => from,
+            Err(e) => return Outcome::Deferred(format!("bad sender address: {e}")),
+        };
+        let to: Mailbox = match to.parse() {
+            Ok(to) => to,
+            Err(e) => return Outcome::Refused(format!("bad recipient address: {e}")),
+        };
+        let message = match Message::builder()
             .from(from)
             .to(to)
-            .subject(mail.subject)
+            .subject(subject)
             .header(ContentType::TEXT_PLAIN)
-            .body(mail.body)
-            .map_err(|e| AppError::internal(format!("building mail: {e}")))?;
-        let result = match self {
-            Mailer::Outbox(dir) => write_private(dir, &message.formatted())
-                .await
-                .map_err(|e| e.to_string()),
-            Mailer::Smtp(transport) => transport.send(message).await.map(drop).map_err(|e| e.to_string()),
+            .body(body.to_string())
+        {
+            Ok(message) => message,
+            Err(e) => return Outcome::Refused(format!("cannot build the message: {e}")),
         };
-        result.map_err(|e| {
-            tracing::error!(error = %e, "sending mail failed");
-            AppError::internal(format!("sending mail: {e}"))
-        })
+        match self {
+            Mailer::Outbox(dir) => match write_private(dir, &message.formatted()).await {
+                Ok(()) => Outcome::Sent("written to the outbox folder".into()),
+                Err(e) => Outcome::Deferred(format!("cannot write to the outbox folder: {e}")),
+            },
+            Mailer::Smtp(transport) => match transport.send(message).await {
+                Ok(response) => Outcome::Sent(format!(
+                    "{} {}",
+                    response.code(),
+                    response.message().collect::<Vec<_>>().join(" ")
+                )),
+                Err(e) if e.is_permanent() => Outcome::Refused(e.to_string()),
+                Err(e) => Outcome::Deferred(e.to_string()),
+            },
+        }
     }
 }
 
@@ -98,39 +117,23 @@ pub fn is_valid_address(address: &str) -> bool {
     address.len() <= 254 && address.parse::<lettre::Address>().is_ok()
 }
 
-/// Sends one translated message of `kind` to each recipient (`(email, name,
-/// locale)`): the subject and body are the kind's Fluent messages with `args` and the
-/// recipient's `name`. Each recipient's e-mail preference applies first (an ordinary
-/// message may wait for their daily digest or not be sent; a legal notice always
-/// goes). Failures are logged, never returned: callers send after their transaction
-/// has committed. With `in_background`, the sending gets a thread and a runtime of
-/// its own, so a large co-op's announcement does not hold the request that triggered
-/// it (on the request's worker it would take turns with every other request that
-/// worker serves).
-pub async fn send_all(
-    conn: &mut diesel_async::AsyncPgConnection,
-    mailer: &Mailer,
-    from: &str,
-    recipients: Vec<(String, String, String)>,
-    kind: crate::notifications::rules::MailKind,
-    args: Vec<(&'static str, String)>,
-    in_background: bool,
-) {
-    let outbox = (mailer, from);
-    send_all_localised(conn, outbox, recipients, kind, args, |_| Vec::new(), in_background).await
-}
-
-/// [`send_all`], with more arguments worded in each recipient's language by
-/// `localised` (given the locale), for a sentence Fluent builds from other messages.
-pub async fn send_all_localised(
-    conn: &mut diesel_async::AsyncPgConnection,
-    (mailer, from): (&Mailer, &str),
+/// Queues one translated message of `kind` to each recipient (`(email, name,
+/// locale)`): the subject and body are the kind's Fluent messages with `args`, the
+/// recipient's `name`, and more arguments worded in each recipient's language by
+/// `localised` (given the locale), for a sentence Fluent builds from other
+/// messages. Each recipient's e-mail preference applies first (an ordinary message
+/// may wait for their daily digest or not be sent; a legal notice always goes).
+/// With `notice`, the messages are that legal notice, followed member by member;
+/// answers its id.
+pub async fn queue_all(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
     recipients: Vec<(String, String, String)>,
     kind: crate::notifications::rules::MailKind,
     args: Vec<(&'static str, String)>,
     localised: impl Fn(&str) -> Vec<(&'static str, String)>,
-    in_background: bool,
-) {
+    notice: Option<NoticeOf>,
+) -> AppResult<Option<Uuid>> {
     use crate::web::i18n::text_with;
     let (subject_key, body_key) = kind.keys();
     let mails = recipients
@@ -146,26 +149,267 @@ pub async fn send_all_localised(
             }
         })
         .collect();
-    let mails = match crate::notifications::service::sort_out(conn, kind, mails).await {
-        Ok(mails) => mails,
-        Err(e) => return tracing::error!(error = %e, subject_key, "cannot apply the e-mail preferences"),
-    };
-    let (mailer, from) = (mailer.clone(), from.to_string());
-    let send = async move {
-        for mail in mails {
-            if mailer.send(&from, mail).await.is_err() {
-                tracing::error!(subject_key, "an announcement was not sent");
-            }
-        }
-    };
-    if !in_background {
-        send.await;
-        return;
+    let mails = crate::notifications::service::sort_out(conn, kind, mails).await?;
+    match notice {
+        Some(notice) => queue_notice(conn, &notice, &mails).await.map(Some),
+        None => queue(conn, Some(coop_id), &mails).await.map(|()| None),
     }
-    std::thread::spawn(
-        move || match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-            Ok(runtime) => runtime.block_on(send),
-            Err(e) => tracing::error!(error = %e, "cannot start the e-mail thread"),
-        },
-    );
+}
+
+/// A legal notice sent to many members at once, whose delivery is tracked member by
+/// member (see `notifications::service::deliveries`).
+#[derive(Debug, Clone, Copy)]
+pub struct NoticeOf {
+    /// The co-op giving notice.
+    pub coop_id: Uuid,
+    /// Which notice.
+    pub kind: LegalNotice,
+    /// The distribution, meeting or ballot it is about.
+    pub subject_id: Uuid,
+    /// Who had it sent (none for the schedule).
+    pub created_by: Option<Uuid>,
+}
+
+/// Rows per INSERT: nine parameters a row stays far below PostgreSQL's 65,535.
+const QUEUE_CHUNK: usize = 2_000;
+
+#[derive(Insertable)]
+#[diesel(table_name = outgoing_mail)]
+struct NewMail<'a> {
+    coop_id: Option<Uuid>,
+    notice_id: Option<Uuid>,
+    recipient: &'a str,
+    subject: &'a str,
+    body: &'a str,
+    sensitive: bool,
+}
+
+/// Puts `mails` in the outbox, in the caller's transaction: they go out once it
+/// commits (by whichever Concord process claims them), and not at all if it rolls
+/// back. `coop_id` names the co-op they concern, if any.
+pub async fn queue(conn: &mut AsyncPgConnection, coop_id: Option<Uuid>, mails: &[Mail]) -> AppResult<()> {
+    insert(conn, coop_id, None, mails, false).await
+}
+
+/// [`queue`] for a message carrying a secret (a reset or invitation link): its body
+/// is erased from the outbox once it is sent or given up.
+pub async fn queue_sensitive(conn: &mut AsyncPgConnection, mail: &Mail) -> AppResult<()> {
+    insert(conn, None, None, std::slice::from_ref(mail), true).await
+}
+
+/// Queues a legal notice to each of `mails`' recipients and records the notice, so
+/// its delivery can be followed member by member and resent to those not reached.
+/// Answers the notice's id.
+pub async fn queue_notice(conn: &mut AsyncPgConnection, notice: &NoticeOf, mails: &[Mail]) -> AppResult<Uuid> {
+    let id = Uuid::new_v4();
+    diesel::insert_into(notices::table)
+        .values((
+            notices::id.eq(id),
+            notices::coop_id.eq(notice.coop_id),
+            notices::kind.eq(notice.kind.as_str()),
+            notices::subject_id.eq(notice.subject_id),
+            notices::created_by.eq(notice.created_by),
+        ))
+        .execute(conn)
+        .await?;
+    insert(conn, Some(notice.coop_id), Some(id), mails, false).await?;
+    // Each delivery names its member, so the list survives a change of address.
+    diesel::sql_query(
+        "UPDATE outgoing_mail o SET member_id = m.id
+           FROM members m JOIN users u ON u.id = m.user_id
+          WHERE o.notice_id = $1 AND m.coop_id = $2 AND lower(u.email) = lower(o.recipient)",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(id)
+    .bind::<diesel::sql_types::Uuid, _>(notice.coop_id)
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+async fn insert(
+    conn: &mut AsyncPgConnection,
+    coop_id: Option<Uuid>,
+    notice_id: Option<Uuid>,
+    mails: &[Mail],
+    sensitive: bool,
+) -> AppResult<()> {
+    for chunk in mails.chunks(QUEUE_CHUNK) {
+        let rows: Vec<NewMail> = chunk
+            .iter()
+            .map(|m| NewMail {
+                coop_id,
+                notice_id,
+                recipient: &m.to,
+                subject: &m.subject,
+                body: &m.body,
+                sensitive,
+            })
+            .collect();
+        diesel::insert_into(outgoing_mail::table)
+            .values(&rows)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// What one pass over the outbox did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Delivered {
+    /// Accepted by the relay.
+    pub sent: usize,
+    /// Refused for good (a permanent answer): marked failed.
+    pub failed: usize,
+    /// Not delivered this time (a transient answer or no relay): tried again later,
+    /// or given up (dead) after the last retry.
+    pub deferred: usize,
+}
+
+/// Messages claimed at a time, and how long the claim keeps other processes off
+/// them (a process that dies mid-way leaves them to the others after that).
+const CLAIM_BATCH: i64 = 50;
+const CLAIM_LEASE_SECONDS: i32 = 300;
+
+/// Attempts before a message that keeps failing transiently is given up (dead):
+/// with [`retry_after`], about a day of retries, as mail servers themselves allow.
+pub const MAX_ATTEMPTS: i32 = 30;
+
+/// How long after its `attempts`-th failed attempt a message is tried again: 30
+/// seconds, doubling, at most an hour; `None` once [`MAX_ATTEMPTS`] are spent.
+pub fn retry_after(attempts: i32) -> Option<std::time::Duration> {
+    if attempts >= MAX_ATTEMPTS {
+        return None;
+    }
+    let doublings = attempts.clamp(1, 8) - 1;
+    Some(std::time::Duration::from_secs((30u64 << doublings).min(3_600)))
+}
+
+#[derive(QueryableByName)]
+struct Claimed {
+    #[diesel(sql_type = diesel::sql_types::Int8)]
+    id: i64,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    recipient: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    subject: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    body: String,
+    #[diesel(sql_type = diesel::sql_types::Int4)]
+    attempts: i32,
+}
+
+/// How the relay answered one message.
+enum Outcome {
+    Sent(String),
+    Refused(String),
+    Deferred(String),
+}
+
+/// Delivers the messages due, a batch at a time, until none is left to claim.
+/// Several processes may run this at once: each claims its own rows (`FOR UPDATE
+/// SKIP LOCKED` and a lease), so a message is handed to the relay by one of them.
+/// A message is sent at least once: a process killed between the relay's answer and
+/// the row's update leaves it to be sent again when the lease ends.
+pub async fn deliver_due(pool: &DbPool, mailer: &Mailer, from: &str) -> AppResult<Delivered> {
+    let mut total = Delivered::default();
+    loop {
+        let mut conn = db::conn(pool).await?;
+        let claimed: Vec<Claimed> = diesel::sql_query(
+            "UPDATE outgoing_mail SET claimed_until = now() + make_interval(secs => $2), attempts = attempts + 1
+              WHERE id IN (SELECT id FROM outgoing_mail
+                            WHERE status = 'queued' AND next_attempt_at <= now()
+                              AND (claimed_until IS NULL OR claimed_until < now())
+                            ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+              RETURNING id, recipient, subject, body, attempts",
+        )
+        .bind::<diesel::sql_types::Int8, _>(CLAIM_BATCH)
+        .bind::<diesel::sql_types::Int4, _>(CLAIM_LEASE_SECONDS)
+        .load(&mut conn)
+        .await?;
+        if claimed.is_empty() {
+            return Ok(total);
+        }
+        // The connection goes back while the relay talks: a slow relay holds no
+        // connection of the pool.
+        drop(conn);
+        let mut outcomes = Vec::with_capacity(claimed.len());
+        for row in claimed {
+            let outcome = mailer.transmit(from, &row.recipient, &row.subject, &row.body).await;
+            outcomes.push((row.id, row.attempts, outcome));
+        }
+        let mut conn = db::conn(pool).await?;
+        for (id, attempts, outcome) in outcomes {
+            let (status, answer, next) = match outcome {
+                Outcome::Sent(answer) => {
+                    total.sent += 1;
+                    ("sent", answer, None)
+                }
+                Outcome::Refused(answer) => {
+                    total.failed += 1;
+                    tracing::warn!(mail = id, answer, "the relay refused a message");
+                    ("failed", answer, None)
+                }
+                Outcome::Deferred(answer) => {
+                    total.deferred += 1;
+                    match retry_after(attempts) {
+                        Some(wait) => ("queued", answer, Some(wait)),
+                        None => {
+                            tracing::error!(mail = id, answer, "a message was given up after its last retry");
+                            ("dead", answer, None)
+                        }
+                    }
+                }
+            };
+            let wait_seconds = next.map_or(0.0, |w| w.as_secs_f64());
+            diesel::sql_query(
+                "UPDATE outgoing_mail SET status = $2, last_answer = $3, claimed_until = NULL,
+                        next_attempt_at = now() + make_interval(secs => $4),
+                        sent_at = CASE WHEN $2 = 'sent' THEN now() END,
+                        body = CASE WHEN sensitive AND $2 <> 'queued' THEN '' ELSE body END
+                  WHERE id = $1",
+            )
+            .bind::<diesel::sql_types::Int8, _>(id)
+            .bind::<diesel::sql_types::Text, _>(status)
+            .bind::<diesel::sql_types::Text, _>(answer)
+            .bind::<diesel::sql_types::Double, _>(wait_seconds)
+            .execute(&mut conn)
+            .await?;
+        }
+    }
+}
+
+/// A message the relay has not accepted (yet), for the operator.
+#[derive(Debug, QueryableByName)]
+pub struct Undelivered {
+    /// The recipient.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub recipient: String,
+    /// queued (waiting for a retry), failed or dead.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub status: String,
+    /// Attempts so far.
+    #[diesel(sql_type = diesel::sql_types::Int4)]
+    pub attempts: i32,
+    /// The relay's last answer.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub last_answer: Option<String>,
+}
+
+/// The outbox at a glance (`concord mail`): messages by status, and the latest 20
+/// that were tried and not delivered.
+pub async fn overview(conn: &mut AsyncPgConnection) -> AppResult<(Vec<(String, i64)>, Vec<Undelivered>)> {
+    let counts = outgoing_mail::table
+        .group_by(outgoing_mail::status)
+        .select((outgoing_mail::status, diesel::dsl::count_star()))
+        .order(outgoing_mail::status)
+        .load(conn)
+        .await?;
+    let undelivered = diesel::sql_query(
+        "SELECT recipient, status, attempts, last_answer FROM outgoing_mail
+          WHERE status IN ('failed', 'dead') OR (status = 'queued' AND attempts > 0)
+          ORDER BY id DESC LIMIT 20",
+    )
+    .load(conn)
+    .await?;
+    Ok((counts, undelivered))
 }

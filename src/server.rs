@@ -43,6 +43,8 @@ pub struct AppState {
     /// Work a request started and does not wait for (a password reset's link and
     /// mail, so the answer takes the same time whether the account exists).
     pub background: tokio_util::task::TaskTracker,
+    /// Held while this process delivers the outbox.
+    pub delivering: Arc<tokio::sync::Mutex<()>>,
 }
 
 #[derive(RustEmbed)]
@@ -83,7 +85,19 @@ impl AppState {
             settings: Arc::new(settings),
             pool,
             background: tokio_util::task::TaskTracker::new(),
+            delivering: Arc::default(),
         })
+    }
+
+    /// The background workers of this server (the schedule, the job queue, the
+    /// outbox's delivery).
+    pub fn workers(&self) -> crate::worker::Workers {
+        crate::worker::Workers {
+            pool: self.pool.clone(),
+            settings: self.settings.clone(),
+            mailer: self.mailer.clone(),
+            delivering: self.delivering.clone(),
+        }
     }
 }
 
@@ -198,6 +212,10 @@ impl AppState {
         meetings::api::adopt,
         dashboard::api::dashboard,
         notifications::api::notifications,
+        notifications::api::notices,
+        notifications::api::notice,
+        notifications::api::notice_csv,
+        notifications::api::resend,
         notifications::api::preferences,
         notifications::api::set_preferences,
     ),
@@ -890,45 +908,7 @@ pub fn listen(state: web::Data<AppState>, listener: std::net::TcpListener) -> st
         let state = chainer.clone();
         async move { audit::chain_pending(&mut *db::conn(&state.pool).await?).await.map(drop) }
     });
-    let offices = for_tasks.clone();
-    spawn_every(
-        OFFICES_ENDED_EVERY,
-        Duration::ZERO,
-        "ending the offices of former members",
-        move || {
-            let state = offices.clone();
-            async move {
-                membership::service::end_offices_of_former_members(&state.pool, chrono::Utc::now().date_naive())
-                    .await
-                    .map(drop)
-            }
-        },
-    );
-    let digests = for_tasks.clone();
-    spawn_every(DIGESTS_EVERY, DIGESTS_EVERY, "daily digests", move || {
-        let state = digests.clone();
-        async move {
-            notifications::service::send_due_digests(
-                &state.pool,
-                &state.mailer,
-                &state.settings.mail_from,
-                chrono::Utc::now(),
-            )
-            .await
-            .map(drop)
-        }
-    });
-    if for_tasks.settings.schedule_ballots {
-        let state = for_tasks;
-        spawn_every(BALLOT_SCHEDULE_EVERY, Duration::ZERO, "ballot schedule", move || {
-            let state = state.clone();
-            async move {
-                ballots::service::run_schedule(&state.pool, &state.mailer, &state.settings)
-                    .await
-                    .map(drop)
-            }
-        });
-    }
+    for_tasks.workers().spawn();
     Ok(server)
 }
 
@@ -936,20 +916,6 @@ pub fn listen(state: web::Data<AppState>, listener: std::net::TcpListener) -> st
 /// start, for events left unchained when the server stopped). Reading the log or
 /// verifying it chains first, so this only bounds how long an event waits unchained.
 const AUDIT_CHAIN_EVERY: Duration = Duration::from_secs(1);
-
-/// How often scheduled ballot openings and closes are checked (from the start, so a
-/// close that fell while the server was down happens at once). A vote after the
-/// close is refused by the clock in any case (and a ballot read after its close is
-/// closed first), so this only bounds how late the result e-mail goes out.
-const BALLOT_SCHEDULE_EVERY: Duration = Duration::from_secs(5);
-
-/// How often offices are taken from members whose leaving has taken effect since it
-/// was recorded (access already ignores them from that day).
-const OFFICES_ENDED_EVERY: Duration = Duration::from_secs(3600);
-
-/// How often the daily digests due are sent (each user's at most once a day; the
-/// first check an hour after the start, so a restart never sends a digest early).
-const DIGESTS_EVERY: Duration = Duration::from_secs(3600);
 
 /// Runs `task` after `first_after` and then every `period` until the runtime stops;
 /// a failure is logged and the next run tries again.

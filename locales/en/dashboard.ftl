@@ -79,3 +79,32 @@ email-daily = One digest a day
 email-none = None (legal notices only)
 email-save = Save the e-mail preference
 account-done-email = Your e-mail preference is saved.
+
+# Legal notices, member by member
+notices-title = Notices sent
+notices-hint = The notices the law and the bylaws require (convocations, notices of a ballot, calls to vote, notices of allocation), with who was reached. A message the mail server refused or could not take after a day of retries is not reached: check the address, then resend.
+notices-none = No notice has been sent yet.
+notices-kind = Notice
+notices-queued-at = Sent on
+notices-progress = Delivery
+notices-counts = { $sent } of { $total } delivered
+notices-counts-waiting = , { $count } waiting
+notices-counts-missed = , { $count } not reached
+notices-kind-allocation = Notices of allocation
+notices-kind-convocation = Convocation to a general meeting
+notices-kind-ballot_notice = Notice of a ballot
+notices-kind-ballot_opening = Call to vote
+notices-subject = What it is about
+notices-status = Delivery
+notices-answer = Mail server's answer
+notices-status-queued = Waiting
+notices-status-sent = Delivered to the mail server
+notices-status-failed = Refused
+notices-status-dead = Not delivered after every retry
+notices-resend = Resend to those not reached
+notices-resend-hint = Queues again, at once, every copy not yet delivered; those already delivered are not sent twice.
+notices-requeued = { $count ->
+    [one] One copy queued again.
+   *[other] { $count } copies queued again.
+}
+notices-csv = Download the deliveries (CSV)

@@ -79,3 +79,32 @@ email-daily = Un résumé par jour
 email-none = Aucun (avis légaux seulement)
 email-save = Enregistrer la préférence de courriel
 account-done-email = Votre préférence de courriel est enregistrée.
+
+# Legal notices, member by member
+notices-title = Avis envoyés
+notices-hint = Les avis qu’exigent la loi et les statuts (convocations, avis de scrutin, appels au vote, avis d’attribution), avec qui les a reçus. Un message que le serveur de courriel a refusé, ou n’a pas pu prendre après une journée de tentatives, n’a pas atteint son destinataire : vérifiez l’adresse, puis renvoyez.
+notices-none = Aucun avis n’a encore été envoyé.
+notices-kind = Avis
+notices-queued-at = Envoyé le
+notices-progress = Remise
+notices-counts = { $sent } remis sur { $total }
+notices-counts-waiting = , { $count } en attente
+notices-counts-missed = , { $count } non remis
+notices-kind-allocation = Avis d’attribution
+notices-kind-convocation = Convocation à une assemblée générale
+notices-kind-ballot_notice = Avis de scrutin
+notices-kind-ballot_opening = Appel au vote
+notices-subject = Ce dont il s’agit
+notices-status = Remise
+notices-answer = Réponse du serveur de courriel
+notices-status-queued = En attente
+notices-status-sent = Remis au serveur de courriel
+notices-status-failed = Refusé
+notices-status-dead = Non remis après toutes les tentatives
+notices-resend = Renvoyer à ceux qui ne l’ont pas reçu
+notices-resend-hint = Remet en file, tout de suite, chaque exemplaire non remis ; ceux déjà remis ne sont pas envoyés deux fois.
+notices-requeued = { $count ->
+    [one] Un exemplaire remis en file.
+   *[other] { $count } exemplaires remis en file.
+}
+notices-csv = Télécharger les remises (CSV)

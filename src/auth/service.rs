@@ -104,28 +104,30 @@ pub async fn logout_everywhere(state: &AppState, user: &User) -> AppResult<User>
 /// the link and the mail are done in the background, once the answer has gone.
 pub async fn request_password_reset(state: &AppState, email: &str, ip: Option<IpAddr>) -> AppResult<()> {
     state.throttle.attempt(email, ip)?;
-    let (pool, settings, mailer) = (state.pool.clone(), state.settings.clone(), state.mailer.clone());
+    let (pool, settings) = (state.pool.clone(), state.settings.clone());
     let email = email.to_string();
     state.background.spawn(async move {
-        if let Err(error) = send_reset_link(&pool, &settings, &mailer, &email).await {
+        if let Err(error) = send_reset_link(&pool, &settings, &email).await {
             tracing::error!(%error, "a password-reset request failed");
         }
     });
     Ok(())
 }
 
-async fn send_reset_link(
-    pool: &db::DbPool,
-    settings: &crate::config::Settings,
-    mailer: &crate::mail::Mailer,
-    email: &str,
-) -> AppResult<()> {
+async fn send_reset_link(pool: &db::DbPool, settings: &crate::config::Settings, email: &str) -> AppResult<()> {
     let mut conn = db::conn(pool).await?;
     let Some(user) = store::find_by_email(&mut conn, email).await? else {
         return Ok(());
     };
     let (secret, hash) = new_link_secret();
     let expires = Utc::now() + settings.reset_token_ttl;
+    let link = format!("{}/password/reset?token={secret}", settings.public_url);
+    let minutes = (settings.reset_token_ttl.as_secs() / 60).to_string();
+    let mail = Mail {
+        to: user.email.clone(),
+        subject: i18n::text(&user.locale, "mail-reset-subject"),
+        body: i18n::text_with(&user.locale, "mail-reset-body", &[("link", link), ("minutes", minutes)]),
+    };
     conn.transaction(async |conn| {
         store::create_token(conn, user.id, "password_reset", &hash, expires).await?;
         audit::append(
@@ -136,21 +138,10 @@ async fn send_reset_link(
             &format!("user:{}", user.id),
             json!({}),
         )
-        .await
+        .await?;
+        crate::mail::queue_sensitive(conn, &mail).await
     })
-    .await?;
-    let link = format!("{}/password/reset?token={secret}", settings.public_url);
-    let minutes = (settings.reset_token_ttl.as_secs() / 60).to_string();
-    mailer
-        .send(
-            &settings.mail_from,
-            Mail {
-                to: user.email.clone(),
-                subject: i18n::text(&user.locale, "mail-reset-subject"),
-                body: i18n::text_with(&user.locale, "mail-reset-body", &[("link", link), ("minutes", minutes)]),
-            },
-        )
-        .await
+    .await
 }
 
 /// Whether a reset or invitation link is still good (to show its form).

@@ -26,9 +26,9 @@ use crate::bylaws::rules::{ArticleNumber, DecidingBody, DecisionKind, Governance
 use crate::coops::store::Coop;
 use crate::db::{self, DbPool};
 use crate::error::{AppError, AppResult};
-use crate::mail::{Mail, Mailer};
+use crate::mail::Mail;
 use crate::membership::store as members;
-use crate::notifications::rules::MailKind;
+use crate::notifications::rules::{LegalNotice, MailKind};
 use crate::server::AppState;
 
 /// A rule's refusal as an HTTP error: fields are 422, the rest 409.
@@ -432,8 +432,13 @@ async fn give_notice(conn: &mut AsyncPgConnection, state: &AppState, coop: &Coop
             format!("{}/c/{}/ballots/{}", state.settings.public_url, coop.slug, ballot.id),
         ),
     ];
-    let outbox = (&state.mailer, &*state.settings);
-    if crate::bylaws::service::send_notice(conn, outbox, coop.id, MailKind::BallotNotice, args).await {
+    let notice = crate::mail::NoticeOf {
+        coop_id: coop.id,
+        kind: LegalNotice::BallotNotice,
+        subject_id: ballot.id,
+        created_by: None,
+    };
+    if crate::bylaws::service::send_notice(conn, notice, MailKind::BallotNotice, args).await {
         notice_sent(conn, coop.id, ballot.id).await;
     }
 }
@@ -555,8 +560,11 @@ async fn send_grounds(conn: &mut AsyncPgConnection, state: &AppState, coop: &Coo
             subject: crate::web::i18n::text_with(&locale, "mail-expulsion-grounds-subject", &args),
             body: crate::web::i18n::text_with(&locale, "mail-expulsion-grounds-body", &args),
         };
-        state.mailer.send(&state.settings.mail_from, mail).await?;
-        store::set_subject_notified(conn, coop.id, ballot.id, Utc::now()).await
+        conn.transaction(async |conn| {
+            crate::mail::queue(conn, Some(coop.id), &[mail]).await?;
+            store::set_subject_notified(conn, coop.id, ballot.id, Utc::now()).await
+        })
+        .await
     };
     if let Err(e) = sent.await {
         tracing::error!(error = %e, ballot = %ballot.id, "the grounds of an expulsion were not sent");
@@ -781,9 +789,12 @@ pub async fn open(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<Ballo
     scope.require(Action::ManageBallots)?;
     let mut conn = db::conn(&state.pool).await?;
     let opened = conn
-        .transaction(async |conn| open_in(conn, &scope.coop, id, By::User(scope.caller.user.id)).await)
+        .transaction(async |conn| {
+            let opened = open_in(conn, &scope.coop, id, By::User(scope.caller.user.id)).await?;
+            announce(conn, &state.settings, &opened, Announcement::Opened).await?;
+            Ok::<_, AppError>(opened)
+        })
         .await?;
-    announce(&mut conn, &state.mailer, &state.settings, &opened, Announcement::Opened).await;
     Ok(opened.ballot)
 }
 
@@ -795,21 +806,16 @@ pub(crate) enum Announcement {
     Result,
 }
 
-/// E-mails the roll after a commit. A failure is logged; it never undoes the change.
+/// Queues the e-mails to the roll in the transaction of the opening or the close
+/// (the opening is a legal notice, followed member by member), with what the close
+/// decided: an adopted amendment's announcement, an admitted member's invitation.
 pub(crate) async fn announce(
     conn: &mut AsyncPgConnection,
-    mailer: &Mailer,
     settings: &crate::config::Settings,
     what: &Changed,
     kind: Announcement,
-) {
-    let addresses = match store::roll_addresses(conn, what.coop.id, what.ballot.id).await {
-        Ok(a) => a,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot read the roll to announce a ballot");
-            return;
-        }
-    };
+) -> AppResult<()> {
+    let addresses = store::roll_addresses(conn, what.coop.id, what.ballot.id).await?;
     let link = format!(
         "{}/c/{}/ballots/{}",
         settings.public_url, what.coop.slug, what.ballot.id
@@ -852,33 +858,23 @@ pub(crate) async fn announce(
         let (_, sentence) = sentences.iter().find(|(l, _)| *l == lang).unwrap_or(&sentences[0]);
         vec![("basis", sentence.clone())]
     };
-    // A small co-op's e-mails are sent before the answer; a large roll's are sent in
-    // the background, so opening a ballot for 100,000 members does not hold the
-    // secretary's request for the minutes the mail server needs.
-    let in_background = what.ballot.roll_size.unwrap_or(0) > ANNOUNCE_INLINE_UP_TO;
-    crate::mail::send_all_localised(
-        conn,
-        (mailer, &settings.mail_from),
-        addresses,
-        mail_kind,
-        args,
-        basis,
-        in_background,
-    )
-    .await;
+    let notice = matches!(kind, Announcement::Opened).then_some(crate::mail::NoticeOf {
+        coop_id: what.coop.id,
+        kind: LegalNotice::BallotOpening,
+        subject_id: what.ballot.id,
+        created_by: None,
+    });
+    crate::mail::queue_all(conn, what.coop.id, addresses, mail_kind, args, basis, notice).await?;
     if let Announcement::Result = kind {
-        crate::bylaws::service::announce_decided(conn, (mailer, settings), &what.coop, what.ballot.id).await;
+        crate::bylaws::service::announce_decided(conn, settings, &what.coop, what.ballot.id).await?;
         if what.ballot.decision_kind == DecisionKind::Admission {
-            if let Ok(Some(subject)) = store::subject(conn, what.coop.id, what.ballot.id).await {
-                crate::membership::service::welcome_admitted(conn, mailer, settings, &what.coop, subject.member_id)
-                    .await;
+            if let Some(subject) = store::subject(conn, what.coop.id, what.ballot.id).await? {
+                crate::membership::service::welcome_admitted(conn, settings, &what.coop, subject.member_id).await?;
             }
         }
     }
+    Ok(())
 }
-
-/// The largest roll whose announcements are sent within the request.
-const ANNOUNCE_INLINE_UP_TO: i32 = 200;
 
 pub(crate) async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid, by: By) -> AppResult<Changed> {
     let ballot = store::find(conn, coop.id, id, Lock::Update).await?;
@@ -1039,10 +1035,13 @@ pub async fn close(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<Ball
     scope.require(Action::ManageBallots)?;
     let mut conn = db::conn(&state.pool).await?;
     let closed = conn
-        .transaction(async |conn| close_in(conn, &scope.coop, id, By::User(scope.caller.user.id)).await)
+        .transaction(async |conn| {
+            let closed = close_in(conn, &scope.coop, id, By::User(scope.caller.user.id)).await?;
+            announce(conn, &state.settings, &closed, Announcement::Result).await?;
+            Ok::<_, AppError>(closed)
+        })
         .await?;
     forget_writers(&mut conn).await;
-    announce(&mut conn, &state.mailer, &state.settings, &closed, Announcement::Result).await;
     Ok(closed.ballot)
 }
 
@@ -1112,17 +1111,12 @@ pub async fn cancel(state: &AppState, scope: &InCoop, id: Uuid, reason: &str) ->
                     format!("{}/c/{}/ballots/{id}", state.settings.public_url, scope.coop.slug),
                 ),
             ];
-            let in_background = recipients.len() > ANNOUNCE_INLINE_UP_TO as usize;
-            crate::mail::send_all(
-                &mut conn,
-                &state.mailer,
-                &state.settings.mail_from,
-                recipients,
-                MailKind::BallotCancelled,
-                args,
-                in_background,
-            )
-            .await;
+            let kind = MailKind::BallotCancelled;
+            if let Err(e) =
+                crate::mail::queue_all(&mut conn, coop_id, recipients, kind, args, |_| Vec::new(), None).await
+            {
+                tracing::error!(error = %e, "cannot queue the announcement of a cancellation");
+            }
         }
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "cannot read the roll to announce a cancellation"),
@@ -1133,33 +1127,29 @@ pub async fn cancel(state: &AppState, scope: &InCoop, id: Uuid, reason: &str) ->
 /// Opens scheduled drafts and closes ballots whose window has ended, in every co-op.
 /// The background task runs it every few seconds and once at start, so a close is
 /// never missed across a restart. Returns how many ballots changed.
-pub async fn run_schedule(pool: &DbPool, mailer: &Mailer, settings: &crate::config::Settings) -> AppResult<usize> {
-    let mut conn = db::conn(pool).await?;
-    let due = store::due(&mut conn, Utc::now()).await?;
+pub async fn run_schedule(conn: &mut AsyncPgConnection, settings: &crate::config::Settings) -> AppResult<usize> {
+    let due = store::due(conn, Utc::now()).await?;
     let mut changed = 0;
     let mut closed = false;
     for (coop_id, id, status) in due {
-        let Some(coop) = crate::coops::store::by_id(&mut conn, coop_id).await? else {
+        let Some(coop) = crate::coops::store::by_id(conn, coop_id).await? else {
             continue;
         };
         let outcome = conn
             .transaction(async |conn| {
-                if status == "open" {
-                    close_in(conn, &coop, id, By::Clock)
-                        .await
-                        .map(|o| (o, Announcement::Result))
+                let (done, kind) = if status == "open" {
+                    (close_in(conn, &coop, id, By::Clock).await?, Announcement::Result)
                 } else {
-                    open_in(conn, &coop, id, By::Clock)
-                        .await
-                        .map(|o| (o, Announcement::Opened))
-                }
+                    (open_in(conn, &coop, id, By::Clock).await?, Announcement::Opened)
+                };
+                announce(conn, settings, &done, kind).await?;
+                Ok::<_, AppError>(kind)
             })
             .await;
         match outcome {
-            Ok((done, kind)) => {
+            Ok(kind) => {
                 changed += 1;
                 closed |= matches!(kind, Announcement::Result);
-                announce(&mut conn, mailer, settings, &done, kind).await;
             }
             // Another server closed it first, or a scheduled opening is invalid now:
             // log it and carry on with the others.
@@ -1167,7 +1157,7 @@ pub async fn run_schedule(pool: &DbPool, mailer: &Mailer, settings: &crate::conf
         }
     }
     if closed {
-        forget_writers(&mut conn).await;
+        forget_writers(conn).await;
     }
     Ok(changed)
 }
@@ -1178,12 +1168,15 @@ async fn close_if_due(state: &AppState, coop: &Coop, ballot: Ballot) -> AppResul
     if ballot.status == Status::Open && ballot.closes_at.is_some_and(|c| c <= Utc::now()) {
         let mut conn = db::conn(&state.pool).await?;
         let closed = conn
-            .transaction(async |conn| close_in(conn, coop, ballot.id, By::Clock).await)
+            .transaction(async |conn| {
+                let closed = close_in(conn, coop, ballot.id, By::Clock).await?;
+                announce(conn, &state.settings, &closed, Announcement::Result).await?;
+                Ok::<_, AppError>(closed)
+            })
             .await;
         return match closed {
             Ok(closed) => {
                 forget_writers(&mut conn).await;
-                announce(&mut conn, &state.mailer, &state.settings, &closed, Announcement::Result).await;
                 Ok(closed.ballot)
             }
             // Closed meanwhile by the scheduler: read it again.
@@ -1994,7 +1987,7 @@ pub async fn subject_choices(state: &AppState, scope: &InCoop, kind: DecisionKin
 
 /// Reminds members who have not voted, a day before an online ballot closes
 /// (`concord remind`, run daily or more often). Returns the reminders sent.
-pub async fn remind(pool: &DbPool, mailer: &Mailer, settings: &crate::config::Settings) -> AppResult<usize> {
+pub async fn remind(pool: &DbPool, settings: &crate::config::Settings) -> AppResult<usize> {
     use crate::web::i18n::text_with;
     let mut conn = db::conn(pool).await?;
     let now = Utc::now();
@@ -2029,9 +2022,18 @@ pub async fn remind(pool: &DbPool, mailer: &Mailer, settings: &crate::config::Se
             subject: text_with(&locale, subject, &args),
             body: text_with(&locale, body, &args),
         };
-        crate::notifications::service::send(&mut conn, mailer, &settings.mail_from, MailKind::BallotReminder, mail)
+        let reminded = conn
+            .transaction(async |conn| {
+                let first = store::mark_reminded(conn, coop_id, ballot_id, member, now).await?;
+                if first {
+                    crate::notifications::service::send(conn, Some(coop_id), MailKind::BallotReminder, mail).await?;
+                }
+                Ok::<_, AppError>(first)
+            })
             .await?;
-        store::mark_reminded(&mut conn, coop_id, ballot_id, member, now).await?;
+        if !reminded {
+            continue;
+        }
         sent += 1;
     }
     Ok(sent)

@@ -928,12 +928,15 @@ pub async fn mark_reminded(
     ballot_id: Uuid,
     member: Uuid,
     now: DateTime<Utc>,
-) -> AppResult<()> {
-    diesel::update(ballot_voters::table.find((coop_id, ballot_id, member)))
+) -> AppResult<bool> {
+    // Only the first to mark a voter reminds them: two processes reminding at once
+    // send one reminder.
+    let marked = diesel::update(ballot_voters::table.find((coop_id, ballot_id, member)))
+        .filter(ballot_voters::reminded_at.is_null())
         .set(ballot_voters::reminded_at.eq(now))
         .execute(conn)
         .await?;
-    Ok(())
+    Ok(marked == 1)
 }
 
 /// The e-mail, name and language of every member on a roll.

@@ -518,7 +518,9 @@ async fn set_status(
 pub async fn share(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<AmendmentRow> {
     let row = set_status(state, scope, id, &["draft"], "open", "bylaws.amendment_shared").await?;
     let mut conn = db::conn(&state.pool).await?;
-    tell_members(&mut conn, outbox(state), &scope.coop, &row, MailKind::AmendmentShared).await;
+    if let Err(e) = tell_members(&mut conn, &state.settings, &scope.coop, &row, MailKind::AmendmentShared).await {
+        tracing::error!(error = %e, "cannot queue the announcement of an amendment");
+    }
     Ok(row)
 }
 
@@ -535,34 +537,24 @@ pub async fn withdraw(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<A
     .await
 }
 
-/// Where the announcements go from: the mailer and the settings.
-type Outbox<'a> = (&'a crate::mail::Mailer, &'a crate::config::Settings);
-
-fn outbox(state: &AppState) -> Outbox<'_> {
-    (&state.mailer, &state.settings)
-}
-
-/// E-mails every current member about an amendment, after a commit. A failure is
-/// logged; it never undoes the change.
+/// Queues an e-mail to every current member about an amendment.
 async fn tell_members(
     conn: &mut AsyncPgConnection,
-    (mailer, settings): Outbox<'_>,
+    settings: &crate::config::Settings,
     coop: &Coop,
     row: &AmendmentRow,
     kind: MailKind,
-) {
-    let recipients = match store::member_addresses(conn, coop.id).await {
-        Ok(r) => r,
-        Err(e) => return tracing::error!(error = %e, "cannot read the members to announce an amendment"),
-    };
+) -> AppResult<()> {
+    let recipients = store::member_addresses(conn, coop.id).await?;
     let link = format!("{}/c/{}/bylaws/amendments/{}", settings.public_url, coop.slug, row.id);
     let args = vec![
         ("coop", coop.name.clone()),
         ("title", row.title.clone()),
         ("link", link),
     ];
-    let in_background = recipients.len() > 200;
-    crate::mail::send_all(conn, mailer, &settings.mail_from, recipients, kind, args, in_background).await;
+    crate::mail::queue_all(conn, coop.id, recipients, kind, args, |_| Vec::new(), None)
+        .await
+        .map(drop)
 }
 
 /// The notice the bylaws in force give members of a meeting or a ballot, and the
@@ -614,16 +606,17 @@ pub async fn notice_rule(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResu
     Ok(Some(NoticeRule { days, source }))
 }
 
-/// Sends every member the notice the bylaws in force require (a ballot's notice, a
-/// meeting's convocation) when they require one; answers whether it went out, so
-/// the caller records when. After the commit; failures are logged.
+/// Queues to every member the notice the bylaws in force require (a ballot's
+/// notice, a meeting's convocation) when they require one, as the legal notice
+/// `notice` followed member by member; answers whether it was queued, so the caller
+/// records when. After the commit; failures are logged.
 pub async fn send_notice(
     conn: &mut AsyncPgConnection,
-    (mailer, settings): Outbox<'_>,
-    coop_id: Uuid,
+    notice: crate::mail::NoticeOf,
     kind: MailKind,
     args: Vec<(&'static str, String)>,
 ) -> bool {
+    let coop_id = notice.coop_id;
     match notice_rule(conn, coop_id).await {
         Ok(Some(_)) => {}
         Ok(None) => return false,
@@ -639,9 +632,13 @@ pub async fn send_notice(
             return false;
         }
     };
-    let in_background = recipients.len() > 200;
-    crate::mail::send_all(conn, mailer, &settings.mail_from, recipients, kind, args, in_background).await;
-    true
+    match crate::mail::queue_all(conn, coop_id, recipients, kind, args, |_| Vec::new(), Some(notice)).await {
+        Ok(_) => true,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot queue a notice");
+            false
+        }
+    }
 }
 
 /// Puts an amendment to the members' vote: a ballot (one motion) with the quorum
@@ -736,7 +733,9 @@ pub async fn submit(state: &AppState, scope: &InCoop, id: Uuid, input: &SubmitIn
             store::amendment(conn, coop.id, id, false).await
         })
         .await?;
-    tell_members(&mut conn, outbox(state), &coop, &row, MailKind::AmendmentVote).await;
+    if let Err(e) = tell_members(&mut conn, &state.settings, &coop, &row, MailKind::AmendmentVote).await {
+        tracing::error!(error = %e, "cannot queue the announcement of an amendment");
+    }
     // That e-mail, with the amendment's text, is the members' notice of its ballot.
     if let Some(ballot) = row.ballot_id {
         crate::ballots::service::notice_sent(&mut conn, coop.id, ballot).await;
@@ -849,14 +848,20 @@ pub(crate) async fn settle_from_ballot(
     .await
 }
 
-/// Tells the members an amendment was adopted, after the close has committed.
-pub(crate) async fn announce_decided(conn: &mut AsyncPgConnection, outbox: Outbox<'_>, coop: &Coop, ballot_id: Uuid) {
+/// Tells the members an amendment was adopted, in the transaction of the close.
+pub(crate) async fn announce_decided(
+    conn: &mut AsyncPgConnection,
+    settings: &crate::config::Settings,
+    coop: &Coop,
+    ballot_id: Uuid,
+) -> AppResult<()> {
     let adopted = store::amendments_in(conn, coop.id, &["adopted"])
-        .await
-        .ok()
-        .and_then(|rows| rows.into_iter().find(|r| r.ballot_id == Some(ballot_id)));
-    if let Some(row) = adopted {
-        tell_members(conn, outbox, coop, &row, MailKind::AmendmentAdopted).await;
+        .await?
+        .into_iter()
+        .find(|r| r.ballot_id == Some(ballot_id));
+    match adopted {
+        Some(row) => tell_members(conn, settings, coop, &row, MailKind::AmendmentAdopted).await,
+        None => Ok(()),
     }
 }
 

@@ -523,3 +523,58 @@ diesel::table! {
         expires_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    notices (id) {
+        id -> Uuid,
+        coop_id -> Uuid,
+        kind -> Text,
+        subject_id -> Uuid,
+        created_at -> Timestamptz,
+        created_by -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    outgoing_mail (id) {
+        id -> Int8,
+        coop_id -> Nullable<Uuid>,
+        notice_id -> Nullable<Uuid>,
+        member_id -> Nullable<Uuid>,
+        recipient -> Text,
+        subject -> Text,
+        body -> Text,
+        sensitive -> Bool,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        claimed_until -> Nullable<Timestamptz>,
+        last_answer -> Nullable<Text>,
+        created_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> Uuid,
+        coop_id -> Nullable<Uuid>,
+        kind -> Text,
+        unique_key -> Nullable<Text>,
+        payload -> Jsonb,
+        status -> Text,
+        attempts -> Int4,
+        run_at -> Timestamptz,
+        claimed_until -> Nullable<Timestamptz>,
+        progress_done -> Int8,
+        progress_total -> Int8,
+        result -> Nullable<Jsonb>,
+        last_error -> Nullable<Text>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::joinable!(outgoing_mail -> notices (notice_id));
+diesel::allow_tables_to_appear_in_same_query!(outgoing_mail, notices);

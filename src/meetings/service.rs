@@ -105,7 +105,8 @@ async fn check_notice(conn: &mut AsyncPgConnection, coop: &Coop, starts_at: Date
 /// Convenes the members to a meeting when the bylaws in force require notice: the
 /// e-mail is the convocation, and the time it went out is recorded. After the
 /// commit; a failure is logged.
-async fn convene(conn: &mut AsyncPgConnection, state: &AppState, coop: &Coop, meeting: &Meeting) {
+async fn convene(conn: &mut AsyncPgConnection, state: &AppState, scope: &InCoop, meeting: &Meeting) {
+    let (coop, actor) = (&scope.coop, scope.caller.user.id);
     let args = vec![
         ("coop", coop.name.clone()),
         ("title", meeting.title.clone()),
@@ -119,9 +120,14 @@ async fn convene(conn: &mut AsyncPgConnection, state: &AppState, coop: &Coop, me
             format!("{}/c/{}/meetings/{}", state.settings.public_url, coop.slug, meeting.id),
         ),
     ];
-    let outbox = (&state.mailer, &*state.settings);
+    let notice = crate::mail::NoticeOf {
+        coop_id: coop.id,
+        kind: crate::notifications::rules::LegalNotice::Convocation,
+        subject_id: meeting.id,
+        created_by: Some(actor),
+    };
     let kind = crate::notifications::rules::MailKind::MeetingConvocation;
-    if crate::bylaws::service::send_notice(conn, outbox, coop.id, kind, args).await {
+    if crate::bylaws::service::send_notice(conn, notice, kind, args).await {
         if let Err(e) = store::set_notice_sent_at(conn, coop.id, meeting.id, Utc::now()).await {
             tracing::error!(error = %e, meeting = %meeting.id, "a convocation was sent but not recorded");
         }
@@ -152,7 +158,7 @@ pub async fn create(state: &AppState, scope: &InCoop, input: &MeetingInput) -> A
             store::find(conn, coop_id, id, false).await
         })
         .await?;
-    convene(&mut conn, state, &scope.coop, &meeting).await;
+    convene(&mut conn, state, scope, &meeting).await;
     Ok(meeting)
 }
 
@@ -189,7 +195,7 @@ pub async fn update(state: &AppState, scope: &InCoop, id: Uuid, input: &MeetingI
         })
         .await?;
     if moved {
-        convene(&mut conn, state, &scope.coop, &meeting).await;
+        convene(&mut conn, state, scope, &meeting).await;
     }
     Ok(meeting)
 }

@@ -114,8 +114,7 @@ pub async fn invite(
             Ok((Invited::Member(member_id), user, link))
         })
         .await?;
-    let mail = invitation_mail(scope, &user, link);
-    state.mailer.send(&state.settings.mail_from, mail).await?;
+    crate::mail::queue_sensitive(&mut conn, &invitation_mail(scope, &user, link)).await?;
     Ok(invited)
 }
 
@@ -218,8 +217,7 @@ pub async fn invite_waiting(state: &AppState, scope: &InCoop) -> AppResult<usize
         .await?;
     for (user, secret) in &invited {
         let link = format!("{}/password/reset?token={secret}", state.settings.public_url);
-        let mail = invitation_mail(scope, user, link);
-        state.mailer.send(&state.settings.mail_from, mail).await?;
+        crate::mail::queue_sensitive(&mut conn, &invitation_mail(scope, user, link)).await?;
     }
     Ok(invited.len())
 }
@@ -456,16 +454,15 @@ pub async fn change_status(
     }
     let expires = Utc::now() + state.settings.invitation_ttl;
     let mut conn = db::conn(&state.pool).await?;
-    let (new_state, invite) = conn
+    let new_state = conn
         .transaction(async |conn| {
             let next = apply_in(conn, &coop, member_id, &transition, Some(actor)).await?;
-            let invite = invitation_if_needed(conn, coop.id, member_id, &next, expires).await?;
-            Ok::<_, AppError>((next, invite))
+            if let Some((user, secret)) = invitation_if_needed(conn, coop.id, member_id, &next, expires).await? {
+                crate::mail::queue_sensitive(conn, &admitted_mail(&state.settings, &coop, &user, &secret)).await?;
+            }
+            Ok::<_, AppError>(next)
         })
         .await?;
-    if let Some((user, secret)) = invite {
-        send_admitted(&state.mailer, &state.settings, &coop, &user, &secret).await?;
-    }
     Ok(new_state)
 }
 
@@ -578,15 +575,9 @@ async fn invitation_if_needed(
     Ok(Some((user, secret)))
 }
 
-async fn send_admitted(
-    mailer: &crate::mail::Mailer,
-    settings: &crate::config::Settings,
-    coop: &Coop,
-    user: &users::User,
-    secret: &str,
-) -> AppResult<()> {
+fn admitted_mail(settings: &crate::config::Settings, coop: &Coop, user: &users::User, secret: &str) -> Mail {
     let link = format!("{}/password/reset?token={secret}", settings.public_url);
-    let mail = Mail {
+    Mail {
         to: user.email.clone(),
         subject: i18n::text_with(&user.locale, "mail-admitted-subject", &[("coop", coop.name.clone())]),
         body: i18n::text_with(
@@ -594,33 +585,25 @@ async fn send_admitted(
             "mail-admitted-body",
             &[("coop", coop.name.clone()), ("link", link)],
         ),
-    };
-    mailer.send(&settings.mail_from, mail).await
+    }
 }
 
-/// Once a ballot that admitted a member has committed: the invitation to choose a
-/// password, for someone admitted who has none. A failure is logged; the admission
-/// stands and the secretary can invite again from the register.
+/// In the transaction of the close of a ballot that admitted a member: the
+/// invitation to choose a password, for someone admitted who has none.
 pub async fn welcome_admitted(
     conn: &mut diesel_async::AsyncPgConnection,
-    mailer: &crate::mail::Mailer,
     settings: &crate::config::Settings,
     coop: &Coop,
     member_id: Uuid,
-) {
+) -> AppResult<()> {
     let expires = Utc::now() + settings.invitation_ttl;
-    let invited = async {
-        let Some(entry) = store::entry_for_update(conn, coop.id, member_id).await? else {
-            return Ok(());
-        };
-        if let Some((user, secret)) = invitation_if_needed(conn, coop.id, member_id, &entry.state, expires).await? {
-            send_admitted(mailer, settings, coop, &user, &secret).await?;
-        }
-        Ok::<_, AppError>(())
+    let Some(entry) = store::entry_for_update(conn, coop.id, member_id).await? else {
+        return Ok(());
     };
-    if let Err(e) = invited.await {
-        tracing::error!(error = %e, member = %member_id, "the invitation of a member admitted by ballot failed");
+    if let Some((user, secret)) = invitation_if_needed(conn, coop.id, member_id, &entry.state, expires).await? {
+        crate::mail::queue_sensitive(conn, &admitted_mail(settings, coop, &user, &secret)).await?;
     }
+    Ok(())
 }
 
 /// Ends, on `today`, the offices of everyone whose leaving has taken effect by then
@@ -628,10 +611,12 @@ pub async fn welcome_admitted(
 /// with its audit event (actor: Concord itself). Run hourly by the server; access
 /// already ignores those offices from the effective date, this makes the register
 /// say so too. Returns how many members lost an office.
-pub async fn end_offices_of_former_members(pool: &db::DbPool, today: NaiveDate) -> AppResult<usize> {
-    let mut conn = db::conn(pool).await?;
+pub async fn end_offices_of_former_members(
+    conn: &mut diesel_async::AsyncPgConnection,
+    today: NaiveDate,
+) -> AppResult<usize> {
     let mut ended = 0;
-    for (coop_id, member_id) in store::final_status_with_office(&mut conn).await? {
+    for (coop_id, member_id) in store::final_status_with_office(conn).await? {
         let done = conn
             .transaction(async |conn| {
                 let Some(entry) = store::entry_for_update(conn, coop_id, member_id).await? else {
@@ -761,7 +746,7 @@ pub async fn apply(
             ],
         ),
     };
-    state.mailer.send(&state.settings.mail_from, mail).await
+    crate::mail::queue_sensitive(&mut conn, &mail).await
 }
 
 /// What confirming an application did.
@@ -834,8 +819,7 @@ pub async fn confirm_application(state: &AppState, coop: &Coop, secret: &str) ->
             subject: i18n::text_with(&lang, subject, &[("coop", coop.name.clone())]),
             body: i18n::text_with(&lang, body, &[("name", name.clone()), ("link", link)]),
         };
-        let from = &state.settings.mail_from;
-        crate::notifications::service::send(&mut conn, &state.mailer, from, MailKind::Application, mail).await?;
+        crate::notifications::service::send(&mut conn, Some(coop_id), MailKind::Application, mail).await?;
     }
     Ok(Confirmation::Recorded)
 }

@@ -3,7 +3,10 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::rules::Delivery;
+use uuid::Uuid;
+
+use super::deliveries::{self, NoticeSummary};
+use super::rules::{Delivery, LegalNotice};
 use super::service::{self, EmailPreferencesInput};
 use crate::auth::extract::{Caller, InCoop};
 use crate::error::{AppError, AppResult};
@@ -13,6 +16,10 @@ use crate::web::page::{see_other, Page, PageForm};
 /// Mounts the pages.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/c/{slug}/notifications").route(web::get().to(notifications)))
+        .service(web::resource("/c/{slug}/notices").route(web::get().to(notices)))
+        .service(web::resource("/c/{slug}/notices/{notice_id}").route(web::get().to(notice)))
+        .service(web::resource("/c/{slug}/notices/{notice_id}/deliveries.csv").route(web::get().to(notice_csv)))
+        .service(web::resource("/c/{slug}/notices/{notice_id}/resend").route(web::post().to(resend)))
         .service(web::resource("/account/email").route(web::post().to(save_preferences)));
 }
 
@@ -51,4 +58,61 @@ pub async fn save_preferences(
         }
         Err(other) => Err(other),
     }
+}
+
+/// The co-op's legal notices the caller follows.
+pub async fn notices(req: HttpRequest, state: web::Data<AppState>, scope: InCoop) -> AppResult<HttpResponse> {
+    let notices = deliveries::list(&state, &scope).await?;
+    let mut page = Page::in_coop(&req, &scope)?;
+    page.insert("notices", &notices);
+    page.render("notifications/notices.html")
+}
+
+/// A legal notice, member by member, with the resend button.
+pub async fn notice(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+) -> AppResult<HttpResponse> {
+    let shown = deliveries::show(&state, &scope, path.1).await?;
+    let mut page = Page::in_coop(&req, &scope)?;
+    page.insert("shown", &shown)
+        .insert("subject_path", &subject_path(&shown.notice))
+        .insert("requeued", &req.query_string().strip_prefix("requeued=").unwrap_or(""));
+    page.render("notifications/notice.html")
+}
+
+/// Where the notice's subject is read (under the co-op's pages).
+fn subject_path(notice: &NoticeSummary) -> String {
+    let id = notice.subject_id;
+    match LegalNotice::parse(&notice.kind) {
+        Some(LegalNotice::Allocation) => format!("/patronage/distributions/{id}"),
+        Some(LegalNotice::Convocation) => format!("/meetings/{id}"),
+        _ => format!("/ballots/{id}"),
+    }
+}
+
+/// The notice's deliveries as CSV.
+pub async fn notice_csv(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+) -> AppResult<HttpResponse> {
+    let shown = deliveries::show(&state, &scope, path.1).await?;
+    super::api::deliveries_csv(&shown)
+}
+
+/// Resends the notice to those it has not reached, then shows it again.
+pub async fn resend(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+    _form: PageForm<std::collections::BTreeMap<String, String>>,
+) -> AppResult<HttpResponse> {
+    let requeued = deliveries::resend(&state, &scope, path.1).await?;
+    Ok(see_other(&format!(
+        "/c/{}/notices/{}?requeued={requeued}",
+        scope.coop.slug, path.1
+    )))
 }

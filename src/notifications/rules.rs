@@ -654,3 +654,43 @@ mod tests {
         assert!(!is_standing("apply") && !is_standing("profile_changed") && !is_standing("invited"));
     }
 }
+
+/// A legal notice whose delivery is followed member by member: the secretary and
+/// the treasurer see who was reached and resend to the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LegalNotice {
+    /// The members' notices of allocation of a year-end distribution.
+    Allocation,
+    /// The convocation of a general meeting.
+    Convocation,
+    /// The notice the bylaws require before a ballot opens.
+    BallotNotice,
+    /// A ballot's opening: the call to vote.
+    BallotOpening,
+}
+
+impl LegalNotice {
+    /// Every legal notice.
+    pub const ALL: [LegalNotice; 4] = [
+        LegalNotice::Allocation,
+        LegalNotice::Convocation,
+        LegalNotice::BallotNotice,
+        LegalNotice::BallotOpening,
+    ];
+
+    /// Its name in the database and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LegalNotice::Allocation => "allocation",
+            LegalNotice::Convocation => "convocation",
+            LegalNotice::BallotNotice => "ballot_notice",
+            LegalNotice::BallotOpening => "ballot_opening",
+        }
+    }
+
+    /// The notice named `name` in the database.
+    pub fn parse(name: &str) -> Option<LegalNotice> {
+        LegalNotice::ALL.into_iter().find(|n| n.as_str() == name)
+    }
+}

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use diesel_async::AsyncPgConnection;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -13,9 +13,9 @@ use super::rules::{self, Delivery, MailClass, MailKind, NoticeKind, Route};
 use super::store;
 use crate::auth::extract::InCoop;
 use crate::auth::store::User;
-use crate::db::{self, DbPool};
+use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::mail::{Mail, Mailer};
+use crate::mail::Mail;
 use crate::server::AppState;
 
 /// Applies each recipient's preference to messages of `kind`: returns those to send
@@ -49,28 +49,26 @@ pub async fn sort_out(conn: &mut AsyncPgConnection, kind: MailKind, mails: Vec<M
     Ok(now)
 }
 
-/// Sends one message of `kind`, if its recipient's preference says now (see
-/// [`sort_out`]). Called after the change it reports has committed.
+/// Queues one message of `kind` in the caller's transaction, if its recipient's
+/// preference says now (see [`sort_out`]). `coop_id` names the co-op it concerns.
 pub async fn send(
     conn: &mut AsyncPgConnection,
-    mailer: &Mailer,
-    from: &str,
+    coop_id: Option<uuid::Uuid>,
     kind: MailKind,
     mail: Mail,
 ) -> AppResult<()> {
-    for mail in sort_out(conn, kind, vec![mail]).await? {
-        mailer.send(from, mail).await?;
-    }
-    Ok(())
+    let mails = sort_out(conn, kind, vec![mail]).await?;
+    crate::mail::queue(conn, coop_id, &mails).await
 }
 
-/// Sends every digest due at `now` (run hourly by the server, and callable from
+/// Queues every digest due at `now` (a task of the schedule, and callable from
 /// tests with any `now`): one e-mail per user with messages waiting and no digest
-/// in the last day, listing them oldest first. Returns the digests sent.
-pub async fn send_due_digests(pool: &DbPool, mailer: &Mailer, from: &str, now: DateTime<Utc>) -> AppResult<usize> {
+/// in the last day, listing them oldest first. Each digest is claimed and queued in
+/// one transaction, so it goes out once whichever process runs this. Returns the
+/// digests queued.
+pub async fn send_due_digests(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> AppResult<usize> {
     use crate::web::i18n::text_with;
-    let mut conn = db::conn(pool).await?;
-    let waiting = store::waiting(&mut conn).await?;
+    let waiting = store::waiting(conn).await?;
     let mut by_user: Vec<(uuid::Uuid, Vec<store::Waiting>)> = Vec::new();
     for item in waiting {
         match by_user.last_mut() {
@@ -85,29 +83,31 @@ pub async fn send_due_digests(pool: &DbPool, mailer: &Mailer, from: &str, now: D
             continue;
         }
         let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
-        let claimed = store::claim(&mut conn, user_id, &ids, now).await?;
-        let messages: Vec<(String, String)> = items
-            .iter()
-            .filter(|i| claimed.contains(&i.id))
-            .map(|i| (i.subject.clone(), i.body.clone()))
-            .collect();
-        if messages.is_empty() {
-            continue;
-        }
-        let args = [
-            ("name", first.display_name.clone()),
-            ("count", messages.len().to_string()),
-        ];
-        let mail = Mail {
-            to: first.email.clone(),
-            subject: text_with(&first.locale, "digest-subject", &args),
-            body: rules::digest_body(&text_with(&first.locale, "digest-intro", &args), &messages),
-        };
-        if let Err(e) = mailer.send(from, mail).await {
-            store::unclaim(&mut conn, &claimed).await?;
-            return Err(e);
-        }
-        sent += 1;
+        let queued = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                let claimed = store::claim(conn, user_id, &ids, now).await?;
+                let messages: Vec<(String, String)> = items
+                    .iter()
+                    .filter(|i| claimed.contains(&i.id))
+                    .map(|i| (i.subject.clone(), i.body.clone()))
+                    .collect();
+                if messages.is_empty() {
+                    return Ok(false);
+                }
+                let args = [
+                    ("name", first.display_name.clone()),
+                    ("count", messages.len().to_string()),
+                ];
+                let mail = Mail {
+                    to: first.email.clone(),
+                    subject: text_with(&first.locale, "digest-subject", &args),
+                    body: rules::digest_body(&text_with(&first.locale, "digest-intro", &args), &messages),
+                };
+                crate::mail::queue(conn, None, &[mail]).await?;
+                Ok(true)
+            })
+            .await?;
+        sent += usize::from(queued);
     }
     Ok(sent)
 }

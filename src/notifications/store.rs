@@ -240,12 +240,3 @@ pub async fn claim(
     }
     Ok(claimed)
 }
-
-/// Gives claimed items back to the queue (their digest could not be sent).
-pub async fn unclaim(conn: &mut AsyncPgConnection, items: &[i64]) -> AppResult<()> {
-    diesel::update(mail_digest_items::table.filter(mail_digest_items::id.eq_any(items)))
-        .set(mail_digest_items::sent_at.eq(None::<DateTime<Utc>>))
-        .execute(conn)
-        .await?;
-    Ok(())
-}

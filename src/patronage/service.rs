@@ -1911,8 +1911,9 @@ pub async fn my_notices(state: &AppState, scope: &InCoop) -> AppResult<Vec<(Dist
         .collect()
 }
 
-/// E-mails every member of a posted distribution their notice (treasurers; also
-/// done on posting). Returns the notices sent.
+/// Queues to every member of a posted distribution their notice of allocation
+/// (treasurers; also done on posting), as a legal notice whose delivery is followed
+/// member by member. Returns the notices queued.
 pub async fn send_notices(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<usize> {
     scope.require(Action::ManageDistribution)?;
     let mut conn = db::conn(&state.pool).await?;
@@ -1938,7 +1939,7 @@ async fn send_notices_in(
         .map(|r| (r.id, (r.email, r.display_name)))
         .collect();
     let mut locales: HashMap<String, String> = HashMap::new();
-    let mut sent = 0;
+    let mut mails = Vec::new();
     for line in &view.lines {
         if line.total.is_zero() {
             continue;
@@ -1983,10 +1984,17 @@ async fn send_notices_in(
                 ],
             ),
         };
-        state.mailer.send(&state.settings.mail_from, mail).await?;
-        sent += 1;
+        mails.push(mail);
     }
-    Ok(sent)
+    let notice = crate::mail::NoticeOf {
+        coop_id: coop.id,
+        kind: crate::notifications::rules::LegalNotice::Allocation,
+        subject_id: id,
+        created_by: Some(scope.caller.user.id),
+    };
+    conn.transaction(async |conn| crate::mail::queue_notice(conn, &notice, &mails).await)
+        .await?;
+    Ok(mails.len())
 }
 
 // ---------------------------------------------------------------------------

@@ -461,7 +461,7 @@ async fn notify_redemption(
             ],
         ),
     };
-    state.mailer.send(&state.settings.mail_from, mail).await
+    crate::mail::queue(&mut conn, Some(scope.coop.id), &[mail]).await
 }
 
 async fn write(state: &AppState, scope: &InCoop, operation: Operation) -> AppResult<Vec<LedgerEntry>> {
@@ -854,11 +854,7 @@ pub async fn totals(state: &AppState, scope: &InCoop, as_of: NaiveDate) -> AppRe
 
 /// Reminds every member with an instalment due or overdue today, in every co-op, by
 /// e-mail (run daily by a scheduler: `concord remind`). Returns the reminders sent.
-pub async fn remind(
-    pool: &crate::db::DbPool,
-    mailer: &crate::mail::Mailer,
-    settings: &crate::config::Settings,
-) -> AppResult<usize> {
+pub async fn remind(pool: &crate::db::DbPool, settings: &crate::config::Settings) -> AppResult<usize> {
     use crate::web::i18n;
     let today = Utc::now().date_naive();
     let mut conn = db::conn(pool).await?;
@@ -895,7 +891,7 @@ pub async fn remind(
                 ),
             };
             let kind = MailKind::InstalmentReminder;
-            crate::notifications::service::send(&mut conn, mailer, &settings.mail_from, kind, mail).await?;
+            crate::notifications::service::send(&mut conn, Some(coop.id), kind, mail).await?;
             sent += 1;
         }
     }

@@ -33,11 +33,19 @@ pub fn text(lang: &str, key: &str) -> String {
     LOCALES.lookup(&langid_for(lang), key)
 }
 
-/// A message in `lang` with arguments.
+/// A message in `lang` with arguments. An argument written as a plain integer is
+/// given to Fluent as a number, so a message's plural variants (`[one]`, `[other]`)
+/// follow it; anything else (amounts, dates, names) stays text as written.
 pub fn text_with(lang: &str, key: &str, args: &[(&str, String)]) -> String {
     let args: HashMap<Cow<'static, str>, FluentValue<'_>> = args
         .iter()
-        .map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone())))
+        .map(|(k, v)| {
+            let value = match v.parse::<i64>() {
+                Ok(n) if n.to_string() == *v => FluentValue::from(n),
+                _ => FluentValue::from(v.clone()),
+            };
+            (Cow::Owned(k.to_string()), value)
+        })
         .collect();
     LOCALES.lookup_with_args(&langid_for(lang), key, &args)
 }
@@ -131,6 +139,21 @@ mod tests {
         assert_eq!(from_accept_language("en;q=0.2, fr;q=0.7"), Some("fr"));
         assert_eq!(from_accept_language("de, it"), None);
         assert_eq!(from_accept_language(""), None);
+    }
+
+    #[test]
+    fn a_count_chooses_the_plural_and_other_arguments_stay_as_written() {
+        let one = text_with("en", "digest-subject", &[("count", "1".into())]);
+        assert_eq!(one, "Your daily digest: 1 message");
+        let two = text_with("en", "digest-subject", &[("count", "2".into())]);
+        assert_eq!(two, "Your daily digest: 2 messages");
+        // A leading zero or a decimal is not a count: it is shown exactly.
+        let kept = text_with(
+            "en",
+            "notices-counts",
+            &[("sent", "007".into()), ("total", "25.00".into())],
+        );
+        assert_eq!(kept, "007 of 25.00 delivered");
     }
 
     /// Every Fluent key of a language, from all its files.

@@ -7,6 +7,7 @@
 
 pub mod browser;
 pub mod process;
+pub mod smtp;
 
 use std::path::PathBuf;
 use std::sync::{mpsc, OnceLock};
@@ -169,6 +170,8 @@ pub struct TestApp {
     /// The server's background work (a password reset's mail), waited for before the
     /// outbox is read.
     background: Option<tokio_util::task::TaskTracker>,
+    /// The server's runtime and workers, to deliver its outbox before it is read.
+    workers: Option<(tokio::runtime::Handle, concord::worker::Workers)>,
 }
 
 impl TestApp {
@@ -199,6 +202,7 @@ impl TestApp {
             handle: None,
             thread: None,
             background: None,
+            workers: None,
         }
     }
 
@@ -221,12 +225,13 @@ impl TestApp {
                 let pool = concord::db::pool_with(&url, settings.pool_size, Some(settings.timeouts)).unwrap();
                 let state = web::Data::new(AppState::new(settings, pool).unwrap());
                 let background = state.background.clone();
+                let workers = (tokio::runtime::Handle::current(), state.workers());
                 let server = server::listen(state, listener).unwrap();
-                tx.send((server.handle(), background)).unwrap();
+                tx.send((server.handle(), background, workers)).unwrap();
                 let _ = server.await;
             })
         });
-        let (handle, background) = rx.recv().expect("the test server started");
+        let (handle, background, workers) = rx.recv().expect("the test server started");
         TestApp {
             url: format!("http://{address}"),
             database,
@@ -234,6 +239,7 @@ impl TestApp {
             handle: Some(handle),
             thread: Some(thread),
             background: Some(background),
+            workers: Some(workers),
         }
     }
 
@@ -396,13 +402,32 @@ impl TestApp {
         cluster().connection_string(&self.database)
     }
 
-    /// Waits for the work the server does after answering (a reset link's mail).
+    /// Waits for the work the server does after answering (a reset link's mail),
+    /// then has the server deliver its outbox (as its worker would within a second).
     pub fn settle(&self) {
         if let Some(background) = &self.background {
             background.close();
             futures::executor::block_on(background.wait());
             background.reopen();
         }
+        if let Some((runtime, workers)) = &self.workers {
+            let workers = workers.clone();
+            futures::executor::block_on(runtime.spawn(async move { workers.deliver_mail().await }))
+                .expect("the delivery ran")
+                .expect("the outbox was delivered");
+        }
+    }
+
+    /// The logins of the members on a ballot's roll, sorted.
+    pub async fn roll_logins(&self, ballot: &str) -> Vec<String> {
+        self.sql(&format!(
+            "SELECT u.email FROM ballot_voters v JOIN members m ON m.id = v.member_id JOIN users u ON u.id = m.user_id
+             WHERE v.ballot_id = '{ballot}' ORDER BY u.email"
+        ))
+        .await
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
     }
 
     /// The e-mails in the outbox, as raw messages, oldest first, once the server's

@@ -126,6 +126,20 @@ const EXPECTED: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/coops/{slug}", any()),
     ("GET", "/api/v1/coops/{slug}/dashboard", any()),
     ("GET", "/api/v1/coops/{slug}/notifications", any()),
+    // Legal notices: the treasurer follows allocations, the secretary and the board
+    // the rest (the matrix's notice is a call to vote).
+    (
+        "GET",
+        "/api/v1/coops/{slug}/notices",
+        only(&[Treasurer, Secretary, Board]),
+    ),
+    ("GET", "/api/v1/coops/{slug}/notices/{notice_id}", only(KEEPERS)),
+    (
+        "GET",
+        "/api/v1/coops/{slug}/notices/{notice_id}/deliveries.csv",
+        only(KEEPERS),
+    ),
+    ("POST", "/api/v1/coops/{slug}/notices/{notice_id}/resend", only(KEEPERS)),
     ("GET", "/api/v1/coops/{slug}/setup", only(OFFICERS)),
     ("POST", "/api/v1/coops/{slug}/setup/invitations", only(ADMIN)),
     ("POST", "/api/v1/coops/{slug}/capital/holdings/import", only(MONEY)),
@@ -382,6 +396,10 @@ const EXPECTED: &[(&str, &str, Rule)] = &[
     // Pages: a co-op.
     ("GET", "/c/{slug}", Rule::Home),
     ("GET", "/c/{slug}/notifications", any()),
+    ("GET", "/c/{slug}/notices", only(&[Treasurer, Secretary, Board])),
+    ("GET", "/c/{slug}/notices/{notice_id}", only(KEEPERS)),
+    ("GET", "/c/{slug}/notices/{notice_id}/deliveries.csv", only(KEEPERS)),
+    ("POST", "/c/{slug}/notices/{notice_id}/resend", only(KEEPERS)),
     ("GET", "/c/{slug}/setup", only(OFFICERS)),
     ("POST", "/c/{slug}/setup/invitations", only(ADMIN)),
     ("GET", "/c/{slug}/parameters", any()),
@@ -755,6 +773,16 @@ impl Ids {
             "meeting_id",
             one(app, "SELECT id FROM meetings ORDER BY starts_at LIMIT 1").await,
         );
+        // A call to vote of the open ballot, as its opening queues one.
+        let notice = app
+            .sql(&format!(
+                "INSERT INTO notices (id, coop_id, kind, subject_id)
+                 SELECT gen_random_uuid(), coop_id, 'ballot_opening', id FROM ballots WHERE id = '{}'
+                 RETURNING id::text",
+                ids["ballot_id"]
+            ))
+            .await;
+        ids.insert("notice_id", notice[0].get(0));
         let number: i32 = app.sql("SELECT max(number) FROM bylaw_versions").await[0].get(0);
         ids.insert("number", number.to_string());
         ids.insert("token", "not-a-feed".into());

@@ -539,7 +539,9 @@ impl Capital<'_> {
 #[tokio::test]
 async fn remind_writes_to_members_with_instalments_due() {
     let app = TestApp::demo().await;
-    let data = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("remind-{}", app.database));
+    // The command shares the server's data directory, outbox included: whichever of
+    // them delivers a reminder, it is written there once.
+    let data = app.data_dir.clone();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_concord"))
         .args(["remind", "--public-url", "https://coop.example"])
         .env("DATABASE_URL", app.database_url())
@@ -554,17 +556,11 @@ async fn remind_writes_to_members_with_instalments_due() {
         String::from_utf8_lossy(&output.stdout),
         "2 instalment reminders and 0 ballot reminders sent\n"
     );
-    let mails: Vec<String> = std::fs::read_dir(data.join("outbox"))
-        .unwrap()
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+    let mails: Vec<String> = app
+        .outbox()
+        .into_iter()
         // Undo quoted-printable: soft line breaks, and the euro sign's bytes.
-        .map(|e| {
-            std::fs::read_to_string(e.path())
-                .unwrap()
-                .replace("=\r\n", "")
-                .replace("=E2=82=AC", "€")
-        })
+        .map(|m| m.replace("=\r\n", "").replace("=E2=82=AC", "€"))
         .collect();
     let to_max = mails
         .iter()
@@ -582,7 +578,6 @@ async fn remind_writes_to_members_with_instalments_due() {
         .find(|m| m.contains("To: treasurer@demo.coop"))
         .expect("Théo is reminded");
     assert!(to_theo.contains("versement"), "in French: {to_theo}");
-    std::fs::remove_dir_all(&data).ok();
 }
 
 #[tokio::test]

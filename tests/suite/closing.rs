@@ -49,18 +49,6 @@ async fn one<T: for<'a> tokio_postgres::types::FromSql<'a>>(app: &TestApp, sql: 
     app.sql(sql).await[0].get(0)
 }
 
-/// The logins of the members on a ballot's roll.
-async fn roll(app: &TestApp, ballot: &str) -> Vec<String> {
-    app.sql(&format!(
-        "SELECT u.email FROM ballot_voters v JOIN members m ON m.id = v.member_id JOIN users u ON u.id = m.user_id
-         WHERE v.ballot_id = '{ballot}' ORDER BY u.email"
-    ))
-    .await
-    .iter()
-    .map(|r| r.get(0))
-    .collect()
-}
-
 /// The e-mails in the outbox (bodies decoded) that contain one of `markers` (a message's words in
 /// English and in French: two demo members read French).
 fn mails(app: &TestApp, markers: &[&str]) -> Vec<String> {
@@ -142,7 +130,7 @@ async fn an_online_ballot_closes_early_once_everyone_on_the_roll_has_voted() {
     let app = TestApp::demo().await;
     let secretary = app.demo_token("secretary@demo.coop").await;
     let id = open_motion(&app, &secretary, "Buy the van").await;
-    let voters = roll(&app, &id).await;
+    let voters = app.roll_logins(&id).await;
     assert_eq!(voters.len(), 6);
     for email in &voters[..5] {
         vote(&app, email, &id).await;
@@ -251,7 +239,7 @@ async fn a_cancellation_needs_a_reason_is_audited_and_tells_every_voter_who_and_
     let board_name: String = one(&app, "SELECT display_name FROM users WHERE email = 'board@demo.coop'").await;
     let told = mails(&app, &["The quote for the van has expired."]);
     assert_eq!(told.len(), 6, "every member on the roll is told");
-    for voter in roll(&app, &id).await {
+    for voter in app.roll_logins(&id).await {
         assert!(told.iter().any(|m| m.contains(&format!("To: {voter}"))), "{voter}");
     }
     assert!(

@@ -505,11 +505,12 @@ async fn a_daily_digest_gathers_ordinary_mail_and_goes_once_a_day() {
         0,
         "kept for the digest"
     );
-    let settings = concord::config::Settings::with_data_dir(&app.data_dir).unwrap();
-    let pool = concord::db::pool(&app.database_url(), 2).unwrap();
-    let mailer = concord::mail::Mailer::new(&settings.mail).unwrap();
+    let pool = concord::db::pool(&app.database_url(), 1).unwrap();
     let now = chrono::Utc::now();
-    let send = |at| concord::notifications::service::send_due_digests(&pool, &mailer, &settings.mail_from, at);
+    let send = async |at| {
+        let mut conn = pool.get().await.unwrap();
+        concord::notifications::service::send_due_digests(&mut conn, at).await
+    };
     assert_eq!(send(now).await.unwrap(), 1);
     let outbox = app.outbox();
     let digests = mails_to(&outbox, "member@demo.coop", "Your daily digest: 2 messages");

@@ -381,9 +381,12 @@ async fn an_office_ends_on_the_day_a_later_resignation_takes_effect() {
         200
     );
     let pool = concord::db::pool(&app.database_url(), 1).unwrap();
-    let sweep = concord::membership::service::end_offices_of_former_members;
-    assert_eq!(sweep(&pool, today).await.unwrap(), 0, "not yet");
-    assert_eq!(sweep(&pool, effective).await.unwrap(), 1);
+    let sweep = async |day| {
+        let mut conn = pool.get().await.unwrap();
+        concord::membership::service::end_offices_of_former_members(&mut conn, day).await
+    };
+    assert_eq!(sweep(today).await.unwrap(), 0, "not yet");
+    assert_eq!(sweep(effective).await.unwrap(), 1);
     assert_eq!(roles_of(&app, &treasurer_id).await, "member");
     let event = app
         .sql(&format!(
@@ -396,5 +399,5 @@ async fn an_office_ends_on_the_day_a_later_resignation_takes_effect() {
         serde_json::from_str::<Value>(&event[0].get::<_, String>(1)).unwrap(),
         json!({"from": ["member", "treasurer"], "to": ["member"]})
     );
-    assert_eq!(sweep(&pool, effective).await.unwrap(), 0, "once");
+    assert_eq!(sweep(effective).await.unwrap(), 0, "once");
 }

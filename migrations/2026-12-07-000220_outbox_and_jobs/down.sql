@@ -1,0 +1,3 @@
+DROP TABLE jobs;
+DROP TABLE outgoing_mail;
+DROP TABLE notices;

@@ -1,0 +1,207 @@
+//! The server's background workers: the recurring tasks of the schedule and the
+//! one-off jobs from the queue in PostgreSQL (`jobs`), and the delivery of the
+//! outbox (`mail`). Any number of Concord processes may run them against one
+//! database: every claim is `FOR UPDATE SKIP LOCKED` with a lease.
+//!
+//! Their connections come from the server's pool, at most one per worker at a time:
+//! the jobs' share of the pool is bounded by the number of workers, so a long job
+//! never takes the connections requests need.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel_async::AsyncPgConnection;
+
+use crate::config::Settings;
+use crate::db::{self, DbPool};
+use crate::error::{AppError, AppResult};
+use crate::mail::{Delivered, Mailer};
+use crate::{ballots, jobs, membership, notifications};
+
+/// A task of the schedule: one row in `jobs`, run by one process at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recurring {
+    /// Opens scheduled drafts and closes ballots whose window ended (every few
+    /// seconds, and at once on start, so a close that fell while the server was
+    /// down happens at once; a vote after the close is refused by the clock in any
+    /// case, so this only bounds how late the result goes out).
+    BallotSchedule,
+    /// Takes offices from members whose leaving has taken effect since it was
+    /// recorded (access already ignores them from that day).
+    EndOffices,
+    /// Queues the daily digests due (each user's at most once a day).
+    DailyDigests,
+}
+
+impl Recurring {
+    /// Every recurring task.
+    pub const ALL: [Recurring; 3] = [
+        Recurring::BallotSchedule,
+        Recurring::EndOffices,
+        Recurring::DailyDigests,
+    ];
+
+    /// Its row's key in `jobs`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Recurring::BallotSchedule => "ballot_schedule",
+            Recurring::EndOffices => "end_offices",
+            Recurring::DailyDigests => "daily_digests",
+        }
+    }
+
+    /// How long after a run it is due again.
+    pub fn period(self) -> Duration {
+        match self {
+            Recurring::BallotSchedule => Duration::from_secs(5),
+            Recurring::EndOffices | Recurring::DailyDigests => Duration::from_secs(3_600),
+        }
+    }
+
+    fn from_key(key: &str) -> Option<Recurring> {
+        Recurring::ALL.into_iter().find(|r| r.key() == key)
+    }
+
+    async fn run(self, conn: &mut AsyncPgConnection, settings: &Settings) -> AppResult<()> {
+        let now = chrono::Utc::now();
+        match self {
+            Recurring::BallotSchedule => ballots::service::run_schedule(conn, settings).await.map(drop),
+            Recurring::EndOffices => membership::service::end_offices_of_former_members(conn, now.date_naive())
+                .await
+                .map(drop),
+            Recurring::DailyDigests => notifications::service::send_due_digests(conn, now).await.map(drop),
+        }
+    }
+}
+
+/// How often an idle worker looks for work.
+const POLL_EVERY: Duration = Duration::from_secs(1);
+
+/// What the workers share.
+#[derive(Clone)]
+pub struct Workers {
+    /// The server's pool.
+    pub pool: DbPool,
+    /// The configuration.
+    pub settings: Arc<Settings>,
+    /// The relay.
+    pub mailer: Mailer,
+    /// Held while this process delivers the outbox, so a caller that wants the
+    /// outbox delivered (a test, the CLI) waits for a delivery already under way.
+    pub delivering: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Workers {
+    /// Starts the workers on the current runtime: the schedule's, `job_workers`
+    /// for one-off jobs, and the outbox's.
+    pub fn spawn(self) {
+        let schedule = self.clone();
+        tokio::spawn(async move { schedule.run_recurring().await });
+        for _ in 0..self.settings.job_workers {
+            let jobs = self.clone();
+            tokio::spawn(async move { jobs.run_one_off().await });
+        }
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(POLL_EVERY);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                if let Err(e) = self.deliver_mail().await {
+                    tracing::warn!(error = %e, "delivering the outbox");
+                }
+            }
+        });
+    }
+
+    /// Delivers the outbox's messages that are due, now (after any delivery this
+    /// process has under way).
+    pub async fn deliver_mail(&self) -> AppResult<Delivered> {
+        let _delivering = self.delivering.lock().await;
+        crate::mail::deliver_due(&self.pool, &self.mailer, &self.settings.mail_from).await
+    }
+
+    /// The tasks this process runs: the ballot schedule only where it is on.
+    fn recurring_here(&self) -> Vec<Recurring> {
+        Recurring::ALL
+            .into_iter()
+            .filter(|r| *r != Recurring::BallotSchedule || self.settings.schedule_ballots)
+            .collect()
+    }
+
+    async fn run_recurring(self) {
+        let here = self.recurring_here();
+        let mut every = tokio::time::interval(POLL_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if let Err(e) = self.recurring_pass(&here).await {
+                tracing::warn!(error = %e, "running the schedule");
+            }
+        }
+    }
+
+    async fn recurring_pass(&self, here: &[Recurring]) -> AppResult<()> {
+        let mut conn = db::conn(&self.pool).await?;
+        for task in here {
+            jobs::ensure_recurring(&mut conn, task.key(), task.first_after()).await?;
+        }
+        let keys: Vec<&str> = here.iter().map(|r| r.key()).collect();
+        while let Some(job) = jobs::claim(&mut conn, Some(&keys)).await? {
+            let Some(task) = job.unique_key.as_deref().and_then(Recurring::from_key) else {
+                continue;
+            };
+            let error = task.run(&mut conn, &self.settings).await.err().map(|e| {
+                tracing::warn!(error = %e, task = task.key(), "a task of the schedule failed");
+                e.to_string()
+            });
+            jobs::reschedule(&mut conn, job.id, task.period(), error).await?;
+        }
+        Ok(())
+    }
+
+    async fn run_one_off(self) {
+        let mut every = tokio::time::interval(POLL_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if let Err(e) = self.one_off_pass().await {
+                tracing::warn!(error = %e, "running the job queue");
+            }
+        }
+    }
+
+    /// Runs the one-off jobs due until none is left to claim.
+    pub async fn one_off_pass(&self) -> AppResult<usize> {
+        let mut ran = 0;
+        loop {
+            let mut conn = db::conn(&self.pool).await?;
+            let Some(job) = jobs::claim(&mut conn, None).await? else {
+                return Ok(ran);
+            };
+            let outcome = self.run_job(&mut conn, &job).await;
+            if let Err(e) = &outcome {
+                tracing::warn!(error = %e, job = %job.id, kind = job.kind, "a job failed");
+            }
+            jobs::finish(&mut conn, &job, outcome).await?;
+            ran += 1;
+        }
+    }
+
+    async fn run_job(&self, _conn: &mut AsyncPgConnection, job: &jobs::Claimed) -> Result<serde_json::Value, AppError> {
+        Err(AppError::BadRequest(format!(
+            "no worker knows the job kind `{}`",
+            job.kind
+        )))
+    }
+}
+
+impl Recurring {
+    /// How long after a process first creates its row the task first runs: the
+    /// digests wait an hour, so a restart never sends one early.
+    fn first_after(self) -> Duration {
+        match self {
+            Recurring::DailyDigests => Duration::from_secs(3_600),
+            Recurring::BallotSchedule | Recurring::EndOffices => Duration::ZERO,
+        }
+    }
+}
