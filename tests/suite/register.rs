@@ -539,7 +539,9 @@ async fn an_import_numbers_the_rows_without_one_after_the_highest_kept_in_file_o
         )
         .await;
     let today = Utc::now().date_naive();
-    let found: Vec<(String, Option<i64>, String, String, Option<i32>, String)> = rows
+    // e-mail, number, status, employment, roles, history
+    type Line = (String, Option<i64>, String, String, Option<i32>, String);
+    let found: Vec<Line> = rows
         .iter()
         .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)))
         .collect();
@@ -640,6 +642,9 @@ async fn a_register_over_the_row_limit_is_refused_whole_saying_the_limit() {
         "the file has 100001 rows; an import takes at most 100000 rows \
          (the operator sets the limit: CONCORD_IMPORT_MAX_ROWS)"
     );
+    // A file well over the size limit is answered with the limit, not cut off.
+    let body = problem(import(&app, &secretary, &csv.repeat(4)).await, 413, "payload-too-large").await;
+    assert_eq!(body["detail"], "the request body is larger than 8388608 bytes");
     // The register page says it beside the pasted file.
     let browser = app.signed_in("secretary@demo.coop").await;
     let page = browser
