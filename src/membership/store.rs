@@ -216,6 +216,12 @@ pub async fn insert_imported(
     people: &[Imported],
 ) -> AppResult<()> {
     use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Uuid as SqlUuid};
+    // Each foreign-key check runs a plan its connection keeps. One made while these
+    // tables held a few rows (the demo, the first admissions) scans the whole table,
+    // once for every row written here: 20,000 people took 5 s on one connection and
+    // 60 s on another. Planned afresh at the first check, with the rows written before
+    // it there to count, it uses the index.
+    diesel::sql_query("DISCARD PLANS").execute(conn).await?;
     for chunk in people.chunks(ARRAY_CHUNK) {
         let user_ids: Vec<Uuid> = chunk.iter().map(|p| p.user_id).collect();
         // As `auth::store::create`: no password until they set one, not an operator.
