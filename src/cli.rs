@@ -193,6 +193,12 @@ pub struct ServeArgs {
     /// Seconds a request may wait for a lock before it gives up (503, to retry).
     #[arg(long, env = "CONCORD_LOCK_TIMEOUT", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=600))]
     pub lock_timeout: u64,
+    /// Largest CSV file an import accepts, in MiB (413 beyond).
+    #[arg(long, env = "CONCORD_IMPORT_LIMIT_MIB", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub import_limit_mib: u64,
+    /// Most rows a register import accepts (413 beyond, before any is written).
+    #[arg(long, env = "CONCORD_IMPORT_MAX_ROWS", default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub import_max_rows: u64,
 }
 
 /// `audit` subcommands.
@@ -443,6 +449,8 @@ async fn serve(data_dir: &std::path::Path, database: &Database, args: ServeArgs)
     };
     settings.metrics_bind = args.metrics_bind;
     settings.metrics_token = args.metrics_token.filter(|t| !t.is_empty());
+    settings.import_limit = usize::try_from(args.import_limit_mib * 1024 * 1024).unwrap_or(usize::MAX);
+    settings.import_max_rows = usize::try_from(args.import_max_rows).unwrap_or(usize::MAX);
     if let Some(url) = args.smtp_url {
         settings.mail = MailSettings::Smtp(url);
     }

@@ -96,6 +96,12 @@ pub struct Settings {
     pub metrics_token: Option<String>,
     /// How long a request's statement may run and wait for a lock.
     pub timeouts: crate::db::Timeouts,
+    /// Largest CSV file an import accepts, in bytes (every import, API and pages).
+    pub import_limit: usize,
+    /// Most rows a register import accepts. Checked before the import takes its
+    /// connection: a larger file is refused at once rather than holding the
+    /// register's lock for minutes.
+    pub import_max_rows: usize,
 }
 
 impl Settings {
@@ -133,6 +139,8 @@ impl Settings {
                 statement: Duration::from_secs(60),
                 lock: Duration::from_secs(5),
             },
+            import_limit: crate::server::IMPORT_LIMIT,
+            import_max_rows: 100_000,
         })
     }
 

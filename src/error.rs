@@ -78,6 +78,9 @@ pub enum AppError {
     ClosingEarly { detail: String, cancel: String },
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    /// An import over the row limit, refused before any of it is read into the database.
+    #[error("the file has {rows} rows; an import takes at most {limit} rows (the operator sets the limit: CONCORD_IMPORT_MAX_ROWS)")]
+    TooManyRows { rows: usize, limit: usize },
     #[error("the content type must be {expected}")]
     UnsupportedMediaType { expected: &'static str },
     #[error("too many attempts: try again in {retry_after_secs} seconds")]
@@ -112,6 +115,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::ClosingEarly { .. } => "closing-early",
             AppError::PayloadTooLarge { .. } => "payload-too-large",
+            AppError::TooManyRows { .. } => "too-many-rows",
             AppError::UnsupportedMediaType { .. } => "unsupported-media-type",
             AppError::TooManyRequests { .. } => "too-many-requests",
             AppError::Unavailable => "unavailable",
@@ -131,6 +135,7 @@ impl AppError {
             AppError::Conflict(_) => "Conflict",
             AppError::ClosingEarly { .. } => "An online ballot closes at its closing time",
             AppError::PayloadTooLarge { .. } => "Payload too large",
+            AppError::TooManyRows { .. } => "Too many rows",
             AppError::UnsupportedMediaType { .. } => "Unsupported media type",
             AppError::TooManyRequests { .. } => "Too many requests",
             AppError::Unavailable => "Service unavailable",
@@ -172,7 +177,7 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict(_) | AppError::ClosingEarly { .. } => StatusCode::CONFLICT,
-            AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::PayloadTooLarge { .. } | AppError::TooManyRows { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,

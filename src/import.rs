@@ -3,7 +3,7 @@
 //! number, so that each bad row can be reported with its line and reason and
 //! nothing is imported unless every row is good.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -21,13 +21,21 @@ pub struct ImportError {
 pub struct Row {
     /// The line in the file.
     pub line: usize,
-    fields: HashMap<String, String>,
+    // The header is shared by every row: a register of 500,000 people would otherwise
+    // hold 500,000 copies of its column names.
+    headers: Arc<[String]>,
+    record: csv::StringRecord,
 }
 
 impl Row {
     /// The trimmed value of a column; empty when the column is absent.
     pub fn get(&self, column: &str) -> String {
-        self.fields.get(column).cloned().unwrap_or_default()
+        self.headers
+            .iter()
+            .position(|h| h == column)
+            .and_then(|i| self.record.get(i))
+            .map(String::from)
+            .unwrap_or_default()
     }
 }
 
@@ -56,10 +64,28 @@ pub fn header(text: &str) -> Result<Vec<String>, ImportError> {
     header_of(&mut reader(text))
 }
 
+/// How many data rows a CSV text has (its records after the header), counted without
+/// reading their fields: what an import's row limit is checked against before any
+/// work is done.
+pub fn row_count(text: &str) -> usize {
+    let mut reader = reader(text);
+    let mut record = csv::ByteRecord::new();
+    let mut count = 0;
+    while let Ok(true) = reader.read_byte_record(&mut record) {
+        count += 1;
+    }
+    count
+}
+
 /// Reads a CSV text with a header. Refuses the whole file (as line 1) when the header
 /// cannot be read, names a column not in `allowed`, or lacks one of `required`;
-/// otherwise answers every row, or why it cannot be read (line number and reason).
-pub fn rows(text: &str, allowed: &[&str], required: &[&str]) -> Result<Vec<Result<Row, ImportError>>, ImportError> {
+/// otherwise answers every row, or why it cannot be read (line number and reason),
+/// one at a time as they are read.
+pub fn rows<'a>(
+    text: &'a str,
+    allowed: &[&str],
+    required: &[&str],
+) -> Result<impl Iterator<Item = Result<Row, ImportError>> + 'a, ImportError> {
     let mut reader = reader(text);
     let headers = header_of(&mut reader)?;
     let header_error = |reason: String| ImportError { line: 1, reason };
@@ -72,27 +98,25 @@ pub fn rows(text: &str, allowed: &[&str], required: &[&str]) -> Result<Vec<Resul
     if let Some(missing) = required.iter().find(|r| !headers.iter().any(|h| h == *r)) {
         return Err(header_error(format!("the column `{missing}` is required")));
     }
-    Ok(reader
-        .records()
-        .enumerate()
-        .map(|(index, record)| {
-            let line = index + 2;
-            let record = record.map_err(|e| ImportError {
+    let headers: Arc<[String]> = headers.into();
+    Ok(reader.into_records().enumerate().map(move |(index, record)| {
+        let line = index + 2;
+        let record = record.map_err(|e| ImportError {
+            line,
+            reason: format!("unreadable row: {e}"),
+        })?;
+        if record.len() != headers.len() {
+            return Err(ImportError {
                 line,
-                reason: format!("unreadable row: {e}"),
-            })?;
-            if record.len() != headers.len() {
-                return Err(ImportError {
-                    line,
-                    reason: format!("{} fields where the header has {}", record.len(), headers.len()),
-                });
-            }
-            Ok(Row {
-                line,
-                fields: headers.iter().cloned().zip(record.iter().map(String::from)).collect(),
-            })
+                reason: format!("{} fields where the header has {}", record.len(), headers.len()),
+            });
+        }
+        Ok(Row {
+            line,
+            headers: headers.clone(),
+            record,
         })
-        .collect())
+    }))
 }
 
 #[cfg(test)]
@@ -106,7 +130,8 @@ mod tests {
             &["name", "email"],
             &["name"],
         )
-        .unwrap();
+        .unwrap()
+        .collect::<Vec<_>>();
         let first = rows[0].as_ref().unwrap();
         assert_eq!(
             (first.line, first.get("name"), first.get("email")),
@@ -115,12 +140,19 @@ mod tests {
         assert_eq!(first.get("absent"), "");
         assert_eq!(rows[1].as_ref().unwrap_err().reason, "1 fields where the header has 2");
         assert_eq!(rows[1].as_ref().unwrap_err().line, 3);
-        let unknown = super::rows("name,shoe\n", &["name"], &[]).unwrap_err();
+        let unknown = super::rows("name,shoe\n", &["name"], &[]).err().unwrap();
         assert_eq!(
             (unknown.line, unknown.reason.as_str()),
             (1, "unknown column `shoe`; the columns are name")
         );
-        let missing = super::rows("email\n", &["name", "email"], &["name"]).unwrap_err();
+        let missing = super::rows("email\n", &["name", "email"], &["name"]).err().unwrap();
         assert_eq!(missing.reason, "the column `name` is required");
+    }
+
+    #[test]
+    fn rows_are_counted_with_the_unreadable_ones() {
+        assert_eq!(row_count("name,email\nAna,a@x.coop\nBen\n\"Unclosed,x\n"), 3);
+        assert_eq!(row_count("name,email\n"), 0);
+        assert_eq!(row_count(""), 0);
     }
 }

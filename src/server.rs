@@ -383,7 +383,8 @@ async fn metrics_page(req: HttpRequest, source: web::Data<MetricsSource>) -> Htt
     }
 }
 
-/// Largest CSV file an import accepts (a register of some 100,000 people).
+/// Largest CSV file an import accepts by default (a register of some 100,000 people);
+/// `Settings::import_limit` is the one in force.
 pub const IMPORT_LIMIT: usize = 8 * 1024 * 1024;
 
 /// Reads a request body of at most `limit` bytes; a larger one is refused with 413 and
@@ -444,6 +445,7 @@ pub fn app(
     >,
 > {
     let limit = state.settings.body_limit;
+    let import_limit = state.settings.import_limit;
     // `/metrics` beside the application, unless the operator serves it elsewhere.
     let metrics_here = state.settings.metrics_bind.is_none().then(|| MetricsSource {
         registry: metrics.registry.clone(),
@@ -507,7 +509,7 @@ pub fn app(
                 .service(resource("/coops/{slug}/setup/invitations").route(web::post().to(coops::api::invite_waiting)))
                 .service(
                     resource("/coops/{slug}/capital/holdings/import")
-                        .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
+                        .app_data(web::PayloadConfig::new(import_limit))
                         .route(web::post().to(shares::api::import_holdings)),
                 )
                 .service(
@@ -524,7 +526,7 @@ pub fn app(
                 .service(resource("/coops/{slug}/register.csv").route(web::get().to(membership::api::register_csv)))
                 .service(
                     resource("/coops/{slug}/register/import")
-                        .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
+                        .app_data(web::PayloadConfig::new(import_limit))
                         .route(web::post().to(membership::api::import)),
                 )
                 .service(
@@ -624,7 +626,7 @@ pub fn app(
                 )
                 .service(
                     resource("/coops/{slug}/fiscal-years/{year_id}/hours/import")
-                        .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
+                        .app_data(web::PayloadConfig::new(import_limit))
                         .route(web::post().to(patronage::api::import_hours)),
                 )
                 .service(
@@ -754,8 +756,8 @@ pub fn app(
         .service(resource("/c/{slug}/register.csv").route(web::get().to(membership::pages::register_csv)))
         .service(
             resource("/c/{slug}/register/import")
-                .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
-                .app_data(FormLimit(IMPORT_LIMIT))
+                .app_data(web::PayloadConfig::new(import_limit))
+                .app_data(FormLimit(import_limit))
                 .route(web::post().to(membership::pages::import)),
         )
         .service(resource("/c/{slug}/register/{member_id}").route(web::get().to(membership::pages::member)))
@@ -769,8 +771,8 @@ pub fn app(
         .service(resource("/c/{slug}/capital/classes").route(web::post().to(shares::pages::create_class)))
         .service(
             resource("/c/{slug}/capital/holdings")
-                .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
-                .app_data(FormLimit(IMPORT_LIMIT))
+                .app_data(web::PayloadConfig::new(import_limit))
+                .app_data(FormLimit(import_limit))
                 .route(web::post().to(shares::pages::import_holdings)),
         )
         .service(resource("/c/{slug}/capital/me").route(web::get().to(shares::pages::my_statement)))
@@ -824,8 +826,8 @@ pub fn app(
         )
         .service(
             resource("/c/{slug}/patronage/years/{year_id}/import")
-                .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
-                .app_data(FormLimit(IMPORT_LIMIT))
+                .app_data(web::PayloadConfig::new(import_limit))
+                .app_data(FormLimit(import_limit))
                 .route(web::post().to(patronage::pages::import_hours)),
         )
         .service(

@@ -240,7 +240,7 @@ pub async fn import(
     req: HttpRequest,
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
-    let body = crate::server::body_within(payload, crate::server::IMPORT_LIMIT).await?;
+    let body = crate::server::body_within(payload, state.settings.import_limit).await?;
     let imported = service::import_register(&state, &scope, csv_body(&req, &body)?).await?;
     Ok(HttpResponse::Created().json(Imported { imported }))
 }

@@ -484,25 +484,35 @@ pub async fn import(
     scope: InCoop,
     form: PageForm<ImportForm>,
 ) -> AppResult<HttpResponse> {
-    match service::import_register(&state, &scope, &form.0.csv).await {
-        Ok(count) => Ok(see_other(&format!("/c/{}/register?imported={count}", scope.coop.slug))),
-        Err(AppError::Validation(errors)) => {
-            let today = Utc::now().date_naive();
-            let lines = service::register(&state, &scope, today, None, None).await?;
-            let mut page = Page::in_coop(&req, &scope)?;
-            page.insert("lines", &lines)
-                .insert("as_of", &today)
-                .insert("status", &Option::<String>::None)
-                .insert("q", "")
-                .insert("statuses", &ALL_STATUSES)
-                .insert("csv_query", "")
-                .insert("can_import", &true)
-                .insert("import_text", &form.0.csv)
-                .insert("import_errors", &errors);
-            page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "membership/register.html")
+    let errors = match service::import_register(&state, &scope, &form.0.csv).await {
+        Ok(count) => return Ok(see_other(&format!("/c/{}/register?imported={count}", scope.coop.slug))),
+        Err(AppError::Validation(errors)) => errors,
+        Err(AppError::TooManyRows { rows, limit }) => {
+            let lang = Page::in_coop(&req, &scope)?.lang;
+            vec![FieldError::new(
+                "csv",
+                i18n::text_with(
+                    lang,
+                    "import-too-many-rows",
+                    &[("rows", rows.to_string()), ("limit", limit.to_string())],
+                ),
+            )]
         }
-        Err(other) => Err(other),
-    }
+        Err(other) => return Err(other),
+    };
+    let today = Utc::now().date_naive();
+    let lines = service::register(&state, &scope, today, None, None).await?;
+    let mut page = Page::in_coop(&req, &scope)?;
+    page.insert("lines", &lines)
+        .insert("as_of", &today)
+        .insert("status", &Option::<String>::None)
+        .insert("q", "")
+        .insert("statuses", &ALL_STATUSES)
+        .insert("csv_query", "")
+        .insert("can_import", &true)
+        .insert("import_text", &form.0.csv)
+        .insert("import_errors", &errors);
+    page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "membership/register.html")
 }
 
 /// What the profile form sends.

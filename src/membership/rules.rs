@@ -410,12 +410,53 @@ pub fn parse_register_import(
     }
 }
 
+/// What an import takes from the co-op's counter of member numbers: the highest
+/// number the file keeps (the counter moves past it, so no later admission collides
+/// with it), and how many full members come without a number and need one.
+pub fn numbers_to_take(rows: &[ImportRow]) -> (Option<i64>, i64) {
+    let highest = rows.iter().filter_map(|r| r.number).max();
+    let unnumbered = rows
+        .iter()
+        .filter(|r| r.status == ImportStatus::Member && r.number.is_none())
+        .count();
+    (highest, i64::try_from(unnumbered).unwrap_or(i64::MAX))
+}
+
+/// Each row's member number: the one it kept, or for a full member without one the
+/// next of the numbers taken from `first` on, in the order of the file; an applicant
+/// has none.
+pub fn assign_member_numbers(rows: &[ImportRow], first: i64) -> Vec<Option<i64>> {
+    let mut next = first;
+    rows.iter()
+        .map(|r| match (r.status, r.number) {
+            (_, Some(kept)) => Some(kept),
+            (ImportStatus::Member, None) => {
+                next += 1;
+                Some(next - 1)
+            }
+            (ImportStatus::Applicant, None) => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod import_tests {
     use super::*;
 
     fn day(s: &str) -> chrono::NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn members_without_a_number_take_the_next_ones_in_file_order() {
+        let text = "number,name,email,status\n\
+                    ,Ana,ana@x.coop,member\n\
+                    40,Ben,ben@x.coop,member\n\
+                    ,Cyd,cyd@x.coop,applicant\n\
+                    ,Dee,dee@x.coop,member\n";
+        let rows = parse_register_import(text, day("2026-11-25"), &[1, 2], &[]).unwrap();
+        assert_eq!(numbers_to_take(&rows), (Some(40), 2));
+        assert_eq!(assign_member_numbers(&rows, 41), [Some(41), Some(40), None, Some(42)]);
     }
 
     #[test]

@@ -10,9 +10,7 @@ use chrono::NaiveDate;
 use super::lifecycle::{
     self, Actor, LifecycleError, MemberState, MemberStatus, StatusChange, Transition, TransitionName,
 };
-use super::rules::{
-    check_invitation, check_role_change, parse_register_import, roles_kept, ImportStatus, RoleChangeRefusal,
-};
+use super::rules::{check_invitation, check_role_change, roles_kept, RoleChangeRefusal};
 use super::store;
 use crate::audit;
 use crate::auth::extract::InCoop;
@@ -967,123 +965,22 @@ pub fn register_csv(lines: &[RegisterLine]) -> AppResult<Vec<u8>> {
 
 /// Imports an existing register from CSV, whole or not at all: every row is checked
 /// first, and one bad row imports nothing and reports every bad row with its line.
+/// A file over the row limit is refused before anything is read into the database.
 /// Returns how many people were entered.
 pub async fn import_register(state: &AppState, scope: &InCoop, csv_text: &str) -> AppResult<usize> {
     scope.require(Action::ManageRegister)?;
-    let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
-    let locale = scope.coop.locale.clone();
-    let today = Utc::now().date_naive();
+    super::import::check_row_limit(csv_text, state.settings.import_max_rows)?;
     let mut conn = db::conn(&state.pool).await?;
-    let imported: usize = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            // One import at a time per co-op, and no number taken meanwhile.
-            store::lock_register(conn, coop_id).await?;
-            let (numbers, emails) = store::taken_numbers_and_emails(conn, coop_id).await?;
-            let rows = parse_register_import(csv_text, today, &numbers, &emails).map_err(|errors| {
-                AppError::Validation(
-                    errors
-                        .into_iter()
-                        .map(|e| FieldError::new(format!("line {}", e.line), e.reason))
-                        .collect(),
-                )
-            })?;
-            // Someone who already has a Concord account (in another co-op, or who
-            // applied elsewhere) joins only by accepting an invitation: an import never
-            // attaches their account, nor shows their name, without them.
-            let emails: Vec<String> = rows.iter().map(|r| r.email.clone()).collect();
-            let existing = users::existing_emails(conn, &emails).await?;
-            let refused: Vec<FieldError> = rows
-                .iter()
-                .filter(|r| existing.contains(&r.email.to_lowercase()))
-                .map(|r| {
-                    FieldError::new(
-                        format!("line {}", r.line),
-                        format!(
-                            "`{}` already has a Concord account: invite this person from the members page, \
-                             and they join when they accept",
-                            r.email
-                        ),
-                    )
-                })
-                .collect();
-            if !refused.is_empty() {
-                return Err(AppError::Validation(refused));
-            }
-            if let Some(highest) = rows.iter().filter_map(|r| r.number).max() {
-                store::skip_member_numbers(conn, coop_id, highest).await?;
-            }
-            for row in &rows {
-                let user = users::create(conn, &row.email, &row.name, &locale, None, false).await?;
-                let (member_state, number, first) = match row.status {
-                    ImportStatus::Member => {
-                        let number = match row.number {
-                            Some(number) => number,
-                            None => store::take_member_number(conn, coop_id).await?,
-                        };
-                        let change = StatusChange {
-                            status: MemberStatus::Member,
-                            effective: row.since,
-                            recorded_on: today,
-                            actor: Actor::User(actor),
-                            transition: TransitionName::Admit,
-                            decision_ref: Some("imported register".into()),
-                            reason: None,
-                        };
-                        (
-                            MemberState::member_from(row.since, "imported register"),
-                            Some(number),
-                            change,
-                        )
-                    }
-                    ImportStatus::Applicant => (
-                        MemberState::applicant(row.since),
-                        None,
-                        StatusChange::application(row.since, Actor::User(actor)),
-                    ),
-                };
-                let new = store::NewMember {
-                    coop_id,
-                    user_id: user.id,
-                    roles: &RoleSet::new([]),
-                    state: &member_state,
-                    number,
-                    motivation: "",
-                };
-                let member_id = store::insert(conn, new, &first).await?;
-                if !row.worker {
-                    store::set_employment_status(conn, coop_id, member_id, "non_worker").await?;
-                }
-            }
-            audit::append(
-                conn,
-                Some(coop_id),
-                Some(actor),
-                "member.register_imported",
-                &format!("coop:{coop_id}"),
-                json!({"rows": rows.len(), "emails": rows.iter().map(|r| r.email.clone()).collect::<Vec<_>>()}),
-            )
-            .await?;
-            Ok(rows.len())
-        })
-        .await?;
-    // A large import changes the tables' sizes at once; fresh statistics keep the
-    // plans that follow (the foreign-key checks of the next ballot's roll, above all)
-    // on their indexes. Measured: opening a ballot for 100,000 just-imported members
-    // took 30–40 s on stale statistics and 4 s after this. A failure only costs speed.
-    if imported >= ANALYZE_AFTER_IMPORT_OF {
-        use diesel_async::RunQueryDsl;
-        if let Err(e) = diesel::sql_query("ANALYZE users, members, member_status_changes")
-            .execute(&mut conn)
-            .await
-        {
-            tracing::warn!(error = %e, "statistics not refreshed after an import");
-        }
-    }
-    Ok(imported)
+    super::import::import_register(
+        &mut conn,
+        scope.coop.id,
+        scope.caller.user.id,
+        &scope.coop.locale,
+        csv_text,
+        Utc::now().date_naive(),
+    )
+    .await
 }
-
-/// The size of an import after which the tables' statistics are refreshed.
-const ANALYZE_AFTER_IMPORT_OF: usize = 1000;
 
 /// A member's profile on the register, as the register's keepers edit it.
 #[derive(Debug, Clone, serde::Deserialize, serde::Serialize, utoipa::ToSchema, Default)]

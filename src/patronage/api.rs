@@ -131,7 +131,7 @@ pub async fn import_hours(
     path: web::Path<(String, Uuid)>,
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
-    let body = crate::server::body_within(payload, crate::server::IMPORT_LIMIT).await?;
+    let body = crate::server::body_within(payload, state.settings.import_limit).await?;
     let text = std::str::from_utf8(&body).map_err(|_| AppError::field("line 1", "The file is not UTF-8 text."))?;
     let imported = service::import_hours(&state, &scope, path.1, text).await?;
     Ok(HttpResponse::Created().json(serde_json::json!({"imported": imported})))

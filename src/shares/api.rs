@@ -186,7 +186,7 @@ pub async fn import_holdings(
     req: actix_web::HttpRequest,
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
-    let body = crate::server::body_within(payload, crate::server::IMPORT_LIMIT).await?;
+    let body = crate::server::body_within(payload, state.settings.import_limit).await?;
     let text = crate::membership::api::csv_body(&req, &body)?;
     let imported = service::import_holdings(&state, &scope, text).await?;
     Ok(HttpResponse::Created().json(crate::membership::api::Imported { imported }))

@@ -65,7 +65,14 @@ async fn check_body(req: &mut ServiceRequest, kind: Kind) -> Vec<(String, usize)
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > IMPORT_LIMIT) {
+    // The largest body any route takes: an import's, unless the operator made the
+    // import limit smaller than the general one.
+    let largest = req
+        .app_data::<actix_web::web::Data<crate::server::AppState>>()
+        .map_or(IMPORT_LIMIT, |state| {
+            state.settings.import_limit.max(state.settings.body_limit)
+        });
+    if declared.is_some_and(|length| length > largest) {
         // The route refuses it as too large; no need to read it.
         return Vec::new();
     }
@@ -81,7 +88,7 @@ async fn check_body(req: &mut ServiceRequest, kind: Kind) -> Vec<(String, usize)
                 break;
             }
         }
-        if buffered.len() > IMPORT_LIMIT {
+        if buffered.len() > largest {
             complete = false;
             break;
         }

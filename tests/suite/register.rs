@@ -513,6 +513,171 @@ async fn an_existing_register_is_imported_whole() {
     assert!(app.link_mailed_to("gus@bakery.test").contains("token="));
 }
 
+/// Issue 20, finding 3: an import took one statement per row without a number on the
+/// co-op's row. They are now taken at once; the numbers must be those the rows got
+/// before: after the highest the file keeps, in the order of the file.
+#[tokio::test]
+async fn an_import_numbers_the_rows_without_one_after_the_highest_kept_in_file_order() {
+    let app = TestApp::demo().await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let counter = || app.sql("SELECT next_member_number FROM coops WHERE slug = 'demo'");
+    assert_eq!(counter().await[0].get::<_, i64>(0), 8, "the demo's members hold 1 to 7");
+    let csv = "number,name,email,status,member_since,employment_status\n\
+               ,Ana First,ana@bakery.test,member,2020-01-01,\n\
+               12,Ben Kept,ben@bakery.test,member,2019-05-01,worker\n\
+               ,Cyd Waiting,cyd@bakery.test,applicant,,\n\
+               ,Dee Second,dee@bakery.test,member,,non_worker\n\
+               ,Eve Third,eve@bakery.test,member,2021-03-04,\n";
+    assert_eq!(json(import(&app, &secretary, csv).await, 201).await["imported"], 5);
+    let rows = app
+        .sql(
+            "SELECT u.email, m.number, m.status, m.employment_status, array_length(m.roles, 1), \
+                    (SELECT string_agg(h.transition || ' ' || h.effective_on, ',') FROM member_status_changes h \
+                     WHERE h.coop_id = m.coop_id AND h.member_id = m.id) \
+             FROM members m JOIN users u ON u.id = m.user_id \
+             WHERE u.email LIKE '%@bakery.test' ORDER BY u.email",
+        )
+        .await;
+    let today = Utc::now().date_naive();
+    // e-mail, number, status, employment, roles, history
+    type Line = (String, Option<i64>, String, String, Option<i32>, String);
+    let found: Vec<Line> = rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)))
+        .collect();
+    let line = |email: &str, number: Option<i64>, status: &str, work: &str, history: String| {
+        (
+            email.to_string(),
+            number,
+            status.to_string(),
+            work.to_string(),
+            None,
+            history,
+        )
+    };
+    assert_eq!(
+        found,
+        [
+            line(
+                "ana@bakery.test",
+                Some(13),
+                "member",
+                "worker",
+                "admit 2020-01-01".into()
+            ),
+            line(
+                "ben@bakery.test",
+                Some(12),
+                "member",
+                "worker",
+                "admit 2019-05-01".into()
+            ),
+            line("cyd@bakery.test", None, "applicant", "worker", format!("apply {today}")),
+            line(
+                "dee@bakery.test",
+                Some(14),
+                "member",
+                "non_worker",
+                format!("admit {today}")
+            ),
+            line(
+                "eve@bakery.test",
+                Some(15),
+                "member",
+                "worker",
+                "admit 2021-03-04".into()
+            ),
+        ]
+    );
+    assert_eq!(counter().await[0].get::<_, i64>(0), 16);
+    let events = app
+        .sql(
+            "SELECT data->>'rows', data->>'emails' FROM audit_events \
+             WHERE action = 'member.register_imported'",
+        )
+        .await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].get::<_, Option<String>>(0).as_deref(), Some("5"));
+    assert_eq!(
+        serde_json::from_str::<Value>(&events[0].get::<_, String>(1)).unwrap(),
+        json!([
+            "ana@bakery.test",
+            "ben@bakery.test",
+            "cyd@bakery.test",
+            "dee@bakery.test",
+            "eve@bakery.test"
+        ])
+    );
+    // The co-op's next admission takes the number after the import's.
+    let nadia = apply(&app, "Nadia Baker", "nadia@bakery.test").await;
+    app.decide_on_member("admission", &nadia, "").await;
+    assert_eq!(register(&app, &secretary, "?q=nadia").await[0]["number"], 16);
+}
+
+/// Issue 20, finding 3: a register of 560,000 rows held the co-op's lock for more than
+/// twelve minutes. A file over the row limit is refused at once, saying the limit, and
+/// writes nothing.
+#[tokio::test]
+async fn a_register_over_the_row_limit_is_refused_whole_saying_the_limit() {
+    let app = TestApp::demo().await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let counts = || async {
+        let row = &app
+            .sql(
+                "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM members), \
+                        (SELECT count(*) FROM member_status_changes), (SELECT count(*) FROM audit_events), \
+                        (SELECT next_member_number FROM coops WHERE slug = 'demo')",
+            )
+            .await[0];
+        (0..5).map(|i| row.get::<_, i64>(i)).collect::<Vec<i64>>()
+    };
+    let before = counts().await;
+    let mut csv = String::from("name,email\n");
+    for i in 0..100_001 {
+        csv.push_str(&format!("Person {i},p{i}@bakery.test\n"));
+    }
+    let body = problem(import(&app, &secretary, &csv).await, 413, "too-many-rows").await;
+    assert_eq!(
+        body["detail"],
+        "the file has 100001 rows; an import takes at most 100000 rows \
+         (the operator sets the limit: CONCORD_IMPORT_MAX_ROWS)"
+    );
+    // A file well over the size limit is answered with the limit, not cut off.
+    let body = problem(import(&app, &secretary, &csv.repeat(4)).await, 413, "payload-too-large").await;
+    assert_eq!(body["detail"], "the request body is larger than 8388608 bytes");
+    // The register page says it beside the pasted file.
+    let browser = app.signed_in("secretary@demo.coop").await;
+    let page = browser
+        .get(app.at("/c/demo/register"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let response = browser
+        .post(app.at("/c/demo/register/import"))
+        .form(&[("csrf", csrf_of(&page).as_str()), ("csv", csv.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    let errors = &html[html.find("id=\"import-errors\"").expect("the import's errors")..];
+    assert!(
+        errors.contains("csv: The file has 100001 rows; an import takes at most 100000."),
+        "{}",
+        &errors[..600.min(errors.len())]
+    );
+    assert_eq!(counts().await, before, "nothing written");
+    // One row fewer goes through.
+    let at_limit = &csv[..csv.rfind("Person 100000").unwrap()];
+    assert_eq!(
+        json(import(&app, &secretary, at_limit).await, 201).await["imported"],
+        100_000
+    );
+}
+
 /// Finding 3 of issue 18: whoever keeps the register could make anyone admin through
 /// the import's `roles` column, and the import attached existing accounts (another
 /// co-op's person, with their real name) without their consent.
