@@ -523,3 +523,12 @@ diesel::table! {
         expires_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    login_throttle (key) {
+        key -> Text,
+        tokens -> Float8,
+        at -> Timestamptz,
+        full_at -> Timestamptz,
+    }
+}
