@@ -157,6 +157,42 @@ async fn failures_through_one_server_count_on_another_sharing_the_database() {
 }
 
 #[tokio::test]
+async fn the_throttle_keeps_rows_only_for_failures_still_counting() {
+    let app = TestApp::demo().await;
+    let buckets = async || -> Vec<(String, f64)> {
+        app.sql("SELECT key, tokens FROM login_throttle ORDER BY key")
+            .await
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect()
+    };
+    app.demo_token("member@demo.coop").await;
+    // A right password gives back what it took: nothing is left to remember.
+    assert_eq!(buckets().await, []);
+    let response = app
+        .client()
+        .post(app.at("/api/v1/auth/token"))
+        .json(&json!({"email": "Member@Demo.coop ", "password": "wrong password!"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    // A failure spends one of the account's five and one of the address's thirty.
+    assert_eq!(
+        buckets().await,
+        [
+            ("account:member@demo.coop".to_string(), 4.0),
+            ("ip:127.0.0.1".to_string(), 29.0)
+        ]
+    );
+    // Once refilled, the next request forgets them.
+    app.exec("UPDATE login_throttle SET full_at = now() - interval '1 second', at = now() - interval '1 hour'")
+        .await;
+    app.demo_token("board@demo.coop").await;
+    assert_eq!(buckets().await, []);
+}
+
+#[tokio::test]
 async fn an_address_is_throttled_across_accounts() {
     let app = TestApp::spawn(Options {
         settings: Box::new(|s| s.throttle.per_ip_burst = 3),
