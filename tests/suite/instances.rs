@@ -116,6 +116,41 @@ fn served_by(response: &reqwest::Response) -> String {
 }
 
 #[tokio::test]
+async fn instances_started_at_once_on_an_empty_database_each_come_up() {
+    let app = TestApp::database_only(false).await;
+    let empty = format!("{}_empty", app.database);
+    app.exec(&format!("CREATE DATABASE {empty}")).await;
+    let url = app.database_url().replace(&app.database, &empty);
+    // Each instance applies the migrations as it starts: they must not trip on
+    // each other.
+    let started: Vec<Served> = std::thread::scope(|s| {
+        let starts: Vec<_> = ["one", "two", "three"]
+            .map(|name| {
+                let data = app.data_dir.join(name);
+                std::fs::create_dir_all(&data).unwrap();
+                let url = url.clone();
+                s.spawn(move || {
+                    process::serve(
+                        &[],
+                        &[
+                            ("DATABASE_URL", OsStr::new(&url)),
+                            ("CONCORD_DATA_DIR", data.as_os_str()),
+                            ("CONCORD_SIGNING_KEY", OsStr::new(SIGNING_KEY)),
+                        ],
+                    )
+                })
+            })
+            .into_iter()
+            .collect();
+        starts.into_iter().map(|start| start.join().unwrap()).collect()
+    });
+    for served in started {
+        assert_eq!(reqwest::get(served.at("/readyz")).await.unwrap().status(), 200);
+        served.stop();
+    }
+}
+
+#[tokio::test]
 async fn wrong_passwords_spread_over_two_instances_count_against_one_allowance() {
     let app = TestApp::database_only(true).await;
     let (one, two) = (instance(&app, "one"), instance(&app, "two"));
