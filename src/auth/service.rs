@@ -37,13 +37,17 @@ pub fn link_secret_hash(secret: &str) -> Vec<u8> {
 /// a right password gives the count back (only failures count). Unknown e-mails and
 /// wrong passwords get the same error after the same work.
 pub async fn login(state: &AppState, email: &str, password: &str, ip: Option<IpAddr>) -> AppResult<User> {
-    let attempt = state.throttle.login(email, ip)?;
     let mut conn = db::conn(&state.pool).await?;
+    let attempt = state.throttle.login(&mut conn, email, ip).await?;
     let user = store::find_by_email(&mut conn, email).await?;
+    // Not held through the deliberately slow hash check.
     drop(conn);
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     if password::verify(password.to_string(), stored).await? {
-        state.throttle.succeeded(attempt);
+        state
+            .throttle
+            .succeeded(&mut *db::conn(&state.pool).await?, attempt)
+            .await?;
         Ok(user.expect("a verified password has a user"))
     } else {
         tracing::info!("failed login");
@@ -103,7 +107,10 @@ pub async fn logout_everywhere(state: &AppState, user: &User) -> AppResult<User>
 /// it takes the same time: after the throttle (the same for everyone), the lookup,
 /// the link and the mail are done in the background, once the answer has gone.
 pub async fn request_password_reset(state: &AppState, email: &str, ip: Option<IpAddr>) -> AppResult<()> {
-    state.throttle.attempt(email, ip)?;
+    state
+        .throttle
+        .attempt_shared(&mut *db::conn(&state.pool).await?, email, ip)
+        .await?;
     let (pool, settings) = (state.pool.clone(), state.settings.clone());
     let email = email.to_string();
     state.background.spawn(async move {

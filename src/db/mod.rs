@@ -89,6 +89,13 @@ pub async fn migrate(database_url: &str) -> Result<Vec<String>, AppError> {
         use diesel::Connection;
         let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(&url)
             .map_err(|e| AppError::internal(format!("cannot connect to the database: {e}")))?;
+        // Several instances started at once would each apply the same migrations and
+        // all but one fail: they take turns (the lock ends with the session).
+        diesel::RunQueryDsl::execute(
+            diesel::sql_query("SELECT pg_advisory_lock(hashtextextended('concord:migrations', 0))"),
+            &mut conn,
+        )
+        .map_err(|e| AppError::internal(format!("cannot lock the migrations: {e}")))?;
         let applied = conn
             .run_pending_migrations(MIGRATIONS)
             .map_err(|e| AppError::internal(format!("migration failed: {e}")))?;

@@ -578,3 +578,12 @@ diesel::table! {
 
 diesel::joinable!(outgoing_mail -> notices (notice_id));
 diesel::allow_tables_to_appear_in_same_query!(outgoing_mail, notices);
+
+diesel::table! {
+    login_throttle (key) {
+        key -> Text,
+        tokens -> Float8,
+        at -> Timestamptz,
+        full_at -> Timestamptz,
+    }
+}

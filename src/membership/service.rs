@@ -713,7 +713,11 @@ pub async fn apply(
         return Err(AppError::Validation(errors));
     }
     // The form is public: the same limits as logging in keep it from being flooded.
-    state.throttle.attempt(&format!("apply:{email}"), ip)?;
+    let mut conn = db::conn(&state.pool).await?;
+    state
+        .throttle
+        .attempt_shared(&mut conn, &format!("apply:{email}"), ip)
+        .await?;
     let pending = store::PendingApplication {
         email: email.to_string(),
         display_name: name.to_string(),
@@ -721,7 +725,6 @@ pub async fn apply(
     };
     let (secret, hash) = new_link_secret();
     let expires = Utc::now() + state.settings.invitation_ttl;
-    let mut conn = db::conn(&state.pool).await?;
     store::insert_pending_application(&mut conn, coop.id, &pending, &hash, expires).await?;
     let link = format!(
         "{}/c/{}/apply/confirm?token={secret}",

@@ -1,5 +1,8 @@
 //! Accounts: tokens, revocation, throttling, password reset, sessions and CSRF.
 
+use std::ffi::OsStr;
+
+use crate::common::process;
 use crate::common::{csrf_of, json, problem, Options, TestApp, DEMO_PASSWORD};
 use serde_json::json;
 
@@ -120,6 +123,73 @@ async fn the_sixth_attempt_on_an_account_is_throttled_with_retry_after() {
     problem(response, 429, "too-many-requests").await;
     // Another account from the same address still gets in.
     app.demo_token("board@demo.coop").await;
+}
+
+#[tokio::test]
+async fn failures_through_one_server_count_on_another_sharing_the_database() {
+    let app = TestApp::demo().await;
+    // A second Concord process on the same database, with the same signing key.
+    let url = app.database_url();
+    let other = process::serve(
+        &[],
+        &[
+            ("DATABASE_URL", OsStr::new(&url)),
+            ("CONCORD_DATA_DIR", app.data_dir.as_os_str()),
+        ],
+    );
+    let client = app.client();
+    let mut statuses = Vec::new();
+    for server in [
+        &app.url, &other.url, &app.url, &other.url, &app.url, &other.url, &app.url,
+    ] {
+        let response = client
+            .post(format!("{server}/api/v1/auth/token"))
+            .json(&json!({"email": "member@demo.coop", "password": "wrong password!"}))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    // Five failures in all, three on one server and two on the other, spend the
+    // account's allowance on both.
+    assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429]);
+    other.stop();
+}
+
+#[tokio::test]
+async fn the_throttle_keeps_rows_only_for_failures_still_counting() {
+    let app = TestApp::demo().await;
+    let buckets = async || -> Vec<(String, f64)> {
+        app.sql("SELECT key, tokens FROM login_throttle ORDER BY key")
+            .await
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect()
+    };
+    app.demo_token("member@demo.coop").await;
+    // A right password gives back what it took: nothing is left to remember.
+    assert_eq!(buckets().await, []);
+    let response = app
+        .client()
+        .post(app.at("/api/v1/auth/token"))
+        .json(&json!({"email": "Member@Demo.coop ", "password": "wrong password!"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    // A failure spends one of the account's five and one of the address's thirty.
+    assert_eq!(
+        buckets().await,
+        [
+            ("account:member@demo.coop".to_string(), 4.0),
+            ("ip:127.0.0.1".to_string(), 29.0)
+        ]
+    );
+    // Once refilled, the next request forgets them.
+    app.exec("UPDATE login_throttle SET full_at = now() - interval '1 second', at = now() - interval '1 hour'")
+        .await;
+    app.demo_token("board@demo.coop").await;
+    assert_eq!(buckets().await, []);
 }
 
 #[tokio::test]

@@ -24,17 +24,17 @@ use crate::common::process::{self, Served};
 use crate::common::{json, TestApp, DEMO_PASSWORD};
 
 /// Members added to the demo co-op for the bursts.
-const VOTERS: usize = 240;
+pub(crate) const VOTERS: usize = 240;
 /// Concurrent voters.
 const CONCURRENCY: usize = 16;
 
-async fn connect(url: &str) -> tokio_postgres::Client {
+pub(crate) async fn connect(url: &str) -> tokio_postgres::Client {
     let (client, connection) = tokio_postgres::connect(url, NoTls).await.unwrap();
     tokio::spawn(connection);
     client
 }
 
-async fn count(db: &tokio_postgres::Client, query: &str) -> i64 {
+pub(crate) async fn count(db: &tokio_postgres::Client, query: &str) -> i64 {
     db.query_one(query, &[])
         .await
         .unwrap_or_else(|e| panic!("{query}: {e}"))
@@ -42,7 +42,7 @@ async fn count(db: &tokio_postgres::Client, query: &str) -> i64 {
 }
 
 /// Adds `n` members in good standing to the demo co-op; returns their user ids.
-async fn add_members(db: &tokio_postgres::Client, n: usize) -> Vec<Uuid> {
+pub(crate) async fn add_members(db: &tokio_postgres::Client, n: usize) -> Vec<Uuid> {
     let rows = db
         .query(
             "WITH coop AS (SELECT id, next_member_number AS first FROM coops WHERE slug = 'demo'),
@@ -118,7 +118,7 @@ fn tokens(data_dir: &Path, users: &[Uuid]) -> Vec<(Uuid, String)> {
         .collect()
 }
 
-async fn log_in(url: &str, email: &str) -> String {
+pub(crate) async fn log_in(url: &str, email: &str) -> String {
     let response = reqwest::Client::new()
         .post(format!("{url}/api/v1/auth/token"))
         .json(&json!({"email": email, "password": DEMO_PASSWORD}))
@@ -139,7 +139,7 @@ async fn call(url: &str, token: &str, path: &str, body: Value) -> reqwest::Respo
 }
 
 /// A one-question secret motion, opened by the secretary (its roll frozen).
-async fn open_ballot(url: &str) -> String {
+pub(crate) async fn open_ballot(url: &str) -> String {
     let secretary = log_in(url, "secretary@demo.coop").await;
     let created = call(
         url,
@@ -161,14 +161,14 @@ async fn open_ballot(url: &str) -> String {
 
 /// What became of one vote request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outcome {
+pub(crate) enum Outcome {
     /// 201: the vote is acknowledged.
     Cast,
     /// This member had voted already (a second vote needs the first one's receipt).
     AlreadyVoted,
     /// 503: the database was unavailable; nothing was acknowledged.
     Unavailable,
-    /// No answer (the server died): nothing was acknowledged.
+    /// No answer (the server died; behind a load balancer, 502): nothing was acknowledged.
     NoAnswer,
 }
 
@@ -177,7 +177,12 @@ type Fault = Option<(Pid, Signal)>;
 
 /// Casts one "for" vote per voter, CONCURRENCY at a time, and delivers `fault` (with
 /// requests in flight) once a third of them are acknowledged.
-async fn vote_all(server: &str, ballot: &str, voters: Vec<(Uuid, String)>, fault: Fault) -> HashMap<Uuid, Outcome> {
+pub(crate) async fn vote_all(
+    server: &str,
+    ballot: &str,
+    voters: Vec<(Uuid, String)>,
+    fault: Fault,
+) -> HashMap<Uuid, Outcome> {
     let queue = Arc::new(Mutex::new(VecDeque::from(voters)));
     let outcomes = Arc::new(Mutex::new(HashMap::new()));
     let cast = Arc::new(AtomicUsize::new(0));
@@ -218,6 +223,8 @@ async fn vote_all(server: &str, ballot: &str, voters: Vec<(Uuid, String)>, fault
                         match status {
                             201 => Outcome::Cast,
                             422 if body.contains(r#"{"field":"receipt""#) => Outcome::AlreadyVoted,
+                            // A load balancer's answer when the instance died under the request.
+                            502 => Outcome::NoAnswer,
                             503 => {
                                 assert_eq!(content_type.as_deref(), Some("application/problem+json"), "{body}");
                                 Outcome::Unavailable
@@ -241,7 +248,7 @@ async fn vote_all(server: &str, ballot: &str, voters: Vec<(Uuid, String)>, fault
     Arc::try_unwrap(outcomes).unwrap().into_inner().unwrap()
 }
 
-fn came_mid_burst(outcomes: &HashMap<Uuid, Outcome>) {
+pub(crate) fn came_mid_burst(outcomes: &HashMap<Uuid, Outcome>) {
     let cast = outcomes.values().filter(|o| **o == Outcome::Cast).count();
     assert!(
         (VOTERS / 3..VOTERS).contains(&cast),
@@ -253,7 +260,7 @@ fn came_mid_burst(outcomes: &HashMap<Uuid, Outcome>) {
 /// paper per participation; then every voter not acknowledged votes again and is
 /// either counted now or found to have voted already; in the end every voter has
 /// voted exactly once.
-async fn votes_are_whole(
+pub(crate) async fn votes_are_whole(
     db: &tokio_postgres::Client,
     url: &str,
     ballot: &str,
@@ -300,7 +307,7 @@ async fn votes_are_whole(
     assert_eq!(count(db, &papers).await, voters.len() as i64);
 }
 
-fn audit_verifies(envs: &[(&str, &OsStr)]) {
+pub(crate) fn audit_verifies(envs: &[(&str, &OsStr)]) {
     let output = process::concord(&["audit", "verify"], envs);
     assert!(
         output.status.success(),

@@ -22,6 +22,7 @@ mod fuzz_regressions;
 mod guides;
 mod hardening;
 mod hostile;
+mod instances;
 mod meeting_quorum;
 mod meetings;
 mod meetings_browser;
