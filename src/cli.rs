@@ -199,6 +199,10 @@ pub struct ServeArgs {
     /// Most rows a register import accepts (413 beyond, before any is written).
     #[arg(long, env = "CONCORD_IMPORT_MAX_ROWS", default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     pub import_max_rows: u64,
+    /// Register imports of more rows than this run as a background job, followed on
+    /// a page, rather than within the request.
+    #[arg(long, env = "CONCORD_IMPORT_INLINE_ROWS", default_value_t = 2_000)]
+    pub import_inline_rows: usize,
 }
 
 /// `audit` subcommands.
@@ -451,6 +455,7 @@ async fn serve(data_dir: &std::path::Path, database: &Database, args: ServeArgs)
     settings.metrics_token = args.metrics_token.filter(|t| !t.is_empty());
     settings.import_limit = usize::try_from(args.import_limit_mib * 1024 * 1024).unwrap_or(usize::MAX);
     settings.import_max_rows = usize::try_from(args.import_max_rows).unwrap_or(usize::MAX);
+    settings.import_inline_rows = args.import_inline_rows;
     if let Some(url) = args.smtp_url {
         settings.mail = MailSettings::Smtp(url);
     }

@@ -102,6 +102,9 @@ pub struct Settings {
     /// connection: a larger file is refused at once rather than holding the
     /// register's lock for minutes.
     pub import_max_rows: usize,
+    /// Register imports of more rows than this run as a background job, followed on
+    /// a page, rather than within the request.
+    pub import_inline_rows: usize,
 }
 
 impl Settings {
@@ -141,6 +144,7 @@ impl Settings {
             },
             import_limit: crate::server::IMPORT_LIMIT,
             import_max_rows: 100_000,
+            import_inline_rows: 2_000,
         })
     }
 

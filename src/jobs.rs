@@ -79,6 +79,10 @@ pub struct Job {
     pub finished_at: Option<DateTime<Utc>>,
     /// Who started it.
     pub created_by: Option<Uuid>,
+    /// Whether a worker holds it now.
+    #[diesel(select_expression = jobs::claimed_until.is_not_null())]
+    #[diesel(select_expression_type = diesel::dsl::IsNotNull<jobs::claimed_until>)]
+    pub running: bool,
 }
 
 /// Makes sure the recurring task `key` exists, due `first_after` from now if it is
@@ -188,10 +192,13 @@ pub async fn finish(
             (status, result, Some(e.to_string()), retry_in)
         }
     };
+    // A finished job's input (a register import's file: names and addresses) is
+    // not kept once it has been used.
     diesel::sql_query(
         "UPDATE jobs SET status = $2, result = $3, last_error = $4, claimed_until = NULL,
                 run_at = now() + make_interval(secs => $5),
-                finished_at = CASE WHEN $2 = 'queued' THEN NULL ELSE now() END
+                finished_at = CASE WHEN $2 = 'queued' THEN NULL ELSE now() END,
+                payload = CASE WHEN $2 = 'queued' THEN payload ELSE '{}' END
           WHERE id = $1",
     )
     .bind::<diesel::sql_types::Uuid, _>(job.id)

@@ -128,6 +128,7 @@ impl AppState {
         membership::api::change_status,
         membership::api::history,
         membership::api::import,
+        membership::api::import_job,
         membership::api::update_profile,
         shares::api::classes,
         coops::api::parameters,
@@ -530,6 +531,10 @@ pub fn app(
                         .route(web::post().to(membership::api::import)),
                 )
                 .service(
+                    resource("/coops/{slug}/register/imports/{job_id}")
+                        .route(web::get().to(membership::api::import_job)),
+                )
+                .service(
                     resource("/coops/{slug}/members/{member_id}/status")
                         .route(web::post().to(membership::api::change_status)),
                 )
@@ -760,6 +765,7 @@ pub fn app(
                 .app_data(FormLimit(import_limit))
                 .route(web::post().to(membership::pages::import)),
         )
+        .service(resource("/c/{slug}/register/imports/{job_id}").route(web::get().to(membership::pages::import_job)))
         .service(resource("/c/{slug}/register/{member_id}").route(web::get().to(membership::pages::member)))
         .service(
             resource("/c/{slug}/register/{member_id}/status").route(web::post().to(membership::pages::change_status)),

@@ -187,11 +187,11 @@ impl Workers {
         }
     }
 
-    async fn run_job(&self, _conn: &mut AsyncPgConnection, job: &jobs::Claimed) -> Result<serde_json::Value, AppError> {
-        Err(AppError::BadRequest(format!(
-            "no worker knows the job kind `{}`",
-            job.kind
-        )))
+    async fn run_job(&self, conn: &mut AsyncPgConnection, job: &jobs::Claimed) -> Result<serde_json::Value, AppError> {
+        match job.kind.as_str() {
+            membership::service::REGISTER_IMPORT => membership::service::run_import_job(conn, job).await,
+            other => Err(AppError::BadRequest(format!("no worker knows the job kind `{other}`"))),
+        }
     }
 }
 

@@ -244,6 +244,12 @@ import-submit = Import
 import-failed = Nothing was imported. Correct these lines and import again:
 import-too-many-rows = The file has { $rows } rows; an import takes at most { $limit }. Split it, or ask the operator to raise the limit (CONCORD_IMPORT_MAX_ROWS).
 import-done = { $count } people entered on the register. They can choose a password with "Forgot your password?" on the login page.
+import-job-title = Register import
+import-job-started = Started
+import-job-queued = Waiting to start: { $rows } rows.
+import-job-running = Importing { $rows } rows…
+import-job-wait = A large register is imported in the background, whole or not at all. This page shows the result when it is done; you may leave it and come back.
+import-job-back = Back to the register
 mail-instalment-subject = A share instalment is due at { $coop }
 mail-instalment-body =
     A payment for your shares in { $coop } is due: { $due } in all, of which { $overdue } is overdue.

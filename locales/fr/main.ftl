@@ -244,6 +244,12 @@ import-submit = Importer
 import-failed = Rien n’a été importé. Corrigez ces lignes et importez à nouveau :
 import-too-many-rows = Le fichier a { $rows } lignes ; un import en prend au plus { $limit }. Découpez-le, ou demandez à l’opérateur de relever la limite (CONCORD_IMPORT_MAX_ROWS).
 import-done = { $count } personnes inscrites au registre. Elles peuvent choisir un mot de passe avec « Mot de passe oublié ? » sur la page de connexion.
+import-job-title = Import du registre
+import-job-started = Commencé le
+import-job-queued = En attente : { $rows } lignes.
+import-job-running = Import de { $rows } lignes en cours…
+import-job-wait = Un grand registre est importé en arrière-plan, en entier ou pas du tout. Cette page affiche le résultat une fois terminé ; vous pouvez la quitter et revenir.
+import-job-back = Retour au registre
 mail-instalment-subject = Un versement sur vos parts est dû à { $coop }
 mail-instalment-body =
     Un versement sur vos parts sociales de { $coop } est exigible : { $due } au total, dont { $overdue } en retard.

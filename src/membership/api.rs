@@ -231,7 +231,8 @@ pub struct Imported {
 #[utoipa::path(post, path = "/api/v1/coops/{slug}/register/import", tag = "membership",
     request_body(content = String, content_type = "text/csv"),
     params(("slug" = String, Path, description = "The co-op's short name")),
-    responses((status = 201, body = Imported), (status = 403, body = Problem), (status = 415, body = Problem),
+    responses((status = 201, body = Imported), (status = 202, body = ImportQueued), (status = 403, body = Problem),
+        (status = 413, body = Problem), (status = 415, body = Problem),
         (status = 422, body = Problem, description = "Every bad row, as `line N`, and nothing imported")),
     security(("bearer" = [])))]
 pub async fn import(
@@ -241,8 +242,39 @@ pub async fn import(
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
     let body = crate::server::body_within(payload, state.settings.import_limit).await?;
-    let imported = service::import_register(&state, &scope, csv_body(&req, &body)?).await?;
-    Ok(HttpResponse::Created().json(Imported { imported }))
+    match service::import_register(&state, &scope, csv_body(&req, &body)?).await? {
+        service::ImportStarted::Imported(imported) => Ok(HttpResponse::Created().json(Imported { imported })),
+        service::ImportStarted::Queued(job) => {
+            let status_url = format!("/api/v1/coops/{}/register/imports/{job}", scope.coop.slug);
+            Ok(HttpResponse::Accepted()
+                .insert_header(("Location", status_url.clone()))
+                .json(ImportQueued { job, status_url }))
+        }
+    }
+}
+
+/// A large import, queued as a background job.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportQueued {
+    /// The job.
+    pub job: Uuid,
+    /// Where its progress and result are read.
+    pub status_url: String,
+}
+
+/// A register import run in the background: queued or running (`running`), done
+/// (`result.imported`), or failed (`result` is the problem that stopped it, with
+/// every bad row); nothing is imported unless it is done.
+#[utoipa::path(get, path = "/api/v1/coops/{slug}/register/imports/{job_id}", tag = "membership",
+    params(("slug" = String, Path, description = "The co-op's short name"), ("job_id" = Uuid, Path, description = "The import's job")),
+    responses((status = 200, body = crate::jobs::Job), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn import_job(
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::import_job(&state, &scope, path.1).await?))
 }
 
 /// The text of a CSV upload: a `text/csv` body in UTF-8.

@@ -485,7 +485,12 @@ pub async fn import(
     form: PageForm<ImportForm>,
 ) -> AppResult<HttpResponse> {
     let errors = match service::import_register(&state, &scope, &form.0.csv).await {
-        Ok(count) => return Ok(see_other(&format!("/c/{}/register?imported={count}", scope.coop.slug))),
+        Ok(service::ImportStarted::Imported(count)) => {
+            return Ok(see_other(&format!("/c/{}/register?imported={count}", scope.coop.slug)))
+        }
+        Ok(service::ImportStarted::Queued(job)) => {
+            return Ok(see_other(&format!("/c/{}/register/imports/{job}", scope.coop.slug)))
+        }
         Err(AppError::Validation(errors)) => errors,
         Err(AppError::TooManyRows { rows, limit }) => {
             let lang = Page::in_coop(&req, &scope)?.lang;
@@ -513,6 +518,44 @@ pub async fn import(
         .insert("import_text", &form.0.csv)
         .insert("import_errors", &errors);
     page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "membership/register.html")
+}
+
+/// A register import running in the background: its progress (the page reloads
+/// itself while it runs, no script needed), then what it did or every bad row.
+pub async fn import_job(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    scope: InCoop,
+    path: web::Path<(String, Uuid)>,
+) -> AppResult<HttpResponse> {
+    let job = service::import_job(&state, &scope, path.1).await?;
+    let errors: Vec<FieldError> = job
+        .result
+        .as_ref()
+        .and_then(|r| r.get("errors"))
+        .and_then(|e| serde_json::from_value(e.clone()).ok())
+        .unwrap_or_default();
+    let detail = (job.status == "failed" && errors.is_empty())
+        .then(|| {
+            job.result
+                .as_ref()
+                .and_then(|r| r.get("detail"))
+                .and_then(|d| d.as_str())
+                .map(str::to_string)
+        })
+        .flatten();
+    let mut page = Page::in_coop(&req, &scope)?;
+    page.insert("job", &job)
+        .insert(
+            "imported",
+            &job.result
+                .as_ref()
+                .and_then(|r| r.get("imported"))
+                .and_then(|n| n.as_u64()),
+        )
+        .insert("import_errors", &errors)
+        .insert("detail", &detail);
+    page.render("membership/import_job.html")
 }
 
 /// What the profile form sends.

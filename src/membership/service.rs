@@ -966,23 +966,75 @@ pub fn register_csv(lines: &[RegisterLine]) -> AppResult<Vec<u8>> {
     writer.finish()
 }
 
+/// The job kind of a register import run in the background.
+pub const REGISTER_IMPORT: &str = "register_import";
+
+/// What an import request did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportStarted {
+    /// A small file, imported within the request: how many people were entered.
+    Imported(usize),
+    /// A large file, queued as a background job (followed on its page).
+    Queued(Uuid),
+}
+
 /// Imports an existing register from CSV, whole or not at all: every row is checked
 /// first, and one bad row imports nothing and reports every bad row with its line.
 /// A file over the row limit is refused before anything is read into the database.
-/// Returns how many people were entered.
-pub async fn import_register(state: &AppState, scope: &InCoop, csv_text: &str) -> AppResult<usize> {
+/// A file of more than `import_inline_rows` rows becomes a background job (the same
+/// import, in the job workers' share of the pool), so a large co-op's import never
+/// holds a request or the connections other co-ops' requests need.
+pub async fn import_register(state: &AppState, scope: &InCoop, csv_text: &str) -> AppResult<ImportStarted> {
     scope.require(Action::ManageRegister)?;
     super::import::check_row_limit(csv_text, state.settings.import_max_rows)?;
     let mut conn = db::conn(&state.pool).await?;
-    super::import::import_register(
-        &mut conn,
-        scope.coop.id,
-        scope.caller.user.id,
-        &scope.coop.locale,
-        csv_text,
-        Utc::now().date_naive(),
-    )
-    .await
+    let (coop, actor, today) = (&scope.coop, scope.caller.user.id, Utc::now().date_naive());
+    let rows = crate::import::row_count(csv_text);
+    if rows > state.settings.import_inline_rows {
+        let payload = json!({"csv": csv_text, "locale": coop.locale, "today": today, "rows": rows});
+        let id = crate::jobs::enqueue(&mut conn, Some(coop.id), REGISTER_IMPORT, payload, Some(actor)).await?;
+        crate::jobs::progress(&mut conn, id, 0, rows as i64).await?;
+        return Ok(ImportStarted::Queued(id));
+    }
+    super::import::import_register(&mut conn, coop.id, actor, &coop.locale, csv_text, today)
+        .await
+        .map(ImportStarted::Imported)
+}
+
+/// Runs a register import queued by [`import_register`] (the job workers call it):
+/// the same import, as the officer who started it. Answers `{"imported": N}`.
+pub async fn run_import_job(
+    conn: &mut diesel_async::AsyncPgConnection,
+    job: &crate::jobs::Claimed,
+) -> AppResult<serde_json::Value> {
+    let field = |name: &str| job.payload.get(name).and_then(|v| v.as_str()).map(str::to_string);
+    let (Some(coop_id), Some(actor), Some(csv), Some(locale), Some(today)) = (
+        job.coop_id,
+        job.created_by,
+        field("csv"),
+        field("locale"),
+        field("today"),
+    ) else {
+        return Err(AppError::BadRequest("the import job lost its file".into()));
+    };
+    let today = today
+        .parse::<NaiveDate>()
+        .map_err(|e| AppError::internal(format!("import job date: {e}")))?;
+    let imported = super::import::import_register(conn, coop_id, actor, &locale, &csv, today).await?;
+    crate::jobs::progress(conn, job.id, imported as i64, imported as i64).await?;
+    Ok(json!({ "imported": imported }))
+}
+
+/// A register import running or run in the background, for its page and the API
+/// (those who keep the register).
+pub async fn import_job(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<crate::jobs::Job> {
+    scope.require(Action::ManageRegister)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let job = crate::jobs::find(&mut conn, scope.coop.id, id).await?;
+    if job.kind != REGISTER_IMPORT {
+        return Err(AppError::NotFound);
+    }
+    Ok(job)
 }
 
 /// A member's profile on the register, as the register's keepers edit it.

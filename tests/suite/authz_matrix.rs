@@ -150,6 +150,7 @@ const EXPECTED: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/coops/{slug}/register", only(OFFICERS)),
     ("GET", "/api/v1/coops/{slug}/register.csv", only(OFFICERS)),
     ("POST", "/api/v1/coops/{slug}/register/import", only(KEEPERS)),
+    ("GET", "/api/v1/coops/{slug}/register/imports/{job_id}", only(KEEPERS)),
     ("POST", "/api/v1/coops/{slug}/members/{member_id}/status", only(KEEPERS)),
     (
         "GET",
@@ -414,6 +415,7 @@ const EXPECTED: &[(&str, &str, Rule)] = &[
     ("GET", "/c/{slug}/register", only(OFFICERS)),
     ("GET", "/c/{slug}/register.csv", only(OFFICERS)),
     ("POST", "/c/{slug}/register/import", only(KEEPERS)),
+    ("GET", "/c/{slug}/register/imports/{job_id}", only(KEEPERS)),
     ("GET", "/c/{slug}/register/{member_id}", only(OFFICERS)),
     ("POST", "/c/{slug}/register/{member_id}/status", only(KEEPERS)),
     ("POST", "/c/{slug}/register/{member_id}/profile", only(KEEPERS)),
@@ -783,6 +785,15 @@ impl Ids {
             ))
             .await;
         ids.insert("notice_id", notice[0].get(0));
+        // A large register import, done.
+        let job = app
+            .sql(
+                "INSERT INTO jobs (id, coop_id, kind, status, result)
+                 SELECT gen_random_uuid(), id, 'register_import', 'done', '{\"imported\": 3}' FROM coops WHERE slug = 'demo'
+                 RETURNING id::text",
+            )
+            .await;
+        ids.insert("job_id", job[0].get(0));
         let number: i32 = app.sql("SELECT max(number) FROM bylaw_versions").await[0].get(0);
         ids.insert("number", number.to_string());
         ids.insert("token", "not-a-feed".into());

@@ -3,6 +3,7 @@
 
 use crate::common::{csrf_of, json, problem, TestApp};
 use chrono::{Duration, Utc};
+use reqwest::Method;
 use serde_json::{json, Value};
 
 async fn apply(app: &TestApp, name: &str, email: &str) -> String {
@@ -670,12 +671,14 @@ async fn a_register_over_the_row_limit_is_refused_whole_saying_the_limit() {
         &errors[..600.min(errors.len())]
     );
     assert_eq!(counts().await, before, "nothing written");
-    // One row fewer goes through.
+    // One row fewer goes through, as a background job (it is over the rows imported
+    // within the request).
     let at_limit = &csv[..csv.rfind("Person 100000").unwrap()];
-    assert_eq!(
-        json(import(&app, &secretary, at_limit).await, 201).await["imported"],
-        100_000
-    );
+    let queued = json(import(&app, &secretary, at_limit).await, 202).await;
+    assert_eq!(app.run_jobs(), 1);
+    let path = queued["status_url"].as_str().unwrap();
+    let done = json(app.api(&secretary, reqwest::Method::GET, path, None).await, 200).await;
+    assert_eq!(done["result"]["imported"], 100_000, "{done}");
 }
 
 /// Finding 3 of issue 18: whoever keeps the register could make anyone admin through
@@ -922,4 +925,104 @@ async fn the_register_and_the_roll_name_the_same_voters() {
         .collect();
     assert_eq!(roll, on_register);
     assert_eq!(roll.len(), 6, "Amina, Théo, Sam, Bea, Max and Marie");
+}
+
+/// The demo co-op, importing files of more than two rows in the background.
+async fn app_with_import_jobs() -> TestApp {
+    TestApp::spawn(crate::common::Options {
+        settings: Box::new(|s| s.import_inline_rows = 2),
+        ..Default::default()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_large_import_runs_as_a_job_followed_on_its_page_and_keeps_no_file() {
+    let app = app_with_import_jobs().await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let csv = "name,email\nAda Worker,ada@bakery.test\nBo Worker,bo@bakery.test\nCy Worker,cy@bakery.test\n";
+    let queued = import(&app, &secretary, csv).await;
+    assert_eq!(queued.status(), 202);
+    let location = queued.headers()["location"].to_str().unwrap().to_string();
+    let body: Value = queued.json().await.unwrap();
+    assert_eq!(body["status_url"], location.as_str());
+    let waiting = json(app.api(&secretary, Method::GET, &location, None).await, 200).await;
+    assert_eq!(
+        (
+            waiting["status"].as_str(),
+            waiting["progress_total"].as_i64(),
+            waiting["running"].as_bool()
+        ),
+        (Some("queued"), Some(3), Some(false))
+    );
+    let job = body["job"].as_str().unwrap().to_string();
+    let page = app
+        .page(
+            &app.signed_in("secretary@demo.coop").await,
+            &format!("/c/demo/register/imports/{job}"),
+        )
+        .await;
+    assert!(
+        page.contains("http-equiv=\"refresh\""),
+        "the page reloads itself while it waits"
+    );
+    assert!(page.contains("Waiting to start: 3 rows."), "{page}");
+    assert_eq!(app.run_jobs(), 1);
+    let done = json(app.api(&secretary, Method::GET, &location, None).await, 200).await;
+    assert_eq!(done["status"], "done", "{done}");
+    assert_eq!(done["result"], json!({"imported": 3}));
+    assert_eq!(done["progress_done"], 3);
+    let entered = app
+        .sql("SELECT count(*) FROM users WHERE email LIKE '%@bakery.test'")
+        .await;
+    assert_eq!(entered[0].get::<_, i64>(0), 3);
+    // The file (names and addresses) is not kept once imported.
+    let kept = app
+        .sql(&format!("SELECT payload::text FROM jobs WHERE id = '{job}'"))
+        .await;
+    assert_eq!(kept[0].get::<_, String>(0), "{}");
+    let page = app
+        .page(
+            &app.signed_in("secretary@demo.coop").await,
+            &format!("/c/demo/register/imports/{job}"),
+        )
+        .await;
+    assert!(page.contains("3 people entered on the register."), "{page}");
+    assert!(!page.contains("http-equiv=\"refresh\""));
+    // Only the register's keepers follow it, and only in their co-op.
+    let member = app.demo_token("member@demo.coop").await;
+    assert_eq!(app.api(&member, Method::GET, &location, None).await.status(), 403);
+    let elsewhere = location.replace("/coops/demo/", "/coops/nowhere/");
+    assert_eq!(app.api(&secretary, Method::GET, &elsewhere, None).await.status(), 404);
+}
+
+#[tokio::test]
+async fn a_large_import_with_a_bad_row_fails_whole_and_its_page_lists_the_row() {
+    let app = app_with_import_jobs().await;
+    let secretary = app.demo_token("secretary@demo.coop").await;
+    let csv = "name,email\nAda Worker,ada@bakery.test\nBo Worker,not-an-address\nCy Worker,cy@bakery.test\n";
+    let queued = import(&app, &secretary, csv).await;
+    assert_eq!(queued.status(), 202);
+    let location = queued.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(app.run_jobs(), 1);
+    let failed = json(app.api(&secretary, Method::GET, &location, None).await, 200).await;
+    assert_eq!(failed["status"], "failed");
+    assert_eq!(failed["attempts"], 1, "bad input is not retried");
+    assert_eq!(failed["result"]["status"], 422, "{failed}");
+    let errors = failed["result"]["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["field"], "line 3");
+    let entered = app
+        .sql("SELECT count(*) FROM users WHERE email LIKE '%@bakery.test'")
+        .await;
+    assert_eq!(entered[0].get::<_, i64>(0), 0, "nothing imported");
+    let job = location.rsplit('/').next().unwrap();
+    let page = app
+        .page(
+            &app.signed_in("secretary@demo.coop").await,
+            &format!("/c/demo/register/imports/{job}"),
+        )
+        .await;
+    assert!(page.contains("Nothing was imported."), "{page}");
+    assert!(page.contains("line 3: "));
 }
