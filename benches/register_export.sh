@@ -7,23 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 members=${1:-100000}
-if [ -z "${CONCORD_BIN:-}" ]; then
-  cargo build --release -q
-  bin=${CARGO_TARGET_DIR:-target}/release/concord
-else
-  bin=$CONCORD_BIN
-fi
-data=$(mktemp -d /var/tmp/concord-export-XXXXXX)
-chmod 711 "$data"
-port=18$((RANDOM % 900 + 100))
-
-CONCORD_DATA_DIR="$data" RUST_LOG=warn "$bin" serve --demo --bind "127.0.0.1:$port" >"$data/stdout" 2>/dev/null &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
-until grep -q "^Concord is ready" "$data/stdout"; do sleep 0.05; done
-socket=$(sed -n 5p "$data/pg/postmaster.pid" 2>/dev/null || true)
-[ -n "$socket" ] || socket="$data/run"
-psql() { command psql -h "$socket" -U concord -d concord -v ON_ERROR_STOP=1 -q "$@"; }
+source benches/common.sh
+bench_binary
+bench_data export
+bench_serve
 
 # $members people on the demo co-op's register, with their history lines.
 psql -v members="$members" -f benches/vote/seed_members.sql

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use futures_util::StreamExt;
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio::io::AsyncWriteExt;
@@ -267,7 +268,10 @@ pub struct Delivered {
 
 /// Messages claimed at a time, and how long the claim keeps other processes off
 /// them (a process that dies mid-way leaves them to the others after that).
-const CLAIM_BATCH: i64 = 50;
+const CLAIM_BATCH: i64 = 200;
+
+/// Messages handed to the relay at the same time.
+const SEND_AT_ONCE: usize = 8;
 const CLAIM_LEASE_SECONDS: i32 = 300;
 
 /// Attempts before a message that keeps failing transiently is given up (dead):
@@ -330,14 +334,18 @@ pub async fn deliver_due(pool: &DbPool, mailer: &Mailer, from: &str) -> AppResul
             return Ok(total);
         }
         // The connection goes back while the relay talks: a slow relay holds no
-        // connection of the pool.
+        // connection of the pool. A few messages are handed over at once (lettre
+        // keeps a pool of relay connections).
         drop(conn);
-        let mut outcomes = Vec::with_capacity(claimed.len());
-        for row in claimed {
-            let outcome = mailer.transmit(from, &row.recipient, &row.subject, &row.body).await;
-            outcomes.push((row.id, row.attempts, outcome));
-        }
-        let mut conn = db::conn(pool).await?;
+        let outcomes: Vec<(i64, i32, Outcome)> = futures_util::stream::iter(claimed)
+            .map(|row| async move {
+                let outcome = mailer.transmit(from, &row.recipient, &row.subject, &row.body).await;
+                (row.id, row.attempts, outcome)
+            })
+            .buffer_unordered(SEND_AT_ONCE)
+            .collect()
+            .await;
+        let (mut ids, mut statuses, mut answers, mut waits) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (id, attempts, outcome) in outcomes {
             let (status, answer, next) = match outcome {
                 Outcome::Sent(answer) => {
@@ -360,21 +368,27 @@ pub async fn deliver_due(pool: &DbPool, mailer: &Mailer, from: &str) -> AppResul
                     }
                 }
             };
-            let wait_seconds = next.map_or(0.0, |w| w.as_secs_f64());
-            diesel::sql_query(
-                "UPDATE outgoing_mail SET status = $2, last_answer = $3, claimed_until = NULL,
-                        next_attempt_at = now() + make_interval(secs => $4),
-                        sent_at = CASE WHEN $2 = 'sent' THEN now() END,
-                        body = CASE WHEN sensitive AND $2 <> 'queued' THEN '' ELSE body END
-                  WHERE id = $1",
-            )
-            .bind::<diesel::sql_types::Int8, _>(id)
-            .bind::<diesel::sql_types::Text, _>(status)
-            .bind::<diesel::sql_types::Text, _>(answer)
-            .bind::<diesel::sql_types::Double, _>(wait_seconds)
-            .execute(&mut conn)
-            .await?;
+            ids.push(id);
+            statuses.push(status);
+            answers.push(answer);
+            waits.push(next.map_or(0.0, |w| w.as_secs_f64()));
         }
+        // One statement records the whole batch.
+        let mut conn = db::conn(pool).await?;
+        diesel::sql_query(
+            "UPDATE outgoing_mail o SET status = b.status, last_answer = b.answer, claimed_until = NULL,
+                    next_attempt_at = now() + make_interval(secs => b.wait),
+                    sent_at = CASE WHEN b.status = 'sent' THEN now() END,
+                    body = CASE WHEN o.sensitive AND b.status <> 'queued' THEN '' ELSE o.body END
+               FROM unnest($1::bigint[], $2::text[], $3::text[], $4::float8[]) AS b(id, status, answer, wait)
+              WHERE o.id = b.id",
+        )
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Int8>, _>(ids)
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(statuses)
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(answers)
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Double>, _>(waits)
+        .execute(&mut conn)
+        .await?;
     }
 }
 

@@ -71,6 +71,19 @@ pub async fn existing_emails(
     Ok(found.into_iter().collect())
 }
 
+/// The language of each account among `emails` (as stored), in one query.
+pub async fn locales_of(
+    conn: &mut AsyncPgConnection,
+    emails: &[&str],
+) -> AppResult<std::collections::HashMap<String, String>> {
+    let found: Vec<(String, String)> = users::table
+        .filter(users::email.eq_any(emails))
+        .select((users::email, users::locale))
+        .load(conn)
+        .await?;
+    Ok(found.into_iter().collect())
+}
+
 /// Creates a user; `password_hash` is `None` for an invited user.
 pub async fn create(
     conn: &mut AsyncPgConnection,

@@ -1938,7 +1938,8 @@ async fn send_notices_in(
         .into_iter()
         .map(|r| (r.id, (r.email, r.display_name)))
         .collect();
-    let mut locales: HashMap<String, String> = HashMap::new();
+    let emails: Vec<&str> = people.values().map(|(email, _)| email.as_str()).collect();
+    let locales = crate::auth::store::locales_of(conn, &emails).await?;
     let mut mails = Vec::new();
     for line in &view.lines {
         if line.total.is_zero() {
@@ -1947,16 +1948,7 @@ async fn send_notices_in(
         let Some((email, _)) = people.get(&line.member_id) else {
             continue;
         };
-        let lang = match locales.get(email) {
-            Some(lang) => lang.clone(),
-            None => {
-                let lang = crate::auth::store::find_by_email(conn, email)
-                    .await?
-                    .map_or_else(|| coop.locale.clone(), |u| u.locale);
-                locales.insert(email.clone(), lang.clone());
-                lang
-            }
-        };
+        let lang = locales.get(email).cloned().unwrap_or_else(|| coop.locale.clone());
         let locale = Locale::from_tag(&lang).unwrap_or(Locale::En);
         let link = format!(
             "{}/c/{}/patronage/distributions/{}/notice",
