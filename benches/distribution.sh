@@ -75,8 +75,8 @@ id=$(head -c 200 "$data/out.json" | sed 's/^{"id":"\([^"]*\)".*/\1/')
 psql -c "UPDATE distributions SET status = 'approved', approved_at = now() WHERE id = '$id'"
 post=$(api POST "/distributions/$id/post?lines=false" '{"notify":false}')
 grep -q '"status":"posted"' "$data/out.json" || { echo "posting failed: $(head -c 500 "$data/out.json")"; exit 1; }
-# The notices of allocation: queued for every member in one transaction (the request),
-# then delivered by the server's outbox worker into the file outbox.
+# The notices of allocation: a job queues them for every member in one transaction,
+# then the server's outbox worker delivers them into the file outbox.
 notices=$(api POST "/distributions/$id/notices" '{}')
 start=$(date +%s.%N)
 until [ "$(psql -At -c "SELECT count(*) FROM outgoing_mail WHERE status = 'queued'")" = 0 ]; do sleep 0.2; done
@@ -97,5 +97,5 @@ printf '| compute the draft (API, %s members) | %.3f |\n' "$members" "$compute"
 printf '| post it (API, one transaction) | %.3f |\n' "$post"
 printf '| compute + post | %.3f |\n' "$(echo "$compute + $post" | bc)"
 printf '| baseline: psql COPY of %s ledger rows | %.3f |\n' "$rows" "$copy"
-printf '| queue the notices of allocation (API, one transaction) | %.3f |\n' "$notices"
-printf '| deliver them: %s messages written to the outbox folder | %.3f |\n' "$sent" "$delivered"
+printf '| send the notices of allocation (API: the job is queued) | %.3f |\n' "$notices"
+printf '| the job queues them and the outbox delivers %s messages to the folder | %.3f |\n' "$sent" "$delivered"

@@ -16,7 +16,7 @@ use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::error::{AppError, AppResult};
 use crate::mail::{Delivered, Mailer};
-use crate::{ballots, jobs, membership, notifications};
+use crate::{ballots, jobs, membership, notifications, patronage};
 
 /// A task of the schedule: one row in `jobs`, run by one process at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,6 +190,9 @@ impl Workers {
     async fn run_job(&self, conn: &mut AsyncPgConnection, job: &jobs::Claimed) -> Result<serde_json::Value, AppError> {
         match job.kind.as_str() {
             membership::service::REGISTER_IMPORT => membership::service::run_import_job(conn, job).await,
+            patronage::service::ALLOCATION_NOTICES => {
+                patronage::service::run_notices_job(conn, &self.settings, job).await
+            }
             other => Err(AppError::BadRequest(format!("no worker knows the job kind `{other}`"))),
         }
     }

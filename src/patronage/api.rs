@@ -352,11 +352,13 @@ pub async fn notice(
     Ok(HttpResponse::Ok().json(service::notice(&state, &scope, path.1, path.2).await?))
 }
 
-/// E-mails every member of a posted distribution their notice again (treasurers).
+/// Sends every member of a posted distribution their notice of allocation again
+/// (treasurers): a job that queues them, answered at once with the job; their
+/// delivery is followed on `GET /api/v1/coops/{slug}/notices`.
 #[utoipa::path(post, path = "/api/v1/coops/{slug}/distributions/{distribution_id}/notices", tag = "patronage",
     params(("slug" = String, Path, description = "The co-op's short name"),
         ("distribution_id" = Uuid, Path, description = "The distribution")),
-    responses((status = 200, description = "How many notices were sent"), (status = 403, body = Problem),
+    responses((status = 202, description = "The job that queues the notices"), (status = 403, body = Problem),
         (status = 409, body = Problem)),
     security(("bearer" = [])))]
 pub async fn send_notices(
@@ -364,8 +366,8 @@ pub async fn send_notices(
     scope: InCoop,
     path: web::Path<(String, Uuid)>,
 ) -> AppResult<HttpResponse> {
-    let sent = service::send_notices(&state, &scope, path.1).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({"sent": sent})))
+    let job = service::send_notices(&state, &scope, path.1).await?;
+    Ok(HttpResponse::Accepted().json(serde_json::json!({ "job": job })))
 }
 
 /// The co-op's own rule set, from which a new distribution starts (treasurers and

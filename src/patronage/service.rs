@@ -1273,20 +1273,29 @@ pub async fn post(
     // The notices are written from the lines.
     let lines_built = with_lines || request.notify;
     let posted = conn
-        .transaction(async |conn| post_locked(conn, coop_id, id, date, actor, lines_built).await)
+        .transaction(async |conn| {
+            let posted = post_locked(conn, coop_id, id, date, actor, lines_built).await?;
+            // The notices are a job queued with the posting: they go out once it
+            // commits, whatever happens to this request, in the job workers' time.
+            if posted.is_some() && request.notify {
+                enqueue_notices(conn, coop_id, id, actor).await?;
+            }
+            Ok::<_, AppError>(posted)
+        })
         .await?;
     let Some(view) = posted else {
         // Already posted: answered as it is, with its lines only if they are answered.
         return load_view(&mut conn, coop_id, id, None, false, Lines::all_if(with_lines)).await;
     };
-    if request.notify {
-        // The posting is committed: a mail failure is logged, never undoes it, and
-        // the treasurer may send the notices again.
-        if let Err(error) = send_notices_in(state, &mut conn, scope, &view).await {
-            tracing::warn!(%error, distribution = %id, "sending the notices of allocation failed");
-        }
-    }
     Ok(view)
+}
+
+/// The job kind that queues a posted distribution's notices of allocation.
+pub const ALLOCATION_NOTICES: &str = "allocation_notices";
+
+async fn enqueue_notices(conn: &mut AsyncPgConnection, coop_id: Uuid, id: Uuid, actor: Uuid) -> AppResult<Uuid> {
+    let payload = serde_json::json!({ "distribution": id });
+    crate::jobs::enqueue(conn, Some(coop_id), ALLOCATION_NOTICES, payload, Some(actor)).await
 }
 
 /// The posting itself, inside the caller's transaction. Returns whether this call
@@ -1911,24 +1920,51 @@ pub async fn my_notices(state: &AppState, scope: &InCoop) -> AppResult<Vec<(Dist
         .collect()
 }
 
-/// Queues to every member of a posted distribution their notice of allocation
-/// (treasurers; also done on posting), as a legal notice whose delivery is followed
-/// member by member. Returns the notices queued.
-pub async fn send_notices(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<usize> {
+/// Sends every member of a posted distribution their notice of allocation
+/// (treasurers; also done on posting): a job that queues them, as a legal notice
+/// followed member by member. Answers the job.
+pub async fn send_notices(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<Uuid> {
     scope.require(Action::ManageDistribution)?;
     let mut conn = db::conn(&state.pool).await?;
-    let view = load_view(&mut conn, scope.coop.id, id, None, false, Lines::All).await?;
-    send_notices_in(state, &mut conn, scope, &view).await
+    let view = load_view(&mut conn, scope.coop.id, id, None, false, Lines::Skipped).await?;
+    if view.status != DistributionStatus::Posted {
+        return Err(AppError::Conflict("notices are sent for a posted distribution".into()));
+    }
+    enqueue_notices(&mut conn, scope.coop.id, id, scope.caller.user.id).await
 }
 
-async fn send_notices_in(
-    state: &AppState,
+/// Runs the job [`send_notices`] and the posting queue: every member's notice of
+/// allocation, in one transaction. Answers `{"queued": N}`.
+pub async fn run_notices_job(
     conn: &mut AsyncPgConnection,
-    scope: &InCoop,
+    settings: &crate::config::Settings,
+    job: &crate::jobs::Claimed,
+) -> AppResult<serde_json::Value> {
+    let id = job
+        .payload
+        .get("distribution")
+        .and_then(|v| v.as_str())
+        .and_then(|v| v.parse::<Uuid>().ok());
+    let (Some(coop_id), Some(id), Some(actor)) = (job.coop_id, id, job.created_by) else {
+        return Err(AppError::BadRequest("the notices job names no distribution".into()));
+    };
+    let coop = crate::coops::store::by_id(conn, coop_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let view = load_view(conn, coop_id, id, None, false, Lines::All).await?;
+    let queued = queue_notices(conn, settings, &coop, actor, &view).await?;
+    crate::jobs::progress(conn, job.id, queued as i64, queued as i64).await?;
+    Ok(serde_json::json!({ "queued": queued }))
+}
+
+async fn queue_notices(
+    conn: &mut AsyncPgConnection,
+    settings: &crate::config::Settings,
+    coop: &crate::coops::store::Coop,
+    actor: Uuid,
     view: &DistributionView,
 ) -> AppResult<usize> {
     use crate::web::i18n;
-    let coop = &scope.coop;
     let id = view.id;
     if view.status != DistributionStatus::Posted {
         return Err(AppError::Conflict("notices are sent for a posted distribution".into()));
@@ -1952,7 +1988,7 @@ async fn send_notices_in(
         let locale = Locale::from_tag(&lang).unwrap_or(Locale::En);
         let link = format!(
             "{}/c/{}/patronage/distributions/{}/notice",
-            state.settings.public_url, coop.slug, id
+            settings.public_url, coop.slug, id
         );
         let mail = crate::mail::Mail {
             to: email.clone(),
@@ -1982,7 +2018,7 @@ async fn send_notices_in(
         coop_id: coop.id,
         kind: crate::notifications::rules::LegalNotice::Allocation,
         subject_id: id,
-        created_by: Some(scope.caller.user.id),
+        created_by: Some(actor),
     };
     conn.transaction(async |conn| crate::mail::queue_notice(conn, &notice, &mails).await)
         .await?;

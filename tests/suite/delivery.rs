@@ -262,3 +262,64 @@ async fn a_reset_links_body_is_erased_from_the_outbox_once_delivered() {
     assert_eq!(kept[0].get::<_, String>(0), "sent");
     assert_eq!(kept[0].get::<_, String>(1), "", "no link left in the database");
 }
+
+#[actix_web::test]
+async fn posting_a_distribution_queues_each_members_notice_of_allocation_as_a_job() {
+    let app = TestApp::demo().await;
+    let treasurer = app.demo_token("treasurer@demo.coop").await;
+    let id: String = app
+        .sql("SELECT id::text FROM distributions WHERE status = 'draft'")
+        .await[0]
+        .get(0);
+    app.board_approves_distribution(&id).await;
+    let post = format!("/api/v1/coops/demo/distributions/{id}/post");
+    let posted = json(
+        app.api(&treasurer, Method::POST, &post, Some(json!({"notify": true})))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(posted["status"], "posted");
+    // The notices are a job committed with the posting; the workers queue them.
+    assert_eq!(app.run_jobs(), 1);
+    app.settle();
+    let notices = json(
+        app.api(&treasurer, Method::GET, "/api/v1/coops/demo/notices", None)
+            .await,
+        200,
+    )
+    .await;
+    let notices = notices.as_array().unwrap();
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0]["kind"], "allocation");
+    assert_eq!(notices[0]["subject_id"], id.as_str());
+    // One notice per member with an allocation, each delivered.
+    let allocated: i64 = app
+        .sql(&format!(
+            "SELECT count(DISTINCT member_id) FROM distribution_entries WHERE distribution_id = '{id}'"
+        ))
+        .await[0]
+        .get(0);
+    assert!(allocated > 0);
+    assert_eq!(notices[0]["total"], allocated);
+    assert_eq!(notices[0]["sent"], allocated);
+    let to_max = app
+        .outbox()
+        .into_iter()
+        .filter(|m| m.contains("To: member@demo.coop") && m.contains("Subject: ") && m.contains("/notice"))
+        .count();
+    assert_eq!(to_max, 1, "Max has his notice once");
+    // Sending them again is another job, another notice followed on its own.
+    let again = format!("/api/v1/coops/demo/distributions/{id}/notices");
+    let job = json(app.api(&treasurer, Method::POST, &again, None).await, 202).await;
+    assert!(job["job"].is_string());
+    assert_eq!(app.run_jobs(), 1);
+    app.settle();
+    let notices = json(
+        app.api(&treasurer, Method::GET, "/api/v1/coops/demo/notices", None)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(notices.as_array().unwrap().len(), 2);
+}
