@@ -700,6 +700,7 @@ async fn remind(data_dir: &std::path::Path, database: &Database, args: RemindArg
         settings: std::sync::Arc::new(settings),
         mailer,
         delivering: Default::default(),
+        running_jobs: Default::default(),
     };
     let delivered = workers.deliver_mail().await?;
     println!("{instalments} instalment reminders and {ballots} ballot reminders sent");

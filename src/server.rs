@@ -45,6 +45,8 @@ pub struct AppState {
     pub background: tokio_util::task::TaskTracker,
     /// Held while this process delivers the outbox.
     pub delivering: Arc<tokio::sync::Mutex<()>>,
+    /// Held by this process's job workers while they run jobs.
+    pub running_jobs: Arc<tokio::sync::RwLock<()>>,
 }
 
 #[derive(RustEmbed)]
@@ -86,6 +88,7 @@ impl AppState {
             pool,
             background: tokio_util::task::TaskTracker::new(),
             delivering: Arc::default(),
+            running_jobs: Arc::default(),
         })
     }
 
@@ -97,6 +100,7 @@ impl AppState {
             settings: self.settings.clone(),
             mailer: self.mailer.clone(),
             delivering: self.delivering.clone(),
+            running_jobs: self.running_jobs.clone(),
         }
     }
 }

@@ -89,6 +89,9 @@ pub struct Workers {
     /// Held while this process delivers the outbox, so a caller that wants the
     /// outbox delivered (a test, the CLI) waits for a delivery already under way.
     pub delivering: Arc<tokio::sync::Mutex<()>>,
+    /// Shared by this process's job workers while they run jobs; taken whole by a
+    /// caller that wants every job due run now, once the runs under way are done.
+    pub running_jobs: Arc<tokio::sync::RwLock<()>>,
 }
 
 impl Workers {
@@ -164,14 +167,21 @@ impl Workers {
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
-            if let Err(e) = self.one_off_pass().await {
+            let _shared = self.running_jobs.read().await;
+            if let Err(e) = self.claim_and_run().await {
                 tracing::warn!(error = %e, "running the job queue");
             }
         }
     }
 
-    /// Runs the one-off jobs due until none is left to claim.
+    /// Runs the one-off jobs due now, after those this process's workers have under
+    /// way, until none is left to claim. Answers how many it ran.
     pub async fn one_off_pass(&self) -> AppResult<usize> {
+        let _whole = self.running_jobs.write().await;
+        self.claim_and_run().await
+    }
+
+    async fn claim_and_run(&self) -> AppResult<usize> {
         let mut ran = 0;
         loop {
             let mut conn = db::conn(&self.pool).await?;

@@ -403,7 +403,8 @@ impl TestApp {
     }
 
     /// Waits for the work the server does after answering (a reset link's mail),
-    /// then has the server deliver its outbox (as its worker would within a second).
+    /// then has the server run the jobs waiting (the notices of a posting) and deliver
+    /// its outbox, as its workers would within a second.
     pub fn settle(&self) {
         if let Some(background) = &self.background {
             background.close();
@@ -412,9 +413,12 @@ impl TestApp {
         }
         if let Some((runtime, workers)) = &self.workers {
             let workers = workers.clone();
-            futures::executor::block_on(runtime.spawn(async move { workers.deliver_mail().await }))
-                .expect("the delivery ran")
-                .expect("the outbox was delivered");
+            futures::executor::block_on(runtime.spawn(async move {
+                workers.one_off_pass().await?;
+                workers.deliver_mail().await
+            }))
+            .expect("the jobs and the delivery ran")
+            .expect("the jobs ran and the outbox was delivered");
         }
     }
 

@@ -620,7 +620,12 @@ async fn an_import_numbers_the_rows_without_one_after_the_highest_kept_in_file_o
 /// writes nothing.
 #[tokio::test]
 async fn a_register_over_the_row_limit_is_refused_whole_saying_the_limit() {
-    let app = TestApp::demo().await;
+    // The test runs the at-limit import's job itself.
+    let app = TestApp::spawn(crate::common::Options {
+        settings: Box::new(|s| s.job_workers = 0),
+        ..Default::default()
+    })
+    .await;
     let secretary = app.demo_token("secretary@demo.coop").await;
     let counts = || async {
         let row = &app
@@ -927,10 +932,14 @@ async fn the_register_and_the_roll_name_the_same_voters() {
     assert_eq!(roll.len(), 6, "Amina, Théo, Sam, Bea, Max and Marie");
 }
 
-/// The demo co-op, importing files of more than two rows in the background.
+/// The demo co-op, importing files of more than two rows in the background; the
+/// test runs the job itself (`run_jobs`), so it reads the import while it waits.
 async fn app_with_import_jobs() -> TestApp {
     TestApp::spawn(crate::common::Options {
-        settings: Box::new(|s| s.import_inline_rows = 2),
+        settings: Box::new(|s| {
+            s.import_inline_rows = 2;
+            s.job_workers = 0;
+        }),
         ..Default::default()
     })
     .await
