@@ -269,10 +269,10 @@ pub struct Delivered {
 /// Messages claimed at a time, and how long the claim keeps other processes off
 /// them (a process that dies mid-way leaves them to the others after that).
 const CLAIM_BATCH: i64 = 200;
+const CLAIM_LEASE_SECONDS: i32 = 300;
 
 /// Messages handed to the relay at the same time.
 const SEND_AT_ONCE: usize = 8;
-const CLAIM_LEASE_SECONDS: i32 = 300;
 
 /// Attempts before a message that keeps failing transiently is given up (dead):
 /// with [`retry_after`], about a day of retries, as mail servers themselves allow.
@@ -426,4 +426,23 @@ pub async fn overview(conn: &mut AsyncPgConnection) -> AppResult<(Vec<(String, i
     .load(conn)
     .await?;
     Ok((counts, undelivered))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deferred_message_waits_longer_each_time_up_to_an_hour_then_is_given_up() {
+        let seconds = |n| retry_after(n).map(|d| d.as_secs());
+        assert_eq!(seconds(1), Some(30));
+        assert_eq!(seconds(2), Some(60));
+        assert_eq!(seconds(7), Some(1_920));
+        assert_eq!(seconds(8), Some(3_600));
+        assert_eq!(seconds(29), Some(3_600));
+        assert_eq!(seconds(MAX_ATTEMPTS), None);
+        // About a day of retries in all, as mail servers allow.
+        let total: u64 = (1..MAX_ATTEMPTS).filter_map(seconds).sum();
+        assert_eq!(total, 30 + 60 + 120 + 240 + 480 + 960 + 1_920 + 22 * 3_600);
+    }
 }
