@@ -231,13 +231,3 @@ pub async fn find(conn: &mut AsyncPgConnection, coop_id: Uuid, id: Uuid) -> AppR
         .optional()?
         .ok_or(AppError::NotFound)
 }
-
-/// The recurring tasks, for the operator (`concord jobs`): name, next run, last error.
-pub async fn recurring(conn: &mut AsyncPgConnection) -> AppResult<Vec<(String, DateTime<Utc>, Option<String>)>> {
-    Ok(jobs::table
-        .filter(jobs::unique_key.is_not_null())
-        .order(jobs::kind)
-        .select((jobs::kind, jobs::run_at, jobs::last_error))
-        .load(conn)
-        .await?)
-}

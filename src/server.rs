@@ -916,7 +916,7 @@ pub fn listen(state: web::Data<AppState>, listener: std::net::TcpListener) -> st
     }
     let server = server.listen(listener)?.run();
     let chainer = for_tasks.clone();
-    spawn_every(AUDIT_CHAIN_EVERY, Duration::ZERO, "audit chainer", move || {
+    spawn_every(AUDIT_CHAIN_EVERY, "audit chainer", move || {
         let state = chainer.clone();
         async move { audit::chain_pending(&mut *db::conn(&state.pool).await?).await.map(drop) }
     });
@@ -929,15 +929,15 @@ pub fn listen(state: web::Data<AppState>, listener: std::net::TcpListener) -> st
 /// verifying it chains first, so this only bounds how long an event waits unchained.
 const AUDIT_CHAIN_EVERY: Duration = Duration::from_secs(1);
 
-/// Runs `task` after `first_after` and then every `period` until the runtime stops;
-/// a failure is logged and the next run tries again.
-fn spawn_every<F, Fut>(period: Duration, first_after: Duration, what: &'static str, mut task: F)
+/// Runs `task` at once and then every `period` until the runtime stops; a failure
+/// is logged and the next run tries again.
+fn spawn_every<F, Fut>(period: Duration, what: &'static str, mut task: F)
 where
     F: FnMut() -> Fut + Send + 'static,
     Fut: std::future::Future<Output = AppResult<()>> + Send,
 {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval_at(tokio::time::Instant::now() + first_after, period);
+        let mut every = tokio::time::interval(period);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;

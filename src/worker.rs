@@ -58,6 +58,15 @@ impl Recurring {
         }
     }
 
+    /// How long after a process first creates its row the task first runs: the
+    /// digests wait an hour, so a restart never sends one early.
+    fn first_after(self) -> Duration {
+        match self {
+            Recurring::DailyDigests => Duration::from_secs(3_600),
+            Recurring::BallotSchedule | Recurring::EndOffices => Duration::ZERO,
+        }
+    }
+
     fn from_key(key: &str) -> Option<Recurring> {
         Recurring::ALL.into_iter().find(|r| r.key() == key)
     }
@@ -135,19 +144,35 @@ impl Workers {
         let here = self.recurring_here();
         let mut every = tokio::time::interval(POLL_EVERY);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // The tasks' rows are made once, on the first tick the database answers.
+        let mut ensured = false;
         loop {
             every.tick().await;
+            if !ensured {
+                match self.ensure_rows(&here).await {
+                    Ok(()) => ensured = true,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "making the schedule's rows");
+                        continue;
+                    }
+                }
+            }
             if let Err(e) = self.recurring_pass(&here).await {
                 tracing::warn!(error = %e, "running the schedule");
             }
         }
     }
 
-    async fn recurring_pass(&self, here: &[Recurring]) -> AppResult<()> {
+    async fn ensure_rows(&self, here: &[Recurring]) -> AppResult<()> {
         let mut conn = db::conn(&self.pool).await?;
         for task in here {
             jobs::ensure_recurring(&mut conn, task.key(), task.first_after()).await?;
         }
+        Ok(())
+    }
+
+    async fn recurring_pass(&self, here: &[Recurring]) -> AppResult<()> {
+        let mut conn = db::conn(&self.pool).await?;
         let keys: Vec<&str> = here.iter().map(|r| r.key()).collect();
         while let Some(job) = jobs::claim(&mut conn, Some(&keys)).await? {
             let Some(task) = job.unique_key.as_deref().and_then(Recurring::from_key) else {
@@ -204,17 +229,6 @@ impl Workers {
                 patronage::service::run_notices_job(conn, &self.settings, job).await
             }
             other => Err(AppError::BadRequest(format!("no worker knows the job kind `{other}`"))),
-        }
-    }
-}
-
-impl Recurring {
-    /// How long after a process first creates its row the task first runs: the
-    /// digests wait an hour, so a restart never sends one early.
-    fn first_after(self) -> Duration {
-        match self {
-            Recurring::DailyDigests => Duration::from_secs(3_600),
-            Recurring::BallotSchedule | Recurring::EndOffices => Duration::ZERO,
         }
     }
 }

@@ -653,14 +653,7 @@ async fn a_register_over_the_row_limit_is_refused_whole_saying_the_limit() {
     assert_eq!(body["detail"], "the request body is larger than 8388608 bytes");
     // The register page says it beside the pasted file.
     let browser = app.signed_in("secretary@demo.coop").await;
-    let page = browser
-        .get(app.at("/c/demo/register"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&browser, "/c/demo/register").await;
     let response = browser
         .post(app.at("/c/demo/register/import"))
         .form(&[("csrf", csrf_of(&page).as_str()), ("csv", csv.as_str())])
