@@ -51,9 +51,10 @@ pub enum Command {
         #[command(subcommand)]
         command: CoopCommand,
     },
-    /// Send the daily reminders: instalments of shares due or overdue, and ballots
-    /// closing within a day to members who have not voted. Run it once a
-    /// day from a scheduler (cron, a systemd timer).
+    /// Send the reminders due now: instalments of shares falling due today (then
+    /// weekly while overdue), and ballots closing within a day to members who have
+    /// not voted. A server sends them itself every quarter of an hour; this sends
+    /// them at once (never twice to a member), and delivers the outbox.
     Remind(RemindArgs),
     /// Show the outbox: messages by status (queued, sent, failed: refused by the mail
     /// server, dead: not delivered after every retry), and the latest not delivered
@@ -203,6 +204,10 @@ pub struct ServeArgs {
     /// a page, rather than within the request.
     #[arg(long, env = "CONCORD_IMPORT_INLINE_ROWS", default_value_t = 2_000)]
     pub import_inline_rows: usize,
+    /// Exports of more rows than this (the register, the audit log) are written in
+    /// the background, followed on a page, rather than within the request.
+    #[arg(long, env = "CONCORD_EXPORT_INLINE_ROWS", default_value_t = 10_000)]
+    pub export_inline_rows: usize,
 }
 
 /// `audit` subcommands.
@@ -456,6 +461,7 @@ async fn serve(data_dir: &std::path::Path, database: &Database, args: ServeArgs)
     settings.import_limit = usize::try_from(args.import_limit_mib * 1024 * 1024).unwrap_or(usize::MAX);
     settings.import_max_rows = usize::try_from(args.import_max_rows).unwrap_or(usize::MAX);
     settings.import_inline_rows = args.import_inline_rows;
+    settings.export_inline_rows = args.export_inline_rows;
     if let Some(url) = args.smtp_url {
         settings.mail = MailSettings::Smtp(url);
     }
@@ -691,8 +697,14 @@ async fn remind(data_dir: &std::path::Path, database: &Database, args: RemindArg
     }
     let pool = db::pool(&database.url, 2)?;
     let mailer = crate::mail::Mailer::new(&settings.mail)?;
-    let instalments = crate::shares::service::remind(&pool, &settings).await?;
-    let ballots = crate::ballots::service::remind(&pool, &settings).await?;
+    let (instalments, ballots) = {
+        let mut conn = db::conn(&pool).await?;
+        let instalments = crate::shares::service::remind(&mut conn, &settings).await?;
+        (
+            instalments,
+            crate::ballots::service::remind(&mut conn, &settings).await?,
+        )
+    };
     // The reminders are in the outbox: deliver them now rather than wait for a
     // server (a server running beside this delivers its share too, never the same).
     let workers = crate::worker::Workers {

@@ -88,6 +88,11 @@ pub struct Settings {
     /// in this process. Always on for `serve`; a test that drives the scheduler by
     /// hand turns it off.
     pub schedule_ballots: bool,
+    /// Send the reminders (ballots closing within the day, instalments due) from this
+    /// process, every quarter of an hour. Always on for `serve` (several servers
+    /// remind each member once); the tests turn it off unless they test it, so the
+    /// demo's reminders do not land in every test's outbox.
+    pub send_reminders: bool,
     /// Whether anyone signed in may found a co-op (otherwise operators only).
     pub self_service_coops: bool,
     /// Where `/metrics` is served instead of beside the application, if anywhere else.
@@ -105,6 +110,9 @@ pub struct Settings {
     /// Register imports of more rows than this run as a background job, followed on
     /// a page, rather than within the request.
     pub import_inline_rows: usize,
+    /// Exports of more rows than this (a register of more people, an audit log of
+    /// more events) are written in the background, followed on a page.
+    pub export_inline_rows: usize,
 }
 
 impl Settings {
@@ -135,6 +143,7 @@ impl Settings {
             job_workers: 2,
             workers: 0,
             schedule_ballots: true,
+            send_reminders: true,
             self_service_coops: false,
             metrics_bind: None,
             metrics_token: None,
@@ -145,6 +154,7 @@ impl Settings {
             import_limit: crate::server::IMPORT_LIMIT,
             import_max_rows: 100_000,
             import_inline_rows: 2_000,
+            export_inline_rows: 10_000,
         })
     }
 

@@ -24,7 +24,9 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::Mailer;
 use crate::web::i18n::Translate;
 use crate::web::page::{html_errors, FormLimit};
-use crate::{audit, auth, ballots, bylaws, coops, dashboard, meetings, membership, notifications, patronage, shares};
+use crate::{
+    audit, auth, ballots, bylaws, coops, dashboard, export, meetings, membership, notifications, patronage, shares,
+};
 
 /// Everything a request handler can reach.
 pub struct AppState {
@@ -134,6 +136,8 @@ impl AppState {
         membership::api::import,
         membership::api::import_job,
         membership::api::update_profile,
+        export::api::job,
+        export::api::file,
         shares::api::classes,
         coops::api::parameters,
         coops::api::set_parameters,
@@ -226,7 +230,7 @@ impl AppState {
     ),
     components(schemas(FieldError)),
     modifiers(&BearerScheme, &ProblemResponses),
-    tags((name = "auth"), (name = "coops"), (name = "membership"), (name = "shares"), (name = "ballots"), (name = "patronage"), (name = "bylaws"), (name = "meetings"), (name = "audit"))
+    tags((name = "auth"), (name = "coops"), (name = "membership"), (name = "shares"), (name = "ballots"), (name = "patronage"), (name = "bylaws"), (name = "meetings"), (name = "audit"), (name = "exports"))
 )]
 pub struct ApiDoc;
 
@@ -538,6 +542,8 @@ pub fn app(
                     resource("/coops/{slug}/register/imports/{job_id}")
                         .route(web::get().to(membership::api::import_job)),
                 )
+                .service(resource("/coops/{slug}/exports/{export_id}").route(web::get().to(export::api::job)))
+                .service(resource("/coops/{slug}/exports/{export_id}/file").route(web::get().to(export::api::file)))
                 .service(
                     resource("/coops/{slug}/members/{member_id}/status")
                         .route(web::post().to(membership::api::change_status)),
@@ -770,6 +776,8 @@ pub fn app(
                 .route(web::post().to(membership::pages::import)),
         )
         .service(resource("/c/{slug}/register/imports/{job_id}").route(web::get().to(membership::pages::import_job)))
+        .service(resource("/c/{slug}/exports/{export_id}").route(web::get().to(export::pages::job)))
+        .service(resource("/c/{slug}/exports/{export_id}/file").route(web::get().to(export::pages::file)))
         .service(resource("/c/{slug}/register/{member_id}").route(web::get().to(membership::pages::member)))
         .service(
             resource("/c/{slug}/register/{member_id}/status").route(web::post().to(membership::pages::change_status)),

@@ -15,8 +15,9 @@ use diesel_async::AsyncPgConnection;
 use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::error::{AppError, AppResult};
+use crate::export::{self, background::Export};
 use crate::mail::{Delivered, Mailer};
-use crate::{ballots, jobs, membership, notifications, patronage};
+use crate::{audit, ballots, jobs, membership, notifications, patronage, shares};
 
 /// A task of the schedule: one row in `jobs`, run by one process at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,14 +32,21 @@ pub enum Recurring {
     EndOffices,
     /// Queues the daily digests due (each user's at most once a day).
     DailyDigests,
+    /// Reminds those who have not voted on a ballot closing within the day, and
+    /// members of instalments of shares due (each marked, so reminded once).
+    Reminders,
+    /// Erases the files of background exports a day after they were written.
+    ExpiredExports,
 }
 
 impl Recurring {
     /// Every recurring task.
-    pub const ALL: [Recurring; 3] = [
+    pub const ALL: [Recurring; 5] = [
         Recurring::BallotSchedule,
         Recurring::EndOffices,
         Recurring::DailyDigests,
+        Recurring::Reminders,
+        Recurring::ExpiredExports,
     ];
 
     /// Its row's key in `jobs`.
@@ -47,6 +55,8 @@ impl Recurring {
             Recurring::BallotSchedule => "ballot_schedule",
             Recurring::EndOffices => "end_offices",
             Recurring::DailyDigests => "daily_digests",
+            Recurring::Reminders => "reminders",
+            Recurring::ExpiredExports => "expired_exports",
         }
     }
 
@@ -54,7 +64,8 @@ impl Recurring {
     pub fn period(self) -> Duration {
         match self {
             Recurring::BallotSchedule => Duration::from_secs(5),
-            Recurring::EndOffices | Recurring::DailyDigests => Duration::from_secs(3_600),
+            Recurring::Reminders => Duration::from_secs(900),
+            Recurring::EndOffices | Recurring::DailyDigests | Recurring::ExpiredExports => Duration::from_secs(3_600),
         }
     }
 
@@ -63,7 +74,9 @@ impl Recurring {
     fn first_after(self) -> Duration {
         match self {
             Recurring::DailyDigests => Duration::from_secs(3_600),
-            Recurring::BallotSchedule | Recurring::EndOffices => Duration::ZERO,
+            Recurring::BallotSchedule | Recurring::EndOffices | Recurring::Reminders | Recurring::ExpiredExports => {
+                Duration::ZERO
+            }
         }
     }
 
@@ -79,6 +92,13 @@ impl Recurring {
                 .await
                 .map(drop),
             Recurring::DailyDigests => notifications::service::send_due_digests(conn, now).await.map(drop),
+            Recurring::Reminders => {
+                // A failure of one kind of reminder does not hold back the other.
+                let ballots = ballots::service::remind(conn, settings).await;
+                let instalments = shares::service::remind(conn, settings).await;
+                ballots.and(instalments).map(drop)
+            }
+            Recurring::ExpiredExports => export::background::erase_expired(conn).await.map(drop),
         }
     }
 }
@@ -132,11 +152,16 @@ impl Workers {
         crate::mail::deliver_due(&self.pool, &self.mailer, &self.settings.mail_from).await
     }
 
-    /// The tasks this process runs: the ballot schedule only where it is on.
+    /// The tasks this process runs: the ballot schedule and the reminders only where
+    /// they are on.
     fn recurring_here(&self) -> Vec<Recurring> {
         Recurring::ALL
             .into_iter()
-            .filter(|r| *r != Recurring::BallotSchedule || self.settings.schedule_ballots)
+            .filter(|r| match r {
+                Recurring::BallotSchedule => self.settings.schedule_ballots,
+                Recurring::Reminders => self.settings.send_reminders,
+                Recurring::EndOffices | Recurring::DailyDigests | Recurring::ExpiredExports => true,
+            })
             .collect()
     }
 
@@ -228,6 +253,8 @@ impl Workers {
             patronage::service::ALLOCATION_NOTICES => {
                 patronage::service::run_notices_job(conn, &self.settings, job).await
             }
+            kind if kind == Export::Register.kind() => membership::service::run_export_job(conn, job).await,
+            kind if kind == Export::AuditLog.kind() => audit::run_export_job(conn, job).await,
             other => Err(AppError::BadRequest(format!("no worker knows the job kind `{other}`"))),
         }
     }

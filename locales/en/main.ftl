@@ -250,6 +250,20 @@ import-job-queued = Waiting to start: { $rows } rows.
 import-job-running = Importing { $rows } rows…
 import-job-wait = A large register is imported in the background, whole or not at all. This page shows the result when it is done; you may leave it and come back.
 import-job-back = Back to the register
+export-job-title = Export
+export-job-started = Asked for
+export-job-queued = Waiting to start.
+export-job-running = Writing the file…
+export-job-wait = A large co-op's file is written in the background. This page shows the link when it is ready; you may leave it and come back.
+export-job-done = The file is ready: { $rows ->
+    [one] { $rows } line.
+   *[other] { $rows } lines.
+}
+export-job-download = Download { $filename }
+export-job-until = Available until
+export-job-expired = This file was erased a day after it was made. Ask for the export again.
+export-job-failed = The export failed.
+export-job-back = Back to the co-op
 mail-instalment-subject = A share instalment is due at { $coop }
 mail-instalment-body =
     A payment for your shares in { $coop } is due: { $due } in all, of which { $overdue } is overdue.

@@ -250,6 +250,20 @@ import-job-queued = En attente : { $rows } lignes.
 import-job-running = Import de { $rows } lignes en cours…
 import-job-wait = Un grand registre est importé en arrière-plan, en entier ou pas du tout. Cette page affiche le résultat une fois terminé ; vous pouvez la quitter et revenir.
 import-job-back = Retour au registre
+export-job-title = Export
+export-job-started = Demandé le
+export-job-queued = En attente.
+export-job-running = Écriture du fichier…
+export-job-wait = Le fichier d’une grande coopérative est écrit en arrière-plan. Cette page affiche le lien une fois prêt ; vous pouvez la quitter et revenir.
+export-job-done = Le fichier est prêt : { $rows ->
+    [one] { $rows } ligne.
+   *[other] { $rows } lignes.
+}
+export-job-download = Télécharger { $filename }
+export-job-until = Disponible jusqu’au
+export-job-expired = Ce fichier a été effacé un jour après sa création. Demandez l’export à nouveau.
+export-job-failed = L’export a échoué.
+export-job-back = Retour à la coopérative
 mail-instalment-subject = Un versement sur vos parts est dû à { $coop }
 mail-instalment-body =
     Un versement sur vos parts sociales de { $coop } est exigible : { $due } au total, dont { $overdue } en retard.

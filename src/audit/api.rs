@@ -1,6 +1,5 @@
 //! The audit log over the API: JSON pages and a CSV export.
 
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -42,43 +41,30 @@ pub async fn list(state: web::Data<AppState>, scope: InCoop, query: web::Query<A
     Ok(HttpResponse::Ok().json(super::events(&mut conn, scope.coop.id, query.before, limit).await?))
 }
 
-/// The whole log as CSV, oldest first.
-pub fn to_csv(events: &[EventView]) -> AppResult<Vec<u8>> {
-    let mut writer = crate::export::CsvExport::new();
-    writer.write_record(["seq", "at", "actor", "action", "subject", "data", "hash"])?;
-    for e in events.iter().rev() {
-        writer.write_record([
-            e.seq.to_string(),
-            e.at.to_rfc3339(),
-            e.actor.clone().unwrap_or_default(),
-            e.action.clone(),
-            e.subject.clone(),
-            e.data.to_string(),
-            e.hash.clone(),
-        ])?;
-    }
-    writer.finish()
-}
-
-/// Every event of a co-op as CSV (admins).
-pub async fn csv_export(state: &AppState, scope: &InCoop) -> AppResult<HttpResponse> {
+/// Every event of a co-op as CSV (admins): the file, or for a long log the
+/// background job writing it (see [`crate::export::api::respond`]).
+pub async fn csv_export(state: &AppState, scope: &InCoop, on_pages: bool) -> AppResult<HttpResponse> {
     scope.require(Action::ViewAudit)?;
     let mut conn = db::conn(&state.pool).await?;
-    let events = super::events(&mut conn, scope.coop.id, None, i64::MAX).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{}-audit.csv\"", scope.coop.slug),
-        ))
-        .body(to_csv(&events)?))
+    let exported = super::export(
+        &mut conn,
+        &scope.coop,
+        scope.caller.user.id,
+        state.settings.export_inline_rows,
+    )
+    .await?;
+    Ok(crate::export::api::respond(exported, scope, on_pages))
 }
 
-/// The whole log as CSV, oldest first (admins).
+/// The whole log as CSV, oldest first (admins). A log of more than
+/// `--export-inline-rows` events is written in the background: 202 with the export's
+/// address, where the file's address appears once it is written.
 #[utoipa::path(get, path = "/api/v1/coops/{slug}/audit.csv", tag = "audit",
     params(("slug" = String, Path, description = "The co-op's short name")),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = Problem)),
+    responses((status = 200, content_type = "text/csv", body = String),
+        (status = 202, body = crate::export::api::ExportQueued, description = "A long log: the export's job"),
+        (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn csv(state: web::Data<AppState>, scope: InCoop) -> AppResult<HttpResponse> {
-    csv_export(&state, &scope).await
+    csv_export(&state, &scope, false).await
 }

@@ -36,5 +36,5 @@ pub async fn list(
 
 /// The CSV download.
 pub async fn csv(state: web::Data<AppState>, scope: InCoop) -> AppResult<HttpResponse> {
-    csv_export(&state, &scope).await
+    csv_export(&state, &scope, true).await
 }

@@ -244,6 +244,16 @@ struct ListRow {
     hash: Vec<u8>,
 }
 
+/// How many events of a co-op's log are chained.
+pub async fn size(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<i64> {
+    Ok(audit_events::table
+        .filter(audit_events::coop_id.eq(coop_id))
+        .filter(audit_events::seq.is_not_null())
+        .count()
+        .get_result(conn)
+        .await?)
+}
+
 /// A co-op's chained events, newest first, `limit` at most, before `before_seq` if
 /// given.
 pub async fn list(

@@ -303,11 +303,8 @@ pub async fn papers_blt(
     security(("bearer" = [])))]
 pub async fn results_csv(state: web::Data<AppState>, scope: InCoop, path: BallotPath) -> AppResult<HttpResponse> {
     let csv = service::results_csv(&state, &scope, path.1).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"ballot-{}-results.csv\"", path.1),
-        ))
-        .body(csv))
+    Ok(crate::export::api::attachment(
+        &format!("ballot-{}-results.csv", path.1),
+        csv,
+    ))
 }

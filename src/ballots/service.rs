@@ -24,7 +24,7 @@ use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
 use crate::bylaws::rules::{ArticleNumber, DecidingBody, DecisionKind, GovernanceSchedule};
 use crate::coops::store::Coop;
-use crate::db::{self, DbPool};
+use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::mail::Mail;
 use crate::membership::store as members;
@@ -1985,19 +1985,19 @@ pub async fn subject_choices(state: &AppState, scope: &InCoop, kind: DecisionKin
     Ok(choices)
 }
 
-/// Reminds members who have not voted, a day before an online ballot closes
-/// (`concord remind`, run daily or more often). Returns the reminders sent.
-pub async fn remind(pool: &DbPool, settings: &crate::config::Settings) -> AppResult<usize> {
+/// Reminds the members who have not voted, within the day before an online ballot
+/// closes, once each (the server's reminders, every quarter of an hour, and
+/// `concord remind`). Answers the reminders queued.
+pub async fn remind(conn: &mut AsyncPgConnection, settings: &crate::config::Settings) -> AppResult<usize> {
     use crate::web::i18n::text_with;
-    let mut conn = db::conn(pool).await?;
     let now = Utc::now();
     let mut sent = 0;
-    for (coop_id, ballot_id, member) in store::to_remind(&mut conn, now + chrono::Duration::hours(24)).await? {
-        let Some(coop) = crate::coops::store::by_id(&mut conn, coop_id).await? else {
+    for (coop_id, ballot_id, member) in store::to_remind(conn, now + chrono::Duration::hours(24)).await? {
+        let Some(coop) = crate::coops::store::by_id(conn, coop_id).await? else {
             continue;
         };
-        let ballot = store::find(&mut conn, coop_id, ballot_id, Lock::None).await?;
-        let Some((email, name, locale)) = members::address(&mut conn, coop_id, member).await? else {
+        let ballot = store::find(conn, coop_id, ballot_id, Lock::None).await?;
+        let Some((email, name, locale)) = members::address(conn, coop_id, member).await? else {
             continue;
         };
         let args = [

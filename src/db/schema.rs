@@ -580,6 +580,27 @@ diesel::joinable!(outgoing_mail -> notices (notice_id));
 diesel::allow_tables_to_appear_in_same_query!(outgoing_mail, notices);
 
 diesel::table! {
+    export_files (job_id) {
+        job_id -> Uuid,
+        coop_id -> Uuid,
+        filename -> Text,
+        content -> Bytea,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(export_files, jobs);
+
+diesel::table! {
+    instalment_reminders (coop_id, member_id) {
+        coop_id -> Uuid,
+        member_id -> Uuid,
+        last_sent_on -> Date,
+    }
+}
+
+diesel::table! {
     login_throttle (key) {
         key -> Text,
         tokens -> Float8,

@@ -152,30 +152,34 @@ pub async fn register(
     Ok(HttpResponse::Ok().json(lines))
 }
 
-/// The register as CSV, as of a date.
-pub async fn register_csv_response(state: &AppState, scope: &InCoop, query: &RegisterQuery) -> AppResult<HttpResponse> {
+/// The register as CSV, as of a date: the file, or for a large register the
+/// background job making it (see [`crate::export::api::respond`]).
+pub async fn register_csv_response(
+    state: &AppState,
+    scope: &InCoop,
+    query: &RegisterQuery,
+    on_pages: bool,
+) -> AppResult<HttpResponse> {
     let (as_of, status) = query.parse()?;
-    let lines = service::register(state, scope, as_of, status, query.q.as_deref()).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{}-register-{as_of}.csv\"", scope.coop.slug),
-        ))
-        .body(service::register_csv(&lines)?))
+    let exported = service::export_register(state, scope, as_of, status, query.q.as_deref()).await?;
+    Ok(crate::export::api::respond(exported, scope, on_pages))
 }
 
-/// The register as CSV (the legal document), as of a date.
+/// The register as CSV (the legal document), as of a date. A register of more than
+/// `--export-inline-rows` people is written in the background: 202 with the export's
+/// address, where the file's address appears once it is written.
 #[utoipa::path(get, path = "/api/v1/coops/{slug}/register.csv", tag = "membership",
     params(("slug" = String, Path, description = "The co-op's short name"), RegisterQuery),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = Problem)),
+    responses((status = 200, content_type = "text/csv", body = String),
+        (status = 202, body = crate::export::api::ExportQueued, description = "A large register: the export's job"),
+        (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn register_csv(
     state: web::Data<AppState>,
     scope: InCoop,
     query: web::Query<RegisterQuery>,
 ) -> AppResult<HttpResponse> {
-    register_csv_response(&state, &scope, &query).await
+    register_csv_response(&state, &scope, &query, false).await
 }
 
 /// Records a change of status (secretaries and the board): admission, leave,

@@ -302,7 +302,7 @@ pub async fn register_csv(
     scope: InCoop,
     query: web::Query<RegisterQuery>,
 ) -> AppResult<HttpResponse> {
-    super::api::register_csv_response(&state, &scope, &query).await
+    super::api::register_csv_response(&state, &scope, &query, true).await
 }
 
 const ALL_STATUSES: [&str; 9] = [

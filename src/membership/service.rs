@@ -21,6 +21,7 @@ use crate::bylaws::rules::DecisionKind;
 use crate::coops::store::Coop;
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::export::background::{Export, Exported};
 use crate::mail::Mail;
 use crate::notifications::rules::MailKind;
 use crate::server::AppState;
@@ -870,13 +871,26 @@ pub async fn register(
 ) -> AppResult<Vec<RegisterLine>> {
     scope.require(Action::ViewMembers)?;
     let mut conn = db::conn(&state.pool).await?;
-    let history = store::history(&mut conn, scope.coop.id, None).await?;
-    let rows = store::register(&mut conn, scope.coop.id).await?;
-    let voters: std::collections::HashSet<Uuid> =
-        crate::shares::service::voters_among(&mut conn, scope.coop.id, &rows, as_of)
-            .await?
-            .into_iter()
-            .collect();
+    let board_notes = scope.roles.has(Role::Board);
+    register_lines(&mut conn, scope.coop.id, as_of, status, search, board_notes).await
+}
+
+/// The register's lines as of a date, filtered by status then by a name or address
+/// containing `search`; with the board's notes if `board_notes`.
+async fn register_lines(
+    conn: &mut diesel_async::AsyncPgConnection,
+    coop_id: Uuid,
+    as_of: NaiveDate,
+    status: Option<MemberStatus>,
+    search: Option<&str>,
+    board_notes: bool,
+) -> AppResult<Vec<RegisterLine>> {
+    let history = store::history(conn, coop_id, None).await?;
+    let rows = store::register(conn, coop_id).await?;
+    let voters: std::collections::HashSet<Uuid> = crate::shares::service::voters_among(conn, coop_id, &rows, as_of)
+        .await?
+        .into_iter()
+        .collect();
     let needle = search.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty());
     // One pass over the history, grouped by member (a register may have 100,000 people).
     let mut history_by_member: std::collections::HashMap<Uuid, Vec<StatusChange>> = std::collections::HashMap::new();
@@ -927,7 +941,7 @@ pub async fn register(
             may_vote: voters.contains(&row.id),
             motivation: row.motivation,
             employment_start: row.employment_start,
-            board_notes: scope.roles.has(Role::Board).then_some(row.board_notes),
+            board_notes: board_notes.then_some(row.board_notes),
         });
     }
     Ok(lines)
@@ -964,6 +978,56 @@ pub fn register_csv(lines: &[RegisterLine]) -> AppResult<Vec<u8>> {
         ])?;
     }
     writer.finish()
+}
+
+/// The register as CSV as of a date, filtered as the register page is: made within
+/// the request for a register of up to `--export-inline-rows` people, in the
+/// background for a larger one.
+pub async fn export_register(
+    state: &AppState,
+    scope: &InCoop,
+    as_of: NaiveDate,
+    status: Option<MemberStatus>,
+    search: Option<&str>,
+) -> AppResult<Exported> {
+    scope.require(Action::ViewMembers)?;
+    let mut conn = db::conn(&state.pool).await?;
+    let filename = format!("{}-register-{as_of}.csv", scope.coop.slug);
+    if store::register_size(&mut conn, scope.coop.id).await? > state.settings.export_inline_rows as i64 {
+        let params = json!({
+            "as_of": as_of,
+            "status": status.map(store::status_name),
+            "search": search,
+            "filename": filename,
+        });
+        let job =
+            crate::export::background::start(&mut conn, scope.coop.id, scope.caller.user.id, Export::Register, params)
+                .await?;
+        return Ok(Exported::Queued(job));
+    }
+    let lines = register_lines(&mut conn, scope.coop.id, as_of, status, search, false).await?;
+    Ok(Exported::File {
+        filename,
+        content: register_csv(&lines)?,
+    })
+}
+
+/// Makes a register export queued by [`export_register`] (the job workers call it).
+pub async fn run_export_job(
+    conn: &mut diesel_async::AsyncPgConnection,
+    job: &crate::jobs::Claimed,
+) -> AppResult<serde_json::Value> {
+    let lost = || AppError::BadRequest("the export job lost its parameters".into());
+    let coop_id = job.coop_id.ok_or_else(lost)?;
+    let param = |name: &str| job.payload.get(name).and_then(|v| v.as_str());
+    let as_of: NaiveDate = param("as_of").and_then(|d| d.parse().ok()).ok_or_else(lost)?;
+    let status = match param("status") {
+        Some(name) => Some(serde_json::from_value(json!(name)).map_err(|_| lost())?),
+        None => None,
+    };
+    let filename = param("filename").ok_or_else(lost)?;
+    let lines = register_lines(conn, coop_id, as_of, status, param("search"), false).await?;
+    crate::export::background::save(conn, job, filename, lines.len(), register_csv(&lines)?).await
 }
 
 /// The job kind of a register import run in the background.

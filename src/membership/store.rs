@@ -488,6 +488,15 @@ pub async fn register(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<
         .await?)
 }
 
+/// How many people a co-op's register holds (every status).
+pub async fn register_size(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<i64> {
+    Ok(members::table
+        .filter(members::coop_id.eq(coop_id))
+        .count()
+        .get_result(conn)
+        .await?)
+}
+
 /// One member's entry of the register.
 pub async fn register_entry(
     conn: &mut AsyncPgConnection,

@@ -88,13 +88,10 @@ pub async fn notice_csv(state: web::Data<AppState>, scope: InCoop, path: NoticeP
 
 /// The CSV answer for a notice's deliveries (the API and the page).
 pub fn deliveries_csv(shown: &NoticeDeliveries) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"notice-{}.csv\"", shown.notice.id),
-        ))
-        .body(deliveries::csv(shown)?))
+    Ok(crate::export::api::attachment(
+        &format!("notice-{}.csv", shown.notice.id),
+        deliveries::csv(shown)?,
+    ))
 }
 
 /// Queues again, at once, every copy of the notice that has not reached its member.

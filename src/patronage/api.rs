@@ -327,13 +327,10 @@ pub async fn report_csv(
 /// The CSV download of a report (the API and the report page).
 pub async fn report_csv_download(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<HttpResponse> {
     let view = service::distribution(state, scope, id, None).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"distribution-{}.csv\"", view.fiscal_year.label),
-        ))
-        .body(service::report_csv(&view)?))
+    Ok(crate::export::api::attachment(
+        &format!("distribution-{}.csv", view.fiscal_year.label),
+        service::report_csv(&view)?,
+    ))
 }
 
 /// A member's notice of allocation (the member once proposed; treasurers and the

@@ -161,13 +161,10 @@ pub async fn statement_csv_download(
     as_of: NaiveDate,
 ) -> AppResult<HttpResponse> {
     let statement = service::statement(state, scope, member, as_of).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"capital-{member}-{as_of}.csv\""),
-        ))
-        .body(statement_csv(&statement)?))
+    Ok(crate::export::api::attachment(
+        &format!("capital-{member}-{as_of}.csv"),
+        statement_csv(&statement)?,
+    ))
 }
 
 /// Imports existing share holdings from CSV (`text/csv` body; columns `email, class,

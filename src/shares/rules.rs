@@ -2135,6 +2135,30 @@ pub fn account(
     })
 }
 
+/// Days between two reminders to a member whose instalments stay overdue.
+pub const OVERDUE_REMINDER_EVERY_DAYS: i64 = 7;
+
+/// Whether a member whose account on `today` is `account` is reminded of their
+/// instalments today, given the day they were last reminded. Nothing due, no
+/// reminder. Otherwise a member is reminded on the day an instalment falls due, and
+/// while something stays overdue, once every [`OVERDUE_REMINDER_EVERY_DAYS`] days;
+/// never twice on one day.
+pub fn instalment_reminder_due(account: &CapitalAccount, last_reminded: Option<NaiveDate>, today: NaiveDate) -> bool {
+    if account.due.is_zero() {
+        return false;
+    }
+    let Some(last) = last_reminded else {
+        return true;
+    };
+    if last >= today {
+        return false;
+    }
+    // `due` counts what fell due up to today, `overdue` what fell due before it: the
+    // difference fell due today.
+    let falls_due_today = account.due != account.overdue;
+    falls_due_today || (today - last).num_days() >= OVERDUE_REMINDER_EVERY_DAYS
+}
+
 /// Every member with at least one entry in the ledger, in identity order.
 pub fn members(entries: &[LedgerEntry]) -> Vec<MemberId> {
     entries
@@ -2580,6 +2604,36 @@ mod tests {
                 amount: eur("75.00")
             }]
         );
+    }
+
+    #[test]
+    fn a_member_is_reminded_the_day_an_instalment_falls_due_then_weekly_while_overdue() {
+        // Bob takes 3 shares B (€75) in three monthly instalments of €25 from 1 March
+        // and pays the first: the second falls due on 1 April, the third on 1 May.
+        let mut book = Book::new();
+        let sub = book.subscribe(&class_b(), BOB, "2025-03-01", 3, true).unwrap();
+        book.pay(&class_b(), sub, "2025-03-01", "25.00", None).unwrap();
+        let due = |book: &Book, last: Option<&str>, today: &str| {
+            let account = account(&book.entries, BOB, d(today), Currency::Eur).unwrap();
+            instalment_reminder_due(&account, last.map(d), d(today))
+        };
+        // Nothing due in March once the first instalment is paid.
+        assert!(!due(&book, None, "2025-03-15"));
+        // The second falls due: reminded that day, whenever last reminded before.
+        assert!(due(&book, None, "2025-04-01"));
+        assert!(due(&book, Some("2025-03-30"), "2025-04-01"));
+        assert!(!due(&book, Some("2025-04-01"), "2025-04-01"), "never twice a day");
+        // Overdue from the next day: a week after the last reminder, not before.
+        assert!(!due(&book, Some("2025-04-01"), "2025-04-02"));
+        assert!(!due(&book, Some("2025-04-01"), "2025-04-07"));
+        assert!(due(&book, Some("2025-04-01"), "2025-04-08"));
+        // Never reminded yet (the reminders just started): reminded of the overdue sum.
+        assert!(due(&book, None, "2025-04-20"));
+        // The third falls due on 1 May, two days after the weekly reminder: reminded again.
+        assert!(due(&book, Some("2025-04-29"), "2025-05-01"));
+        // Once Bob pays everything, no more reminders.
+        book.pay(&class_b(), sub, "2025-05-02", "50.00", None).unwrap();
+        assert!(!due(&book, Some("2025-04-01"), "2025-05-20"));
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! against the whole ledger with the pure rules, appends them and the audit event in
 //! one transaction.
 
+use std::collections::BTreeMap;
+
 use chrono::{NaiveDate, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::{Deserialize, Serialize};
@@ -852,48 +854,79 @@ pub async fn totals(state: &AppState, scope: &InCoop, as_of: NaiveDate) -> AppRe
     Ok(Totals { totals, accounts })
 }
 
-/// Reminds every member with an instalment due or overdue today, in every co-op, by
-/// e-mail (run daily by a scheduler: `concord remind`). Returns the reminders sent.
-pub async fn remind(pool: &crate::db::DbPool, settings: &crate::config::Settings) -> AppResult<usize> {
-    use crate::web::i18n;
-    let today = Utc::now().date_naive();
-    let mut conn = db::conn(pool).await?;
+/// Reminds the members of every co-op whom [`rules::instalment_reminder_due`] says
+/// to remind today (the co-op's today) of the instalments of shares they owe, by
+/// e-mail. Each is marked reminded in the transaction that queues the message, so
+/// servers running this at once remind a member once. A co-op whose reminders fail
+/// does not stop the others'; the first failure is answered after them. Answers the
+/// reminders queued.
+pub async fn remind(conn: &mut AsyncPgConnection, settings: &crate::config::Settings) -> AppResult<usize> {
     let mut sent = 0;
-    for coop in crate::coops::store::all(&mut conn).await? {
-        let currency = store::currency(&mut conn, coop.id).await?;
-        let ledger = store::ledger(&mut conn, coop.id).await?;
-        for member in rules::members(&ledger) {
-            let account = rules::account(&ledger, member, today, currency).map_err(share_error)?;
-            if account.due.is_zero() {
-                continue;
+    let mut first_failure = None;
+    for coop in crate::coops::store::all(conn).await? {
+        match remind_in(conn, settings, &coop).await {
+            Ok(n) => sent += n,
+            Err(e) => {
+                tracing::warn!(error = %e, coop = coop.slug, "instalment reminders");
+                first_failure.get_or_insert(e);
             }
-            let Some(user_id) = members::membership_by_id(&mut conn, coop.id, member.0).await? else {
-                continue;
-            };
-            let Some(user) = crate::auth::store::find(&mut conn, user_id).await? else {
-                continue;
-            };
-            let locale = crate::money::Locale::from_tag(&user.locale).unwrap_or(crate::money::Locale::En);
-            let link = format!("{}/c/{}/capital/me", settings.public_url, coop.slug);
-            let (subject, body) = MailKind::InstalmentReminder.keys();
-            let mail = crate::mail::Mail {
-                to: user.email.clone(),
-                subject: i18n::text_with(&user.locale, subject, &[("coop", coop.name.clone())]),
-                body: i18n::text_with(
-                    &user.locale,
-                    body,
-                    &[
-                        ("coop", coop.name.clone()),
-                        ("due", account.due.format(locale)),
-                        ("overdue", account.overdue.format(locale)),
-                        ("link", link),
-                    ],
-                ),
-            };
-            let kind = MailKind::InstalmentReminder;
-            crate::notifications::service::send(&mut conn, Some(coop.id), kind, mail).await?;
-            sent += 1;
         }
+    }
+    match first_failure {
+        Some(e) => Err(e),
+        None => Ok(sent),
+    }
+}
+
+async fn remind_in(
+    conn: &mut AsyncPgConnection,
+    settings: &crate::config::Settings,
+    coop: &crate::coops::store::Coop,
+) -> AppResult<usize> {
+    use crate::web::i18n;
+    let today = today_in(coop);
+    let currency = store::currency(conn, coop.id).await?;
+    let mut by_member: BTreeMap<MemberId, Vec<LedgerEntry>> = BTreeMap::new();
+    for entry in store::ledger(conn, coop.id).await? {
+        by_member.entry(entry.member).or_default().push(entry);
+    }
+    let last_reminded = store::last_instalment_reminders(conn, coop.id).await?;
+    let mut sent = 0;
+    for (member, entries) in by_member {
+        let account = rules::account(&entries, member, today, currency).map_err(share_error)?;
+        let last = last_reminded.get(&member.0).copied();
+        if !rules::instalment_reminder_due(&account, last, today) {
+            continue;
+        }
+        let Some((email, _name, locale_tag)) = members::address(conn, coop.id, member.0).await? else {
+            continue;
+        };
+        let locale = crate::money::Locale::from_tag(&locale_tag).unwrap_or(crate::money::Locale::En);
+        let (subject, body) = MailKind::InstalmentReminder.keys();
+        let mail = crate::mail::Mail {
+            to: email,
+            subject: i18n::text_with(&locale_tag, subject, &[("coop", coop.name.clone())]),
+            body: i18n::text_with(
+                &locale_tag,
+                body,
+                &[
+                    ("coop", coop.name.clone()),
+                    ("due", account.due.format(locale)),
+                    ("overdue", account.overdue.format(locale)),
+                    ("link", format!("{}/c/{}/capital/me", settings.public_url, coop.slug)),
+                ],
+            ),
+        };
+        let reminded = conn
+            .transaction(async |conn| {
+                if !store::mark_instalment_reminder(conn, coop.id, member.0, last, today).await? {
+                    return Ok::<_, AppError>(false);
+                }
+                crate::notifications::service::send(conn, Some(coop.id), MailKind::InstalmentReminder, mail).await?;
+                Ok(true)
+            })
+            .await?;
+        sent += usize::from(reminded);
     }
     Ok(sent)
 }

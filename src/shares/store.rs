@@ -295,6 +295,45 @@ pub async fn members_by_email(
     Ok(rows.into_iter().map(|(email, id)| (email.to_lowercase(), id)).collect())
 }
 
+/// The day each member of a co-op was last reminded of instalments due.
+pub async fn last_instalment_reminders(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+) -> AppResult<std::collections::HashMap<Uuid, chrono::NaiveDate>> {
+    use crate::db::schema::instalment_reminders as r;
+    let rows: Vec<(Uuid, chrono::NaiveDate)> = r::table
+        .filter(r::coop_id.eq(coop_id))
+        .select((r::member_id, r::last_sent_on))
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Notes that a member is reminded of their instalments `today`, if their last
+/// reminder is still `last_seen` (as read before deciding): answers false when
+/// another process reminded them meanwhile, so a member is reminded once.
+pub async fn mark_instalment_reminder(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    member_id: Uuid,
+    last_seen: Option<chrono::NaiveDate>,
+    today: chrono::NaiveDate,
+) -> AppResult<bool> {
+    use diesel::sql_types::{Date, Nullable, Uuid as SqlUuid};
+    let marked = diesel::sql_query(
+        "INSERT INTO instalment_reminders (coop_id, member_id, last_sent_on) VALUES ($1, $2, $3)
+         ON CONFLICT (coop_id, member_id) DO UPDATE SET last_sent_on = EXCLUDED.last_sent_on
+          WHERE instalment_reminders.last_sent_on IS NOT DISTINCT FROM $4",
+    )
+    .bind::<SqlUuid, _>(coop_id)
+    .bind::<SqlUuid, _>(member_id)
+    .bind::<Date, _>(today)
+    .bind::<Nullable<Date>, _>(last_seen)
+    .execute(conn)
+    .await?;
+    Ok(marked == 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

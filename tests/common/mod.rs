@@ -12,6 +12,7 @@ pub mod smtp;
 use std::path::PathBuf;
 use std::sync::{mpsc, OnceLock};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
 use actix_web::web;
@@ -214,6 +215,7 @@ impl TestApp {
         let mut settings = Settings::with_data_dir(&data_dir).expect("settings");
         settings.workers = 1;
         settings.pool_size = 8;
+        settings.send_reminders = false;
         (options.settings)(&mut settings);
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap();
@@ -395,6 +397,17 @@ impl TestApp {
         let closed = json(self.api(token, reqwest::Method::GET, &path, None).await, 200).await;
         assert_eq!(closed["status"], "closed", "{closed}");
         closed
+    }
+
+    /// Waits until the server has run the task of its schedule `key` once since it
+    /// started (the task's row in `jobs` records each run's end).
+    pub async fn wait_for_recurring(&self, key: &str) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let query = format!("SELECT 1 FROM jobs WHERE unique_key = '{key}' AND finished_at IS NOT NULL");
+        while self.sql(&query).await.is_empty() {
+            assert!(std::time::Instant::now() < deadline, "the server never ran `{key}`");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// The connection string of the test's database.

@@ -48,6 +48,10 @@ enum Rule {
     Home,
     /// Only the author of the thing: the demo's comment is `member@demo.coop`'s.
     Author,
+    /// Only whoever asked for the thing: the demo's export is `secretary@demo.coop`'s.
+    /// Anyone else in the co-op is told it does not exist (404); those who do not
+    /// belong to it are refused (403).
+    Requester,
 }
 
 /// A status on the register, as the callers of the matrix hold it.
@@ -151,6 +155,8 @@ const EXPECTED: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/coops/{slug}/register.csv", only(OFFICERS)),
     ("POST", "/api/v1/coops/{slug}/register/import", only(KEEPERS)),
     ("GET", "/api/v1/coops/{slug}/register/imports/{job_id}", only(KEEPERS)),
+    ("GET", "/api/v1/coops/{slug}/exports/{export_id}", Rule::Requester),
+    ("GET", "/api/v1/coops/{slug}/exports/{export_id}/file", Rule::Requester),
     ("POST", "/api/v1/coops/{slug}/members/{member_id}/status", only(KEEPERS)),
     (
         "GET",
@@ -416,6 +422,8 @@ const EXPECTED: &[(&str, &str, Rule)] = &[
     ("GET", "/c/{slug}/register.csv", only(OFFICERS)),
     ("POST", "/c/{slug}/register/import", only(KEEPERS)),
     ("GET", "/c/{slug}/register/imports/{job_id}", only(KEEPERS)),
+    ("GET", "/c/{slug}/exports/{export_id}", Rule::Requester),
+    ("GET", "/c/{slug}/exports/{export_id}/file", Rule::Requester),
     ("GET", "/c/{slug}/register/{member_id}", only(OFFICERS)),
     ("POST", "/c/{slug}/register/{member_id}/status", only(KEEPERS)),
     ("POST", "/c/{slug}/register/{member_id}/profile", only(KEEPERS)),
@@ -794,6 +802,20 @@ impl Ids {
             )
             .await;
         ids.insert("job_id", job[0].get(0));
+        // The secretary's export of the register, written.
+        let export = app
+            .sql(
+                "WITH job AS (
+                   INSERT INTO jobs (id, coop_id, kind, status, created_by, result)
+                   SELECT gen_random_uuid(), c.id, 'export_register', 'done', u.id, '{\"filename\": \"demo-register.csv\"}'
+                     FROM coops c, users u WHERE c.slug = 'demo' AND u.email = 'secretary@demo.coop'
+                   RETURNING id, coop_id)
+                 INSERT INTO export_files (job_id, coop_id, filename, content, expires_at)
+                 SELECT id, coop_id, 'demo-register.csv', 'number\n', now() + interval '1 day' FROM job
+                 RETURNING job_id::text",
+            )
+            .await;
+        ids.insert("export_id", export[0].get(0));
         let number: i32 = app.sql("SELECT max(number) FROM bylaw_versions").await[0].get(0);
         ids.insert("number", number.to_string());
         ids.insert("token", "not-a-feed".into());
@@ -999,6 +1021,10 @@ impl Matrix<'_> {
             (_, Who::Operator | Who::Rival(_) | Who::RivalStanding(..)) => refused(404),
             (Rule::Author, Who::Demo(Member)) => allowed(),
             (Rule::Author, _) => refused(403),
+            (Rule::Requester, Who::Demo(Secretary)) => allowed(),
+            // Those who do not belong to the co-op are refused as on every co-op route.
+            (Rule::Requester, Who::Standing(status, _)) if !status.row().1 => refused(403),
+            (Rule::Requester, _) => refused(404),
             (rule, Who::Demo(role)) => match expected_on_register(rule, Status::Member, role) {
                 None => allowed(),
                 Some(status) => refused(status),
@@ -1431,6 +1457,7 @@ fn allowed_caller(rule: Rule) -> Option<Who> {
         Rule::Operator => Some(Who::Operator),
         Rule::Coop(roles, _) | Rule::Own(roles, _) => roles.first().map(|r| Who::Demo(*r)),
         Rule::Home | Rule::Author => Some(Who::Demo(Member)),
+        Rule::Requester => Some(Who::Demo(Secretary)),
     }
 }
 

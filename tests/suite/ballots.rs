@@ -1012,7 +1012,7 @@ async fn remind_writes_once_to_those_who_have_not_voted_a_day_before_the_close()
     let second = remind();
     assert_eq!(
         String::from_utf8_lossy(&second.stdout),
-        "2 instalment reminders and 0 ballot reminders sent\n",
+        "0 instalment reminders and 0 ballot reminders sent\n",
         "each member is reminded once per ballot"
     );
     let again = app.outbox();

@@ -2,7 +2,7 @@
 //! statements and totals, corrections by reversal, and races that must end
 //! consistent.
 
-use crate::common::{json, problem, TestApp};
+use crate::common::{json, problem, Options, TestApp};
 use serde_json::{json, Value};
 
 struct Capital<'a> {
@@ -541,21 +541,20 @@ async fn remind_writes_to_members_with_instalments_due() {
     let app = TestApp::demo().await;
     // The command shares the server's data directory, outbox included: whichever of
     // them delivers a reminder, it is written there once.
-    let data = app.data_dir.clone();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_concord"))
-        .args(["remind", "--public-url", "https://coop.example"])
-        .env("DATABASE_URL", app.database_url())
-        .env("CONCORD_DATA_DIR", &data)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let remind = || {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_concord"))
+            .args(["remind", "--public-url", "https://coop.example"])
+            .env("DATABASE_URL", app.database_url())
+            .env("CONCORD_DATA_DIR", &app.data_dir)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
     // In the demo, Théo (4 shares, one of four instalments paid) and Max (2 shares,
     // two of four instalments paid) have instalments due; everyone else has paid.
-    assert_eq!(
-        String::from_utf8_lossy(&output.stdout),
-        "2 instalment reminders and 0 ballot reminders sent\n"
-    );
+    assert_eq!(remind(), "2 instalment reminders and 0 ballot reminders sent\n");
     let mails: Vec<String> = app
         .outbox()
         .into_iter()
@@ -578,6 +577,53 @@ async fn remind_writes_to_members_with_instalments_due() {
         .find(|m| m.contains("To: treasurer@demo.coop"))
         .expect("Théo is reminded");
     assert!(to_theo.contains("versement"), "in French: {to_theo}");
+    // Never twice a day; then weekly while the instalments stay overdue.
+    assert_eq!(remind(), "0 instalment reminders and 0 ballot reminders sent\n");
+    app.exec("UPDATE instalment_reminders SET last_sent_on = last_sent_on - 6")
+        .await;
+    assert_eq!(remind(), "0 instalment reminders and 0 ballot reminders sent\n");
+    app.exec("UPDATE instalment_reminders SET last_sent_on = last_sent_on - 1")
+        .await;
+    assert_eq!(remind(), "2 instalment reminders and 0 ballot reminders sent\n");
+    assert_eq!(
+        app.outbox()
+            .iter()
+            .filter(|m| m.contains("To: member@demo.coop") && m.contains("/capital/me"))
+            .count(),
+        2,
+        "Max is reminded on the first day and a week later"
+    );
+}
+
+#[tokio::test]
+async fn the_server_reminds_by_itself_and_never_twice_beside_the_command() {
+    let app = TestApp::spawn(Options {
+        settings: Box::new(|s| s.send_reminders = true),
+        ..Options::default()
+    })
+    .await;
+    // The server runs the reminders as it starts, then every quarter of an hour.
+    app.wait_for_recurring("reminders").await;
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_concord"))
+        .args(["remind"])
+        .env("DATABASE_URL", app.database_url())
+        .env("CONCORD_DATA_DIR", &app.data_dir)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "0 instalment reminders and 0 ballot reminders sent\n",
+        "the server has reminded them already today"
+    );
+    let mut reminded: Vec<String> = app
+        .outbox()
+        .iter()
+        .filter(|m| m.contains("/capital/me"))
+        .filter_map(|m| m.lines().find(|l| l.starts_with("To: ")).map(str::to_string))
+        .collect();
+    reminded.sort();
+    assert_eq!(reminded, ["To: member@demo.coop", "To: treasurer@demo.coop"]);
 }
 
 #[tokio::test]

@@ -17,6 +17,7 @@ mod dashboard;
 mod decisions;
 mod delivery;
 mod errors;
+mod exports;
 mod faults;
 mod fuzz_regressions;
 mod guides;

@@ -1,3 +1,6 @@
+//! Exports. Large ones are made in the background ([`background`], followed on
+//! [`pages`] and through the [`api`]).
+//!
 //! The one CSV writer every export goes through (the register, statements, the audit
 //! log, distribution reports): cells that a spreadsheet would run as a formula are
 //! written as text.
@@ -8,6 +11,10 @@
 //! `'`, which spreadsheets take as "this is text". One exception, on purpose: a cell
 //! that is a plain decimal number (`-12.50`, `+3`) is left alone, so negative amounts
 //! stay numbers an accountant can sum; a number cannot be a formula.
+
+pub mod api;
+pub mod background;
+pub mod pages;
 
 use crate::error::{AppError, AppResult};
 

@@ -1,0 +1,1 @@
+DROP TABLE instalment_reminders;
