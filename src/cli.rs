@@ -220,7 +220,8 @@ pub enum AuditCommand {
 /// `user` subcommands.
 #[derive(Subcommand, Debug)]
 pub enum UserCommand {
-    /// Create a login; the password is read from standard input.
+    /// Create a login; the password is typed without echo, or read from standard
+    /// input when it is a pipe.
     Create {
         #[arg(long)]
         email: String,
@@ -233,7 +234,8 @@ pub enum UserCommand {
         #[arg(long)]
         operator: bool,
     },
-    /// Set a user's password (read from standard input); their tokens are revoked.
+    /// Set a user's password (typed without echo, or read from standard input when
+    /// it is a pipe); their tokens are revoked.
     SetPassword {
         #[arg(long)]
         email: String,
@@ -517,7 +519,14 @@ async fn verify(database: &Database) -> AppResult<ExitCode> {
     }
 }
 
+/// The password: typed at a terminal without echo, or one line of standard input when
+/// it is a pipe (a script, a secret manager).
 fn read_password() -> AppResult<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password("Password: ")
+            .map_err(|e| AppError::internal(format!("cannot read the password from the terminal: {e}")));
+    }
     let mut line = String::new();
     std::io::stdin()
         .lock()

@@ -150,15 +150,6 @@ pub async fn update_profile(
         .await?)
 }
 
-/// Makes a user an operator (or not).
-pub async fn set_operator(conn: &mut AsyncPgConnection, id: Uuid, is_operator: bool) -> AppResult<()> {
-    diesel::update(users::table.find(id))
-        .set(users::is_operator.eq(is_operator))
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 /// Stores the hash of a new single-use token.
 pub async fn create_token(
     conn: &mut AsyncPgConnection,

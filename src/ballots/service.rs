@@ -1163,24 +1163,29 @@ pub async fn run_schedule(conn: &mut AsyncPgConnection, settings: &crate::config
 }
 
 /// A ballot whose window ended is closed before anyone reads it, so nobody ever
-/// sees an "open" ballot that can no longer take votes.
-async fn close_if_due(state: &AppState, coop: &Coop, ballot: Ballot) -> AppResult<Ballot> {
+/// sees an "open" ballot that can no longer take votes. On the reader's own
+/// connection: a request holding one connection never waits for a second.
+async fn close_if_due(
+    conn: &mut AsyncPgConnection,
+    settings: &crate::config::Settings,
+    coop: &Coop,
+    ballot: Ballot,
+) -> AppResult<Ballot> {
     if ballot.status == Status::Open && ballot.closes_at.is_some_and(|c| c <= Utc::now()) {
-        let mut conn = db::conn(&state.pool).await?;
         let closed = conn
             .transaction(async |conn| {
                 let closed = close_in(conn, coop, ballot.id, By::Clock).await?;
-                announce(conn, &state.settings, &closed, Announcement::Result).await?;
+                announce(conn, settings, &closed, Announcement::Result).await?;
                 Ok::<_, AppError>(closed)
             })
             .await;
         return match closed {
             Ok(closed) => {
-                forget_writers(&mut conn).await;
+                forget_writers(conn).await;
                 Ok(closed.ballot)
             }
             // Closed meanwhile by the scheduler: read it again.
-            Err(AppError::Conflict(_)) => store::find(&mut conn, coop.id, ballot.id, Lock::None).await,
+            Err(AppError::Conflict(_)) => store::find(conn, coop.id, ballot.id, Lock::None).await,
             Err(e) => Err(e),
         };
     }
@@ -1670,7 +1675,7 @@ pub async fn view(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<Ballo
     if ballot.status == Status::Draft && !scope.can(Action::ManageBallots) {
         return Err(AppError::NotFound);
     }
-    let ballot = close_if_due(state, &scope.coop, ballot).await?;
+    let ballot = close_if_due(&mut conn, &state.settings, &scope.coop, ballot).await?;
     view_of(&mut conn, scope, ballot).await
 }
 
@@ -1766,7 +1771,7 @@ pub async fn visible(state: &AppState, scope: &InCoop) -> AppResult<Vec<Ballot>>
         if b.status == Status::Draft && !manager {
             continue;
         }
-        ballots.push(close_if_due(state, &scope.coop, b).await?);
+        ballots.push(close_if_due(&mut conn, &state.settings, &scope.coop, b).await?);
     }
     Ok(ballots)
 }
@@ -1816,7 +1821,7 @@ async fn closed(state: &AppState, scope: &InCoop, id: Uuid) -> AppResult<(Ballot
     scope.require(Action::ViewCoop)?;
     let mut conn = db::conn(&state.pool).await?;
     let ballot = store::find(&mut conn, scope.coop.id, id, Lock::None).await?;
-    let ballot = close_if_due(state, &scope.coop, ballot).await?;
+    let ballot = close_if_due(&mut conn, &state.settings, &scope.coop, ballot).await?;
     if ballot.status != Status::Closed {
         return Err(AppError::Conflict(
             "The papers and receipts are published when the ballot closes.".into(),

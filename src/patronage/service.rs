@@ -1298,18 +1298,6 @@ async fn enqueue_notices(conn: &mut AsyncPgConnection, coop_id: Uuid, id: Uuid, 
     crate::jobs::enqueue(conn, Some(coop_id), ALLOCATION_NOTICES, payload, Some(actor)).await
 }
 
-/// The posting itself, inside the caller's transaction. Returns whether this call
-/// posted (false: it was already posted).
-pub async fn post_in(
-    conn: &mut AsyncPgConnection,
-    coop_id: Uuid,
-    id: Uuid,
-    date: NaiveDate,
-    actor: Uuid,
-) -> AppResult<bool> {
-    Ok(post_locked(conn, coop_id, id, date, actor, false).await?.is_some())
-}
-
 /// Posts, and answers the posted distribution from what was written (`None` when
 /// it was already posted).
 async fn post_locked(

@@ -1079,3 +1079,38 @@ async fn the_schedule_opens_and_closes_ballots_on_time_once() {
         0
     );
 }
+
+#[tokio::test]
+async fn readers_of_a_ballot_past_its_close_each_need_one_connection() {
+    // A pool of three connections and no scheduler: the readers close the ballot.
+    // Were each reader to take a second connection for the close while holding its
+    // first, three of them would hold the whole pool waiting for a fourth.
+    let app = TestApp::spawn(crate::common::Options {
+        settings: Box::new(|s| {
+            s.pool_size = 3;
+            s.job_workers = 0;
+            s.schedule_ballots = false;
+        }),
+        ..Default::default()
+    })
+    .await;
+    let id: String = app
+        .sql("SELECT id::text FROM ballots WHERE title = 'Buy a second delivery bike'")
+        .await[0]
+        .get(0);
+    app.exec("UPDATE ballots SET closes_at = now() - interval '1 second' WHERE title = 'Buy a second delivery bike'")
+        .await;
+    let member = app.demo_token("member@demo.coop").await;
+    let path = format!("/api/v1/coops/demo/ballots/{id}");
+    let reads = futures::future::join_all((0..6).map(|_| app.api(&member, reqwest::Method::GET, &path, None))).await;
+    for read in reads {
+        let ballot = json(read, 200).await;
+        assert_eq!(ballot["status"], "closed");
+    }
+    let closes = app
+        .sql(&format!(
+            "SELECT count(*) FROM audit_events WHERE action = 'ballot.closed' AND subject = 'ballot:{id}'"
+        ))
+        .await;
+    assert_eq!(closes[0].get::<_, i64>(0), 1, "closed once");
+}

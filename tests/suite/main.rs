@@ -27,6 +27,7 @@ mod instances;
 mod meeting_quorum;
 mod meetings;
 mod meetings_browser;
+mod migrations;
 mod offline;
 mod onboarding;
 mod operations;
