@@ -483,6 +483,9 @@ pub fn app(
                 .error_handler(|e: QueryPayloadError, _| AppError::BadRequest(format!("bad query: {e}")).into()),
         )
         .wrap(from_fn(crate::web::input::refuse_control_characters))
+        .wrap(from_fn(|req, next: actix_web::middleware::Next<_>| {
+            crate::db::one_connection_per_request(next.call(req))
+        }))
         .wrap(from_fn(html_errors))
         .wrap(headers)
         .wrap(metrics)

@@ -112,7 +112,17 @@ fn credential(req: &HttpRequest) -> Option<(String, TokenKind)> {
     }
 }
 
+/// The request's one resolution of its [`Caller`], shared by every extractor that
+/// needs it: actix extracts a handler's arguments concurrently, and each resolving
+/// the caller would hold a connection of its own at the same time.
 async fn resolve_caller(req: &HttpRequest) -> AppResult<Option<Caller>> {
+    request_cell::<Option<Caller>>(req)
+        .get_or_try_init(|| find_caller(req))
+        .await
+        .cloned()
+}
+
+async fn find_caller(req: &HttpRequest) -> AppResult<Option<Caller>> {
     let Some((token, kind)) = credential(req) else {
         return Ok(None);
     };
@@ -177,10 +187,11 @@ async fn resolve_in_coop(req: &HttpRequest) -> AppResult<InCoop> {
     })
 }
 
-/// The request's one resolution of [`InCoop`], shared by the extractors that need it
-/// (the handler's own and [`MemberJson`]'s), so it costs its queries once.
-fn in_coop_cell(req: &HttpRequest) -> Rc<OnceCell<InCoop>> {
-    if let Some(cell) = req.extensions().get::<Rc<OnceCell<InCoop>>>() {
+/// The request's one cell for a `T` resolved once and shared by the extractors that
+/// need it (the caller; [`InCoop`], the handler's own and [`MemberJson`]'s), so it
+/// costs its queries once.
+fn request_cell<T: 'static>(req: &HttpRequest) -> Rc<OnceCell<T>> {
+    if let Some(cell) = req.extensions().get::<Rc<OnceCell<T>>>() {
         return cell.clone();
     }
     let cell = Rc::new(OnceCell::new());
@@ -189,7 +200,7 @@ fn in_coop_cell(req: &HttpRequest) -> Rc<OnceCell<InCoop>> {
 }
 
 async fn on_register(req: &HttpRequest) -> AppResult<InCoop> {
-    in_coop_cell(req)
+    request_cell::<InCoop>(req)
         .get_or_try_init(|| resolve_in_coop(req))
         .await
         .cloned()

@@ -17,8 +17,46 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
 /// The pool every request draws its connection from.
 pub type DbPool = Pool<AsyncPgConnection>;
-/// One pooled connection.
-pub type DbConn = Object<AsyncPgConnection>;
+
+tokio::task_local! {
+    /// How many pooled connections the request being served holds now.
+    static HELD_BY_REQUEST: std::cell::Cell<usize>;
+}
+
+/// Serves `request` counting the pooled connections it holds: a request that asks
+/// for a second while it holds one could, with enough such requests at once, hold
+/// the whole pool waiting for more. The server wraps every request in it.
+pub async fn one_connection_per_request<F: std::future::Future>(request: F) -> F::Output {
+    HELD_BY_REQUEST.scope(std::cell::Cell::new(0), request).await
+}
+
+/// One pooled connection, counted against the request holding it (see
+/// [`one_connection_per_request`]); it goes back to the pool when dropped.
+pub struct DbConn {
+    conn: Object<AsyncPgConnection>,
+    counted: bool,
+}
+
+impl std::ops::Deref for DbConn {
+    type Target = AsyncPgConnection;
+    fn deref(&self) -> &AsyncPgConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for DbConn {
+    fn deref_mut(&mut self) -> &mut AsyncPgConnection {
+        &mut self.conn
+    }
+}
+
+impl Drop for DbConn {
+    fn drop(&mut self) {
+        if self.counted {
+            let _ = HELD_BY_REQUEST.try_with(|held| held.set(held.get().saturating_sub(1)));
+        }
+    }
+}
 
 /// How long one statement may run, and wait for a lock, on a serving connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,11 +113,24 @@ pub fn pool_with(database_url: &str, max_size: usize, timeouts: Option<Timeouts>
 }
 
 /// Takes a connection from the pool; an unreachable database is a 503, not a 500.
+/// Within a request that already holds one, it is refused in debug builds (the
+/// tests) and logged in release builds.
 pub async fn conn(pool: &DbPool) -> Result<DbConn, AppError> {
-    pool.get().await.map_err(|e| {
+    let already_held = HELD_BY_REQUEST.try_with(|held| held.get()).ok();
+    if already_held.is_some_and(|n| n > 0) {
+        tracing::error!("a request asked for a second database connection while holding one");
+        if cfg!(debug_assertions) {
+            return Err(AppError::internal(
+                "a request asked for a second database connection while holding one",
+            ));
+        }
+    }
+    let conn = pool.get().await.map_err(|e| {
         tracing::warn!(error = %e, "no database connection");
         AppError::Unavailable
-    })
+    })?;
+    let counted = HELD_BY_REQUEST.try_with(|held| held.set(held.get() + 1)).is_ok();
+    Ok(DbConn { conn, counted })
 }
 
 /// Applies every pending migration and returns the names of those applied.

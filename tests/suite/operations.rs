@@ -317,3 +317,24 @@ async fn a_request_stuck_behind_a_lock_gives_up_and_frees_its_connection() {
         .await;
     assert_eq!(ivo[0].get::<_, i64>(0), 1);
 }
+
+#[tokio::test]
+async fn a_request_holding_a_connection_is_refused_a_second_in_the_tests() {
+    let app = TestApp::database_only(false).await;
+    let pool = concord::db::pool(&app.database_url(), 4).unwrap();
+    concord::db::one_connection_per_request(async {
+        let first = concord::db::conn(&pool).await.unwrap();
+        let second = concord::db::conn(&pool).await;
+        assert!(
+            matches!(second, Err(concord::error::AppError::Internal(_))),
+            "a debug build refuses the second connection"
+        );
+        drop(first);
+        let again = concord::db::conn(&pool).await;
+        assert!(again.is_ok(), "once the first is back, the request may take one");
+    })
+    .await;
+    // Outside a request (the workers, the CLI) connections are not counted.
+    let (a, b) = (concord::db::conn(&pool).await, concord::db::conn(&pool).await);
+    assert!(a.is_ok() && b.is_ok());
+}
