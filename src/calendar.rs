@@ -18,9 +18,9 @@ use crate::ballots::store::Ballot;
 use crate::coops::store::Coop;
 use crate::db::{self, schema::calendar_feeds};
 use crate::error::{AppError, AppResult};
-use crate::server::AppState;
 use crate::web::i18n::text_with;
 use crate::web::page::PageForm;
+use crate::web::state::AppState;
 
 /// Mounts the feed, its management on the account page, and the ballot files.
 pub fn routes(cfg: &mut web::ServiceConfig) {

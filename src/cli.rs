@@ -12,7 +12,7 @@ use crate::config::{MailSettings, Settings};
 use crate::coops::rules::NewCoop;
 use crate::db::local_cluster::{ClusterOptions, LocalCluster};
 use crate::error::{AppError, AppResult};
-use crate::server::AppState;
+use crate::web::state::AppState;
 use crate::{audit, auth, coops, db, demo, server};
 
 /// Concord: governance for worker co-operatives.

@@ -14,6 +14,10 @@ use rand::RngCore;
 
 use crate::error::AppError;
 
+/// Largest CSV file an import accepts by default (a register of some 100,000 people);
+/// `Settings::import_limit` is the one in force.
+pub const IMPORT_LIMIT: usize = 8 * 1024 * 1024;
+
 /// Login throttling: a burst of attempts, then one more every `refill`.
 #[derive(Debug, Clone, Copy)]
 pub struct ThrottleSettings {
@@ -151,7 +155,7 @@ impl Settings {
                 statement: Duration::from_secs(60),
                 lock: Duration::from_secs(5),
             },
-            import_limit: crate::server::IMPORT_LIMIT,
+            import_limit: IMPORT_LIMIT,
             import_max_rows: 100_000,
             import_inline_rows: 2_000,
             export_inline_rows: 10_000,

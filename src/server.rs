@@ -1,12 +1,11 @@
-//! The actix application: state, middleware, the route table, static assets.
+//! The actix application: middleware, the route table, static assets.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::http::header;
 use actix_web::middleware::{from_fn, DefaultHeaders};
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer, Resource};
@@ -16,96 +15,18 @@ use rust_embed::RustEmbed;
 use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
 
-use crate::auth::throttle::LoginThrottle;
-use crate::auth::token::TokenKeys;
-use crate::config::Settings;
-use crate::db::{self, DbPool};
+use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::mail::Mailer;
-use crate::web::i18n::Translate;
+use crate::web::input::json_error;
 use crate::web::page::{html_errors, FormLimit};
+pub use crate::web::state::AppState;
 use crate::{
     audit, auth, ballots, bylaws, coops, dashboard, export, meetings, membership, notifications, patronage, shares,
 };
 
-/// Everything a request handler can reach.
-pub struct AppState {
-    /// Database connections.
-    pub pool: DbPool,
-    /// The configuration.
-    pub settings: Arc<Settings>,
-    /// Token signing and checking.
-    pub keys: TokenKeys,
-    /// Login throttling.
-    pub throttle: LoginThrottle,
-    /// The page templates.
-    pub templates: Arc<tera::Tera>,
-    /// Outgoing e-mail.
-    pub mailer: Mailer,
-    /// Work a request started and does not wait for (a password reset's link and
-    /// mail, so the answer takes the same time whether the account exists).
-    pub background: tokio_util::task::TaskTracker,
-    /// Held while this process delivers the outbox.
-    pub delivering: Arc<tokio::sync::Mutex<()>>,
-    /// Held by this process's job workers while they run jobs.
-    pub running_jobs: Arc<tokio::sync::RwLock<()>>,
-}
-
-#[derive(RustEmbed)]
-#[folder = "templates/"]
-struct TemplateFiles;
-
 #[derive(RustEmbed)]
 #[folder = "static/"]
 struct StaticFiles;
-
-/// Compiles the templates embedded in the binary.
-pub fn templates() -> AppResult<tera::Tera> {
-    let mut tera = tera::Tera::default();
-    let files: Vec<(String, String)> = TemplateFiles::iter()
-        .filter_map(|name| {
-            let file = TemplateFiles::get(&name)?;
-            Some((name.to_string(), String::from_utf8_lossy(&file.data).into_owned()))
-        })
-        .collect();
-    tera.add_raw_templates(files)?;
-    tera.register_function("t", Translate);
-    tera.register_filter("money", crate::web::i18n::money_filter);
-    tera.register_filter("in_tz", crate::web::i18n::in_tz_filter);
-    tera.register_filter("markdown", crate::web::markdown::filter);
-    tera.autoescape_on(vec![".html"]);
-    Ok(tera)
-}
-
-impl AppState {
-    /// The state for a server using `pool`.
-    pub fn new(settings: Settings, pool: DbPool) -> AppResult<AppState> {
-        settings.validate()?;
-        Ok(AppState {
-            keys: TokenKeys::new(&settings.signing_key),
-            throttle: LoginThrottle::new(&settings.throttle),
-            templates: Arc::new(templates()?),
-            mailer: Mailer::new(&settings.mail)?,
-            settings: Arc::new(settings),
-            pool,
-            background: tokio_util::task::TaskTracker::new(),
-            delivering: Arc::default(),
-            running_jobs: Arc::default(),
-        })
-    }
-
-    /// The background workers of this server (the schedule, the job queue, the
-    /// outbox's delivery).
-    pub fn workers(&self) -> crate::worker::Workers {
-        crate::worker::Workers {
-            pool: self.pool.clone(),
-            settings: self.settings.clone(),
-            mailer: self.mailer.clone(),
-            delivering: self.delivering.clone(),
-            running_jobs: self.running_jobs.clone(),
-        }
-    }
-}
 
 /// The OpenAPI description of the API.
 #[derive(OpenApi)]
@@ -287,28 +208,6 @@ fn resource(path: &str) -> Resource {
     web::resource(path).default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::MethodNotAllowed) }))
 }
 
-fn json_error(error: JsonPayloadError, limit: usize) -> AppError {
-    match error {
-        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
-            AppError::PayloadTooLarge { limit }
-        }
-        JsonPayloadError::ContentType => AppError::UnsupportedMediaType {
-            expected: "application/json",
-        },
-        JsonPayloadError::Deserialize(e) if e.is_data() => {
-            let message = e.to_string();
-            let field = message
-                .split('`')
-                .nth(1)
-                .filter(|_| message.starts_with("missing field") || message.starts_with("unknown field"))
-                .unwrap_or("body");
-            AppError::Validation(vec![FieldError::new(field, message.clone())])
-        }
-        JsonPayloadError::Deserialize(e) => AppError::BadRequest(format!("malformed JSON: {e}")),
-        other => AppError::BadRequest(other.to_string()),
-    }
-}
-
 async fn not_found() -> AppResult<HttpResponse> {
     Err(AppError::NotFound)
 }
@@ -390,51 +289,6 @@ async fn metrics_page(req: HttpRequest, source: web::Data<MetricsSource>) -> Htt
             HttpResponse::InternalServerError().finish()
         }
     }
-}
-
-/// Largest CSV file an import accepts by default (a register of some 100,000 people);
-/// `Settings::import_limit` is the one in force.
-pub const IMPORT_LIMIT: usize = 8 * 1024 * 1024;
-
-/// Reads a request body of at most `limit` bytes; a larger one is refused with 413 and
-/// the limit, as problem+json (actix's own answer would be plain text).
-pub async fn body_within(payload: web::Payload, limit: usize) -> AppResult<web::Bytes> {
-    match payload.to_bytes_limited(limit).await {
-        Ok(Ok(bytes)) => Ok(bytes),
-        Ok(Err(e)) => Err(AppError::BadRequest(format!("the body could not be read: {e}"))),
-        Err(_) => Err(AppError::PayloadTooLarge { limit }),
-    }
-}
-
-/// An optional JSON body: `None` when the request has none. A body that is there but
-/// too large, not JSON or of the wrong shape is refused as a required one would be,
-/// never taken for no body.
-pub async fn optional_json<T: serde::de::DeserializeOwned>(
-    req: &HttpRequest,
-    payload: web::Payload,
-) -> AppResult<Option<T>> {
-    let limit = req
-        .app_data::<web::Data<AppState>>()
-        .map(|state| state.settings.body_limit)
-        .ok_or_else(|| AppError::internal("application state missing"))?;
-    let body = body_within(payload, limit).await?;
-    if body.is_empty() {
-        return Ok(None);
-    }
-    let is_json = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<mime_guess::mime::Mime>().ok())
-        .is_some_and(|m| m.subtype() == "json" || m.suffix().is_some_and(|s| s == "json"));
-    if !is_json {
-        return Err(AppError::UnsupportedMediaType {
-            expected: "application/json",
-        });
-    }
-    serde_json::from_slice(&body)
-        .map(Some)
-        .map_err(|e| json_error(JsonPayloadError::Deserialize(e), limit))
 }
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -931,7 +785,7 @@ pub fn listen(state: web::Data<AppState>, listener: std::net::TcpListener) -> st
         let state = chainer.clone();
         async move { audit::chain_pending(&mut *db::conn(&state.pool).await?).await.map(drop) }
     });
-    for_tasks.workers().spawn();
+    crate::worker::Workers::of(&for_tasks).spawn();
     Ok(server)
 }
 

@@ -124,6 +124,18 @@ pub struct Workers {
 }
 
 impl Workers {
+    /// The background workers of a server (the schedule, the job queue, the
+    /// outbox's delivery), sharing its pool, relay and locks.
+    pub fn of(state: &crate::web::state::AppState) -> Workers {
+        Workers {
+            pool: state.pool.clone(),
+            settings: state.settings.clone(),
+            mailer: state.mailer.clone(),
+            delivering: state.delivering.clone(),
+            running_jobs: state.running_jobs.clone(),
+        }
+    }
+
     /// Starts the workers on the current runtime: the schedule's, `job_workers`
     /// for one-off jobs, and the outbox's.
     pub fn spawn(self) {

@@ -9,7 +9,7 @@ use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
 use crate::db;
 use crate::error::{AppError, AppResult, Problem};
-use crate::server::AppState;
+use crate::web::state::AppState;
 
 /// Paging through the log, newest first.
 #[derive(Deserialize, IntoParams)]

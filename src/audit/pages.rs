@@ -7,8 +7,8 @@ use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
 use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::server::AppState;
 use crate::web::page::Page;
+use crate::web::state::AppState;
 
 const PAGE_SIZE: i64 = 50;
 

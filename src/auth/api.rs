@@ -13,7 +13,7 @@ use super::store::User;
 use crate::coops::store as coops;
 use crate::db;
 use crate::error::{AppResult, Problem};
-use crate::server::AppState;
+use crate::web::state::AppState;
 
 /// The client's address: the peer's, or behind `trusted_proxies` reverse proxies the
 /// right-most `X-Forwarded-For` hop they did not add (see [`forwarded_client`]).

@@ -25,7 +25,7 @@ use crate::coops::store::{self as coops, Coop};
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::membership::store as members;
-use crate::server::AppState;
+use crate::web::state::AppState;
 
 /// The name of the web session cookie.
 pub const SESSION_COOKIE: &str = "concord_session";

@@ -12,9 +12,9 @@ use crate::coops::service as coops_service;
 use crate::coops::store as coops;
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::server::AppState;
 use crate::web::i18n;
 use crate::web::page::{see_other, Page, PageForm, LANG_COOKIE};
+use crate::web::state::AppState;
 
 /// A redirect target from the login form or the language switch, kept on this site:
 /// a path of printable ASCII (no space, no control character) starting with one `/`

@@ -16,8 +16,8 @@ use crate::audit;
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::mail::Mail;
-use crate::server::AppState;
 use crate::web::i18n;
+use crate::web::state::AppState;
 
 /// A new random secret for a link, and the hash that is stored in its place.
 pub fn new_link_secret() -> (String, Vec<u8>) {

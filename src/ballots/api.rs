@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::service::{self, BallotInput, BallotView, CastInput, MeetingPapers, Receipt, ReceiptCheck};
 use crate::auth::extract::{InCoop, MemberJson};
 use crate::error::{AppResult, Problem};
-use crate::server::AppState;
+use crate::web::state::AppState;
 
 type BallotPath = web::Path<(String, Uuid)>;
 

@@ -22,9 +22,9 @@ use crate::auth::permissions::Action;
 use crate::bylaws::rules::{DecidingBody, DecisionKind};
 use crate::coops::store::Coop;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::server::AppState;
 use crate::web::i18n::text_with;
 use crate::web::page::{see_other, Page, PageForm};
+use crate::web::state::AppState;
 
 type Pairs = Vec<(String, String)>;
 type BallotPath = web::Path<(String, Uuid)>;

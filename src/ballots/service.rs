@@ -29,7 +29,7 @@ use crate::error::{AppError, AppResult};
 use crate::mail::Mail;
 use crate::membership::store as members;
 use crate::notifications::rules::{LegalNotice, MailKind};
-use crate::server::AppState;
+use crate::web::state::AppState;
 
 /// A rule's refusal as an HTTP error: fields are 422, the rest 409.
 pub fn ballot_error(error: BallotError) -> AppError {

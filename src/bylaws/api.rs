@@ -9,7 +9,7 @@ use super::service::{self, AmendmentInput, AmendmentView, CommentInput, ImportIn
 use super::store::{AmendmentRow, Comment, Version};
 use crate::auth::extract::{InCoop, MemberJson};
 use crate::error::{AppError, AppResult, Problem};
-use crate::server::AppState;
+use crate::web::state::AppState;
 
 type AmendmentPath = web::Path<(String, Uuid)>;
 

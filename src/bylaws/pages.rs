@@ -23,9 +23,9 @@ use crate::ballots::pages::{
 };
 use crate::ballots::rules::{Mode, ProxyLimit, Quorum};
 use crate::error::{AppError, AppResult, FieldError};
-use crate::server::AppState;
 use crate::web::i18n::{text, text_with};
 use crate::web::page::{see_other, Page, PageForm};
+use crate::web::state::AppState;
 
 type Form = BTreeMap<String, String>;
 type AmendmentPath = web::Path<(String, Uuid)>;

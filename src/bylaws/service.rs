@@ -25,7 +25,7 @@ use crate::coops::store::Coop;
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::notifications::rules::MailKind;
-use crate::server::AppState;
+use crate::web::state::AppState;
 
 /// How long an author may edit their comment.
 pub const COMMENT_EDIT_MINUTES: i64 = 15;

@@ -9,7 +9,7 @@ use crate::auth::extract::{Caller, InCoop, MemberJson};
 use crate::auth::permissions::Action;
 use crate::db;
 use crate::error::{AppError, AppResult, Problem};
-use crate::server::AppState;
+use crate::web::state::AppState;
 
 /// Every co-op on this instance (operators only).
 #[utoipa::path(get, path = "/api/v1/coops", tag = "coops",

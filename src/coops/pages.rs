@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::auth::extract::{InCoop, MaybeCaller};
 use crate::auth::permissions::Action;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::server::AppState;
 use crate::web::page::{see_other, Page, PageForm};
+use crate::web::state::AppState;
 
 use super::rules::{setup_steps, NewCoop, Parameters, COUNTRY_PRESETS, CURRENCIES, LOCALES};
 use super::service;

@@ -14,7 +14,7 @@ use crate::auth::permissions::{Action, Role, RoleSet};
 use crate::auth::store::User;
 use crate::error::{AppError, AppResult};
 use crate::membership::service::add_member_directly;
-use crate::server::AppState;
+use crate::web::state::AppState;
 
 /// Creates a co-op, optionally with a first admin, in one transaction. Only operators
 /// may; `actor` is `None` for the command line.
@@ -109,7 +109,7 @@ pub async fn setup(state: &AppState, scope: &InCoop) -> AppResult<SetupFacts> {
 
 /// The co-op's governance parameters (every member may read them).
 pub async fn parameters(
-    state: &crate::server::AppState,
+    state: &crate::web::state::AppState,
     scope: &crate::auth::extract::InCoop,
 ) -> AppResult<Parameters> {
     scope.require(crate::auth::permissions::Action::ViewCoop)?;
@@ -120,7 +120,7 @@ pub async fn parameters(
 /// Replaces the co-op's governance parameters (the board), audited with the values
 /// before and after.
 pub async fn set_parameters(
-    state: &crate::server::AppState,
+    state: &crate::web::state::AppState,
     scope: &crate::auth::extract::InCoop,
     new: &Parameters,
 ) -> AppResult<Parameters> {

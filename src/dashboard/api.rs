@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use super::service::{self, Dashboard};
 use crate::auth::extract::InCoop;
 use crate::error::{AppResult, Problem};
-use crate::server::AppState;
+use crate::web::state::AppState;
 
 /// Mounts the endpoint (inside the `/api/v1` scope).
 pub fn routes(cfg: &mut web::ServiceConfig) {

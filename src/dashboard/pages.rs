@@ -5,8 +5,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::service;
 use crate::auth::extract::OnRegister;
 use crate::error::AppResult;
-use crate::server::AppState;
 use crate::web::page::Page;
+use crate::web::state::AppState;
 
 /// Mounts the page.
 pub fn routes(cfg: &mut web::ServiceConfig) {

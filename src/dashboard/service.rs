@@ -20,8 +20,8 @@ use crate::error::AppResult;
 use crate::membership::lifecycle::{MemberState, MemberStatus};
 use crate::membership::store::RegisterRow;
 use crate::money::Money;
-use crate::server::AppState;
 use crate::shares::rules::InstalmentState;
+use crate::web::state::AppState;
 
 /// One instalment of the caller's shares not yet paid.
 #[derive(Debug, Clone, Serialize, ToSchema)]

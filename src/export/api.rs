@@ -10,7 +10,7 @@ use super::background::{self, Exported};
 use crate::auth::extract::InCoop;
 use crate::db;
 use crate::error::AppResult;
-use crate::server::AppState;
+use crate::web::state::AppState;
 
 /// A large export, queued as a background job.
 #[derive(Debug, Serialize, ToSchema)]

@@ -6,8 +6,8 @@ use uuid::Uuid;
 
 use crate::auth::extract::InCoop;
 use crate::error::AppResult;
-use crate::server::AppState;
 use crate::web::page::Page;
+use crate::web::state::AppState;
 
 /// The export's page.
 pub async fn job(

@@ -9,7 +9,7 @@ use super::service::{self, AdoptInput, AgendaInput, AttendanceInput, MeetingInpu
 use super::store::Meeting;
 use crate::auth::extract::{InCoop, MemberJson};
 use crate::error::{AppResult, Problem};
-use crate::server::AppState;
+use crate::web::state::AppState;
 
 type MeetingPath = web::Path<(String, Uuid)>;
 

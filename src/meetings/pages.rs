@@ -17,8 +17,8 @@ use crate::auth::permissions::Action;
 use crate::ballots::pages::{local_input, local_time, present_results};
 use crate::ballots::words::legal_basis;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::server::AppState;
 use crate::web::page::{see_other, Page, PageForm};
+use crate::web::state::AppState;
 
 type Form = BTreeMap<String, String>;
 type MeetingPath = web::Path<(String, Uuid)>;

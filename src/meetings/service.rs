@@ -22,8 +22,8 @@ use crate::calendar::{Entry, When};
 use crate::coops::store::Coop;
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::server::AppState;
 use crate::web::i18n::text_with;
+use crate::web::state::AppState;
 
 /// How long a meeting lasts in calendars.
 pub const MEETING_HOURS: i64 = 2;

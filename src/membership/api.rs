@@ -15,7 +15,7 @@ use crate::auth::permissions::Action;
 use crate::coops::store as coops;
 use crate::db;
 use crate::error::{AppError, AppResult, Problem};
-use crate::server::AppState;
+use crate::web::state::AppState;
 
 /// The members of the co-op with their roles.
 #[utoipa::path(get, path = "/api/v1/coops/{slug}/members", tag = "membership",
@@ -245,7 +245,7 @@ pub async fn import(
     req: HttpRequest,
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
-    let body = crate::server::body_within(payload, state.settings.import_limit).await?;
+    let body = crate::web::input::body_within(payload, state.settings.import_limit).await?;
     match service::import_register(&state, &scope, csv_body(&req, &body)?).await? {
         service::ImportStarted::Imported(imported) => Ok(HttpResponse::Created().json(Imported { imported })),
         service::ImportStarted::Queued(job) => {

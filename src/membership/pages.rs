@@ -16,9 +16,9 @@ use crate::auth::permissions::{Action, Role};
 use crate::coops::store::{self as coops, Coop};
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::server::AppState;
 use crate::web::i18n;
 use crate::web::page::{see_other, Page, PageForm};
+use crate::web::state::AppState;
 
 async fn members_page(req: &HttpRequest, state: &AppState, scope: &InCoop) -> AppResult<Page> {
     scope.require(Action::ViewMembers)?;

@@ -24,8 +24,8 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::export::background::{Export, Exported};
 use crate::mail::Mail;
 use crate::notifications::rules::MailKind;
-use crate::server::AppState;
 use crate::web::i18n;
+use crate::web::state::AppState;
 
 /// What an invitation did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

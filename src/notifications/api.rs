@@ -6,7 +6,7 @@ use super::deliveries::{self, NoticeDeliveries, NoticeSummary};
 use super::service::{self, EmailPreferences, EmailPreferencesInput, Notifications};
 use crate::auth::extract::{Caller, InCoop, MemberJson};
 use crate::error::{AppResult, Problem};
-use crate::server::AppState;
+use crate::web::state::AppState;
 
 /// Mounts the endpoints (inside the `/api/v1` scope).
 pub fn routes(cfg: &mut web::ServiceConfig) {

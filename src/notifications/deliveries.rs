@@ -16,7 +16,7 @@ use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
 use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::server::AppState;
+use crate::web::state::AppState;
 
 /// The action a caller needs to follow a notice of this kind.
 fn action_for(kind: LegalNotice) -> Action {

@@ -10,8 +10,8 @@ use super::rules::{Delivery, LegalNotice};
 use super::service::{self, EmailPreferencesInput};
 use crate::auth::extract::{Caller, InCoop};
 use crate::error::{AppError, AppResult};
-use crate::server::AppState;
 use crate::web::page::{see_other, Page, PageForm};
+use crate::web::state::AppState;
 
 /// Mounts the pages.
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -16,7 +16,7 @@ use crate::auth::store::User;
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::Mail;
-use crate::server::AppState;
+use crate::web::state::AppState;
 
 /// Applies each recipient's preference to messages of `kind`: returns those to send
 /// now; those for a daily digest are queued, those the recipient does not want are

@@ -14,7 +14,7 @@ use super::service::{
 };
 use crate::auth::extract::{InCoop, MemberJson, OnRegister};
 use crate::error::{AppError, AppResult, Problem};
-use crate::server::AppState;
+use crate::web::state::AppState;
 
 /// Whose hours.
 #[derive(Deserialize, IntoParams)]
@@ -131,7 +131,7 @@ pub async fn import_hours(
     path: web::Path<(String, Uuid)>,
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
-    let body = crate::server::body_within(payload, state.settings.import_limit).await?;
+    let body = crate::web::input::body_within(payload, state.settings.import_limit).await?;
     let text = std::str::from_utf8(&body).map_err(|_| AppError::field("line 1", "The file is not UTF-8 text."))?;
     let imported = service::import_hours(&state, &scope, path.1, text).await?;
     Ok(HttpResponse::Created().json(serde_json::json!({"imported": imported})))
@@ -208,7 +208,9 @@ pub async fn propose(
     req: actix_web::HttpRequest,
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
-    let request: ProposeRequest = crate::server::optional_json(&req, payload).await?.unwrap_or_default();
+    let request: ProposeRequest = crate::web::input::optional_json(&req, payload)
+        .await?
+        .unwrap_or_default();
     Ok(HttpResponse::Ok().json(warned(
         service::propose(&state, &scope, path.1, &request).await?,
         &scope,
@@ -245,7 +247,9 @@ pub async fn post(
     req: actix_web::HttpRequest,
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
-    let request: PostRequest = crate::server::optional_json(&req, payload).await?.unwrap_or_default();
+    let request: PostRequest = crate::web::input::optional_json(&req, payload)
+        .await?
+        .unwrap_or_default();
     let view = service::post(&state, &scope, path.1, &request, query.lines != Some(false)).await?;
     Ok(HttpResponse::Ok().json(answer(view, query.lines, &scope)))
 }

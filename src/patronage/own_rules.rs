@@ -19,7 +19,7 @@ use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
 use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::server::AppState;
+use crate::web::state::AppState;
 
 /// The co-op's own rule set, as saved: what `RULES.toml` would say.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, ToSchema)]

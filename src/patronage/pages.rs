@@ -21,9 +21,9 @@ use crate::auth::extract::{InCoop, OnRegister};
 use crate::auth::permissions::Action;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::money::Locale;
-use crate::server::AppState;
 use crate::web::i18n;
 use crate::web::page::{see_other, Page, PageForm};
+use crate::web::state::AppState;
 
 /// The rules a treasurer may adjust on the draft form (keys of `RULES.toml`).
 pub const RULE_FIELDS: [&str; 6] = [

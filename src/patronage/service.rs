@@ -27,9 +27,9 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::membership::lifecycle::MemberId;
 use crate::membership::store as members;
 use crate::money::{Currency, Locale, Money};
-use crate::server::AppState;
 use crate::shares::rules::{EntryId, EntryKind, LedgerEntry};
 use crate::shares::store as capital;
+use crate::web::state::AppState;
 
 fn conflict(error: impl ToString) -> AppError {
     AppError::Conflict(error.to_string())

@@ -10,7 +10,7 @@ use super::rules::EntryKind;
 use super::service::{self, NewClass, Operation, Statement, Totals};
 use crate::auth::extract::{InCoop, MemberJson, OnRegister};
 use crate::error::{AppResult, Problem};
-use crate::server::AppState;
+use crate::web::state::AppState;
 
 /// The date a statement or the totals are drawn up at.
 #[derive(Deserialize, IntoParams)]
@@ -183,7 +183,7 @@ pub async fn import_holdings(
     req: actix_web::HttpRequest,
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
-    let body = crate::server::body_within(payload, state.settings.import_limit).await?;
+    let body = crate::web::input::body_within(payload, state.settings.import_limit).await?;
     let text = crate::membership::api::csv_body(&req, &body)?;
     let imported = service::import_holdings(&state, &scope, text).await?;
     Ok(HttpResponse::Created().json(crate::membership::api::Imported { imported }))

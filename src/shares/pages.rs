@@ -12,8 +12,8 @@ use super::service::{self, NewClass, Operation};
 use crate::auth::extract::{InCoop, OnRegister};
 use crate::auth::permissions::Action;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::server::AppState;
 use crate::web::page::{see_other, Page, PageForm};
+use crate::web::state::AppState;
 
 /// The query of the capital pages: the date, and which change just succeeded.
 #[derive(Deserialize)]

@@ -26,7 +26,7 @@ use crate::membership::lifecycle::{self, Actor, MemberId, MemberStatus, Transiti
 use crate::membership::store as members;
 use crate::money::{Currency, Money, Sign};
 use crate::notifications::rules::MailKind;
-use crate::server::AppState;
+use crate::web::state::AppState;
 
 /// A rule's refusal as an HTTP error: bad input is 422 with its field, an unknown
 /// reference 404, anything the ledger's state forbids 409.

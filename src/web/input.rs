@@ -8,17 +8,18 @@
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::error::PayloadError;
+use actix_web::error::{JsonPayloadError, PayloadError};
 use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::web::{Bytes, BytesMut};
 use actix_web::HttpMessage;
+use actix_web::{web, HttpRequest};
 use futures_util::StreamExt;
 
 use super::page::language;
+use super::state::AppState;
 use super::{i18n, text};
-use crate::error::{AppError, FieldError};
-use crate::server::IMPORT_LIMIT;
+use crate::error::{AppError, AppResult, FieldError};
 
 /// What a body is, for the check.
 #[derive(Clone, Copy)]
@@ -68,8 +69,8 @@ async fn check_body(req: &mut ServiceRequest, kind: Kind) -> Vec<(String, usize)
     // The largest body any route takes: an import's, unless the operator made the
     // import limit smaller than the general one.
     let largest = req
-        .app_data::<actix_web::web::Data<crate::server::AppState>>()
-        .map_or(IMPORT_LIMIT, |state| {
+        .app_data::<actix_web::web::Data<AppState>>()
+        .map_or(crate::config::IMPORT_LIMIT, |state| {
             state.settings.import_limit.max(state.settings.body_limit)
         });
     if declared.is_some_and(|length| length > largest) {
@@ -131,4 +132,69 @@ pub async fn refuse_control_characters(
         })
         .collect();
     Ok(req.error_response(AppError::Validation(errors)).map_into_right_body())
+}
+
+/// Reads a request body of at most `limit` bytes; a larger one is refused with 413 and
+/// the limit, as problem+json (actix's own answer would be plain text).
+pub async fn body_within(payload: web::Payload, limit: usize) -> AppResult<web::Bytes> {
+    match payload.to_bytes_limited(limit).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => Err(AppError::BadRequest(format!("the body could not be read: {e}"))),
+        Err(_) => Err(AppError::PayloadTooLarge { limit }),
+    }
+}
+
+/// An optional JSON body: `None` when the request has none. A body that is there but
+/// too large, not JSON or of the wrong shape is refused as a required one would be,
+/// never taken for no body.
+pub async fn optional_json<T: serde::de::DeserializeOwned>(
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> AppResult<Option<T>> {
+    let limit = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.settings.body_limit)
+        .ok_or_else(|| AppError::internal("application state missing"))?;
+    let body = body_within(payload, limit).await?;
+    if body.is_empty() {
+        return Ok(None);
+    }
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<mime_guess::mime::Mime>().ok())
+        .is_some_and(|m| m.subtype() == "json" || m.suffix().is_some_and(|s| s == "json"));
+    if !is_json {
+        return Err(AppError::UnsupportedMediaType {
+            expected: "application/json",
+        });
+    }
+    serde_json::from_slice(&body)
+        .map(Some)
+        .map_err(|e| json_error(JsonPayloadError::Deserialize(e), limit))
+}
+
+/// A JSON body's refusal: 413 past the limit, 415 for another type, 422 naming the
+/// field for a wrong shape, 400 for what is not JSON at all.
+pub fn json_error(error: JsonPayloadError, limit: usize) -> AppError {
+    match error {
+        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+            AppError::PayloadTooLarge { limit }
+        }
+        JsonPayloadError::ContentType => AppError::UnsupportedMediaType {
+            expected: "application/json",
+        },
+        JsonPayloadError::Deserialize(e) if e.is_data() => {
+            let message = e.to_string();
+            let field = message
+                .split('`')
+                .nth(1)
+                .filter(|_| message.starts_with("missing field") || message.starts_with("unknown field"))
+                .unwrap_or("body");
+            AppError::Validation(vec![FieldError::new(field, message.clone())])
+        }
+        JsonPayloadError::Deserialize(e) => AppError::BadRequest(format!("malformed JSON: {e}")),
+        other => AppError::BadRequest(other.to_string()),
+    }
 }

@@ -4,4 +4,5 @@ pub mod i18n;
 pub mod input;
 pub mod markdown;
 pub mod page;
+pub mod state;
 pub mod text;

@@ -22,7 +22,7 @@ use crate::auth::permissions::Action;
 use crate::auth::store::User;
 use crate::coops::store::Coop;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::server::AppState;
+use crate::web::state::AppState;
 
 /// The cookie holding the random value the CSRF token is derived from.
 pub const CSRF_COOKIE: &str = "concord_csrf";

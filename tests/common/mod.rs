@@ -227,7 +227,7 @@ impl TestApp {
                 let pool = concord::db::pool_with(&url, settings.pool_size, Some(settings.timeouts)).unwrap();
                 let state = web::Data::new(AppState::new(settings, pool).unwrap());
                 let background = state.background.clone();
-                let workers = (tokio::runtime::Handle::current(), state.workers());
+                let workers = (tokio::runtime::Handle::current(), concord::worker::Workers::of(&state));
                 let server = server::listen(state, listener).unwrap();
                 tx.send((server.handle(), background, workers)).unwrap();
                 let _ = server.await;

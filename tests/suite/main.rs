@@ -24,6 +24,7 @@ mod guides;
 mod hardening;
 mod hostile;
 mod instances;
+mod layering;
 mod meeting_quorum;
 mod meetings;
 mod meetings_browser;
