@@ -1,4 +1,4 @@
-//! `concord serve` as a newcomer runs it: its own cluster under the data directory,
+//! `concord serve` as a newcomer runs it, and as an operator keeps it: its own cluster under the data directory,
 //! a clean stop, a restart on the same data, recovery from a stale lock file, and a
 //! clear sentence when PostgreSQL is missing.
 
@@ -135,8 +135,9 @@ fn migrate_applies_and_reports() {
 /// server took the server's PostgreSQL for an orphan and stopped it; the server then
 /// answered 503 until restarted, though the operator's guide runs `remind` and
 /// `audit verify` from cron and `backup` while serving. Each command now uses the
-/// running server's PostgreSQL and leaves it running: `/readyz` answers 200 all the
-/// while, and the same postmaster serves after the last command.
+/// running server's PostgreSQL and leaves it running: with a vote cast beside each
+/// command, `/readyz` answers 200 all the while, and the same postmaster serves after
+/// the last command.
 #[tokio::test]
 async fn operator_commands_beside_a_running_server_leave_it_serving() {
     let data = data_dir("beside");
@@ -164,20 +165,39 @@ async fn operator_commands_beside_a_running_server_leave_it_serving() {
     };
     let envs = [("CONCORD_DATA_DIR", data.as_os_str())];
     let backup = data.join("beside.backup");
-    let commands: [&[&str]; 4] = [
-        &["audit", "verify"],
-        &["backup", backup.to_str().unwrap()],
-        &["remind"],
-        &["coop", "list"],
+    // The demo's open motion, and the members on its roll who have not voted yet: one
+    // of them votes while each command runs.
+    let voters = not_yet_voted(&served.url).await;
+    assert_eq!(voters.len(), 4, "{voters:?}");
+    let commands: [Vec<String>; 4] = [
+        vec!["audit".into(), "verify".into()],
+        vec!["backup".into(), backup.to_str().unwrap().into()],
+        vec!["remind".into()],
+        vec!["coop".into(), "list".into()],
     ];
-    for args in commands {
-        let output = process::concord(args, &envs);
+    for (args, (token, ballot)) in commands.into_iter().zip(voters) {
+        let data = data.clone();
+        let command = tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            (
+                format!("{args:?}"),
+                process::concord(&args, &[("CONCORD_DATA_DIR", data.as_os_str())]),
+            )
+        });
+        let vote = reqwest::Client::new()
+            .post(format!("{}/api/v1/coops/demo/ballots/{ballot}/votes", served.url))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"answers": ["for"]}))
+            .send();
+        let (command, vote) = tokio::join!(command, vote);
+        let (args, output) = command.unwrap();
         assert!(
             output.status.success(),
-            "{args:?}: {}",
+            "{args}: {}",
             String::from_utf8_lossy(&output.stderr)
         );
-        assert_eq!(log_in(&served.url).await, 200, "after {args:?}");
+        assert_eq!(vote.unwrap().status(), 201, "a vote cast while {args} ran");
+        assert_eq!(log_in(&served.url).await, 200, "after {args}");
     }
     // `user create` reads the passphrase from standard input.
     let mut create = Command::new(env!("CARGO_BIN_EXE_concord"))
@@ -206,6 +226,47 @@ async fn operator_commands_beside_a_running_server_leave_it_serving() {
     stop(served);
     assert!(postmaster_pid(&data).is_none(), "the cluster stopped with the server");
     std::fs::remove_dir_all(&data).ok();
+}
+
+/// The demo logins on the open motion's roll who have not voted yet, each with a
+/// token and the motion's id.
+async fn not_yet_voted(url: &str) -> Vec<(String, String)> {
+    let client = reqwest::Client::new();
+    let mut voters = Vec::new();
+    for login in ["member", "treasurer", "secretary", "board", "admin", "marie"] {
+        let answer = client
+            .post(format!("{url}/api/v1/auth/token"))
+            .json(&serde_json::json!({"email": format!("{login}@demo.coop"), "password": DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        if answer.status() != 200 {
+            continue;
+        }
+        let token = answer.json::<serde_json::Value>().await.unwrap()["access_token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let ballots: serde_json::Value = client
+            .get(format!("{url}/api/v1/coops/demo/ballots"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let motion = ballots
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["title"] == "Buy a second delivery bike")
+            .expect("the demo's open motion");
+        if motion["on_roll"] == true && motion["voted"] == false {
+            voters.push((token, motion["id"].as_str().unwrap().to_string()));
+        }
+    }
+    voters
 }
 
 /// Issue 20, "Backups on a schedule": `concord backup --dir DIR --keep N` writes a
