@@ -234,19 +234,7 @@ async fn not_yet_voted(url: &str) -> Vec<(String, String)> {
     let client = reqwest::Client::new();
     let mut voters = Vec::new();
     for login in ["member", "treasurer", "secretary", "board", "admin", "marie"] {
-        let answer = client
-            .post(format!("{url}/api/v1/auth/token"))
-            .json(&serde_json::json!({"email": format!("{login}@demo.coop"), "password": DEMO_PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        if answer.status() != 200 {
-            continue;
-        }
-        let token = answer.json::<serde_json::Value>().await.unwrap()["access_token"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let token = crate::faults::log_in(url, &format!("{login}@demo.coop")).await;
         let ballots: serde_json::Value = client
             .get(format!("{url}/api/v1/coops/demo/ballots"))
             .bearer_auth(&token)
