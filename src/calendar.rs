@@ -135,7 +135,6 @@ async fn feed_entries(
     lang: &str,
 ) -> AppResult<Vec<Entry>> {
     let public_url = &state.settings.public_url;
-    let today = Utc::now().date_naive();
     let money_locale = crate::money::Locale::from_tag(lang).unwrap_or(crate::money::Locale::En);
     let mut entries = Vec::new();
     for (coop, _) in crate::coops::store::for_user(conn, user_id).await? {
@@ -146,7 +145,7 @@ async fn feed_entries(
         let Some((member_id, _)) = crate::membership::store::membership(conn, coop.id, user_id).await? else {
             continue;
         };
-        let holdings = crate::shares::service::holdings_in(conn, coop.id, member_id, today).await?;
+        let holdings = crate::shares::service::holdings_in(conn, coop.id, member_id, coop.today()).await?;
         for subscription in &holdings.subscriptions {
             for (i, line) in subscription.dues.lines.iter().enumerate() {
                 let Ok(outstanding) = line.amount.checked_sub(line.paid) else {

@@ -22,7 +22,7 @@ use crate::shares::rules::{
     TransferRequest,
 };
 use crate::shares::store as shares_store;
-use chrono::{Duration, Utc};
+use chrono::{Duration, NaiveDate};
 use uuid::Uuid;
 
 /// The password of every demo login (also in the README).
@@ -123,7 +123,7 @@ async fn create_in(conn: &mut AsyncPgConnection) -> AppResult<()> {
         } else {
             "Board minutes"
         };
-        let member_id = add_member_since(conn, coop.id, *user_id, &roles, None, reference, date(joined)?).await?;
+        let member_id = add_member_since(conn, &coop, *user_id, &roles, None, reference, date(joined)?).await?;
         audit::append(
             conn,
             Some(coop.id),
@@ -135,17 +135,19 @@ async fn create_in(conn: &mut AsyncPgConnection) -> AppResult<()> {
         .await?;
         member_ids.push(member_id);
     }
-    let former = former_member(conn, coop.id, ids[2]).await?;
+    // The demo's dates are days of the co-op's calendar, like every record's.
+    let today = coop.today();
+    let former = former_member(conn, coop.id, ids[2], today).await?;
     member_ids.push(former);
-    share_capital(conn, coop.id, ids[1], &member_ids).await?;
-    applicant(conn, coop.id).await?;
+    share_capital(conn, coop.id, ids[1], &member_ids, today).await?;
+    applicant(conn, coop.id, today).await?;
     // Max Member (the member login of the README) has not voted yet on the open ballots.
     crate::ballots::service::seed_demo(conn, &coop, ids[2], member_ids[4]).await?;
     // Bea (board) drafts; Amina, Théo, Sam vote for the amendment and Bea abstains;
     // Max comments on the open draft.
     crate::bylaws::service::seed_demo(conn, &coop, ids[3], &member_ids[..4], member_ids[4]).await?;
     // The year-end distribution follows the bylaws just put in force.
-    patronage(conn, coop.id, ids[1], &member_ids).await?;
+    patronage(conn, coop.id, ids[1], &member_ids, today).await?;
     // Sam (secretary) keeps the 2025 AGM's record; the autumn meeting is to come.
     crate::meetings::service::seed_demo(conn, &coop, ids[2], &member_ids[..5]).await?;
     tracing::info!(coop = %coop.slug, "demo co-op created");
@@ -159,8 +161,8 @@ async fn share_capital(
     coop_id: Uuid,
     treasurer: Uuid,
     member_ids: &[Uuid],
+    today: NaiveDate,
 ) -> AppResult<()> {
-    let today = Utc::now().date_naive();
     let eur = |cents: i64| Money::from_cents(cents, Currency::Eur).map_err(|e| AppError::internal(e.to_string()));
     let qualifying = ShareClass {
         id: ShareClassId(Uuid::now_v7()),
@@ -245,8 +247,12 @@ async fn share_capital(
 }
 
 /// Rémi, a member since the co-op's founding who resigned ten days ago.
-async fn former_member(conn: &mut AsyncPgConnection, coop_id: Uuid, secretary: Uuid) -> AppResult<Uuid> {
-    let today = Utc::now().date_naive();
+async fn former_member(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    secretary: Uuid,
+    today: NaiveDate,
+) -> AppResult<Uuid> {
     let user = users::create(conn, "remi@example.org", "Rémi Retraité", "fr", None, false).await?;
     let start = date(FOUNDED)?;
     let number = members::take_member_number(conn, coop_id).await?;
@@ -293,8 +299,7 @@ async fn former_member(conn: &mut AsyncPgConnection, coop_id: Uuid, secretary: U
 }
 
 /// Someone who applied through the public page and waits for the board.
-async fn applicant(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<()> {
-    let today = Utc::now().date_naive();
+async fn applicant(conn: &mut AsyncPgConnection, coop_id: Uuid, today: NaiveDate) -> AppResult<()> {
     let user = users::create(conn, "camille@example.org", "Camille Candidate", "fr", None, false).await?;
     let state = MemberState::applicant(today);
     let new = members::NewMember {
@@ -313,11 +318,16 @@ async fn applicant(conn: &mut AsyncPgConnection, coop_id: Uuid) -> AppResult<()>
 /// member's hours, and a draft distribution of its surplus under the rule set the
 /// bylaws in force name (their reserve rate, return on shares, basis and approver),
 /// computed by the same code as the treasurer's pages.
-async fn patronage(conn: &mut AsyncPgConnection, coop_id: Uuid, treasurer: Uuid, member_ids: &[Uuid]) -> AppResult<()> {
+async fn patronage(
+    conn: &mut AsyncPgConnection,
+    coop_id: Uuid,
+    treasurer: Uuid,
+    member_ids: &[Uuid],
+    today: NaiveDate,
+) -> AppResult<()> {
     use crate::patronage::{allocate, limits, service as distribution, store as patronage, workflow};
     use chrono::Datelike;
     use rust_decimal::Decimal;
-    let today = Utc::now().date_naive();
     let (starts_on, ends_on) = (today - Duration::days(365), today - Duration::days(1));
     let year = patronage::FiscalYear {
         id: Uuid::now_v7(),

@@ -88,7 +88,7 @@ impl Recurring {
         let now = chrono::Utc::now();
         match self {
             Recurring::BallotSchedule => ballots::service::run_schedule(conn, settings).await.map(drop),
-            Recurring::EndOffices => membership::service::end_offices_of_former_members(conn, now.date_naive())
+            Recurring::EndOffices => membership::service::end_offices_of_former_members(conn, now)
                 .await
                 .map(drop),
             Recurring::DailyDigests => notifications::service::send_due_digests(conn, now).await.map(drop),

@@ -176,7 +176,7 @@ async fn resolve_in_coop(req: &HttpRequest) -> AppResult<InCoop> {
     let (member_id, names, state) = members::access(&mut conn, coop.id, caller.user.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let standing = state.standing_on(chrono::Utc::now().date_naive());
+    let standing = state.standing_on(coop.today());
     let roles = standing.effective_roles(&RoleSet::parse(&names).map_err(AppError::internal)?);
     Ok(InCoop {
         caller,

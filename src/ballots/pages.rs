@@ -219,7 +219,7 @@ pub(crate) fn local_time(text: &str, coop: &Coop) -> Result<Option<DateTime<Utc>
     if text.trim().is_empty() {
         return Ok(None);
     }
-    let tz: chrono_tz::Tz = coop.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let tz = coop.zone();
     NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M")
         .ok()
         .and_then(|n| tz.from_local_datetime(&n).single())
@@ -229,8 +229,7 @@ pub(crate) fn local_time(text: &str, coop: &Coop) -> Result<Option<DateTime<Utc>
 
 /// A time as a `datetime-local` field shows it, in the co-op's time zone.
 pub(crate) fn local_input(at: Option<DateTime<Utc>>, coop: &Coop) -> String {
-    let tz: chrono_tz::Tz = coop.time_zone.parse().unwrap_or(chrono_tz::UTC);
-    at.map(|a| a.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string())
+    at.map(|a| a.with_timezone(&coop.zone()).format("%Y-%m-%dT%H:%M").to_string())
         .unwrap_or_default()
 }
 

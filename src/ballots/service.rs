@@ -95,7 +95,7 @@ pub fn default_settings(p: &BallotParameters) -> Settings {
 /// The members in good standing today, in the co-op's time zone: the roll a ballot
 /// opening now would freeze.
 pub(crate) async fn eligible_members(conn: &mut AsyncPgConnection, coop: &Coop) -> AppResult<Vec<Uuid>> {
-    crate::shares::service::voters_on(conn, coop.id, today_in(coop)).await
+    crate::shares::service::voters_on(conn, coop.id, coop.today()).await
 }
 
 /// The roll a ballot voted on by `body` would freeze now: the members in good
@@ -110,12 +110,6 @@ pub(crate) async fn roll_of(conn: &mut AsyncPgConnection, coop: &Coop, body: Dec
             voters.into_iter().filter(|m| board.contains(m)).collect()
         }
     })
-}
-
-/// Today's date where the co-op is.
-pub fn today_in(coop: &Coop) -> chrono::NaiveDate {
-    let tz: chrono_tz::Tz = coop.time_zone.parse().unwrap_or(chrono_tz::UTC);
-    Utc::now().with_timezone(&tz).date_naive()
 }
 
 fn check_window(
@@ -259,7 +253,7 @@ async fn check_subject(
 ) -> AppResult<()> {
     let grounds = input.grounds.as_deref().unwrap_or("").trim();
     let Some(transition) =
-        crate::membership::service::transition_of(kind, today_in(coop), String::from("ballot"), grounds)
+        crate::membership::service::transition_of(kind, coop.today(), String::from("ballot"), grounds)
     else {
         if input.subject_member_id.is_some() || !grounds.is_empty() {
             return Err(AppError::field(
@@ -698,7 +692,7 @@ async fn check_subject_before_opening(
     };
     if let Some(transition) = crate::membership::service::transition_of(
         ballot.decision_kind,
-        today_in(coop),
+        coop.today(),
         String::from("ballot"),
         &subject.grounds,
     ) {
@@ -756,14 +750,13 @@ pub async fn record_hearing(state: &AppState, scope: &InCoop, id: Uuid, input: &
                 ))
             }
         };
-        let tz: chrono_tz::Tz = coop.time_zone.parse().unwrap_or(chrono_tz::UTC);
-        let Some(sent_on) = subject.notified_at.map(|t| t.with_timezone(&tz).date_naive()) else {
+        let Some(sent_on) = subject.notified_at.map(|t| coop.date_of(t)) else {
             return Err(AppError::field(
                 "heard_on",
                 "The member must be sent the grounds before being heard: save the draft again to send them.",
             ));
         };
-        if input.heard_on < sent_on || input.heard_on > today_in(coop) {
+        if input.heard_on < sent_on || input.heard_on > coop.today() {
             return Err(AppError::field(
                 "heard_on",
                 format!("The hearing is on or after {sent_on}, the day the grounds were sent, and not in the future."),
@@ -939,7 +932,7 @@ pub(crate) async fn close_in(conn: &mut AsyncPgConnection, coop: &Coop, id: Uuid
     };
     // A dissolution carried puts the co-op in liquidation from the day of the close.
     if decided(DecisionKind::Dissolution) && coop.dissolved_on.is_none() {
-        let day = today_in(coop);
+        let day = coop.today();
         crate::coops::store::mark_dissolved(conn, coop.id, day, id).await?;
         audit::append(
             conn,
@@ -987,7 +980,7 @@ async fn decide_on_member(
 ) -> AppResult<Option<serde_json::Value>> {
     let decision_ref = format!("ballot {} ({})", ballot.id, ballot.title);
     let Some(transition) =
-        crate::membership::service::transition_of(ballot.decision_kind, today_in(coop), decision_ref, &subject.grounds)
+        crate::membership::service::transition_of(ballot.decision_kind, coop.today(), decision_ref, &subject.grounds)
     else {
         return Ok(None);
     };

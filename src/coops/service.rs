@@ -79,7 +79,7 @@ async fn create_in(
     )
     .await?;
     if let Some((user_id, roles)) = first_member {
-        let member_id = add_member_directly(conn, coop.id, user_id, &roles, actor_id, "founding member").await?;
+        let member_id = add_member_directly(conn, &coop, user_id, &roles, actor_id, "founding member").await?;
         audit::append(
             conn,
             Some(coop.id),

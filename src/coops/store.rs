@@ -35,6 +35,25 @@ pub struct Coop {
 }
 
 impl Coop {
+    /// The co-op's time zone; an unknown name (refused when the co-op is created)
+    /// falls back to UTC.
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::UTC)
+    }
+
+    /// The calendar day `instant` falls on where the co-op is. Every date the
+    /// co-op's records carry (an application, a payment, a hearing, a default
+    /// "as of") is a day of the co-op's calendar, not of UTC's: at 00:30 in Paris
+    /// it is already tomorrow there while UTC still says today.
+    pub fn date_of(&self, instant: DateTime<Utc>) -> chrono::NaiveDate {
+        instant.with_timezone(&self.zone()).date_naive()
+    }
+
+    /// Today's date where the co-op is.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.date_of(Utc::now())
+    }
+
     /// Refuses what a co-op in liquidation no longer does (`what`: "takes no
     /// applications"), naming the day it was dissolved.
     pub fn refuse_if_dissolved(&self, what: &str) -> AppResult<()> {

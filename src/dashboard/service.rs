@@ -257,7 +257,7 @@ pub async fn dashboard(state: &AppState, scope: &InCoop) -> AppResult<Dashboard>
     scope.require(Action::ViewCoop)?;
     let sections = rules::sections(&scope.roles);
     let shows = |s: Section| sections.contains(&s) && scope.can(s.action());
-    let today = crate::ballots::service::today_in(&scope.coop);
+    let today = scope.coop.today();
     let now = Utc::now();
     let coop_id = scope.coop.id;
 

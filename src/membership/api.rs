@@ -1,7 +1,9 @@
 //! Membership endpoints of the JSON API.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
+
+use crate::coops::store::Coop;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -125,8 +127,8 @@ pub struct RegisterQuery {
 }
 
 impl RegisterQuery {
-    /// The date and the status filter, checked.
-    pub fn parse(&self) -> AppResult<(NaiveDate, Option<MemberStatus>)> {
+    /// The date (today where `coop` is, by default) and the status filter, checked.
+    pub fn parse(&self, coop: &Coop) -> AppResult<(NaiveDate, Option<MemberStatus>)> {
         let status = match self.status.as_deref().filter(|s| !s.is_empty()) {
             None => None,
             Some(name) => Some(
@@ -134,7 +136,7 @@ impl RegisterQuery {
                     .map_err(|_| AppError::field("status", format!("unknown status `{name}`")))?,
             ),
         };
-        Ok((self.as_of.unwrap_or_else(|| Utc::now().date_naive()), status))
+        Ok((self.as_of.unwrap_or_else(|| coop.today()), status))
     }
 }
 
@@ -147,7 +149,7 @@ pub async fn register(
     scope: InCoop,
     query: web::Query<RegisterQuery>,
 ) -> AppResult<HttpResponse> {
-    let (as_of, status) = query.parse()?;
+    let (as_of, status) = query.parse(&scope.coop)?;
     let lines = service::register(&state, &scope, as_of, status, query.q.as_deref()).await?;
     Ok(HttpResponse::Ok().json(lines))
 }
@@ -160,7 +162,7 @@ pub async fn register_csv_response(
     query: &RegisterQuery,
     on_pages: bool,
 ) -> AppResult<HttpResponse> {
-    let (as_of, status) = query.parse()?;
+    let (as_of, status) = query.parse(&scope.coop)?;
     let exported = service::export_register(state, scope, as_of, status, query.q.as_deref()).await?;
     Ok(crate::export::api::respond(exported, scope, on_pages))
 }

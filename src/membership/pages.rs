@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use super::api::RegisterQuery;
 use super::service::{self, Application, TransitionRequest};
@@ -277,7 +277,7 @@ pub async fn register(
     scope: InCoop,
     query: web::Query<RegisterQuery>,
 ) -> AppResult<HttpResponse> {
-    let (as_of, status) = query.parse()?;
+    let (as_of, status) = query.parse(&scope.coop)?;
     let lines = service::register(&state, &scope, as_of, status, query.q.as_deref()).await?;
     let mut page = Page::in_coop(&req, &scope)?;
     page.insert("lines", &lines)
@@ -330,7 +330,7 @@ const TRANSITIONS: [&str; 6] = [
 
 async fn member_page(req: &HttpRequest, state: &AppState, scope: &InCoop, member_id: Uuid) -> AppResult<Page> {
     scope.require(Action::ViewMembers)?;
-    let today = Utc::now().date_naive();
+    let today = scope.coop.today();
     let lines = service::register(state, scope, today, None, None).await?;
     let line = lines
         .into_iter()
@@ -505,7 +505,7 @@ pub async fn import(
         }
         Err(other) => return Err(other),
     };
-    let today = Utc::now().date_naive();
+    let today = scope.coop.today();
     let lines = service::register(&state, &scope, today, None, None).await?;
     let mut page = Page::in_coop(&req, &scope)?;
     page.insert("lines", &lines)

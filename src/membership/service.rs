@@ -93,7 +93,7 @@ pub async fn invite(
             users::create_token(conn, user.id, "invitation", &hash, expires).await?;
             let member_id = add_member_directly(
                 conn,
-                coop.id,
+                &coop,
                 user.id,
                 &invitation.roles,
                 Some(actor),
@@ -137,7 +137,7 @@ pub async fn accept_invitation(state: &AppState, secret: &str) -> AppResult<Coop
             let roles = RoleSet::parse(&invitation.roles).map_err(AppError::internal)?;
             let member_id = add_member_directly(
                 conn,
-                coop.id,
+                &coop,
                 invitation.user_id,
                 &roles,
                 Some(invitation.invited_by),
@@ -226,28 +226,27 @@ pub async fn invite_waiting(state: &AppState, scope: &InCoop) -> AppResult<usize
 /// transaction.
 pub async fn add_member_directly(
     conn: &mut diesel_async::AsyncPgConnection,
-    coop_id: Uuid,
+    coop: &Coop,
     user_id: Uuid,
     roles: &RoleSet,
     actor: Option<Uuid>,
     reference: &str,
 ) -> AppResult<Uuid> {
-    let today = Utc::now().date_naive();
-    add_member_since(conn, coop_id, user_id, roles, actor, reference, today).await
+    add_member_since(conn, coop, user_id, roles, actor, reference, coop.today()).await
 }
 
 /// [`add_member_directly`] for a member since an earlier day (a co-op's founders,
 /// recorded after the fact).
 pub async fn add_member_since(
     conn: &mut diesel_async::AsyncPgConnection,
-    coop_id: Uuid,
+    coop: &Coop,
     user_id: Uuid,
     roles: &RoleSet,
     actor: Option<Uuid>,
     reference: &str,
     since: NaiveDate,
 ) -> AppResult<Uuid> {
-    let today = Utc::now().date_naive();
+    let (coop_id, today) = (coop.id, coop.today());
     let state = MemberState::member_from(since, reference);
     let number = store::take_member_number(conn, coop_id).await?;
     let first = StatusChange {
@@ -279,7 +278,7 @@ pub async fn set_roles(state: &AppState, scope: &InCoop, member_id: Uuid, roles:
     let coop_id = scope.coop.id;
     let actor = scope.caller.user.id;
     let own = member_id == scope.member_id;
-    let today = Utc::now().date_naive();
+    let today = scope.coop.today();
     let mut conn = db::conn(&state.pool).await?;
     conn.transaction(async |conn| {
         let admins = store::admins_for_update(conn, coop_id).await?;
@@ -522,7 +521,7 @@ pub async fn apply_in(
     transition: &Transition,
     actor: Option<Uuid>,
 ) -> AppResult<MemberState> {
-    let today = Utc::now().date_naive();
+    let today = coop.today();
     let policy = store::policy(conn, coop.id).await?;
     let mut entry = store::entry_for_update(conn, coop.id, member_id)
         .await?
@@ -605,17 +604,21 @@ pub async fn welcome_admitted(
     Ok(())
 }
 
-/// Ends, on `today`, the offices of everyone whose leaving has taken effect by then
+/// Ends the offices of everyone whose leaving has taken effect by the day `now`
+/// falls on in their co-op
 /// (a resignation recorded with a later effective date), each in its own transaction
 /// with its audit event (actor: Concord itself). Run hourly by the server; access
 /// already ignores those offices from the effective date, this makes the register
 /// say so too. Returns how many members lost an office.
 pub async fn end_offices_of_former_members(
     conn: &mut diesel_async::AsyncPgConnection,
-    today: NaiveDate,
+    now: chrono::DateTime<Utc>,
 ) -> AppResult<usize> {
     let mut ended = 0;
-    for (coop_id, member_id) in store::final_status_with_office(conn).await? {
+    for (coop_id, member_id, time_zone) in store::final_status_with_office(conn).await? {
+        let today = now
+            .with_timezone(&time_zone.parse().unwrap_or(chrono_tz::UTC))
+            .date_naive();
         let done = conn
             .transaction(async |conn| {
                 let Some(entry) = store::entry_for_update(conn, coop_id, member_id).await? else {
@@ -767,7 +770,7 @@ pub enum Confirmation {
 /// e-mail. A link confirms once, and not after it expires.
 pub async fn confirm_application(state: &AppState, coop: &Coop, secret: &str) -> AppResult<Confirmation> {
     coop.refuse_if_dissolved("takes no applications")?;
-    let today = Utc::now().date_naive();
+    let today = coop.today();
     let mut conn = db::conn(&state.pool).await?;
     let coop_id = coop.id;
     let locale = coop.locale.clone();
@@ -872,19 +875,20 @@ pub async fn register(
     scope.require(Action::ViewMembers)?;
     let mut conn = db::conn(&state.pool).await?;
     let board_notes = scope.roles.has(Role::Board);
-    register_lines(&mut conn, scope.coop.id, as_of, status, search, board_notes).await
+    register_lines(&mut conn, &scope.coop, as_of, status, search, board_notes).await
 }
 
 /// The register's lines as of a date, filtered by status then by a name or address
 /// containing `search`; with the board's notes if `board_notes`.
 async fn register_lines(
     conn: &mut diesel_async::AsyncPgConnection,
-    coop_id: Uuid,
+    coop: &Coop,
     as_of: NaiveDate,
     status: Option<MemberStatus>,
     search: Option<&str>,
     board_notes: bool,
 ) -> AppResult<Vec<RegisterLine>> {
+    let coop_id = coop.id;
     let history = store::history(conn, coop_id, None).await?;
     let rows = store::register(conn, coop_id).await?;
     let voters: std::collections::HashSet<Uuid> = crate::shares::service::voters_among(conn, coop_id, &rows, as_of)
@@ -904,7 +908,7 @@ async fn register_lines(
         history_by_member.entry(h.member_id).or_default().push(StatusChange {
             status,
             effective: h.effective_on,
-            recorded_on: h.recorded_at.date_naive(),
+            recorded_on: coop.date_of(h.recorded_at),
             actor: Actor::System,
             transition,
             decision_ref: h.decision_ref.clone(),
@@ -1005,7 +1009,7 @@ pub async fn export_register(
                 .await?;
         return Ok(Exported::Queued(job));
     }
-    let lines = register_lines(&mut conn, scope.coop.id, as_of, status, search, false).await?;
+    let lines = register_lines(&mut conn, &scope.coop, as_of, status, search, false).await?;
     Ok(Exported::File {
         filename,
         content: register_csv(&lines)?,
@@ -1026,7 +1030,8 @@ pub async fn run_export_job(
         None => None,
     };
     let filename = param("filename").ok_or_else(lost)?;
-    let lines = register_lines(conn, coop_id, as_of, status, param("search"), false).await?;
+    let coop = crate::coops::store::by_id(conn, coop_id).await?.ok_or_else(lost)?;
+    let lines = register_lines(conn, &coop, as_of, status, param("search"), false).await?;
     crate::export::background::save(conn, job, filename, lines.len(), register_csv(&lines)?).await
 }
 
@@ -1052,7 +1057,7 @@ pub async fn import_register(state: &AppState, scope: &InCoop, csv_text: &str) -
     scope.require(Action::ManageRegister)?;
     super::import::check_row_limit(csv_text, state.settings.import_max_rows)?;
     let mut conn = db::conn(&state.pool).await?;
-    let (coop, actor, today) = (&scope.coop, scope.caller.user.id, Utc::now().date_naive());
+    let (coop, actor, today) = (&scope.coop, scope.caller.user.id, scope.coop.today());
     let rows = crate::import::row_count(csv_text);
     if rows > state.settings.import_inline_rows {
         let payload = json!({"csv": csv_text, "locale": coop.locale, "today": today, "rows": rows});
@@ -1125,7 +1130,7 @@ pub async fn update_profile(
     if !matches!(change.employment_status.as_str(), "worker" | "non_worker") {
         errors.push(FieldError::new("employment_status", "Choose worker or non-worker."));
     }
-    if change.employment_start.is_some_and(|d| d > Utc::now().date_naive()) {
+    if change.employment_start.is_some_and(|d| d > scope.coop.today()) {
         errors.push(FieldError::new(
             "employment_start",
             "The start of employment cannot be in the future.",

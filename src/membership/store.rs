@@ -344,7 +344,7 @@ pub async fn admins_for_update(conn: &mut AsyncPgConnection, coop_id: Uuid) -> A
 /// The members, across co-ops, whose recorded status is final (resigned, expelled,
 /// rejected, withdrawn) and who still hold an office on the register: those whose
 /// leaving took effect after it was recorded. Few, whatever the size of the registers.
-pub async fn final_status_with_office(conn: &mut AsyncPgConnection) -> AppResult<Vec<(Uuid, Uuid)>> {
+pub async fn final_status_with_office(conn: &mut AsyncPgConnection) -> AppResult<Vec<(Uuid, Uuid, String)>> {
     let finals: Vec<String> = MemberStatus::ALL
         .into_iter()
         .filter(|s| s.is_final())
@@ -355,7 +355,8 @@ pub async fn final_status_with_office(conn: &mut AsyncPgConnection) -> AppResult
         .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
             "roles <> ARRAY['member']::text[]",
         ))
-        .select((members::coop_id, members::id))
+        .inner_join(coops::table)
+        .select((members::coop_id, members::id, coops::time_zone))
         .load(conn)
         .await?)
 }

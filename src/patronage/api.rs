@@ -413,7 +413,7 @@ pub async fn retained_due(
     scope: InCoop,
     query: web::Query<AsOfQuery>,
 ) -> AppResult<HttpResponse> {
-    let as_of = query.as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let as_of = query.as_of.unwrap_or_else(|| scope.coop.today());
     Ok(HttpResponse::Ok().json(service::due_for_redemption(&state, &scope, as_of).await?))
 }
 

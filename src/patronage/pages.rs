@@ -495,7 +495,7 @@ async fn distribution_page(
         .insert("chart", &svg)
         .insert("can_manage", &scope.can(Action::ManageDistribution))
         .insert("can_approve", &scope.can(Action::ApproveDistribution))
-        .insert("today", &chrono::Utc::now().date_naive());
+        .insert("today", &scope.coop.today());
     Ok(page)
 }
 
@@ -701,7 +701,7 @@ pub async fn retained(
     scope: InCoop,
     query: web::Query<RetainedQuery>,
 ) -> AppResult<HttpResponse> {
-    let today = chrono::Utc::now().date_naive();
+    let today = scope.coop.today();
     let mut errors = Vec::new();
     let as_of = match query.as_of.as_deref().map(str::trim) {
         None | Some("") => today,
@@ -754,7 +754,7 @@ pub async fn redeem_retained(
         }
         Err(e) => form_errors(e, "fiscal_year_id")?,
     };
-    let today = chrono::Utc::now().date_naive();
+    let today = scope.coop.today();
     let as_of = date.filter(|d| *d != NaiveDate::MIN && *d <= today).unwrap_or(today);
     let mut page = retained_page(&req, &state, &scope, as_of, &form).await?;
     page.errors(&errors);

@@ -1268,7 +1268,7 @@ pub async fn post(
 ) -> AppResult<DistributionView> {
     scope.require(Action::ManageDistribution)?;
     let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
-    let date = request.date.unwrap_or_else(|| Utc::now().date_naive());
+    let date = request.date.unwrap_or_else(|| scope.coop.today());
     let mut conn = db::conn(&state.pool).await?;
     // The notices are written from the lines.
     let lines_built = with_lines || request.notify;
@@ -1467,7 +1467,7 @@ pub async fn reverse(
         &request.reason,
         "Say why the distribution is reversed (at most 2,000 characters).",
     )?;
-    let date = request.date.unwrap_or_else(|| Utc::now().date_naive());
+    let date = request.date.unwrap_or_else(|| scope.coop.today());
     let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
     let mut conn = db::conn(&state.pool).await?;
     conn.transaction(async |conn| {
@@ -1580,7 +1580,7 @@ pub async fn record_payment(
             "Give a positive amount with at most 2 decimals.",
         ));
     }
-    let date = input.date.unwrap_or_else(|| Utc::now().date_naive());
+    let date = input.date.unwrap_or_else(|| scope.coop.today());
     let reference = input
         .reference
         .as_deref()
@@ -1730,7 +1730,7 @@ pub async fn reverse_payment(
         if entries.iter().any(|e| e.reverses == Some(payment.id)) {
             return Err(AppError::Conflict("this payment is already reversed".into()));
         }
-        let date = request.date.unwrap_or_else(|| Utc::now().date_naive());
+        let date = request.date.unwrap_or_else(|| scope.coop.today());
         if date < payment.entry_date {
             return Err(AppError::field(
                 "date",
@@ -2207,7 +2207,7 @@ pub struct RedeemRequest {
 /// refused (409), as is a redemption with nothing due; nothing is written then.
 pub async fn redeem_retained(state: &AppState, scope: &InCoop, request: &RedeemRequest) -> AppResult<RevolvingView> {
     scope.require(Action::ManageDistribution)?;
-    let today = Utc::now().date_naive();
+    let today = scope.coop.today();
     let date = request.date.unwrap_or(today);
     if date > today {
         return Err(AppError::field("date", "A redemption cannot be dated in the future."));
@@ -2340,7 +2340,7 @@ pub async fn reverse_redemption(
         &request.reason,
         "Say why the redemption is reversed (at most 2,000 characters).",
     )?;
-    let date = request.date.unwrap_or_else(|| Utc::now().date_naive());
+    let date = request.date.unwrap_or_else(|| scope.coop.today());
     let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
     let mut conn = db::conn(&state.pool).await?;
     conn.transaction(async |conn| {

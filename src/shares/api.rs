@@ -1,7 +1,9 @@
 //! Share capital endpoints of the JSON API.
 
 use actix_web::{web, HttpResponse};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
+
+use crate::coops::store::Coop;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -20,8 +22,9 @@ pub struct AsOf {
 }
 
 impl AsOf {
-    fn date(&self) -> NaiveDate {
-        self.as_of.unwrap_or_else(|| Utc::now().date_naive())
+    /// The date asked for, or today where `coop` is.
+    fn date(&self, coop: &Coop) -> NaiveDate {
+        self.as_of.unwrap_or_else(|| coop.today())
     }
 }
 
@@ -62,7 +65,7 @@ pub async fn record(state: web::Data<AppState>, scope: InCoop, body: MemberJson<
     params(("slug" = String, Path, description = "The co-op's short name"), AsOf),
     responses((status = 200, body = Totals), (status = 403, body = Problem)), security(("bearer" = [])))]
 pub async fn totals(state: web::Data<AppState>, scope: InCoop, query: web::Query<AsOf>) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(service::totals(&state, &scope, query.date()).await?))
+    Ok(HttpResponse::Ok().json(service::totals(&state, &scope, query.date(&scope.coop)).await?))
 }
 
 /// A member's capital statement as of a date.
@@ -76,7 +79,7 @@ pub async fn statement(
     path: web::Path<(String, Uuid)>,
     query: web::Query<AsOf>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(service::statement(&state, &scope, path.1, query.date()).await?))
+    Ok(HttpResponse::Ok().json(service::statement(&state, &scope, path.1, query.date(&scope.coop)).await?))
 }
 
 /// A member's ledger entries as CSV, for the accountant.
@@ -150,7 +153,7 @@ pub async fn statement_csv_response(
     path: web::Path<(String, Uuid)>,
     query: web::Query<AsOf>,
 ) -> AppResult<HttpResponse> {
-    statement_csv_download(&state, &scope, path.1, query.date()).await
+    statement_csv_download(&state, &scope, path.1, query.date(&scope.coop)).await
 }
 
 /// The CSV download of a member's entries (the API and the statement page).

@@ -3,7 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -11,6 +11,7 @@ use super::rules::PaymentMethod;
 use super::service::{self, NewClass, Operation};
 use crate::auth::extract::{InCoop, OnRegister};
 use crate::auth::permissions::Action;
+use crate::coops::store::Coop;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::web::page::{see_other, Page, PageForm};
 use crate::web::state::AppState;
@@ -24,8 +25,9 @@ pub struct CapitalQuery {
 }
 
 impl CapitalQuery {
-    fn date(&self) -> NaiveDate {
-        self.as_of.unwrap_or_else(|| Utc::now().date_naive())
+    /// The date asked for, or today where `coop` is.
+    fn date(&self, coop: &Coop) -> NaiveDate {
+        self.as_of.unwrap_or_else(|| coop.today())
     }
 }
 
@@ -77,7 +79,7 @@ pub async fn import_holdings(
             scope.coop.slug
         ))),
         Err(AppError::Validation(errors)) => {
-            let mut page = capital_page(&req, &state, &scope, Utc::now().date_naive()).await?;
+            let mut page = capital_page(&req, &state, &scope, scope.coop.today()).await?;
             page.insert("holdings_text", &form.0.csv)
                 .insert("holdings_errors", &errors);
             page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "shares/capital.html")
@@ -93,7 +95,7 @@ pub async fn capital(
     scope: InCoop,
     query: web::Query<CapitalQuery>,
 ) -> AppResult<HttpResponse> {
-    let mut page = capital_page(&req, &state, &scope, query.date()).await?;
+    let mut page = capital_page(&req, &state, &scope, query.date(&scope.coop)).await?;
     page.insert("done", &query.done).insert("count", &query.count);
     page.render("shares/capital.html")
 }
@@ -154,7 +156,7 @@ pub async fn create_class(
             Err(other) => return Err(other),
         }
     }
-    let mut page = capital_page(&req, &state, &scope, Utc::now().date_naive()).await?;
+    let mut page = capital_page(&req, &state, &scope, scope.coop.today()).await?;
     page.insert("form", &form).errors(&errors);
     page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "shares/capital.html")
 }
@@ -190,7 +192,7 @@ async fn statement_page(
         .insert("member_id", &member)
         .insert("classes", &classes)
         .insert("as_of", &as_of)
-        .insert("today", &super::service::today_in(&scope.coop))
+        .insert("today", &scope.coop.today())
         .insert("can_manage", &scope.can(Action::ManageCapital))
         .insert(
             "can_subscribe",
@@ -214,7 +216,7 @@ pub async fn statement(
     path: web::Path<(String, Uuid)>,
     query: web::Query<CapitalQuery>,
 ) -> AppResult<HttpResponse> {
-    let mut page = statement_page(&req, &state, &scope, path.1, query.date()).await?;
+    let mut page = statement_page(&req, &state, &scope, path.1, query.date(&scope.coop)).await?;
     page.insert("done", &query.done);
     page.render("shares/statement.html")
 }
@@ -388,7 +390,7 @@ pub async fn record(
         },
         Err(errors) => errors,
     };
-    let mut page = statement_page(&req, &state, &scope, member, Utc::now().date_naive()).await?;
+    let mut page = statement_page(&req, &state, &scope, member, scope.coop.today()).await?;
     page.insert("form", &form.0).errors(&errors);
     page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "shares/statement.html")
 }
@@ -400,5 +402,5 @@ pub async fn statement_csv(
     path: web::Path<(String, Uuid)>,
     query: web::Query<CapitalQuery>,
 ) -> AppResult<HttpResponse> {
-    super::api::statement_csv_download(&state, &scope, path.1, query.date()).await
+    super::api::statement_csv_download(&state, &scope, path.1, query.date(&scope.coop)).await
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -240,12 +240,6 @@ impl Operation {
     }
 }
 
-/// Today's date where the co-op is.
-pub(crate) fn today_in(coop: &crate::coops::store::Coop) -> NaiveDate {
-    let tz: chrono_tz::Tz = coop.time_zone.parse().unwrap_or(chrono_tz::UTC);
-    chrono::Utc::now().with_timezone(&tz).date_naive()
-}
-
 fn class_of(classes: &[ShareClass], id: Uuid) -> AppResult<&ShareClass> {
     classes
         .iter()
@@ -320,7 +314,7 @@ pub async fn voters_among(
 pub async fn import_holdings(state: &AppState, scope: &InCoop, csv_text: &str) -> AppResult<usize> {
     scope.require(Action::ManageCapital)?;
     let (coop_id, actor) = (scope.coop.id, scope.caller.user.id);
-    let today = Utc::now().date_naive();
+    let today = scope.coop.today();
     let mut conn = db::conn(&state.pool).await?;
     conn.transaction(async |conn| {
         store::lock_ledger(conn, coop_id).await?;
@@ -408,7 +402,7 @@ pub async fn import_holdings(state: &AppState, scope: &InCoop, csv_text: &str) -
             json!({"holdings": holdings.len(), "entries": written.len()}),
         )
         .await?;
-        promote_paid_up_members(conn, coop_id, actor, &ledger, &classes, &written).await?;
+        promote_paid_up_members(conn, coop_id, today, actor, &ledger, &classes, &written).await?;
         Ok(holdings.len())
     })
     .await
@@ -488,7 +482,7 @@ async fn write(state: &AppState, scope: &InCoop, operation: Operation) -> AppRes
                 reason,
             } => {
                 scope.coop.refuse_if_dissolved("takes no new subscriptions of shares")?;
-                let today = today_in(&scope.coop);
+                let today = scope.coop.today();
                 if scope.can(Action::ManageCapital) {
                     let closed_until = crate::coops::store::books_closed_until(conn, coop_id).await?;
                     rules::officer_subscription_date(*date, today, closed_until, reason.as_deref())
@@ -641,7 +635,7 @@ async fn write(state: &AppState, scope: &InCoop, operation: Operation) -> AppRes
         }
         let mut ledger = ledger;
         ledger.extend(entries.iter().cloned());
-        promote_paid_up_members(conn, coop_id, actor, &ledger, &classes, &entries).await?;
+        promote_paid_up_members(conn, coop_id, scope.coop.today(), actor, &ledger, &classes, &entries).await?;
         Ok(entries)
     })
     .await
@@ -652,13 +646,13 @@ async fn write(state: &AppState, scope: &InCoop, operation: Operation) -> AppRes
 async fn promote_paid_up_members(
     conn: &mut AsyncPgConnection,
     coop_id: Uuid,
+    today: NaiveDate,
     actor: Uuid,
     ledger: &[LedgerEntry],
     classes: &[ShareClass],
     entries: &[LedgerEntry],
 ) -> AppResult<()> {
     let policy = members::policy(conn, coop_id).await?;
-    let today = Utc::now().date_naive();
     for entry in entries
         .iter()
         .filter(|e| matches!(e.kind, EntryKind::Payment { .. } | EntryKind::TransferIn { .. }))
@@ -884,7 +878,7 @@ async fn remind_in(
     coop: &crate::coops::store::Coop,
 ) -> AppResult<usize> {
     use crate::web::i18n;
-    let today = today_in(coop);
+    let today = coop.today();
     let currency = store::currency(conn, coop.id).await?;
     let mut by_member: BTreeMap<MemberId, Vec<LedgerEntry>> = BTreeMap::new();
     for entry in store::ledger(conn, coop.id).await? {

@@ -338,6 +338,18 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("{query}: {e}"))
     }
 
+    /// Today where the co-op `slug` is, as PostgreSQL reckons it from the co-op's
+    /// time zone: the day its records are dated by, which is not UTC's for an hour
+    /// or more of every day.
+    pub async fn today(&self, slug: &str) -> chrono::NaiveDate {
+        let rows = self
+            .sql(&format!(
+                "SELECT (now() AT TIME ZONE time_zone)::date::text FROM coops WHERE slug = '{slug}'"
+            ))
+            .await;
+        rows[0].get::<_, String>(0).parse().unwrap()
+    }
+
     /// Runs several SQL statements as the cluster's superuser, in one batch.
     pub async fn exec(&self, statements: &str) {
         let (client, connection) =
@@ -507,7 +519,7 @@ impl TestApp {
             .await;
             let id = ballot["id"].as_str().unwrap().to_string();
             if kind == "expulsion" {
-                let today = chrono::Utc::now().date_naive().to_string();
+                let today = self.today("demo").await.to_string();
                 let hearing = serde_json::json!({"heard_on": today, "note": "The member answered the grounds."});
                 let path = format!("{ballots}/{id}/hearing");
                 json(

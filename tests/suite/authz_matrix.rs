@@ -1059,28 +1059,22 @@ fn expected_on_register(rule: Rule, status: Status, role: Role) -> Option<u16> {
 /// offices stored, as an old register or a missed update could leave them).
 async fn on_register(
     conn: &mut diesel_async::AsyncPgConnection,
-    coop_id: uuid::Uuid,
+    coop: &concord::coops::store::Coop,
     email: &str,
     status: Status,
     role: Role,
 ) {
     use concord::membership::lifecycle::{MemberState, MemberStatus, PriorStatus};
-    let today = chrono::Utc::now().date_naive();
+    let (coop_id, today) = (coop.id, coop.today());
     let long_ago = today - chrono::Days::new(400);
     let lately = today - chrono::Days::new(10);
     let user = concord::auth::service::create_user(conn, email, email, "en", DEMO_PASSWORD, false)
         .await
         .unwrap();
-    let member = concord::membership::service::add_member_directly(
-        conn,
-        coop_id,
-        user.id,
-        &RoleSet::new([role]),
-        None,
-        "matrix",
-    )
-    .await
-    .unwrap();
+    let member =
+        concord::membership::service::add_member_directly(conn, coop, user.id, &RoleSet::new([role]), None, "matrix")
+            .await
+            .unwrap();
     let was = |status| {
         Some(PriorStatus {
             status,
@@ -1159,16 +1153,12 @@ async fn registers(app: &TestApp) {
     let pool = concord::db::pool(&app.database_url(), 1).unwrap();
     let mut conn = concord::db::conn(&pool).await.unwrap();
     for (slug, rival) in [("demo", false), ("rival", true)] {
-        let coop_id: String = app
-            .sql(&format!("SELECT id::text FROM coops WHERE slug = '{slug}'"))
-            .await[0]
-            .get(0);
-        let coop_id: uuid::Uuid = coop_id.parse().unwrap();
+        let coop = concord::coops::store::by_slug(&mut conn, slug).await.unwrap().unwrap();
         for who in standing_callers(rival) {
             let (Who::Standing(status, role) | Who::RivalStanding(status, role)) = who else {
                 unreachable!()
             };
-            on_register(&mut conn, coop_id, &who.email().unwrap(), status, role).await;
+            on_register(&mut conn, &coop, &who.email().unwrap(), status, role).await;
         }
     }
 }
@@ -1204,7 +1194,7 @@ async fn rival_coop(app: &TestApp) {
         .unwrap();
         concord::membership::service::add_member_directly(
             &mut conn,
-            coop.id,
+            &coop,
             user.id,
             &RoleSet::new([role]),
             None,

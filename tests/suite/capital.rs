@@ -253,7 +253,7 @@ async fn concurrent_transfers_of_the_same_shares_move_them_once() {
     // good standing on its date.
     let body = problem(before_joining, 409, "conflict").await;
     assert!(body["detail"].as_str().unwrap().contains("good standing"), "{body}");
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = app.today("demo").await.to_string();
     let bodies: Vec<Value> = buyers
         .iter()
         .flat_map(|buyer| std::iter::repeat_n(buyer, 3))
@@ -495,10 +495,7 @@ async fn only_treasurers_keep_the_books() {
     let marie = capital.member_id("marie@demo.coop").await;
     // A member may subscribe for themself (dated today), not for someone else, and not
     // above the maximum.
-    let today: String = app
-        .sql("SELECT ((now() AT TIME ZONE time_zone)::date)::text FROM coops WHERE slug = 'demo'")
-        .await[0]
-        .get(0);
+    let today = app.today("demo").await.to_string();
     let own = capital
         .post(
             &member,
@@ -643,7 +640,7 @@ async fn the_board_redeems_shares_from_the_page_and_the_member_is_told() {
         .await
         .unwrap();
     let csrf = crate::common::csrf_of(&page);
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = app.today("demo").await.to_string();
     let no_decision = board
         .post(app.at(&format!("/c/demo/capital/{marie}/entries")))
         .form(&[
@@ -713,7 +710,7 @@ async fn a_redemption_racing_a_transfer_of_the_same_shares_lets_one_through() {
         .as_str()
         .unwrap()
         .to_string();
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = app.today("demo").await.to_string();
     // Marie holds exactly one fully paid share.
     let bodies = [
         json!({"operation": "redemption", "member_id": marie, "class_id": class, "shares": 1, "date": today,

@@ -438,7 +438,7 @@ async fn a_member_is_sent_the_grounds_and_heard_before_the_members_vote_on_expel
     assert_eq!(unheard["errors"][0]["field"], "heard_on");
     // A hearing before the grounds were sent, or in the future, is refused.
     let hearing = format!("{BALLOTS}/{id}/hearing");
-    let today = chrono::Utc::now().date_naive();
+    let today = app.today("demo").await;
     for day in [today - chrono::Duration::days(1), today + chrono::Duration::days(1)] {
         let body = json!({"heard_on": day.to_string(), "note": "Max explained."});
         let refused = problem(post(&app, &secretary, &hearing, Some(body)).await, 422, "validation").await;
@@ -526,7 +526,7 @@ async fn a_dissolution_carried_puts_the_coop_in_liquidation_and_one_short_change
         assert_eq!(cast(&app, email, &carried, "for").await, 201);
     }
     app.closing_time_passes(&secretary, &carried).await;
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = app.today("demo").await.to_string();
     assert_eq!(dissolved_on().await.as_deref(), Some(today.as_str()));
     let audited = app
         .sql("SELECT data->>'ballot' FROM audit_events WHERE action = 'coop.dissolved'")

@@ -30,7 +30,7 @@ async fn body(response: reqwest::Response) -> String {
 async fn a_large_register_is_written_in_the_background_and_only_its_requester_downloads_it() {
     let app = app_exporting_inline(3).await;
     let secretary = app.demo_token("secretary@demo.coop").await;
-    let today = chrono::Utc::now().date_naive();
+    let today = app.today("demo").await;
     let path = format!("/api/v1/coops/demo/register.csv?as_of={today}");
     let asked = app.api(&secretary, Method::GET, &path, None).await;
     assert_eq!(asked.status(), 202);

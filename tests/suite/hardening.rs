@@ -515,10 +515,7 @@ async fn a_member_cannot_back_date_their_own_share_subscription() {
         .sql("SELECT m.id::text FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = 'member@demo.coop'")
         .await[0]
         .get(0);
-    let today: String = app
-        .sql("SELECT ((now() AT TIME ZONE time_zone)::date)::text FROM coops WHERE slug = 'demo'")
-        .await[0]
-        .get(0);
+    let today = app.today("demo").await.to_string();
     let member = app.demo_token("member@demo.coop").await;
     let subscribe =
         |date: &str| json!({"operation": "subscribe", "member_id": max, "class_id": class, "shares": 1, "date": date});

@@ -25,6 +25,7 @@ mod hardening;
 mod hostile;
 mod instances;
 mod layering;
+mod local_day;
 mod meeting_quorum;
 mod meetings;
 mod meetings_browser;

@@ -51,7 +51,7 @@ async fn grow_roll_to(app: &TestApp, token: &str, meeting: &str, roll: u64) {
     assert!(imported.status().is_success(), "{}", imported.text().await.unwrap());
     // The demo's bylaws ask for a paid qualifying share before one votes: each pays
     // theirs today (the books are closed until yesterday).
-    let today = Utc::now().date_naive();
+    let today = app.today("demo").await;
     let mut holdings = String::from("email,class,shares,subscribed_on\n");
     for i in 0..roll - now {
         holdings.push_str(&format!("worker{i}@demo.test,Parts sociales,1,{today}\n"));

@@ -2,7 +2,7 @@
 //! history, the register as of a date and its CSV export.
 
 use crate::common::{csrf_of, json, problem, TestApp};
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -18,10 +18,6 @@ async fn change(app: &TestApp, token: &str, member: &str, body: Value) -> reqwes
         .send()
         .await
         .unwrap()
-}
-
-fn today() -> String {
-    Utc::now().date_naive().to_string()
 }
 
 async fn register(app: &TestApp, token: &str, query: &str) -> Value {
@@ -95,7 +91,7 @@ async fn an_applicant_is_admitted_gets_the_next_number_and_an_invitation() {
     let subscribed = json(
         entry(
             json!({"operation": "subscribe", "member_id": id, "class_id": class, "shares": 1,
-            "date": today(), "in_instalments": false}),
+            "date": app.today("demo").await.to_string(), "in_instalments": false}),
         )
         .await,
         201,
@@ -104,7 +100,7 @@ async fn an_applicant_is_admitted_gets_the_next_number_and_an_invitation() {
     let subscription = subscribed[0]["kind"]["subscription"].clone();
     json(
         entry(
-            json!({"operation": "payment", "subscription_id": subscription, "date": today(),
+            json!({"operation": "payment", "subscription_id": subscription, "date": app.today("demo").await.to_string(),
             "amount": "50.00", "method": "bank_transfer", "reference": "VIR-NADIA"}),
         )
         .await,
@@ -181,8 +177,8 @@ async fn illegal_or_incomplete_changes_are_refused_and_change_nothing() {
     // Admitting and expelling follow the ballot that decided them, never a change
     // typed on the register.
     for typed in [
-        json!({"transition": "expel", "date": today(), "decision_ref": "B1", "reason": "none"}),
-        json!({"transition": "admit", "date": today(), "decision_ref": "Board 12"}),
+        json!({"transition": "expel", "date": app.today("demo").await.to_string(), "decision_ref": "B1", "reason": "none"}),
+        json!({"transition": "admit", "date": app.today("demo").await.to_string(), "decision_ref": "Board 12"}),
     ] {
         let body = problem(change(&app, &secretary, &id, typed).await, 422, "validation").await;
         assert_eq!(body["errors"][0]["field"], "transition", "{body}");
@@ -199,13 +195,19 @@ async fn illegal_or_incomplete_changes_are_refused_and_change_nothing() {
         &app,
         &secretary,
         &id,
-        json!({"transition": "reject", "date": today(), "decision_ref": " ", "reason": "Full team"}),
+        json!({"transition": "reject", "date": app.today("demo").await.to_string(), "decision_ref": " ", "reason": "Full team"}),
     )
     .await;
     let body = problem(no_ref, 422, "validation").await;
     assert_eq!(body["errors"][0]["field"], "decision_ref");
 
-    let unknown = change(&app, &secretary, &id, json!({"transition": "crown", "date": today()})).await;
+    let unknown = change(
+        &app,
+        &secretary,
+        &id,
+        json!({"transition": "crown", "date": app.today("demo").await.to_string()}),
+    )
+    .await;
     problem(unknown, 422, "validation").await;
     let bad_date = change(
         &app,
@@ -225,7 +227,7 @@ async fn illegal_or_incomplete_changes_are_refused_and_change_nothing() {
     assert_eq!(state[0].get::<_, Option<i64>>(1), None);
 
     // Rejecting twice: the second is a conflict.
-    let reject = json!({"transition": "reject", "date": today(), "decision_ref": "B2", "reason": "Full team"});
+    let reject = json!({"transition": "reject", "date": app.today("demo").await.to_string(), "decision_ref": "B2", "reason": "Full team"});
     let first = change(&app, &secretary, &id, reject.clone()).await;
     assert_eq!(first.status(), 200);
     let again = change(&app, &secretary, &id, reject).await;
@@ -246,8 +248,8 @@ async fn only_secretaries_and_the_board_change_statuses() {
             &app,
             &token,
             &id,
-            json!({"transition": "start_probation", "date": today(),
-            "until": (Utc::now().date_naive() + Duration::days(180)).to_string()}),
+            json!({"transition": "start_probation", "date": app.today("demo").await.to_string(),
+            "until": (app.today("demo").await + Duration::days(180)).to_string()}),
         )
         .await;
         assert_eq!(response.status(), expected, "{email}");
@@ -269,7 +271,7 @@ async fn the_register_as_of_a_date_shows_who_was_a_member_then() {
     let board = app.demo_token("board@demo.coop").await;
     let members = register(&app, &board, "?q=member@demo.coop").await;
     let max = members[0]["id"].as_str().unwrap().to_string();
-    let today = Utc::now().date_naive();
+    let today = app.today("demo").await;
     let effective = today + Duration::days(30);
     let resigned = change(
         &app,
@@ -437,8 +439,8 @@ async fn people_apply_and_secretaries_admit_through_the_pages() {
         .form(&[
             ("csrf", csrf.as_str()),
             ("transition", "start_probation"),
-            ("date", &today()),
-            ("until", &(Utc::now().date_naive() + Duration::days(180)).to_string()),
+            ("date", &app.today("demo").await.to_string()),
+            ("until", &(app.today("demo").await + Duration::days(180)).to_string()),
         ])
         .send()
         .await
@@ -539,7 +541,7 @@ async fn an_import_numbers_the_rows_without_one_after_the_highest_kept_in_file_o
              WHERE u.email LIKE '%@bakery.test' ORDER BY u.email",
         )
         .await;
-    let today = Utc::now().date_naive();
+    let today = app.today("demo").await;
     // e-mail, number, status, employment, roles, history
     type Line = (String, Option<i64>, String, String, Option<i32>, String);
     let found: Vec<Line> = rows

@@ -356,7 +356,7 @@ async fn an_office_ends_on_the_day_a_later_resignation_takes_effect() {
     let app = TestApp::demo().await;
     let secretary = app.demo_token("secretary@demo.coop").await;
     let treasurer_id = app.member_id("treasurer@demo.coop").await;
-    let today = chrono::Utc::now().date_naive();
+    let today = app.today("demo").await;
     let effective = today + chrono::Days::new(30);
     let resign = app
         .api(
@@ -381,9 +381,11 @@ async fn an_office_ends_on_the_day_a_later_resignation_takes_effect() {
         200
     );
     let pool = concord::db::pool(&app.database_url(), 1).unwrap();
-    let sweep = async |day| {
+    // The sweep at noon, Paris time, of `day`.
+    let sweep = async |day: chrono::NaiveDate| {
         let mut conn = pool.get().await.unwrap();
-        concord::membership::service::end_offices_of_former_members(&mut conn, day).await
+        let noon_in_paris = day.and_hms_opt(11, 0, 0).unwrap().and_utc();
+        concord::membership::service::end_offices_of_former_members(&mut conn, noon_in_paris).await
     };
     assert_eq!(sweep(today).await.unwrap(), 0, "not yet");
     assert_eq!(sweep(effective).await.unwrap(), 1);
