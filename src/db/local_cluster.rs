@@ -195,6 +195,8 @@ impl LocalCluster {
             command.uid(owner.uid.as_raw()).gid(owner.gid.as_raw());
         }
         // SAFETY: only async-signal-safe work (one prctl call) between fork and exec.
+        // The one unsafe block of the workspace (the lints deny any other).
+        #[allow(unsafe_code)]
         unsafe {
             command.pre_exec(|| nix::sys::prctl::set_pdeathsig(Signal::SIGINT).map_err(std::io::Error::from));
         }

@@ -8,7 +8,7 @@
 //! stored with every distribution as [`RuleSet::canonical_json`] so that any
 //! past figure can be reproduced.
 //!
-//! The arithmetic itself lives in [`crate::patronage::allocate`]; the meaning
+//! The arithmetic itself lives in [`crate::allocate`]; the meaning
 //! of every key, the legal sources of the presets and a worked example are in
 //! `docs/rules/distribution.md`.
 

@@ -1,18 +1,5 @@
-//! Ballot counting: pure functions from papers to a result with every round.
-//!
-//! Everything in this module is deterministic: no clock, no I/O and no
-//! randomness except a ChaCha20 stream seeded from the 32-byte seed that is
-//! fixed and published when a ballot opens. Vote values are exact integers or
-//! fixed-point integers (never floating point), so a count can be repeated by
-//! anyone, on any machine, with the same figures to the last digit.
-//!
-//! The single entry point is [`count`]. [`render_table`] prints a result for
-//! people, and [`TallyResult`] serialises to the JSON printed by
-//! `concord tally --json`. The [`blt`] submodule reads and writes the
-//! standard BLT ballot-file format.
-//!
-//! The exact rules are documented for members and auditors in
-//! `docs/rules/counting.md`.
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
 
 pub mod approval;
 pub mod blt;

@@ -1101,8 +1101,8 @@ pub fn explain(alloc: &Allocation, member: &str, currency: &str) -> Option<Strin
 
 #[cfg(test)]
 mod tests {
-    use super::super::rules::{LossTo, Preset};
     use super::*;
+    use crate::rules::{LossTo, Preset};
     use rust_decimal_macros::dec;
 
     fn m(id: &str, hours: Decimal, capital: Decimal) -> MemberInput {
