@@ -10,6 +10,8 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::i18n;
+
 /// The media type of problem details.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -18,8 +20,12 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 pub struct FieldError {
     /// The field's name as the client sent it (`email`, `roles[1]`).
     pub field: String,
-    /// What is wrong, in a sentence.
+    /// What is wrong, in a sentence of the caller's language.
     pub message: String,
+    /// The stable code of what is wrong (`error-share-books-closed`), whatever the
+    /// language; the Fluent message id of `message` (`locales/*/errors.ftl`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 impl FieldError {
@@ -28,6 +34,16 @@ impl FieldError {
         FieldError {
             field: field.into(),
             message: message.into(),
+            code: None,
+        }
+    }
+
+    /// A field error by its stable code, put into words in the request's language.
+    pub fn coded(field: impl Into<String>, code: &'static str, args: &[(&str, String)]) -> Self {
+        FieldError {
+            field: field.into(),
+            message: i18n::say(code, args),
+            code: Some(code.to_string()),
         }
     }
 }
@@ -102,6 +118,17 @@ impl AppError {
         AppError::Validation(vec![FieldError::new(field, message)])
     }
 
+    /// A validation error on a single field, by its stable code (see [`FieldError::coded`]).
+    pub fn coded_field(field: impl Into<String>, code: &'static str, args: &[(&str, String)]) -> Self {
+        AppError::Validation(vec![FieldError::coded(field, code, args)])
+    }
+
+    /// A conflict with the state of things, by its stable code, put into words in the
+    /// request's language.
+    pub fn coded_conflict(code: &'static str, args: &[(&str, String)]) -> Self {
+        AppError::Conflict(i18n::say(code, args))
+    }
+
     /// The stable short name used in the problem `type`.
     pub fn slug(&self) -> &'static str {
         match self {
@@ -123,38 +150,35 @@ impl AppError {
         }
     }
 
-    fn title(&self) -> &'static str {
+    /// The problem's title, in the request's language (`problem-<slug>` in
+    /// `locales/*/errors.ftl`).
+    fn title(&self) -> String {
+        i18n::say(&format!("problem-{}", self.slug()), &[])
+    }
+
+    /// What happened, in the request's language: the message the error carries, or
+    /// the kind's own sentence (`problem-<slug>-detail`) with its figures.
+    fn detail(&self) -> String {
+        let say = |args: &[(&str, String)]| i18n::say(&format!("problem-{}-detail", self.slug()), args);
         match self {
-            AppError::Validation(_) => "Invalid input",
-            AppError::BadRequest(_) => "Bad request",
-            AppError::Unauthorized => "Authentication required",
-            AppError::BadCredentials => "Wrong e-mail or password",
-            AppError::Forbidden => "Forbidden",
-            AppError::NotFound => "Not found",
-            AppError::MethodNotAllowed => "Method not allowed",
-            AppError::Conflict(_) => "Conflict",
-            AppError::ClosingEarly { .. } => "An online ballot closes at its closing time",
-            AppError::PayloadTooLarge { .. } => "Payload too large",
-            AppError::TooManyRows { .. } => "Too many rows",
-            AppError::UnsupportedMediaType { .. } => "Unsupported media type",
-            AppError::TooManyRequests { .. } => "Too many requests",
-            AppError::Unavailable => "Service unavailable",
-            AppError::Internal(_) => "Internal error",
+            AppError::BadRequest(message) | AppError::Conflict(message) => message.clone(),
+            AppError::ClosingEarly { detail, .. } => detail.clone(),
+            AppError::PayloadTooLarge { limit } => say(&[("limit", limit.to_string())]),
+            AppError::TooManyRows { rows, limit } => say(&[("rows", rows.to_string()), ("limit", limit.to_string())]),
+            AppError::UnsupportedMediaType { expected } => say(&[("expected", expected.to_string())]),
+            AppError::TooManyRequests { retry_after_secs } => say(&[("seconds", retry_after_secs.to_string())]),
+            // The cause of an internal error stays in the log.
+            _ => say(&[]),
         }
     }
 
     /// The problem details body for this error.
     pub fn problem(&self) -> Problem {
-        let detail = match self {
-            // The cause stays in the log.
-            AppError::Internal(_) => "Something went wrong on our side; it has been logged.".to_string(),
-            other => other.to_string(),
-        };
         Problem {
             kind: format!("/problems/{}", self.slug()),
-            title: self.title().to_string(),
+            title: self.title(),
             status: self.status_code().as_u16(),
-            detail,
+            detail: self.detail(),
             errors: match self {
                 AppError::Validation(errors) => errors.clone(),
                 _ => Vec::new(),
@@ -265,3 +289,58 @@ impl From<tera::Error> for AppError {
 
 /// The result of every handler and service function.
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kind of problem has its title and its sentence, in English and in French.
+    #[test]
+    fn every_problem_kind_is_put_into_words_in_both_languages() {
+        let kinds = [
+            AppError::Validation(Vec::new()),
+            AppError::BadRequest("x".into()),
+            AppError::Unauthorized,
+            AppError::BadCredentials,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::MethodNotAllowed,
+            AppError::Conflict("x".into()),
+            AppError::ClosingEarly {
+                detail: "x".into(),
+                cancel: "/c".into(),
+            },
+            AppError::PayloadTooLarge { limit: 7 },
+            AppError::TooManyRows { rows: 8, limit: 7 },
+            AppError::UnsupportedMediaType {
+                expected: "application/json",
+            },
+            AppError::TooManyRequests { retry_after_secs: 7 },
+            AppError::Unavailable,
+            AppError::Internal("the cause".into()),
+        ];
+        for error in &kinds {
+            let in_lang = |lang: &'static str| {
+                let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+                rt.block_on(i18n::per_request(lang, async { error.problem() }))
+            };
+            let (en, fr) = (in_lang("en"), in_lang("fr"));
+            let slug = error.slug();
+            for problem in [&en, &fr] {
+                assert!(
+                    !problem.title.starts_with("problem-") && !problem.title.is_empty(),
+                    "{slug}"
+                );
+                assert!(
+                    !problem.detail.starts_with("problem-") && !problem.detail.is_empty(),
+                    "{slug}"
+                );
+                assert!(
+                    !problem.detail.contains("the cause"),
+                    "an internal cause stays in the log"
+                );
+            }
+            assert_ne!(en.title, fr.title, "{slug}'s title is translated");
+        }
+    }
+}

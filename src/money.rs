@@ -207,6 +207,38 @@ pub enum MoneyError {
     },
 }
 
+impl MoneyError {
+    /// The stable code of this refusal: the Fluent message that puts it into words
+    /// (`locales/*/errors.ftl`), with [`MoneyError::args`].
+    pub fn code(&self) -> &'static str {
+        match self {
+            MoneyError::Empty => "error-money-empty",
+            MoneyError::NotANumber { .. } => "error-money-not-a-number",
+            MoneyError::Negative => "error-money-negative",
+            MoneyError::Zero => "error-money-zero",
+            MoneyError::TooManyDecimals { .. } => "error-money-too-many-decimals",
+            MoneyError::TooLarge { .. } => "error-money-too-large",
+            MoneyError::OutOfRange => "error-money-out-of-range",
+            MoneyError::CurrencyMismatch { .. } => "error-money-currency-mismatch",
+            MoneyError::UnknownCurrency { .. } => "error-money-unknown-currency",
+        }
+    }
+
+    /// The figures of the message named by [`MoneyError::code`].
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            MoneyError::NotANumber { text } => vec![("text", text.clone())],
+            MoneyError::TooManyDecimals { found } => vec![("found", found.to_string())],
+            MoneyError::TooLarge { found } => vec![("found", found.to_string())],
+            MoneyError::CurrencyMismatch { left, right } => {
+                vec![("left", left.to_string()), ("right", right.to_string())]
+            }
+            MoneyError::UnknownCurrency { code } => vec![("code", code.clone())],
+            MoneyError::Empty | MoneyError::Negative | MoneyError::Zero | MoneyError::OutOfRange => Vec::new(),
+        }
+    }
+}
+
 /// An exact amount of money: a decimal with exactly two decimal places and at
 /// most twelve integer digits, in one [`Currency`].
 ///

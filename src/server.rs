@@ -341,6 +341,10 @@ pub fn app(
             crate::db::one_connection_per_request(next.call(req))
         }))
         .wrap(from_fn(html_errors))
+        .wrap(from_fn(|req: ServiceRequest, next: actix_web::middleware::Next<_>| {
+            let lang = crate::web::page::visitor_language(req.request());
+            crate::i18n::per_request(lang, next.call(req))
+        }))
         .wrap(headers)
         .wrap(metrics)
         .wrap(TracingLogger::default())

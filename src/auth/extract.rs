@@ -133,9 +133,14 @@ async fn find_caller(req: &HttpRequest) -> AppResult<Option<Caller>> {
     let mut conn = db::conn(&state.pool).await?;
     let user = store::find(&mut conn, claims.sub).await?;
     // A password change or "log out everywhere" bumped the version: the token is dead.
-    Ok(user
+    let caller = user
         .filter(|u| u.token_version == claims.ver)
-        .map(|user| Caller { user }))
+        .map(|user| Caller { user });
+    // From here on the request is answered in the caller's own language, errors too.
+    if let Some(caller) = &caller {
+        crate::i18n::set_request_language(&caller.user.locale);
+    }
+    Ok(caller)
 }
 
 fn app_state(req: &HttpRequest) -> AppResult<web::Data<AppState>> {

@@ -121,7 +121,7 @@ fn optional_number(field: &str, text: &str, errors: &mut Vec<FieldError>) -> Opt
     match text.trim() {
         "" => None,
         value => value.parse().map(Some).unwrap_or_else(|_| {
-            errors.push(FieldError::new(field, "Enter a whole number, or leave it empty."));
+            errors.push(FieldError::coded(field, "error-form-whole-number-or-empty", &[]));
             None
         }),
     }
@@ -263,18 +263,18 @@ impl EntryForm {
     fn operation(&self, member: Uuid) -> Result<Operation, Vec<FieldError>> {
         let mut errors = Vec::new();
         let date = NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d")
-            .map_err(|_| errors.push(FieldError::new("date", "Enter a date as YYYY-MM-DD.")))
+            .map_err(|_| errors.push(FieldError::coded("date", "error-form-date", &[])))
             .ok();
         let operation = match self.operation.as_str() {
             "subscribe" => {
                 let class = Uuid::parse_str(&self.class_id)
-                    .map_err(|_| errors.push(FieldError::new("class_id", "Choose a share class.")))
+                    .map_err(|_| errors.push(FieldError::coded("class_id", "error-share-choose-class", &[])))
                     .ok();
                 let shares = self
                     .shares
                     .trim()
                     .parse::<u32>()
-                    .map_err(|_| errors.push(FieldError::new("shares", "Enter a whole number of shares.")))
+                    .map_err(|_| errors.push(FieldError::coded("shares", "error-share-whole-shares", &[])))
                     .ok();
                 match (class, shares, date) {
                     (Some(class_id), Some(shares), Some(date)) => Some(Operation::Subscribe {
@@ -290,17 +290,17 @@ impl EntryForm {
             }
             "redemption" | "transfer" => {
                 let class = Uuid::parse_str(&self.class_id)
-                    .map_err(|_| errors.push(FieldError::new("class_id", "Choose a share class.")))
+                    .map_err(|_| errors.push(FieldError::coded("class_id", "error-share-choose-class", &[])))
                     .ok();
                 let shares = self
                     .shares
                     .trim()
                     .parse::<u32>()
-                    .map_err(|_| errors.push(FieldError::new("shares", "Enter a whole number of shares.")))
+                    .map_err(|_| errors.push(FieldError::coded("shares", "error-share-whole-shares", &[])))
                     .ok();
                 let buyer = if self.operation == "transfer" {
                     Uuid::parse_str(&self.buyer_id)
-                        .map_err(|_| errors.push(FieldError::new("buyer_id", "Choose who receives the shares.")))
+                        .map_err(|_| errors.push(FieldError::coded("buyer_id", "error-share-choose-buyer", &[])))
                         .ok()
                 } else {
                     None
@@ -328,10 +328,16 @@ impl EntryForm {
             }
             "payment" => {
                 let subscription = Uuid::parse_str(&self.subscription_id)
-                    .map_err(|_| errors.push(FieldError::new("subscription_id", "Choose a subscription.")))
+                    .map_err(|_| {
+                        errors.push(FieldError::coded(
+                            "subscription_id",
+                            "error-share-choose-subscription",
+                            &[],
+                        ))
+                    })
                     .ok();
                 let method: Option<PaymentMethod> = serde_json::from_value(serde_json::json!(self.method))
-                    .map_err(|_| errors.push(FieldError::new("method", "Choose how it was paid.")))
+                    .map_err(|_| errors.push(FieldError::coded("method", "error-share-choose-method", &[])))
                     .ok();
                 match (subscription, method, date) {
                     (Some(subscription_id), Some(method), Some(date)) => Some(Operation::Payment {
@@ -345,7 +351,7 @@ impl EntryForm {
                 }
             }
             _ => {
-                errors.push(FieldError::new("operation", "Unknown operation."));
+                errors.push(FieldError::coded("operation", "error-share-unknown-operation", &[]));
                 None
             }
         };

@@ -633,6 +633,49 @@ pub enum Violation {
         member: MemberId,
     },
 }
+impl Violation {
+    /// The stable code of this broken state (`locales/*/errors.ftl`), with
+    /// [`Violation::args`].
+    pub fn code(&self) -> &'static str {
+        match self {
+            Violation::NegativeHolding { .. } => "error-share-violation-negative-holding",
+            Violation::OverMaximum { .. } => "error-share-violation-over-maximum",
+            Violation::OverPaid { .. } => "error-share-violation-over-paid",
+            Violation::PaymentWithoutSubscription { .. } => "error-share-violation-payment-without-subscription",
+            Violation::RedemptionOverPaid { .. } => "error-share-violation-redemption-over-paid",
+            Violation::NegativeRetained { .. } => "error-share-violation-negative-retained",
+        }
+    }
+
+    /// The figures of the message named by [`Violation::code`].
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Violation::NegativeHolding { member, class, shares } => {
+                vec![
+                    ("member", member.to_string()),
+                    ("class", class.to_string()),
+                    ("shares", shares.to_string()),
+                ]
+            }
+            Violation::OverMaximum {
+                member,
+                class,
+                shares,
+                max,
+            } => vec![
+                ("member", member.to_string()),
+                ("class", class.to_string()),
+                ("shares", shares.to_string()),
+                ("max", max.to_string()),
+            ],
+            Violation::OverPaid { subscription } | Violation::PaymentWithoutSubscription { subscription } => {
+                vec![("subscription", subscription.to_string())]
+            }
+            Violation::RedemptionOverPaid { redemption } => vec![("redemption", redemption.to_string())],
+            Violation::NegativeRetained { member } => vec![("member", member.to_string())],
+        }
+    }
+}
 
 /// Why an operation on share capital was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -875,6 +918,119 @@ pub enum ShareError {
 }
 
 impl ShareError {
+    /// The stable code of this refusal: the Fluent message that puts it into words
+    /// (`locales/*/errors.ftl`), with [`ShareError::args`].
+    pub fn code(&self) -> &'static str {
+        match self {
+            ShareError::InvalidClass { .. } => "error-share-invalid-class",
+            ShareError::Money { source } => source.code(),
+            ShareError::NotPositive => "error-share-not-positive",
+            ShareError::NoShares => "error-share-no-shares",
+            ShareError::DuplicateId { .. } => "error-share-duplicate-id",
+            ShareError::WrongClass { .. } => "error-share-wrong-class",
+            ShareError::UnknownClass { .. } => "error-share-unknown-class",
+            ShareError::NoInstalmentPlan => "error-share-no-instalment-plan",
+            ShareError::MaxPerMember { .. } => "error-share-max-per-member",
+            ShareError::UnknownSubscription { .. } => "error-share-unknown-subscription",
+            ShareError::SubscriptionCancelled { .. } => "error-share-subscription-cancelled",
+            ShareError::SubscriptionFullyPaid { .. } => "error-share-subscription-fully-paid",
+            ShareError::Overpayment { .. } => "error-share-overpayment",
+            ShareError::DateTooEarly { .. } => "error-share-date-too-early",
+            ShareError::DuplicateReference { .. } => "error-share-duplicate-reference",
+            ShareError::SameMember => "error-share-same-member",
+            ShareError::RedeemedPatronage => "error-share-redeemed-patronage",
+            ShareError::NotInGoodStanding { .. } => "error-share-not-in-good-standing",
+            ShareError::MissingDecisionRef => "error-share-missing-decision-ref",
+            ShareError::MissingReason => "error-share-missing-reason",
+            ShareError::NotToday { .. } => "error-share-not-today",
+            ShareError::InTheFuture { .. } => "error-share-in-the-future",
+            ShareError::BooksClosed { .. } => "error-share-books-closed",
+            ShareError::BackdatedWithoutReason => "error-share-backdated-without-reason",
+            ShareError::NotEnoughPaidShares { .. } => "error-share-not-enough-paid-shares",
+            ShareError::RedemptionHeld => "error-share-redemption-held",
+            ShareError::BelowCapitalFloor { .. } => "error-share-below-capital-floor",
+            ShareError::UnknownRedemption { .. } => "error-share-unknown-redemption",
+            ShareError::RedemptionCancelled { .. } => "error-share-redemption-cancelled",
+            ShareError::RedemptionFullyPaid { .. } => "error-share-redemption-fully-paid",
+            ShareError::RedemptionOverpayment { .. } => "error-share-redemption-overpayment",
+            ShareError::UnknownEntry { .. } => "error-share-unknown-entry",
+            ShareError::AlreadyReversed { .. } => "error-share-already-reversed",
+            ShareError::CannotReverseReversal => "error-share-cannot-reverse-reversal",
+            ShareError::SubscriptionHasPayments { .. } => "error-share-subscription-has-payments",
+            ShareError::RedemptionHasPayments { .. } => "error-share-redemption-has-payments",
+            ShareError::ReversalWouldBreak { .. } => "error-share-reversal-would-break",
+            ShareError::ConflictsWithLaterEntries { .. } => "error-share-conflicts-with-later-entries",
+            ShareError::InconsistentLedger { .. } => "error-share-inconsistent-ledger",
+        }
+    }
+
+    /// The figures of the message named by [`ShareError::code`], amounts written by
+    /// `money` (the caller's language decides how). The `problem` of an entry or a
+    /// reversal that would break the ledger is its [`Violation`], put into words by
+    /// its own code.
+    pub fn args(&self, money: impl Fn(&Money) -> String) -> Vec<(&'static str, String)> {
+        let text = |value: &dyn fmt::Display| value.to_string();
+        match self {
+            ShareError::InvalidClass { field, reason } => vec![("field", field.clone()), ("reason", reason.clone())],
+            ShareError::Money { source } => source.args(),
+            ShareError::DuplicateId { id } => vec![("id", text(id))],
+            ShareError::WrongClass { expected, found } => vec![("expected", text(expected)), ("found", text(found))],
+            ShareError::UnknownClass { class } => vec![("class", text(class))],
+            ShareError::MaxPerMember { max, held, requested } => {
+                vec![("max", text(max)), ("held", text(held)), ("requested", text(requested))]
+            }
+            ShareError::UnknownSubscription { subscription }
+            | ShareError::SubscriptionCancelled { subscription }
+            | ShareError::SubscriptionFullyPaid { subscription } => vec![("subscription", text(subscription))],
+            ShareError::Overpayment { remaining, amount } | ShareError::RedemptionOverpayment { remaining, amount } => {
+                vec![("remaining", money(remaining)), ("amount", money(amount))]
+            }
+            ShareError::DateTooEarly { what, date, earliest } => {
+                vec![
+                    ("what", what.clone()),
+                    ("date", text(date)),
+                    ("earliest", text(earliest)),
+                ]
+            }
+            ShareError::DuplicateReference { reference } => vec![("reference", reference.clone())],
+            ShareError::NotInGoodStanding { party } => vec![("party", text(party))],
+            ShareError::NotToday { today } | ShareError::InTheFuture { today } => vec![("today", text(today))],
+            ShareError::BooksClosed {
+                closed_until,
+                open_from,
+            } => {
+                vec![("closed_until", text(closed_until)), ("open_from", text(open_from))]
+            }
+            ShareError::NotEnoughPaidShares { available, requested } => {
+                vec![("available", text(available)), ("requested", text(requested))]
+            }
+            ShareError::BelowCapitalFloor { capital_after, floor } => {
+                vec![("capital_after", money(capital_after)), ("floor", money(floor))]
+            }
+            ShareError::UnknownRedemption { redemption }
+            | ShareError::RedemptionCancelled { redemption }
+            | ShareError::RedemptionFullyPaid { redemption } => vec![("redemption", text(redemption))],
+            ShareError::UnknownEntry { id } | ShareError::AlreadyReversed { id } => vec![("id", text(id))],
+            ShareError::SubscriptionHasPayments { payments } | ShareError::RedemptionHasPayments { payments } => {
+                vec![("payments", text(payments))]
+            }
+            ShareError::ReversalWouldBreak { date, .. } | ShareError::ConflictsWithLaterEntries { date, .. } => {
+                vec![("date", text(date))]
+            }
+            ShareError::InconsistentLedger { reason } => vec![("reason", reason.clone())],
+            ShareError::NotPositive
+            | ShareError::NoShares
+            | ShareError::NoInstalmentPlan
+            | ShareError::SameMember
+            | ShareError::RedeemedPatronage
+            | ShareError::MissingDecisionRef
+            | ShareError::MissingReason
+            | ShareError::BackdatedWithoutReason
+            | ShareError::RedemptionHeld
+            | ShareError::CannotReverseReversal => Vec::new(),
+        }
+    }
+
     fn invalid_class(field: &str, reason: impl Into<String>) -> Self {
         ShareError::InvalidClass {
             field: field.to_string(),

@@ -22,9 +22,10 @@ use crate::auth::extract::InCoop;
 use crate::auth::permissions::Action;
 use crate::db;
 use crate::error::{AppError, AppResult};
+use crate::i18n;
 use crate::membership::lifecycle::{self, Actor, MemberId, MemberStatus, Transition};
 use crate::membership::store as members;
-use crate::money::{Currency, Money, Sign};
+use crate::money::{Currency, Locale, Money, Sign};
 use crate::notifications::rules::MailKind;
 use crate::web::state::AppState;
 
@@ -44,8 +45,14 @@ fn share_error(error: ShareError) -> AppError {
         ShareError::NoInstalmentPlan => Some("in_instalments".to_string()),
         _ => None,
     };
+    let mut args = error.args(|amount| amount.format(Locale::from_tag(i18n::request_language()).unwrap_or(Locale::En)));
+    if let ShareError::ReversalWouldBreak { problem, .. } | ShareError::ConflictsWithLaterEntries { problem, .. } =
+        &error
+    {
+        args.push(("problem", i18n::say(problem.code(), &problem.args())));
+    }
     match (field, &error) {
-        (Some(field), _) => AppError::field(field, error.to_string()),
+        (Some(field), _) => AppError::coded_field(field, error.code(), &args),
         (
             None,
             ShareError::UnknownClass { .. }
@@ -53,12 +60,12 @@ fn share_error(error: ShareError) -> AppError {
             | ShareError::UnknownEntry { .. }
             | ShareError::UnknownRedemption { .. },
         ) => AppError::NotFound,
-        _ => AppError::Conflict(error.to_string()),
+        _ => AppError::coded_conflict(error.code(), &args),
     }
 }
 
 fn parse_money(field: &str, text: &str, currency: Currency) -> AppResult<Money> {
-    Money::parse_with(text, currency, Sign::Positive).map_err(|e| AppError::field(field, e.to_string()))
+    Money::parse_with(text, currency, Sign::Positive).map_err(|e| AppError::coded_field(field, e.code(), &e.args()))
 }
 
 /// A new share class, as a treasurer describes it.
@@ -88,9 +95,10 @@ pub async fn create_class(state: &AppState, scope: &InCoop, new: &NewClass) -> A
         (None, None) => None,
         (Some(count), Some(period_months)) => Some(InstalmentPlan { count, period_months }),
         _ => {
-            return Err(AppError::field(
+            return Err(AppError::coded_field(
                 "instalment_count",
-                "Give both the number of instalments and the months between them, or neither.",
+                "error-share-instalments-both-or-neither",
+                &[],
             ))
         }
     };
@@ -244,7 +252,7 @@ fn class_of(classes: &[ShareClass], id: Uuid) -> AppResult<&ShareClass> {
     classes
         .iter()
         .find(|c| c.id.0 == id)
-        .ok_or_else(|| AppError::field("class_id", "No such share class."))
+        .ok_or_else(|| AppError::coded_field("class_id", "error-share-no-such-class", &[]))
 }
 
 fn entry_class(

@@ -1,74 +1,10 @@
-//! French and English from Fluent files (`locales/{en,fr}/*.ftl`), compiled into the
-//! binary, and the tera function `t(key=…, lang=…, …args)` that looks them up.
+//! The languages in pages: the tera function `t(key=…, lang=…, …args)` that looks up
+//! the Fluent messages of [`crate::i18n`], and the filters that write money, dates and
+//! times the language's way.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
-use fluent_templates::fluent_bundle::FluentValue;
-use fluent_templates::{LanguageIdentifier, Loader};
-use unic_langid::langid;
-
-// Every message in every language.
-fluent_templates::static_loader! {
-    pub static LOCALES = {
-        locales: "./locales",
-        fallback_language: "en",
-        // Isolation marks around arguments confuse screen readers and copy-paste.
-        customise: |bundle| bundle.set_use_isolating(false),
-    };
-}
-
-/// The languages Concord speaks, the default first.
-pub const SUPPORTED: [&str; 2] = ["en", "fr"];
-
-fn langid_for(lang: &str) -> LanguageIdentifier {
-    match lang {
-        "fr" => langid!("fr"),
-        _ => langid!("en"),
-    }
-}
-
-/// A message in `lang`.
-pub fn text(lang: &str, key: &str) -> String {
-    LOCALES.lookup(&langid_for(lang), key)
-}
-
-/// A message in `lang` with arguments. An argument written as a plain integer is
-/// given to Fluent as a number, so a message's plural variants (`[one]`, `[other]`)
-/// follow it; anything else (amounts, dates, names) stays text as written.
-pub fn text_with(lang: &str, key: &str, args: &[(&str, String)]) -> String {
-    let args: HashMap<Cow<'static, str>, FluentValue<'_>> = args
-        .iter()
-        .map(|(k, v)| {
-            let value = match v.parse::<i64>() {
-                Ok(n) if n.to_string() == *v => FluentValue::from(n),
-                _ => FluentValue::from(v.clone()),
-            };
-            (Cow::Owned(k.to_string()), value)
-        })
-        .collect();
-    LOCALES.lookup_with_args(&langid_for(lang), key, &args)
-}
-
-/// Picks the first supported language from an `Accept-Language` header.
-pub fn from_accept_language(header: &str) -> Option<&'static str> {
-    let mut ranked: Vec<(f32, &str)> = header
-        .split(',')
-        .filter_map(|part| {
-            let mut pieces = part.trim().split(';');
-            let tag = pieces.next()?.trim();
-            let quality = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
-                .unwrap_or(1.0);
-            Some((quality, tag))
-        })
-        .collect();
-    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-    ranked.into_iter().find_map(|(_, tag)| {
-        let primary = tag.split('-').next()?.to_ascii_lowercase();
-        SUPPORTED.into_iter().find(|s| *s == primary)
-    })
-}
+pub use crate::i18n::{from_accept_language, supported, text, text_with, LOCALES, SUPPORTED};
 
 /// The tera function `t`.
 pub struct Translate;

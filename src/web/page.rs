@@ -65,11 +65,21 @@ fn session_of(req: &HttpRequest) -> String {
 
 /// The language of a page: the user's, then the co-op's, then the visitor's choice,
 /// then `Accept-Language`, then English.
+/// The page's language is the request's from then on (its errors are in it too).
 pub fn language(req: &HttpRequest, user: Option<&User>, coop: Option<&Coop>) -> &'static str {
-    let supported = |l: &str| i18n::SUPPORTED.into_iter().find(|s| *s == l);
-    user.and_then(|u| supported(&u.locale))
-        .or_else(|| coop.and_then(|c| supported(&c.locale)))
-        .or_else(|| req.cookie(LANG_COOKIE).and_then(|c| supported(c.value())))
+    let lang = user
+        .and_then(|u| i18n::supported(&u.locale))
+        .or_else(|| coop.and_then(|c| i18n::supported(&c.locale)))
+        .unwrap_or_else(|| visitor_language(req));
+    crate::i18n::set_request_language(lang);
+    lang
+}
+
+/// A visitor's language: their choice on the page (the language cookie), then
+/// `Accept-Language`, then English.
+pub fn visitor_language(req: &HttpRequest) -> &'static str {
+    req.cookie(LANG_COOKIE)
+        .and_then(|c| i18n::supported(c.value()))
         .or_else(|| {
             req.headers()
                 .get(header::ACCEPT_LANGUAGE)

@@ -145,3 +145,71 @@ async fn pages_show_errors_as_html_not_json() {
     let html = response.text().await.unwrap();
     assert!(html.contains("This page does not exist"), "{html}");
 }
+
+/// A refusal is answered in the caller's own language, whatever their browser asks
+/// for, with the same stable code in each; a visitor who is not signed in gets their
+/// `Accept-Language`.
+#[tokio::test]
+async fn a_refusal_is_in_the_callers_language_with_one_code() {
+    let app = TestApp::demo().await;
+    let class: String = app
+        .sql("SELECT id::text FROM share_classes WHERE name = 'Parts sociales'")
+        .await[0]
+        .get(0);
+    let today = app.today("demo").await;
+    // Marie's language is French, Max's English; each asks to back-date their own
+    // subscription, which only a treasurer may.
+    let mut said = Vec::new();
+    for (email, browser) in [("marie@demo.coop", "en"), ("member@demo.coop", "fr")] {
+        let token = app.demo_token(email).await;
+        let member = app.member_id(email).await;
+        let body = json!({"operation": "subscribe", "member_id": member, "class_id": class, "shares": 1,
+                          "date": "2020-01-02"});
+        let response = app
+            .client()
+            .post(app.at("/api/v1/coops/demo/capital/entries"))
+            .bearer_auth(&token)
+            .header("Accept-Language", browser)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let refused = problem(response, 422, "validation").await;
+        let field = &refused["errors"][0];
+        assert_eq!(
+            (&field["field"], &field["code"]),
+            (&json!("date"), &json!("error-share-not-today"))
+        );
+        said.push((refused["title"].clone(), field["message"].clone()));
+    }
+    assert_eq!(
+        said,
+        [
+            (
+                json!("Saisie invalide"),
+                json!(format!(
+                    "Votre propre souscription est datée d'aujourd'hui ({today}) ; seul un trésorier peut en enregistrer une à une autre date."
+                ))
+            ),
+            (
+                json!("Invalid input"),
+                json!(format!(
+                    "your own subscription is dated today ({today}); only a treasurer may record another date"
+                ))
+            ),
+        ]
+    );
+    for (browser, title) in [
+        ("fr-CA,fr;q=0.9", "Authentification requise"),
+        ("en-GB", "Authentication required"),
+    ] {
+        let response = app
+            .client()
+            .get(app.at("/api/v1/coops/demo/capital"))
+            .header("Accept-Language", browser)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(problem(response, 401, "unauthorized").await["title"], title);
+    }
+}

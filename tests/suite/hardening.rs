@@ -614,11 +614,12 @@ async fn an_officer_back_dates_a_subscription_only_into_open_books_and_says_why(
     .await;
     let ten_days_ago = day(-10).await;
     let unexplained = refused_fields(subscribe(&ten_days_ago, None).await).await;
+    // Théo's language is French, and so is what he is told.
     assert_eq!(
         unexplained,
         [(
             "reason".to_string(),
-            "say why the subscription is dated before today".to_string()
+            "Dites pourquoi la souscription est datée d'avant aujourd'hui.".to_string()
         )]
     );
     assert_eq!(entries().await, before);
@@ -642,6 +643,10 @@ async fn an_officer_back_dates_a_subscription_only_into_open_books_and_says_why(
     assert_eq!(without_reason.status(), 422);
     let answer = without_reason.text().await.unwrap();
     assert!(answer.contains("id=\"reason-error\""), "{answer}");
+    assert!(
+        answer.contains("Dites pourquoi la souscription est datée"),
+        "in French beside the field: {answer}"
+    );
     assert_eq!(entries().await, before);
     assert_eq!(
         subscribe(&ten_days_ago, Some("signed at the November meeting"))

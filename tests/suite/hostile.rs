@@ -104,12 +104,20 @@ async fn every_csv_import_refuses_a_file_over_its_limit() {
     let year: String = app.sql("SELECT id::text FROM fiscal_years LIMIT 1").await[0].get(0);
     let treasurer = app.demo_token("treasurer@demo.coop").await;
     let secretary = app.demo_token("secretary@demo.coop").await;
-    for (token, path) in [
-        (&secretary, "/api/v1/coops/demo/register/import".to_string()),
-        (&treasurer, "/api/v1/coops/demo/capital/holdings/import".to_string()),
+    // Sam reads English and Théo French: each is told in their language.
+    let english = format!("the request body is larger than {IMPORT_LIMIT} bytes");
+    let french = format!("Le corps de la requête dépasse {IMPORT_LIMIT} octets.");
+    for (token, path, detail) in [
+        (&secretary, "/api/v1/coops/demo/register/import".to_string(), &english),
+        (
+            &treasurer,
+            "/api/v1/coops/demo/capital/holdings/import".to_string(),
+            &french,
+        ),
         (
             &treasurer,
             format!("/api/v1/coops/demo/fiscal-years/{year}/hours/import"),
+            &french,
         ),
     ] {
         let response = app
@@ -122,11 +130,7 @@ async fn every_csv_import_refuses_a_file_over_its_limit() {
             .await
             .unwrap();
         let body = problem(response, 413, "payload-too-large").await;
-        assert_eq!(
-            body["detail"],
-            format!("the request body is larger than {IMPORT_LIMIT} bytes"),
-            "{path}"
-        );
+        assert_eq!(&body["detail"], detail, "{path}");
     }
     // The pages' import forms: the page says how large a file may be.
     for (email, path) in [
