@@ -212,6 +212,27 @@ async fn not_found() -> AppResult<HttpResponse> {
     Err(AppError::NotFound)
 }
 
+/// Answers the whole request in one language (`i18n::per_request`): a signed-in
+/// caller's own, resolved first, else the visitor's (language cookie, then
+/// `Accept-Language`). A page may then take the co-op's for a visitor. Static files
+/// and the probes ask nobody.
+async fn answer_in_one_language(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let path = req.path();
+    let asks_nobody = ["/static/", "/healthz", "/readyz", "/metrics"]
+        .iter()
+        .any(|p| path.starts_with(p));
+    let caller = if asks_nobody {
+        None
+    } else {
+        crate::auth::extract::caller_language(req.request()).await
+    };
+    let lang = caller.unwrap_or_else(|| crate::web::page::visitor_language(req.request()));
+    crate::i18n::per_request(lang, next.call(req)).await
+}
+
 async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
 }
@@ -341,10 +362,7 @@ pub fn app(
             crate::db::one_connection_per_request(next.call(req))
         }))
         .wrap(from_fn(html_errors))
-        .wrap(from_fn(|req: ServiceRequest, next: actix_web::middleware::Next<_>| {
-            let lang = crate::web::page::visitor_language(req.request());
-            crate::i18n::per_request(lang, next.call(req))
-        }))
+        .wrap(from_fn(answer_in_one_language))
         .wrap(headers)
         .wrap(metrics)
         .wrap(TracingLogger::default())

@@ -113,3 +113,27 @@ error-share-choose-method = Choose how it was paid.
 error-share-unknown-operation = Unknown operation.
 error-share-instalments-both-or-neither = Give both the number of instalments and the months between them, or neither.
 error-share-no-such-class = No such share class.
+
+## Ballots: votes
+
+error-ballot-abstain-not-allowed = abstention is not allowed on this motion: choose for or against
+error-ballot-motion-answer = this is a motion: answer for, against or abstain
+error-ballot-election-answer = this is an election: choose candidates (or none, for a blank paper)
+error-ballot-unknown-choice = a choice names no candidate
+error-ballot-duplicate-choice = a candidate is chosen more than once
+error-ballot-too-many-choices = at most { $max } choices are allowed
+error-ballot-invalid-paper = this paper cannot be counted: { $reason }
+error-ballot-not-open-yet = This ballot is not open yet.
+error-ballot-cancelled = This ballot was cancelled.
+error-ballot-closed = This ballot is closed; votes are no longer taken.
+error-ballot-no-such-proxy = You do not hold this member's proxy for this ballot.
+error-ballot-holder-not-on-roll = You are not on this ballot's roll.
+error-ballot-grantor-not-on-roll = The member you represent is not on this ballot's roll.
+error-ballot-not-on-roll = You are not on this ballot's roll: only members in good standing when it opened may vote.
+error-ballot-choose-answer = Choose one answer.
+error-ballot-choose-candidate-or-blank = Choose a candidate, or blank.
+error-ballot-choose-candidate = Choose a candidate.
+error-ballot-choose-among-candidates = Choose among the candidates.
+error-ballot-rank-not-a-number = Give ranks as numbers.
+error-ballot-rank-twice = Two candidates have the rank { $rank }: give each rank once.
+error-ballot-ranks-with-gaps = Number your choices 1, 2, 3… without gaps.

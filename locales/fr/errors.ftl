@@ -113,3 +113,30 @@ error-share-choose-method = Choisissez le mode de paiement.
 error-share-unknown-operation = Opération inconnue.
 error-share-instalments-both-or-neither = Donnez à la fois le nombre d'échéances et le nombre de mois entre elles, ou aucun des deux.
 error-share-no-such-class = Cette catégorie de parts n'existe pas.
+
+## Scrutins : les votes
+
+error-ballot-abstain-not-allowed = l'abstention n'est pas permise sur cette résolution : choisissez pour ou contre
+error-ballot-motion-answer = c'est une résolution : répondez pour, contre ou abstention
+error-ballot-election-answer = c'est une élection : choisissez des candidats (ou aucun, pour un bulletin blanc)
+error-ballot-unknown-choice = un choix ne désigne aucun candidat
+error-ballot-duplicate-choice = un candidat est choisi plus d'une fois
+error-ballot-too-many-choices = { $max ->
+    [one] un seul choix est permis
+   *[other] { $max } choix au plus sont permis
+}
+error-ballot-invalid-paper = ce bulletin ne peut pas être compté : { $reason }
+error-ballot-not-open-yet = Ce scrutin n'est pas encore ouvert.
+error-ballot-cancelled = Ce scrutin a été annulé.
+error-ballot-closed = Ce scrutin est clos ; les votes ne sont plus reçus.
+error-ballot-no-such-proxy = Vous ne détenez pas la procuration de ce membre pour ce scrutin.
+error-ballot-holder-not-on-roll = Vous n'êtes pas sur la liste électorale de ce scrutin.
+error-ballot-grantor-not-on-roll = Le membre que vous représentez n'est pas sur la liste électorale de ce scrutin.
+error-ballot-not-on-roll = Vous n'êtes pas sur la liste électorale de ce scrutin : seuls les membres en règle à son ouverture peuvent voter.
+error-ballot-choose-answer = Choisissez une réponse.
+error-ballot-choose-candidate-or-blank = Choisissez un candidat, ou blanc.
+error-ballot-choose-candidate = Choisissez un candidat.
+error-ballot-choose-among-candidates = Choisissez parmi les candidats.
+error-ballot-rank-not-a-number = Donnez les rangs en chiffres.
+error-ballot-rank-twice = Deux candidats ont le rang { $rank } : donnez chaque rang une seule fois.
+error-ballot-ranks-with-gaps = Numérotez vos choix 1, 2, 3… sans trou.

@@ -122,6 +122,18 @@ async fn resolve_caller(req: &HttpRequest) -> AppResult<Option<Caller>> {
         .cloned()
 }
 
+/// The language of the request's caller, when it carries a credential that is still
+/// good. Resolved before anything else of the request (see
+/// `server::answer_in_one_language`), so that everything it is told, an error raised
+/// while its body is read included, is in one language whichever of the handler's
+/// arguments actix reads first. It is the request's one resolution of the caller
+/// ([`resolve_caller`]), so it costs nothing more.
+pub async fn caller_language(req: &HttpRequest) -> Option<&'static str> {
+    credential(req)?;
+    let caller = resolve_caller(req).await.ok()??;
+    crate::i18n::supported(&caller.user.locale)
+}
+
 async fn find_caller(req: &HttpRequest) -> AppResult<Option<Caller>> {
     let Some((token, kind)) = credential(req) else {
         return Ok(None);
@@ -133,14 +145,9 @@ async fn find_caller(req: &HttpRequest) -> AppResult<Option<Caller>> {
     let mut conn = db::conn(&state.pool).await?;
     let user = store::find(&mut conn, claims.sub).await?;
     // A password change or "log out everywhere" bumped the version: the token is dead.
-    let caller = user
+    Ok(user
         .filter(|u| u.token_version == claims.ver)
-        .map(|user| Caller { user });
-    // From here on the request is answered in the caller's own language, errors too.
-    if let Some(caller) = &caller {
-        crate::i18n::set_request_language(&caller.user.locale);
-    }
-    Ok(caller)
+        .map(|user| Caller { user }))
 }
 
 fn app_state(req: &HttpRequest) -> AppResult<web::Data<AppState>> {

@@ -1090,23 +1090,27 @@ fn decode(text: &str) -> Option<Answer> {
     }
 }
 
-/// This screen's answer, from the fields of the question's form.
-fn answer_on_screen(question: &Question, pairs: &Pairs) -> Result<Answer, String> {
+/// This screen's answer, from the fields of the question's form; what is wrong
+/// with it, to show beside the question.
+fn answer_on_screen(question: &Question, pairs: &Pairs) -> Result<Answer, FieldError> {
+    let wrong = |code: &'static str, args: &[(&str, String)]| FieldError::coded("answer", code, args);
     match &question.kind {
-        QuestionKind::Motion { .. } => decode(field(pairs, "answer")).ok_or_else(|| "Choose one answer.".to_string()),
+        QuestionKind::Motion { .. } => {
+            decode(field(pairs, "answer")).ok_or_else(|| wrong("error-ballot-choose-answer", &[]))
+        }
         QuestionKind::Election { method, candidates, .. } => match method {
             Method::Plurality => match field(pairs, "answer") {
-                "" => Err("Choose a candidate, or blank.".into()),
+                "" => Err(wrong("error-ballot-choose-candidate-or-blank", &[])),
                 "blank" => Ok(Answer::Choices(Vec::new())),
                 c => c
                     .parse()
                     .map(|c| Answer::Choices(vec![c]))
-                    .map_err(|_| "Choose a candidate.".into()),
+                    .map_err(|_| wrong("error-ballot-choose-candidate", &[])),
             },
             Method::Approval => fields(pairs, "choice")
                 .map(|c| {
                     c.parse::<usize>()
-                        .map_err(|_| "Choose among the candidates.".to_string())
+                        .map_err(|_| wrong("error-ballot-choose-among-candidates", &[]))
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map(Answer::Choices),
@@ -1116,9 +1120,9 @@ fn answer_on_screen(question: &Question, pairs: &Pairs) -> Result<Answer, String
                     match field(pairs, &format!("rank_{c}")) {
                         "" => {}
                         r => {
-                            let rank: usize = r.parse().map_err(|_| "Give ranks as numbers.".to_string())?;
+                            let rank: usize = r.parse().map_err(|_| wrong("error-ballot-rank-not-a-number", &[]))?;
                             if ranked.iter().any(|(other, _)| *other == rank) {
-                                return Err(format!("Two candidates have the rank {rank}: give each rank once."));
+                                return Err(wrong("error-ballot-rank-twice", &[("rank", rank.to_string())]));
                             }
                             ranked.push((rank, c));
                         }
@@ -1126,7 +1130,7 @@ fn answer_on_screen(question: &Question, pairs: &Pairs) -> Result<Answer, String
                 }
                 ranked.sort_unstable();
                 if ranked.iter().enumerate().any(|(i, (rank, _))| *rank != i + 1) {
-                    return Err("Number your choices 1, 2, 3… without gaps.".into());
+                    return Err(wrong("error-ballot-ranks-with-gaps", &[]));
                 }
                 Ok(Answer::Choices(ranked.into_iter().map(|(_, c)| c).collect()))
             }
@@ -1225,14 +1229,13 @@ pub async fn vote(
         super::rules::validate_answers(std::slice::from_ref(question), std::slice::from_ref(&a))
             .map(|_| a)
             .map_err(|e| match e {
-                super::rules::BallotError::BadAnswer { message, .. } => message,
-                other => other.to_string(),
+                super::rules::BallotError::BadAnswer { code, args, .. } => FieldError::coded("answer", code, &args),
+                other => FieldError::new("answer", other.to_string()),
             })
     }) {
         Ok(a) => a,
-        Err(message) => {
-            let errors = [FieldError::new("answer", message)];
-            return render_vote_screen(&req, &scope, &view, step, &answers, for_member, &errors).await;
+        Err(wrong) => {
+            return render_vote_screen(&req, &scope, &view, step, &answers, for_member, &[wrong]).await;
         }
     };
     answers.push(answer);

@@ -40,12 +40,14 @@ pub enum BallotError {
         message: String,
     },
     /// An answer on a paper is not one the question accepts.
-    #[error("question {}: {message}", question + 1)]
+    #[error("question {}: {}", question + 1, crate::i18n::text_with("en", code, args))]
     BadAnswer {
         /// The question, 0-based.
         question: usize,
-        /// What is wrong with the answer.
-        message: String,
+        /// What is wrong with the answer: its stable code (`locales/*/errors.ftl`).
+        code: &'static str,
+        /// The figures of that message.
+        args: Vec<(&'static str, String)>,
     },
     /// The ballot is stricter or looser than the co-op's parameters allow.
     #[error("{message}")]
@@ -682,23 +684,23 @@ pub fn validate_answers(questions: &[Question], answers: &[Answer]) -> Result<()
         ));
     }
     for (i, (q, a)) in questions.iter().zip(answers).enumerate() {
-        let bad = |message: String| BallotError::BadAnswer { question: i, message };
+        let bad = |code: &'static str, args: Vec<(&'static str, String)>| BallotError::BadAnswer {
+            question: i,
+            code,
+            args,
+        };
         match (&q.kind, a) {
             (QuestionKind::Motion { .. }, Answer::For | Answer::Against) => {}
             (QuestionKind::Motion { allow_abstain, .. }, Answer::Abstain) => {
                 if !allow_abstain {
-                    return Err(bad(
-                        "abstention is not allowed on this motion: choose for or against".into()
-                    ));
+                    return Err(bad("error-ballot-abstain-not-allowed", Vec::new()));
                 }
             }
             (QuestionKind::Motion { .. }, Answer::Choices(_)) => {
-                return Err(bad("this is a motion: answer for, against or abstain".into()))
+                return Err(bad("error-ballot-motion-answer", Vec::new()))
             }
             (QuestionKind::Election { .. }, Answer::For | Answer::Against | Answer::Abstain) => {
-                return Err(bad(
-                    "this is an election: choose candidates (or none, for a blank paper)".into(),
-                ))
+                return Err(bad("error-ballot-election-answer", Vec::new()))
             }
             (
                 QuestionKind::Election {
@@ -712,12 +714,16 @@ pub fn validate_answers(questions: &[Question], answers: &[Answer]) -> Result<()
                 let election = election_shell(candidates, *seats, *max_choices);
                 tally::validate_paper(*method, &election, 0, &Paper::new(choices.clone())).map_err(|e| {
                     // The tally speaks of "paper 1" and 1-based numbers; here there is one paper.
-                    bad(match e {
-                        tally::TallyError::UnknownCandidate { .. } => "a choice names no candidate".into(),
-                        tally::TallyError::DuplicateCandidate { .. } => "a candidate is chosen more than once".into(),
-                        tally::TallyError::TooManyChoices { max, .. } => format!("at most {max} choices are allowed"),
-                        other => other.to_string(),
-                    })
+                    match e {
+                        tally::TallyError::UnknownCandidate { .. } => bad("error-ballot-unknown-choice", Vec::new()),
+                        tally::TallyError::DuplicateCandidate { .. } => {
+                            bad("error-ballot-duplicate-choice", Vec::new())
+                        }
+                        tally::TallyError::TooManyChoices { max, .. } => {
+                            bad("error-ballot-too-many-choices", vec![("max", max.to_string())])
+                        }
+                        other => bad("error-ballot-invalid-paper", vec![("reason", other.to_string())]),
+                    }
                 })?;
             }
         }

@@ -33,9 +33,10 @@ use crate::web::state::AppState;
 
 /// A rule's refusal as an HTTP error: fields are 422, the rest 409.
 pub fn ballot_error(error: BallotError) -> AppError {
-    match error.field() {
-        Some(field) => AppError::field(field, error.to_string()),
-        None => AppError::Conflict(error.to_string()),
+    match (error.field(), &error) {
+        (Some(field), BallotError::BadAnswer { code, args, .. }) => AppError::coded_field(field, code, args),
+        (Some(field), _) => AppError::field(field, error.to_string()),
+        (None, _) => AppError::Conflict(error.to_string()),
     }
 }
 
@@ -1225,11 +1226,14 @@ pub async fn cast(state: &AppState, scope: &InCoop, id: Uuid, input: &CastInput)
         // the scheduler has closed the ballot yet.
         let ballot = store::find(conn, coop_id, id, Lock::Share).await?;
         if ballot.status != Status::Open || ballot.closes_at.is_some_and(|c| c <= Utc::now()) {
-            return Err(AppError::Conflict(match ballot.status {
-                Status::Draft => "This ballot is not open yet.".into(),
-                Status::Cancelled => "This ballot was cancelled.".into(),
-                _ => "This ballot is closed; votes are no longer taken.".into(),
-            }));
+            return Err(AppError::coded_conflict(
+                match ballot.status {
+                    Status::Draft => "error-ballot-not-open-yet",
+                    Status::Cancelled => "error-ballot-cancelled",
+                    _ => "error-ballot-closed",
+                },
+                &[],
+            ));
         }
         rules::validate_answers(&ballot.questions, &input.answers).map_err(ballot_error)?;
         let voter = input.for_member.unwrap_or(me);
@@ -1240,21 +1244,21 @@ pub async fn cast(state: &AppState, scope: &InCoop, id: Uuid, input: &CastInput)
                 .iter()
                 .any(|p| p.grantor_id == voter && p.holder_id == me);
             if !holds {
-                return Err(AppError::field(
-                    "for_member",
-                    "You do not hold this member's proxy for this ballot.",
-                ));
+                return Err(AppError::coded_field("for_member", "error-ballot-no-such-proxy", &[]));
             }
             if !store::on_roll(conn, coop_id, id, me).await? {
-                return Err(AppError::Conflict("You are not on this ballot's roll.".into()));
+                return Err(AppError::coded_conflict("error-ballot-holder-not-on-roll", &[]));
             }
         }
         if !store::on_roll(conn, coop_id, id, voter).await? {
-            return Err(AppError::Conflict(if by_proxy {
-                "The member you represent is not on this ballot's roll.".into()
-            } else {
-                "You are not on this ballot's roll: only members in good standing when it opened may vote.".into()
-            }));
+            return Err(AppError::coded_conflict(
+                if by_proxy {
+                    "error-ballot-grantor-not-on-roll"
+                } else {
+                    "error-ballot-not-on-roll"
+                },
+                &[],
+            ));
         }
         let channel = if by_proxy { "proxy" } else { "online" };
         let secret = ballot.settings.secret;

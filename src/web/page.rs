@@ -287,7 +287,9 @@ pub async fn html_errors(
     let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
     let body = to_bytes(res.into_body()).await.unwrap_or_default();
     let problem: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-    let lang = language(&req, None, None);
+    // The language the request was answered in, its message's: the caller's own
+    // when signed in.
+    let lang = crate::i18n::request_language();
     let html = req
         .app_data::<web::Data<AppState>>()
         .and_then(|state| {

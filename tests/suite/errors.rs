@@ -199,6 +199,26 @@ async fn a_refusal_is_in_the_callers_language_with_one_code() {
             ),
         ]
     );
+    // A vote on a closed ballot: each is told in their language.
+    let closed: String = app
+        .sql("SELECT id::text FROM ballots WHERE status = 'closed' ORDER BY closes_at LIMIT 1")
+        .await[0]
+        .get(0);
+    for (email, detail) in [
+        ("marie@demo.coop", "Ce scrutin est clos ; les votes ne sont plus reçus."),
+        ("member@demo.coop", "This ballot is closed; votes are no longer taken."),
+    ] {
+        let token = app.demo_token(email).await;
+        let vote = app
+            .api(
+                &token,
+                reqwest::Method::POST,
+                &format!("/api/v1/coops/demo/ballots/{closed}/votes"),
+                Some(json!({"answers": ["for"]})),
+            )
+            .await;
+        assert_eq!(problem(vote, 409, "conflict").await["detail"], detail, "{email}");
+    }
     for (browser, title) in [
         ("fr-CA,fr;q=0.9", "Authentification requise"),
         ("en-GB", "Authentication required"),

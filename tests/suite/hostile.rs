@@ -132,11 +132,16 @@ async fn every_csv_import_refuses_a_file_over_its_limit() {
         let body = problem(response, 413, "payload-too-large").await;
         assert_eq!(&body["detail"], detail, "{path}");
     }
-    // The pages' import forms: the page says how large a file may be.
-    for (email, path) in [
-        ("secretary@demo.coop", "/c/demo/register/import".to_string()),
-        ("treasurer@demo.coop", "/c/demo/capital/holdings".to_string()),
-        ("treasurer@demo.coop", format!("/c/demo/patronage/years/{year}/import")),
+    // The pages' import forms: the page says how large a file may be, in the
+    // officer's language.
+    for (email, path, detail) in [
+        ("secretary@demo.coop", "/c/demo/register/import".to_string(), &english),
+        ("treasurer@demo.coop", "/c/demo/capital/holdings".to_string(), &french),
+        (
+            "treasurer@demo.coop",
+            format!("/c/demo/patronage/years/{year}/import"),
+            &french,
+        ),
     ] {
         let browser = app.signed_in(email).await;
         let page = browser
@@ -155,10 +160,9 @@ async fn every_csv_import_refuses_a_file_over_its_limit() {
             .unwrap();
         assert_eq!(response.status(), 413, "{path}");
         let html = response.text().await.unwrap();
-        assert!(
-            html.contains(&format!("larger than {IMPORT_LIMIT} bytes")),
-            "{path}: {html}"
-        );
+        assert!(html.contains(detail.as_str()), "{path}: {html}");
+        let lang = if *detail == english { "en" } else { "fr" };
+        assert!(html.contains(&format!("<html lang=\"{lang}\"")), "{path}: {html}");
     }
 }
 
