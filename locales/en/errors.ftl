@@ -137,3 +137,23 @@ error-ballot-choose-among-candidates = Choose among the candidates.
 error-ballot-rank-not-a-number = Give ranks as numbers.
 error-ballot-rank-twice = Two candidates have the rank { $rank }: give each rank once.
 error-ballot-ranks-with-gaps = Number your choices 1, 2, 3… without gaps.
+
+## Membership
+
+error-member-already-member = This person is already a member.
+error-member-invitation-invalid = This invitation is no longer valid: it was accepted already, or it expired. Ask the co-op's admin to invite you again.
+error-member-no-self-grant = Another admin must give you a new role: no one grants themself power.
+error-member-office-needs-full-member = Only a full member can hold an office (not an applicant, a candidate, a member on leave or a former member).
+error-member-last-admin = The co-op must keep at least one admin.
+error-member-decided-by-ballot = Under the bylaws, { $kind ->
+    [admission] an admission
+   *[expulsion] an expulsion
+} is decided by a ballot: open a ballot of that kind for this member, and the register follows its result.
+error-member-not-on-register = This person is not on the co-op's register.
+error-email-invalid = This is not a valid e-mail address.
+error-member-motivation-too-long = Please keep it under 4,000 characters.
+error-member-application-link-invalid = This link is no longer valid: it was used already, or it expired. Please apply again.
+error-member-employment-status = Choose worker or non-worker.
+error-member-employment-start-future = The start of employment cannot be in the future.
+error-member-board-notes-too-long = Please keep the notes under 10,000 characters.
+error-member-choose-change = Choose a change.

@@ -140,3 +140,23 @@ error-ballot-choose-among-candidates = Choisissez parmi les candidats.
 error-ballot-rank-not-a-number = Donnez les rangs en chiffres.
 error-ballot-rank-twice = Deux candidats ont le rang { $rank } : donnez chaque rang une seule fois.
 error-ballot-ranks-with-gaps = Numérotez vos choix 1, 2, 3… sans trou.
+
+## Adhésion
+
+error-member-already-member = Cette personne est déjà membre.
+error-member-invitation-invalid = Cette invitation n'est plus valable : elle a déjà été acceptée, ou elle a expiré. Demandez à l'administrateur de la coopérative de vous inviter de nouveau.
+error-member-no-self-grant = Un autre administrateur doit vous donner un nouveau rôle : personne ne s'attribue de pouvoir à soi-même.
+error-member-office-needs-full-member = Seul un membre de plein droit peut exercer une fonction (pas un candidat à l'admission, un stagiaire, un membre en congé ni un ancien membre).
+error-member-last-admin = La coopérative doit garder au moins un administrateur.
+error-member-decided-by-ballot = Selon les statuts, { $kind ->
+    [admission] une admission
+   *[expulsion] une exclusion
+} se décide par un scrutin : ouvrez un scrutin de ce type pour ce membre, et le registre suivra son résultat.
+error-member-not-on-register = Cette personne n'est pas inscrite au registre de la coopérative.
+error-email-invalid = Cette adresse e-mail n'est pas valide.
+error-member-motivation-too-long = Restez sous les 4 000 caractères, s'il vous plaît.
+error-member-application-link-invalid = Ce lien n'est plus valable : il a déjà servi, ou il a expiré. Faites une nouvelle demande, s'il vous plaît.
+error-member-employment-status = Choisissez salarié ou non salarié.
+error-member-employment-start-future = Le début de l'emploi ne peut pas être dans le futur.
+error-member-board-notes-too-long = Restez sous les 10 000 caractères pour les notes, s'il vous plaît.
+error-member-choose-change = Choisissez un changement.

@@ -393,7 +393,7 @@ impl StatusForm {
                 text => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
                     Ok(date) => Some(date),
                     Err(_) => {
-                        errors.push(FieldError::new(field, "Enter a date as YYYY-MM-DD."));
+                        errors.push(FieldError::coded(field, "error-form-date", &[]));
                         None
                     }
                 },
@@ -428,7 +428,7 @@ impl StatusForm {
                     effective_date,
                 }),
             (name, _) if !TRANSITIONS.contains(&name) => {
-                errors.push(FieldError::new("transition", "Choose a change."));
+                errors.push(FieldError::coded("transition", "error-member-choose-change", &[]));
                 None
             }
             _ => None,
@@ -581,7 +581,7 @@ pub async fn save_profile(
         "" => Ok(None),
         text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
             .map(Some)
-            .map_err(|_| vec![FieldError::new("employment_start", "Enter a date as YYYY-MM-DD.")]),
+            .map_err(|_| vec![FieldError::coded("employment_start", "error-form-date", &[])]),
     };
     let errors = match start {
         Ok(employment_start) => {

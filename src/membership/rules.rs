@@ -19,7 +19,7 @@ pub fn check_invitation(email: &str, display_name: &str, roles: &[String]) -> Re
     let mut errors = Vec::new();
     let email = email.trim();
     if !crate::mail::is_valid_address(email) {
-        errors.push(FieldError::new("email", "This is not a valid e-mail address."));
+        errors.push(FieldError::coded("email", "error-email-invalid", &[]));
     }
     let name = display_name.trim();
     errors.extend(crate::auth::service::check_display_name(name));

@@ -60,7 +60,7 @@ pub async fn invite(
             let (secret, hash) = new_link_secret();
             if let Some(user) = users::find_by_email(conn, &invitation.email).await? {
                 if store::membership(conn, coop.id, user.id).await?.is_some() {
-                    return Err(AppError::field("email", "This person is already a member."));
+                    return Err(AppError::coded_field("email", "error-member-already-member", &[]));
                 }
                 let pending = store::PendingInvitation {
                     coop_id: coop.id,
@@ -125,10 +125,7 @@ pub async fn accept_invitation(state: &AppState, secret: &str) -> AppResult<Coop
     let mut conn = db::conn(&state.pool).await?;
     conn.transaction(async |conn| {
         let Some(invitation) = store::take_pending_invitation(conn, &hash, Utc::now()).await? else {
-            return Err(AppError::field(
-                "token",
-                "This invitation is no longer valid: it was accepted already, or it expired. Ask the co-op's admin to invite you again.",
-            ));
+            return Err(AppError::coded_field("token", "error-member-invitation-invalid", &[]));
         };
         let coop = crate::coops::store::by_id(conn, invitation.coop_id)
             .await?
@@ -291,14 +288,11 @@ pub async fn set_roles(state: &AppState, scope: &InCoop, member_id: Uuid, roles:
         let before = RoleSet::parse(&before).map_err(AppError::internal)?;
         check_role_change(&before, &roles, entry.state.standing_on(today), own, admins.len()).map_err(|refusal| {
             match refusal {
-                RoleChangeRefusal::OwnPromotion => {
-                    AppError::field("roles", "Another admin must give you a new role: no one grants themself power.")
+                RoleChangeRefusal::OwnPromotion => AppError::coded_field("roles", "error-member-no-self-grant", &[]),
+                RoleChangeRefusal::CannotHoldOffice => {
+                    AppError::coded_field("roles", "error-member-office-needs-full-member", &[])
                 }
-                RoleChangeRefusal::CannotHoldOffice => AppError::field(
-                    "roles",
-                    "Only a full member can hold an office (not an applicant, a candidate, a member on leave or a former member).",
-                ),
-                RoleChangeRefusal::LastAdmin => AppError::Conflict("The co-op must keep at least one admin.".into()),
+                RoleChangeRefusal::LastAdmin => AppError::coded_conflict("error-member-last-admin", &[]),
             }
         })?;
         store::set_roles(conn, coop_id, member_id, &roles).await?;
@@ -438,16 +432,15 @@ pub async fn change_status(
     let actor = scope.caller.user.id;
     let transition = request.with_actor(Actor::User(actor));
     if let Some(kind) = decided_by_ballot(transition.name()) {
-        return Err(AppError::field(
+        let kind = if kind == DecisionKind::Admission {
+            "admission"
+        } else {
+            "expulsion"
+        };
+        return Err(AppError::coded_field(
             "transition",
-            format!(
-                "Under the bylaws, {} is decided by a ballot: open a ballot of that kind for this member, \
-                 and the register follows its result.",
-                match kind {
-                    DecisionKind::Admission => "an admission",
-                    _ => "an expulsion",
-                }
-            ),
+            "error-member-decided-by-ballot",
+            &[("kind", kind.to_string())],
         ));
     }
     let expires = Utc::now() + state.settings.invitation_ttl;
@@ -505,7 +498,7 @@ pub async fn check_transition(
     let policy = store::policy(conn, coop_id).await?;
     let entry = store::entry_for_update(conn, coop_id, member_id)
         .await?
-        .ok_or_else(|| AppError::field("subject_member_id", "This person is not on the co-op's register."))?;
+        .ok_or_else(|| AppError::coded_field("subject_member_id", "error-member-not-on-register", &[]))?;
     lifecycle::apply(&entry.state, transition, &policy)
         .map_err(|refusal| AppError::field("subject_member_id", refusal.to_string()))?;
     Ok(())
@@ -706,12 +699,12 @@ pub async fn apply(
     let mut errors = Vec::new();
     let email = application.email.trim();
     if !crate::mail::is_valid_address(email) {
-        errors.push(FieldError::new("email", "This is not a valid e-mail address."));
+        errors.push(FieldError::coded("email", "error-email-invalid", &[]));
     }
     let name = application.display_name.trim();
     errors.extend(crate::auth::service::check_display_name(name));
     if application.motivation.chars().count() > 4000 {
-        errors.push(FieldError::new("motivation", "Please keep it under 4,000 characters."));
+        errors.push(FieldError::coded("motivation", "error-member-motivation-too-long", &[]));
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -778,9 +771,10 @@ pub async fn confirm_application(state: &AppState, coop: &Coop, secret: &str) ->
     let recorded = conn
         .transaction(async |conn| {
             let Some(pending) = store::take_pending_application(conn, coop_id, &hash, Utc::now()).await? else {
-                return Err(AppError::field(
+                return Err(AppError::coded_field(
                     "token",
-                    "This link is no longer valid: it was used already, or it expired. Please apply again.",
+                    "error-member-application-link-invalid",
+                    &[],
                 ));
             };
             let user = match users::find_by_email(conn, &pending.email).await? {
@@ -1128,18 +1122,24 @@ pub async fn update_profile(
     scope.require(Action::ManageRegister)?;
     let mut errors = Vec::new();
     if !matches!(change.employment_status.as_str(), "worker" | "non_worker") {
-        errors.push(FieldError::new("employment_status", "Choose worker or non-worker."));
+        errors.push(FieldError::coded(
+            "employment_status",
+            "error-member-employment-status",
+            &[],
+        ));
     }
     if change.employment_start.is_some_and(|d| d > scope.coop.today()) {
-        errors.push(FieldError::new(
+        errors.push(FieldError::coded(
             "employment_start",
-            "The start of employment cannot be in the future.",
+            "error-member-employment-start-future",
+            &[],
         ));
     }
     if change.board_notes.as_ref().is_some_and(|n| n.chars().count() > 10_000) {
-        errors.push(FieldError::new(
+        errors.push(FieldError::coded(
             "board_notes",
-            "Please keep the notes under 10,000 characters.",
+            "error-member-board-notes-too-long",
+            &[],
         ));
     }
     if !errors.is_empty() {

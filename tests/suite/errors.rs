@@ -219,6 +219,25 @@ async fn a_refusal_is_in_the_callers_language_with_one_code() {
             .await;
         assert_eq!(problem(vote, 409, "conflict").await["detail"], detail, "{email}");
     }
+    // A visitor applying to join, by their browser's language.
+    for (browser, message) in [
+        ("fr", "Cette adresse e-mail n'est pas valide."),
+        ("en-US", "This is not a valid e-mail address."),
+    ] {
+        let response = app
+            .client()
+            .post(app.at("/api/v1/coops/demo/applications"))
+            .header("Accept-Language", browser)
+            .json(&json!({"display_name": "Vi Visitor", "email": "not an address", "motivation": ""}))
+            .send()
+            .await
+            .unwrap();
+        let refused = problem(response, 422, "validation").await;
+        assert_eq!(
+            (&refused["errors"][0]["code"], &refused["errors"][0]["message"]),
+            (&json!("error-email-invalid"), &json!(message))
+        );
+    }
     for (browser, title) in [
         ("fr-CA,fr;q=0.9", "Authentification requise"),
         ("en-GB", "Authentication required"),
